@@ -1,0 +1,138 @@
+/**
+ * The built-in authoritative DNS server: UDP and TCP listeners on one address and port,
+ * answering from a `ZoneLookup` (see README.md for what is and is not implemented).
+ * Each listener is an edge: any exception is caught there, logged with an id, and the
+ * server keeps serving.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Socket as UdpSocket } from 'node:dgram'
+import { isIPv6 } from 'node:net'
+import { err, ok, type Result } from '../core/result.ts'
+import { answerQuery } from './answer.ts'
+import { createTcpListener, listenTcp, type TcpListener } from './tcp-listener.ts'
+import { bindUdp, closeUdp } from './udp-listener.ts'
+import type { ZoneLookup } from './zone-index.ts'
+
+/** The logging the server needs; pino's logger fits. */
+export interface DnsLogger {
+  info(fields: object, message: string): void
+  warn(fields: object, message: string): void
+  error(fields: object, message: string): void
+}
+
+/** Where and what to serve. */
+export interface DnsServerOptions {
+  /** Listen address: an IPv4 or IPv6 address (`0.0.0.0`, `::`, `127.0.0.1`). */
+  readonly host: string
+  /** UDP and TCP port; 0 picks a free one (the same for both). */
+  readonly port: number
+  readonly index: ZoneLookup
+  readonly logger?: DnsLogger
+  /** Closes TCP connections idle this long (default 10 s, RFC 7766 §6.2.3). */
+  readonly tcpIdleTimeoutMs?: number
+  /** Most TCP connections open at once (default 100). */
+  readonly maxTcpConnections?: number
+}
+
+/** A running server. */
+export interface DnsServer {
+  readonly host: string
+  /** The port actually bound (UDP and TCP). */
+  readonly port: number
+  /** Stops listening and drops open TCP connections. */
+  close(): Promise<void>
+}
+
+/** Why the server could not start. */
+export interface DnsServerError {
+  readonly code: 'address-in-use' | 'permission-denied' | 'other'
+  readonly message: string
+}
+
+// With port 0 the kernel picks a UDP port whose TCP twin may be taken; a few tries suffice.
+const PORT_ZERO_ATTEMPTS = 5
+
+/** Binds UDP and TCP and starts answering. */
+export async function startDnsServer(
+  options: DnsServerOptions,
+): Promise<Result<DnsServer, DnsServerError>> {
+  const { host, index, logger } = options
+  const onError = (where: string) => (e: unknown) => {
+    logger?.error({ err: e, errorId: randomUUID(), where }, 'DNS server error')
+  }
+  const answer = (transport: 'udp' | 'tcp') => (query: Buffer) =>
+    answerQuery(query, index, { transport, onError: onError(`answer ${transport}`) })
+  for (let attempt = 1; ; attempt++) {
+    const bound = await bindUdp(host, options.port, (message, peer, socket) => {
+      try {
+        const response = answer('udp')(message)
+        if (response === null) return
+        socket.send(response, peer.port, peer.address, (e) => {
+          if (e !== null) logger?.warn({ err: e, peer: peer.address }, 'DNS UDP send failed')
+        })
+      } catch (e) {
+        onError('udp')(e)
+      }
+    })
+    if (!bound.ok) return err(describe(bound.error, host, options.port))
+    const udp = bound.value
+    udp.on('error', onError('udp socket'))
+    const port = udp.address().port
+    const tcp = createTcpListener({
+      answer: answer('tcp'),
+      idleTimeoutMs: options.tcpIdleTimeoutMs ?? 10_000,
+      maxConnections: options.maxTcpConnections ?? 100,
+    })
+    const listened = await listenTcp(tcp, host, port, onError('tcp socket'))
+    if (listened.ok) {
+      logger?.info({ host, port }, 'DNS server listening (UDP and TCP)')
+      return ok(running(host, port, udp, tcp))
+    }
+    await closeUdp(udp)
+    const retry = options.port === 0 && listened.error.code === 'EADDRINUSE'
+    if (!retry || attempt >= PORT_ZERO_ATTEMPTS) return err(describe(listened.error, host, port))
+  }
+}
+
+function running(host: string, port: number, udp: UdpSocket, tcp: TcpListener): DnsServer {
+  let closing: Promise<void> | undefined
+  const close = async (): Promise<void> => {
+    for (const socket of tcp.sockets) socket.destroy()
+    await Promise.all([
+      closeUdp(udp),
+      new Promise<void>((resolve) => {
+        tcp.server.close(() => {
+          resolve()
+        })
+      }),
+    ])
+  }
+  return {
+    host,
+    port,
+    close: () => (closing ??= close()),
+  }
+}
+
+function describe(e: NodeJS.ErrnoException, host: string, port: number): DnsServerError {
+  const where = `${isIPv6(host) ? `[${host}]` : host}:${port}`
+  if (e.code === 'EADDRINUSE') {
+    return {
+      code: 'address-in-use',
+      message: `DNS port ${where} is already in use (is systemd-resolved or another DNS server running?)`,
+    }
+  }
+  if (e.code === 'EACCES' || e.code === 'EPERM') {
+    return {
+      code: 'permission-denied',
+      message: `no permission to bind DNS port ${where} (ports below 1024 need root, CAP_NET_BIND_SERVICE or a lower net.ipv4.ip_unprivileged_port_start)`,
+    }
+  }
+  if (e.code === 'EADDRNOTAVAIL') {
+    return {
+      code: 'other',
+      message: `cannot bind DNS port ${where}: no such address on this machine`,
+    }
+  }
+  return { code: 'other', message: `cannot bind DNS port ${where}: ${e.message}` }
+}

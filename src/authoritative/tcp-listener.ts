@@ -1,0 +1,90 @@
+/**
+ * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): every message is preceded by a two-octet length;
+ * a client may send several queries back to back on one connection (§6.2.1.1) and gets the
+ * answers in order. Idle connections are closed (§6.2.3), the number of open connections is
+ * capped, and a client that does not read its answers is dropped.
+ */
+import { createServer, type Server, type Socket } from 'node:net'
+import { err, ok, type Result } from '../core/result.ts'
+
+/** How TCP connections are served. */
+export interface TcpListenerOptions {
+  /** Turns one query into its answer; null closes the connection. */
+  readonly answer: (query: Buffer) => Buffer | null
+  readonly idleTimeoutMs: number
+  readonly maxConnections: number
+}
+
+/** A TCP server plus the connections it holds, so close() can end them. */
+export interface TcpListener {
+  readonly server: Server
+  readonly sockets: Set<Socket>
+}
+
+// A client that lets this much pile up unread is not reading; drop it rather than buffer.
+const MAX_UNREAD_BYTES = 1 << 20
+
+/** Creates the TCP server (not yet listening). */
+export function createTcpListener(options: TcpListenerOptions): TcpListener {
+  const sockets = new Set<Socket>()
+  const server = createServer((socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    serveConnection(socket, options)
+  })
+  // Connections beyond the cap are closed by Node as they arrive.
+  server.maxConnections = options.maxConnections
+  return { server, sockets }
+}
+
+/**
+ * Starts listening; resolves with the error (EADDRINUSE, EACCES, …) if that fails. Later
+ * failures of the listening socket go to `onServerError`.
+ */
+export function listenTcp(
+  listener: TcpListener,
+  host: string,
+  port: number,
+  onServerError: (error: Error) => void,
+): Promise<Result<void, NodeJS.ErrnoException>> {
+  const { server } = listener
+  return new Promise((resolve) => {
+    const onError = (e: NodeJS.ErrnoException): void => {
+      resolve(err(e))
+    }
+    server.once('error', onError)
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', onError)
+      server.on('error', onServerError)
+      resolve(ok(undefined))
+    })
+  })
+}
+
+function serveConnection(socket: Socket, options: TcpListenerOptions): void {
+  socket.setNoDelay(true)
+  socket.setTimeout(options.idleTimeoutMs, () => {
+    socket.destroy()
+  })
+  // Resets and aborted connections are routine on a public port; nothing to report.
+  socket.on('error', () => socket.destroy())
+  let pending: Buffer = Buffer.alloc(0)
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+    while (pending.length >= 2) {
+      const length = pending.readUInt16BE(0)
+      if (pending.length < 2 + length) break
+      const query = pending.subarray(2, 2 + length)
+      pending = pending.subarray(2 + length)
+      const response = options.answer(query)
+      if (response === null || socket.writableLength > MAX_UNREAD_BYTES) {
+        socket.destroy()
+        return
+      }
+      const frame = Buffer.allocUnsafe(2 + response.length)
+      frame.writeUInt16BE(response.length, 0)
+      response.copy(frame, 2)
+      socket.write(frame)
+    }
+  })
+}

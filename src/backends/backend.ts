@@ -1,0 +1,37 @@
+/**
+ * The one interface every DNS backend implements. A backend makes DNS match a `ChangeSet`;
+ * it never decides what the records should be (that is core's job).
+ */
+import type { ChangeSet, RecordSet, ZoneSnapshot } from '../core/records.ts'
+import type { Fqdn } from '../core/names.ts'
+import type { Result } from '../core/result.ts'
+
+/** Why a backend could not apply or read a change; `retryable` drives the publisher. */
+export interface BackendError {
+  readonly code:
+    | 'refused'
+    | 'not-auth'
+    | 'bad-tsig'
+    | 'timeout'
+    | 'unavailable'
+    | 'rate-limited'
+    | 'invalid-record'
+    | 'zone-not-found'
+  readonly retryable: boolean
+  readonly message: string
+  readonly cause?: unknown
+}
+
+/** A place dynzone publishes records to. */
+export interface DnsBackend {
+  /** Folder name = config `backend` = log prefix = metric label. */
+  readonly kind: string
+  /** Called once at start with the zone as the store holds it. */
+  load(zone: ZoneSnapshot, signal: AbortSignal): Promise<Result<void, BackendError>>
+  /** Makes the zone match the change set; idempotent. */
+  apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>>
+  /** Reads back the zone's RRsets, for resync. Optional capability. */
+  read?(zone: Fqdn, signal: AbortSignal): Promise<Result<RecordSet[], BackendError>>
+  /** Releases sockets and timers. */
+  close(): Promise<void>
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { parse } from 'smol-toml'
+import { parseConfigTree } from '../../config/schema.ts'
+import type { Fqdn } from '../../core/names.ts'
+import type { Result } from '../../core/result.ts'
+import type { BackendError } from '../backend.ts'
+import { RRType } from '../../dns/constants.ts'
+import { recordSetsFromLines, zoneFromLines } from '../../../test/helpers/zone-lines.ts'
+import { ZoneIndex } from '../../authoritative/zone-index.ts'
+import { BuiltinBackend } from './builtin-backend.ts'
+
+const ZONE = `
+dyn.example.test. 300 IN SOA ns1.example.test. hostmaster.example.test. 1 3600 600 1209600 60
+dyn.example.test. 300 IN NS ns1.example.test.
+myhost.dyn.example.test. 60 IN A 203.0.113.10
+`
+const zone = 'dyn.example.test' as Fqdn
+const signal = new AbortController().signal
+
+describe('BuiltinBackend', () => {
+  it('loads, applies and reads back through the shared index', async () => {
+    const index = new ZoneIndex()
+    const backend = new BuiltinBackend(index)
+    assert.equal(backend.kind, 'builtin')
+    assert.deepEqual(await backend.load(zoneFromLines(ZONE), signal), {
+      ok: true,
+      value: undefined,
+    })
+    const replace = recordSetsFromLines(`
+      myhost.dyn.example.test. 60 IN A 198.51.100.1
+      myhost.dyn.example.test. 60 IN AAAA 2001:db8::1
+    `)
+    assert.ok((await backend.apply({ zone, serial: 2, replace, remove: [] }, signal)).ok)
+    // Applying the same change again is a no-op (idempotent).
+    assert.ok((await backend.apply({ zone, serial: 2, replace, remove: [] }, signal)).ok)
+    assert.equal(index.lookup('myhost.dyn.example.test', RRType.AAAA).kind, 'answer')
+    const read = await backend.read(zone, signal)
+    assert.ok(read.ok)
+    const summary = read.value.map((s) => `${s.name} ${s.type} ${s.values.join(',')}`).sort()
+    assert.deepEqual(summary, [
+      'dyn.example.test NS ns1.example.test',
+      'myhost.dyn.example.test A 198.51.100.1',
+      'myhost.dyn.example.test AAAA 2001:db8::1',
+    ])
+    await backend.close()
+  })
+
+  const failures: [
+    string,
+    (b: BuiltinBackend) => Promise<Result<unknown, BackendError>>,
+    BackendError['code'],
+  ][] = [
+    [
+      'apply to a zone never loaded',
+      (b) => b.apply({ zone, serial: 1, replace: [], remove: [] }, signal),
+      'zone-not-found',
+    ],
+    ['read of a zone never loaded', (b) => b.read(zone, signal), 'zone-not-found'],
+    [
+      'load with a bad value',
+      (b) =>
+        b.load(
+          {
+            ...zoneFromLines(ZONE),
+            records: recordSetsFromLines('x.dyn.example.test. 60 IN A 300.1.1.1'),
+          },
+          signal,
+        ),
+      'invalid-record',
+    ],
+  ]
+  for (const [what, call, code] of failures) {
+    it(`maps ${what} to a non-retryable ${code}`, async () => {
+      const got = await call(new BuiltinBackend(new ZoneIndex()))
+      assert.ok(!got.ok)
+      assert.deepEqual([got.error.code, got.error.retryable], [code, false])
+    })
+  }
+})
+
+describe('README.md', () => {
+  const readme = readFileSync(new URL('README.md', import.meta.url), 'utf8')
+  it('has the sections every backend README has', () => {
+    const headings = readme.split('\n').filter((l) => l.startsWith('## '))
+    assert.deepEqual(headings, [
+      '## What it is',
+      '## Configuration',
+      '## Examples',
+      '## Limitations',
+    ])
+  })
+
+  it('has example configs that the config schema accepts', () => {
+    const examples = [...readme.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
+    assert.ok(examples.length >= 2)
+    for (const toml of examples) {
+      const parsed = parseConfigTree(parse(toml))
+      assert.ok(parsed.ok, JSON.stringify(parsed))
+    }
+  })
+})

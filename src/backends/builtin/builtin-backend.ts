@@ -1,0 +1,53 @@
+/**
+ * The `builtin` backend: publishes into the in-memory index that dynzone's own authoritative
+ * server answers from. Applying a change is a synchronous in-place update of the index, so
+ * the next query after `apply` resolves already sees it.
+ */
+import type { BackendError, DnsBackend } from '../backend.ts'
+import type { Fqdn } from '../../core/names.ts'
+import type { ChangeSet, RecordSet, ZoneSnapshot } from '../../core/records.ts'
+import { err, ok, type Result } from '../../core/result.ts'
+import type { ZoneIndex, ZoneIndexError } from '../../authoritative/zone-index.ts'
+
+/** A `DnsBackend` over a `ZoneIndex`; several zones may share one index (and one server). */
+export class BuiltinBackend implements DnsBackend {
+  readonly kind = 'builtin'
+
+  constructor(private readonly index: ZoneIndex) {}
+
+  /** Loads (or reloads) a whole zone into the index. */
+  load(zone: ZoneSnapshot, _signal: AbortSignal): Promise<Result<void, BackendError>> {
+    // No I/O happens, so there is nothing to cancel.
+    return Promise.resolve(toBackend(this.index.load(zone)))
+  }
+
+  /** Applies a change set in place; idempotent, since RRsets are replaced whole. */
+  apply(change: ChangeSet, _signal: AbortSignal): Promise<Result<void, BackendError>> {
+    return Promise.resolve(toBackend(this.index.apply(change)))
+  }
+
+  /** The zone's RRsets as served (apex NS included, SOA not). */
+  read(zone: Fqdn, _signal: AbortSignal): Promise<Result<RecordSet[], BackendError>> {
+    const sets = this.index.read(zone)
+    if (sets === undefined) {
+      return Promise.resolve(
+        err(backendError({ code: 'zone-not-found', message: `zone ${zone} is not served` })),
+      )
+    }
+    return Promise.resolve(ok(sets))
+  }
+
+  /** Nothing to release: the index and the server belong to the composition root. */
+  close(): Promise<void> {
+    return Promise.resolve()
+  }
+}
+
+function toBackend(result: Result<void, ZoneIndexError>): Result<void, BackendError> {
+  return result.ok ? result : err(backendError(result.error))
+}
+
+// Neither code can succeed on retry: the data or the zone list has to change first.
+function backendError(e: ZoneIndexError): BackendError {
+  return { code: e.code, retryable: false, message: e.message }
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { normalizeCidr } from './fields.ts'
+import { CONFIG_KEYS, KEYS_BY_ENV, OVERRIDABLE_KEYS } from './keys.ts'
+import { configSchema, parseConfigTree } from './schema.ts'
+
+void describe('configSchema defaults', () => {
+  void it('run the demo: one builtin zone dyn.example.test', () => {
+    assert.deepEqual(configSchema.parse({}), {
+      data_dir: './data',
+      http: { listen: '127.0.0.1', port: 8245, trusted_proxies: [] },
+      dns: { enabled: true, listen: '127.0.0.1', port: 5353 },
+      database: { backend: 'sqlite', path: 'data/dynzone.sqlite' },
+      security: { pepper: null, password_cache_seconds: 900 },
+      log: { level: 'info' },
+      demo: { enabled: true },
+      update: { answer_deadline_ms: 3000, max_hosts: 20 },
+      zones: [
+        {
+          name: 'dyn.example.test',
+          backend: 'builtin',
+          ttl: 60,
+          ns: ['ns1.dyn.example.test'],
+          soa_rname: 'hostmaster.dyn.example.test',
+          refresh: 3600,
+          retry: 600,
+          expire: 1209600,
+          minimum: 60,
+        },
+      ],
+    })
+  })
+
+  void it('parseConfigTree freezes and reports zod issues', () => {
+    const good = parseConfigTree({})
+    assert.ok(good.ok && Object.isFrozen(good.value.zones[0]))
+    const bad = parseConfigTree({ http: { port: -1 } })
+    assert.ok(!bad.ok)
+    assert.deepEqual(bad.error[0]?.path, ['http', 'port'])
+  })
+})
+
+void describe('normalizeCidr', () => {
+  const cases: [string, string | null][] = [
+    ['10.0.0.0/8', '10.0.0.0/8'],
+    ['192.168.1.1', '192.168.1.1/32'],
+    ['::1', '::1/128'],
+    ['2001:DB8:0:0::/32', '2001:db8::/32'],
+    [' 10.0.0.0/8 ', '10.0.0.0/8'],
+    ['10.0.0.0/33', null],
+    ['10.0.0.0/', null],
+    ['10.0.0.0/8/8', null],
+    ['10/8', null],
+    ['0x0a.0.0.1', null],
+    ['fe80::1%eth0/64', null],
+    ['::/129', null],
+    ['nope', null],
+    ['', null],
+  ]
+  for (const [input, want] of cases) {
+    void it(`${JSON.stringify(input)} → ${String(want)}`, () => {
+      assert.equal(normalizeCidr(input), want)
+    })
+  }
+})
+
+void describe('config keys', () => {
+  void it('derive env names from the schema, underscores kept within a key', () => {
+    const env = (key: string) => OVERRIDABLE_KEYS.get(key)?.env
+    assert.equal(env('data_dir'), 'DYNZONE_DATA_DIR')
+    assert.equal(env('http.trusted_proxies'), 'DYNZONE_HTTP_TRUSTED_PROXIES')
+    assert.equal(env('security.password_cache_seconds'), 'DYNZONE_SECURITY_PASSWORD_CACHE_SECONDS')
+    assert.equal(env('security.pepper_file'), 'DYNZONE_SECURITY_PEPPER_FILE')
+    assert.equal(env('update.answer_deadline_ms'), 'DYNZONE_UPDATE_ANSWER_DEADLINE_MS')
+  })
+
+  void it('give every overridable key its own env name', () => {
+    assert.equal(KEYS_BY_ENV.size, OVERRIDABLE_KEYS.size)
+  })
+
+  void it('mark secrets and their _file keys', () => {
+    const roles = CONFIG_KEYS.filter((k) => k.role !== 'plain').map((k) => `${k.key}:${k.role}`)
+    assert.deepEqual(roles, ['security.pepper:secret', 'security.pepper_file:secret-file'])
+  })
+
+  void it('keep zones out of env and --set', () => {
+    const zoneKeys = CONFIG_KEYS.filter((k) => k.key.startsWith('zones'))
+    assert.ok(zoneKeys.length >= 9)
+    assert.ok(zoneKeys.every((k) => k.env === null && !OVERRIDABLE_KEYS.has(k.key)))
+    assert.ok(zoneKeys.some((k) => k.key === 'zones[].soa_rname'))
+  })
+})

@@ -1,0 +1,162 @@
+/**
+ * The one config schema. Every table is strict (an unknown key is an error), every key has
+ * a default, and the defaults alone run the demo: one built-in zone, `dyn.example.test`.
+ * Keys are snake_case as written in dynzone.toml; see README.md in this folder.
+ */
+import { join } from 'node:path'
+import { z } from 'zod'
+import { joinName, parseName, type Fqdn } from '../core/names.ts'
+import { err, ok, type Result } from '../core/result.ts'
+import type { Secret } from '../core/secret.ts'
+import {
+  boolean,
+  cidr,
+  domainName,
+  expecting,
+  integer,
+  ipAddress,
+  list,
+  oneOf,
+  secret,
+  table,
+  text,
+} from './fields.ts'
+
+/** The zone served when the config names none. */
+export const DEMO_ZONE = 'dyn.example.test'
+/** Log levels, most to least severe. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+/** Database backends dynzone can store its state in. */
+export const DATABASE_BACKENDS = ['sqlite'] as const
+/** DNS backends a zone can be published through. */
+export const ZONE_BACKENDS = ['builtin'] as const
+
+const MAX_TIMER = 2147483647 // RFC 2181 §8: TTLs and SOA timers are 31-bit
+
+const zone = table({
+  name: domainName(),
+  backend: oneOf(ZONE_BACKENDS).default('builtin'),
+  ttl: integer(1, 604800).default(60),
+  ns: list(domainName(), 'a list of name server names')
+    .min(1, { error: 'expected at least one name server' })
+    .optional(),
+  soa_rname: domainName().optional(),
+  refresh: integer(1, MAX_TIMER).default(3600),
+  retry: integer(1, MAX_TIMER).default(600),
+  expire: integer(1, MAX_TIMER).default(1209600),
+  minimum: integer(0, MAX_TIMER).default(60),
+}).transform(({ ns, soa_rname, ...zone }, ctx) => ({
+  name: zone.name,
+  backend: zone.backend,
+  ttl: zone.ttl,
+  ns: ns ?? [derivedName('ns1', zone.name, 'ns', ctx)],
+  soa_rname: soa_rname ?? derivedName('hostmaster', zone.name, 'soa_rname', ctx),
+  refresh: zone.refresh,
+  retry: zone.retry,
+  expire: zone.expire,
+  minimum: zone.minimum,
+}))
+
+/** `<label>.<zone>` as a default; a zone name near the length limit leaves no room for it. */
+function derivedName(label: string, zone: Fqdn, key: string, ctx: z.RefinementCtx): Fqdn {
+  const name = parseName(`${label}.${zone}`)
+  if (name.ok) return name.value
+  ctx.addIssue({
+    code: 'custom',
+    path: [key],
+    message: `default "${label}.<name>" is invalid (${name.error.message}); set ${key} explicitly`,
+  })
+  return joinName(label, zone)
+}
+
+// Runs even when some zones failed (as long as zones is a list), so a duplicate is reported
+// together with the other errors.
+const zones = list(zone, 'a list of [[zones]] tables')
+  .superRefine(
+    (parsed: readonly unknown[], ctx) => {
+      const seen = new Map<string, number>()
+      parsed.forEach((entry, index) => {
+        const name = zoneName(entry)
+        if (name === undefined) return
+        const first = seen.get(name)
+        if (first === undefined) seen.set(name, index)
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `duplicate zone "${name}" (also zones[${first}])`,
+          })
+      })
+    },
+    { when: (payload) => Array.isArray(payload.value) },
+  )
+  .prefault([{ name: DEMO_ZONE }])
+
+function zoneName(entry: unknown): string | undefined {
+  if (typeof entry !== 'object' || entry === null || !('name' in entry)) return undefined
+  return typeof entry.name === 'string' ? entry.name : undefined
+}
+
+/** The config schema: raw TOML-shaped input in, validated and defaulted config out. */
+export const configSchema = table({
+  data_dir: text('a directory path')
+    .min(1, { error: expecting('a directory path') })
+    .default('./data'),
+  http: table({
+    listen: ipAddress().default('127.0.0.1'),
+    port: integer(0, 65535).default(8245),
+    trusted_proxies: list(cidr(), 'a list of CIDR ranges').default([]),
+  }).prefault({}),
+  dns: table({
+    enabled: boolean().default(true),
+    listen: ipAddress().default('127.0.0.1'),
+    port: integer(0, 65535).default(5353),
+  }).prefault({}),
+  database: table({
+    backend: oneOf(DATABASE_BACKENDS).default('sqlite'),
+    path: text('a file path').default(''),
+  }).prefault({}),
+  security: table({
+    pepper: secret().prefault(''),
+    password_cache_seconds: integer(0, 86400).default(900),
+  }).prefault({}),
+  log: table({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+  demo: table({ enabled: boolean().default(true) }).prefault({}),
+  update: table({
+    answer_deadline_ms: integer(0, 60000).default(3000),
+    max_hosts: integer(1, 1000).default(20),
+  }).prefault({}),
+  zones,
+}).transform((config) => ({
+  ...config,
+  database: {
+    ...config.database,
+    path:
+      config.database.path === '' ? join(config.data_dir, 'dynzone.sqlite') : config.database.path,
+  },
+}))
+
+type DeepReadonly<T> = T extends string | number | boolean | bigint | null | undefined | Secret
+  ? T
+  : T extends readonly (infer U)[]
+    ? readonly DeepReadonly<U>[]
+    : { readonly [K in keyof T]: DeepReadonly<T[K]> }
+
+/** The validated, defaulted, frozen configuration passed to the rest of dynzone. */
+export type Config = DeepReadonly<z.output<typeof configSchema>>
+/** What dynzone.toml may contain, as the schema accepts it. */
+export type ConfigInput = z.input<typeof configSchema>
+
+/** Validates a raw config tree; on success the result is deeply frozen. */
+export function parseConfigTree(tree: unknown): Result<Config, readonly z.core.$ZodIssue[]> {
+  const parsed = configSchema.safeParse(tree)
+  return parsed.success ? ok(deepFreeze(parsed.data)) : err(parsed.error.issues)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (Array.isArray(value) || (typeof value === 'object' && value !== null)) {
+    for (const child of Object.values(value)) deepFreeze(child)
+    Object.freeze(value)
+  }
+  return value
+}

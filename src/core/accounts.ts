@@ -1,0 +1,214 @@
+/**
+ * Account administration rules shared by the CLI, the API and the web UI: user names,
+ * password hashing, host names inside served zones, and tokens that are shown once and
+ * stored only as a keyed hash.
+ */
+import { findZone, parseName, relativeLabel, type Fqdn } from './names.ts'
+import type { KeyedHasher, PasswordHasher } from './ports.ts'
+import { err, ok, type Result } from './result.ts'
+import type { AccountStore, HostSummary, TokenSummary, UserSummary } from './account-store.ts'
+
+/** An account operation's failure, with a stable code. */
+export interface AccountError {
+  readonly code: 'invalid' | 'exists' | 'not-found'
+  readonly message: string
+}
+
+/** Options of the account service. */
+export interface AccountServiceOptions {
+  readonly store: AccountStore
+  readonly passwords: PasswordHasher
+  readonly hasher: KeyedHasher
+  readonly randomBytes: (size: number) => Uint8Array
+  readonly now: () => Date
+}
+
+const USER_NAME = /^[a-z0-9][a-z0-9._@+-]{0,63}$/i
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
+
+/** Generates a token secret: 160 random bits as 32 base32 characters, safe in URLs and forms. */
+export function generateTokenSecret(randomBytes: (size: number) => Uint8Array): string {
+  const bytes = randomBytes(20)
+  let bits = 0
+  let value = 0
+  let out = ''
+  for (const byte of bytes) {
+    value = (value << 8) | byte
+    bits += 8
+    while (bits >= 5) {
+      out += BASE32.charAt((value >>> (bits - 5)) & 31)
+      bits -= 5
+    }
+  }
+  return out
+}
+
+/** The keyed hash a token is stored and looked up by. */
+export function tokenHash(hasher: KeyedHasher, secret: string): string {
+  return hasher.digest(`token\0${secret}`)
+}
+
+/** Users, hosts and tokens. */
+export class AccountService {
+  readonly #o: AccountServiceOptions
+
+  constructor(options: AccountServiceOptions) {
+    this.#o = options
+  }
+
+  /** Creates a user; the password may be omitted (token-only accounts). */
+  async addUser(input: {
+    name: string
+    password?: string
+    email?: string
+    admin?: boolean
+  }): Promise<Result<UserSummary, AccountError>> {
+    if (!USER_NAME.test(input.name)) {
+      return err({
+        code: 'invalid',
+        message: `invalid user name "${input.name.slice(0, 70)}": use 1-64 letters, digits and . _ @ + -`,
+      })
+    }
+    if (input.password !== undefined && input.password.length < 8) {
+      return err({ code: 'invalid', message: 'password must be at least 8 characters' })
+    }
+    if (await this.#o.store.userByName(input.name)) {
+      return err({ code: 'exists', message: `user "${input.name}" already exists` })
+    }
+    const hash = input.password === undefined ? null : await this.#o.passwords.hash(input.password)
+    const user = await this.#o.store.insertUser({
+      name: input.name,
+      email: input.email ?? null,
+      passwordHash: hash,
+      isAdmin: input.admin ?? false,
+      createdAt: this.#o.now().toISOString(),
+    })
+    return ok(user)
+  }
+
+  /** Sets a new password. */
+  async setPassword(name: string, password: string): Promise<Result<void, AccountError>> {
+    if (password.length < 8)
+      return err({ code: 'invalid', message: 'password must be at least 8 characters' })
+    const user = await this.#o.store.userByName(name)
+    if (!user) return err(notFound('user', name))
+    await this.#o.store.updatePassword(user.id, await this.#o.passwords.hash(password))
+    return ok(undefined)
+  }
+
+  /** Deletes a user with their hosts and tokens; returns the zones whose records changed. */
+  async deleteUser(name: string): Promise<Result<Fqdn[], AccountError>> {
+    const user = await this.#o.store.userByName(name)
+    if (!user) return err(notFound('user', name))
+    return ok(await this.#o.store.deleteUser(user.id, this.#o.now().toISOString()))
+  }
+
+  /** Lists users. */
+  listUsers(): Promise<UserSummary[]> {
+    return this.#o.store.listUsers()
+  }
+
+  /** Adds a host (an FQDN inside a served zone) owned by a user. */
+  async addHost(input: {
+    fqdn: string
+    owner: string
+    ttl?: number
+  }): Promise<Result<HostSummary, AccountError>> {
+    const name = parseName(input.fqdn)
+    if (!name.ok) return err({ code: 'invalid', message: name.error.message })
+    const zones = await this.#o.store.zoneNames()
+    const zone = findZone(name.value, zones)
+    if (zone === undefined) {
+      return err({
+        code: 'invalid',
+        message: `"${name.value}" is in none of the served zones (${zones.join(', ') || 'none'})`,
+      })
+    }
+    if (
+      input.ttl !== undefined &&
+      (!Number.isInteger(input.ttl) || input.ttl < 1 || input.ttl > 604800)
+    ) {
+      return err({
+        code: 'invalid',
+        message: 'TTL must be a whole number of seconds from 1 to 604800',
+      })
+    }
+    const owner = await this.#o.store.userByName(input.owner)
+    if (!owner) return err(notFound('user', input.owner))
+    if (await this.#o.store.hostByName(name.value)) {
+      return err({ code: 'exists', message: `host "${name.value}" already exists` })
+    }
+    return ok(
+      await this.#o.store.insertHost({
+        zone,
+        label: relativeLabel(name.value, zone),
+        ownerId: owner.id,
+        ttl: input.ttl ?? null,
+        createdAt: this.#o.now().toISOString(),
+      }),
+    )
+  }
+
+  /** Deletes a host and its records; returns the zone whose records changed. */
+  async deleteHost(fqdn: string): Promise<Result<Fqdn, AccountError>> {
+    const name = parseName(fqdn)
+    if (!name.ok) return err({ code: 'invalid', message: name.error.message })
+    const host = await this.#o.store.hostByName(name.value)
+    if (!host) return err(notFound('host', name.value))
+    await this.#o.store.deleteHost(host.id, this.#o.now().toISOString())
+    return ok(host.zone)
+  }
+
+  /** Lists hosts, optionally of one user. */
+  listHosts(owner?: string): Promise<HostSummary[]> {
+    return this.#o.store.listHosts(owner)
+  }
+
+  /** Creates a token; the secret is returned once and never stored. */
+  async createToken(input: {
+    owner: string
+    host?: string
+    label?: string
+    expiresAt?: Date
+  }): Promise<Result<{ token: TokenSummary; secret: string }, AccountError>> {
+    const owner = await this.#o.store.userByName(input.owner)
+    if (!owner) return err(notFound('user', input.owner))
+    let hostId: number | null = null
+    if (input.host !== undefined) {
+      const name = parseName(input.host)
+      if (!name.ok) return err({ code: 'invalid', message: name.error.message })
+      const host = await this.#o.store.hostByName(name.value)
+      if (!host) return err(notFound('host', name.value))
+      if (host.owner !== owner.name) {
+        return err({ code: 'invalid', message: `host "${name.value}" belongs to another user` })
+      }
+      hostId = host.id
+    }
+    const secret = generateTokenSecret(this.#o.randomBytes)
+    const token = await this.#o.store.insertToken({
+      ownerId: owner.id,
+      hash: tokenHash(this.#o.hasher, secret),
+      label: (input.label ?? '').slice(0, 100),
+      hostId,
+      expiresAt: input.expiresAt?.toISOString() ?? null,
+      createdAt: this.#o.now().toISOString(),
+    })
+    return ok({ token, secret })
+  }
+
+  /** Lists tokens (never their secrets). */
+  listTokens(owner?: string): Promise<TokenSummary[]> {
+    return this.#o.store.listTokens(owner)
+  }
+
+  /** Revokes a token by id. */
+  async revokeToken(id: number): Promise<Result<void, AccountError>> {
+    return (await this.#o.store.deleteToken(id))
+      ? ok(undefined)
+      : err(notFound('token', String(id)))
+  }
+}
+
+function notFound(kind: string, name: string): AccountError {
+  return { code: 'not-found', message: `${kind} "${name}" not found` }
+}

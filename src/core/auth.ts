@@ -1,0 +1,110 @@
+/**
+ * Credentials → principal. Tokens are looked up by keyed hash in O(1) (one HMAC per router
+ * ping); account passwords are argon2id and a successful check is cached under a keyed hash
+ * of (user, password, stored hash) for a bounded time so periodic pings do not burn a core.
+ * A changed password changes the stored hash, which invalidates the cache entry by itself.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { Credentials } from './update-intent.ts'
+import type { Clock, KeyedHasher, PasswordHasher, UpdateStore } from './ports.ts'
+
+/** Who an update runs as. */
+export interface Principal {
+  readonly userId: number
+  readonly userName: string
+  readonly isAdmin: boolean
+  /** Set when authenticated by token. */
+  readonly tokenId?: number
+  /** A token scoped to one host may update only that host. */
+  readonly hostId?: number | null
+}
+
+/** Options of the authenticator. */
+export interface AuthOptions {
+  readonly store: UpdateStore
+  readonly hasher: KeyedHasher
+  readonly passwords: PasswordHasher
+  readonly clock: Clock
+  readonly cacheSeconds: number
+  readonly cacheMaxEntries?: number
+}
+
+/** Resolves credentials to a principal, or undefined for bad credentials. */
+export class Authenticator {
+  readonly #o: AuthOptions
+  readonly #cache = new Map<string, number>()
+
+  constructor(options: AuthOptions) {
+    this.#o = options
+  }
+
+  /** Authenticates; `undefined` means bad credentials (never says which part was wrong). */
+  async authenticate(credentials: Credentials): Promise<Principal | undefined> {
+    const secret = credentials.secret.reveal()
+    if (secret === '') return undefined
+    const byToken = await this.#byToken(secret)
+    if (byToken !== undefined) {
+      if (
+        credentials.kind === 'basic' &&
+        !this.#userNameFits(credentials.username, byToken.userName)
+      ) {
+        return undefined
+      }
+      return byToken
+    }
+    if (credentials.kind !== 'basic') return undefined
+    return this.#byPassword(credentials.username, secret)
+  }
+
+  async #byToken(secret: string): Promise<Principal | undefined> {
+    const hash = this.#o.hasher.digest(`token\0${secret}`)
+    const token = await this.#o.store.findTokenByHash(hash)
+    if (token === undefined || !sameHex(token.hash, hash)) return undefined
+    const now = this.#o.clock.now()
+    if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now.getTime()) return undefined
+    await this.#o.store.touchToken(token.id, now.toISOString())
+    return {
+      userId: token.ownerId,
+      userName: token.ownerName,
+      isAdmin: false,
+      tokenId: token.id,
+      hostId: token.hostId,
+    }
+  }
+
+  // With a token, the Basic user name may be the owner's name or any hostname: routers
+  // and dyndns53-style clients put the hostname there. The host check happens per host.
+  #userNameFits(username: string, owner: string): boolean {
+    return username === '' || username === owner || username.includes('.')
+  }
+
+  async #byPassword(username: string, password: string): Promise<Principal | undefined> {
+    const user = await this.#o.store.findUserByName(username)
+    if (user?.passwordHash == null) return undefined
+    const principal = { userId: user.id, userName: user.name, isAdmin: user.isAdmin }
+    const key = this.#o.hasher.digest(`pw\0${String(user.id)}\0${user.passwordHash}\0${password}`)
+    const now = this.#o.clock.now().getTime()
+    const until = this.#cache.get(key)
+    if (until !== undefined && until > now) return principal
+    if (!(await this.#o.passwords.verify(user.passwordHash, password))) return undefined
+    this.#remember(key, now + this.#o.cacheSeconds * 1000)
+    return principal
+  }
+
+  #remember(key: string, until: number): void {
+    if (this.#o.cacheSeconds <= 0) return
+    const max = this.#o.cacheMaxEntries ?? 10_000
+    if (this.#cache.size >= max) {
+      const oldest = this.#cache.keys().next()
+      if (oldest.done !== true) this.#cache.delete(oldest.value)
+    }
+    this.#cache.delete(key)
+    this.#cache.set(key, until)
+  }
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex')
+  const y = Buffer.from(b, 'hex')
+  return x.length === y.length && timingSafeEqual(x, y)
+}

@@ -1,0 +1,57 @@
+/**
+ * What every update dialect produces (`UpdateIntent`) and what core answers per host
+ * (`UpdateResult`). Dialects translate wire formats to and from these; they decide nothing.
+ */
+import type { IpAddress } from './addresses.ts'
+import type { Fqdn } from './names.ts'
+import type { Secret } from './secret.ts'
+
+/** What the client asked for one address family. */
+export type AddressWish =
+  /** Not mentioned: keep what is there. */
+  | { readonly kind: 'keep' }
+  /** Use the request's source address if it is of this family, else keep. */
+  | { readonly kind: 'auto' }
+  | { readonly kind: 'set'; readonly address: IpAddress }
+  /** Remove this family's record (offline, `-`, `0.0.0.0`, `::`). */
+  | { readonly kind: 'delete' }
+
+/** Credentials as the client sent them; core decides what they mean. */
+export type Credentials =
+  /** A user name with an account password or a token (Basic auth, query parameters). */
+  | { readonly kind: 'basic'; readonly username: string; readonly secret: Secret }
+  /** A bare token (secret URLs, `token=`), optionally naming who it is for. */
+  | { readonly kind: 'token'; readonly secret: Secret }
+
+/** One update request, dialect-neutral. */
+export interface UpdateIntent {
+  readonly dialect: string
+  readonly credentials: Credentials | null
+  /** Hostnames as requested, in order; empty means "the host the credential is for". */
+  readonly hostnames: readonly string[]
+  readonly ipv4: AddressWish
+  readonly ipv6: AddressWish
+  readonly clientIp: IpAddress
+  readonly userAgent?: string
+}
+
+/** Per-host results, named as DynDNS2 names them; other dialects map from these. */
+export type HostStatus = 'good' | 'nochg' | 'nohost' | 'notfqdn' | '!yours' | 'dnserr'
+
+/** The result for one requested hostname. */
+export interface HostOutcome {
+  readonly hostname: string
+  readonly fqdn?: Fqdn
+  readonly status: HostStatus
+  /** Addresses of the families this request touched, after the update. */
+  readonly ipv4?: string
+  readonly ipv6?: string
+}
+
+/** Request-level refusals, answered once for the whole request. */
+export type RejectCode = 'badauth' | 'numhost' | 'notfqdn' | '911'
+
+/** What core answers for one intent. */
+export type UpdateResult =
+  | { readonly kind: 'hosts'; readonly outcomes: readonly HostOutcome[] }
+  | { readonly kind: 'rejected'; readonly code: RejectCode; readonly message: string }

@@ -1,0 +1,155 @@
+/**
+ * The one update path every writer goes through: authenticate, resolve each hostname to a
+ * host the principal may change, apply the dual-stack rules, commit changed records and
+ * history in one transaction, then wait (bounded) for the publisher to make DNS match.
+ *
+ * Dual-stack rules: a family the client did not mention is kept; `auto` fills only the
+ * family of the request's source address; a family is removed only on an explicit delete.
+ * An update committed but not published in time answers `dnserr`: the desired state stays
+ * and the publisher keeps trying, so the client's next ping is `nochg` once DNS catches up.
+ */
+import type { IpAddress } from './addresses.ts'
+import type { Authenticator, Principal } from './auth.ts'
+import { parseName } from './names.ts'
+import type { ChangePublisher, Clock, HostWrite, UpdateStore } from './ports.ts'
+import type { AddressWish, HostOutcome, UpdateIntent, UpdateResult } from './update-intent.ts'
+
+/** Options of the update service. */
+export interface UpdateServiceOptions {
+  readonly store: UpdateStore
+  readonly auth: Authenticator
+  readonly publisher: ChangePublisher
+  readonly clock: Clock
+  readonly maxHosts: number
+  readonly answerDeadlineMs: number
+}
+
+/** Runs update intents from every dialect. */
+export class UpdateService {
+  readonly #o: UpdateServiceOptions
+
+  constructor(options: UpdateServiceOptions) {
+    this.#o = options
+  }
+
+  /** Applies one intent and returns per-host outcomes or a request-level refusal. */
+  async update(intent: UpdateIntent): Promise<UpdateResult> {
+    if (intent.credentials === null) return reject('badauth', 'no credentials')
+    const principal = await this.#o.auth.authenticate(intent.credentials)
+    if (principal === undefined) return reject('badauth', 'bad credentials')
+    if (intent.hostnames.length > this.#o.maxHosts) {
+      return reject('numhost', `more than ${String(this.#o.maxHosts)} hostnames`)
+    }
+    const hostnames = await this.#defaultHostnames(intent, principal)
+    if (hostnames.length === 0) return reject('notfqdn', 'no hostname given')
+
+    // Per host: the state as found and as it will be; a host named twice builds on its first plan.
+    const writes = new Map<number, HostWrite>()
+    const plans: HostOutcome[] = []
+    for (const hostname of hostnames) {
+      plans.push(await this.#plan(hostname, intent, principal, writes))
+    }
+    const all = [...writes.values()]
+    const changed = all.filter((w) => w.ipv4 !== w.host.ipv4 || w.ipv6 !== w.host.ipv6)
+    const unchanged = all.filter((w) => !changed.includes(w)).map((w) => w.host)
+    let outcomes = plans
+    if (all.length > 0) {
+      const context = {
+        dialect: intent.dialect,
+        clientIp: intent.clientIp.text,
+        actor:
+          principal.tokenId === undefined
+            ? principal.userName
+            : `${principal.userName} (token ${String(principal.tokenId)})`,
+        at: this.#o.clock.now().toISOString(),
+      }
+      const changes = await this.#o.store.commitUpdate(changed, unchanged, context)
+      if (changes.length > 0) {
+        const published = await this.#o.publisher.publish(changes, this.#o.answerDeadlineMs)
+        if (!published.ok) {
+          outcomes = outcomes.map((o) => (o.status === 'good' ? { ...o, status: 'dnserr' } : o))
+        }
+      }
+    }
+    return { kind: 'hosts', outcomes }
+  }
+
+  // A token bound to one host needs no hostname (secret URLs, `/register_ip`).
+  async #defaultHostnames(intent: UpdateIntent, principal: Principal): Promise<readonly string[]> {
+    if (intent.hostnames.length > 0 || principal.hostId == null) return intent.hostnames
+    const fqdn = await this.#hostFqdnById(principal.hostId)
+    return fqdn === undefined ? [] : [fqdn]
+  }
+
+  async #hostFqdnById(hostId: number): Promise<string | undefined> {
+    return (await this.#o.store.findHostById(hostId))?.fqdn
+  }
+
+  async #plan(
+    hostname: string,
+    intent: UpdateIntent,
+    principal: Principal,
+    writes: Map<number, HostWrite>,
+  ): Promise<HostOutcome> {
+    const name = parseName(hostname)
+    if (!name.ok) return { hostname, status: 'notfqdn' }
+    const fqdn = name.value
+    const found = await this.#o.store.findHost(fqdn)
+    if (found === undefined) return { hostname, fqdn, status: 'nohost' }
+    if (found.ownerId !== principal.userId && !principal.isAdmin) {
+      return { hostname, fqdn, status: '!yours' }
+    }
+    if (principal.hostId != null && principal.hostId !== found.id) {
+      return { hostname, fqdn, status: '!yours' }
+    }
+    const before = writes.get(found.id) ?? { host: found, ipv4: found.ipv4, ipv6: found.ipv6 }
+    const ipv4 = resolve(intent.ipv4, before.ipv4, 4, intent.clientIp)
+    const ipv6 = resolve(intent.ipv6, before.ipv6, 6, intent.clientIp)
+    writes.set(found.id, { host: found, ipv4, ipv6 })
+    // Against the stored state, so a host named twice answers the same twice (and both
+    // become `dnserr` if publishing fails, instead of the second claiming `nochg`).
+    const changed = ipv4 !== found.ipv4 || ipv6 !== found.ipv6
+    return {
+      hostname,
+      fqdn,
+      status: changed ? 'good' : 'nochg',
+      ...touched(intent, 4, ipv4),
+      ...touched(intent, 6, ipv6),
+    }
+  }
+}
+
+function resolve(
+  wish: AddressWish,
+  current: string | null,
+  family: 4 | 6,
+  client: IpAddress,
+): string | null {
+  switch (wish.kind) {
+    case 'keep':
+      return current
+    case 'auto':
+      return client.family === family ? client.text : current
+    case 'set':
+      return wish.address.family === family ? wish.address.text : current
+    case 'delete':
+      return null
+  }
+}
+
+// Which families to report back: those the request set (or filled from its source address).
+function touched(
+  intent: UpdateIntent,
+  family: 4 | 6,
+  value: string | null,
+): { ipv4?: string; ipv6?: string } {
+  const wish = family === 4 ? intent.ipv4 : intent.ipv6
+  const reported =
+    wish.kind === 'set' || (wish.kind === 'auto' && intent.clientIp.family === family)
+  if (!reported || value === null) return {}
+  return family === 4 ? { ipv4: value } : { ipv6: value }
+}
+
+function reject(code: 'badauth' | 'numhost' | 'notfqdn', message: string): UpdateResult {
+  return { kind: 'rejected', code, message }
+}

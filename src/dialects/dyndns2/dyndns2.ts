@@ -1,0 +1,134 @@
+/**
+ * DynDNS2 (`/nic/update`): the protocol of Dyn, spoken by ddclient, inadyn, routers and
+ * ddns-service. Replies are `text/plain`, HTTP 200, one line per hostname in request order;
+ * `badauth` comes with HTTP 401 and a Basic challenge (Wget and uclient-fetch send
+ * credentials only after one). Error bodies never contain words inadyn reads as success.
+ */
+import { err, ok, type Result } from '../../core/result.ts'
+import { Secret } from '../../core/secret.ts'
+import type {
+  Credentials,
+  HostOutcome,
+  UpdateIntent,
+  UpdateResult,
+} from '../../core/update-intent.ts'
+import type { DialectError, DialectResponse, UpdateDialect, UpdateRequest } from '../dialect.ts'
+import { addressWishes } from './addresses.ts'
+
+/** Options of the DynDNS2 dialect. */
+export interface Dyndns2Options {
+  readonly paths: readonly string[]
+  readonly realm?: string
+}
+
+const SYSTEMS = new Set(['dyndns', 'statdns', 'custom'])
+
+/** Creates the DynDNS2 dialect. */
+export function createDyndns2(options: Dyndns2Options): UpdateDialect {
+  const realm = options.realm ?? 'dynzone'
+  return {
+    name: 'dyndns2',
+    routes: options.paths.flatMap((path) => [
+      { method: 'GET' as const, path },
+      { method: 'POST' as const, path },
+    ]),
+    parse,
+    render: (result, req) => render(result, req, realm),
+  }
+}
+
+function parse(req: UpdateRequest): Result<UpdateIntent, DialectError> {
+  const system = req.params.get('system')
+  if (system !== undefined && system !== '' && !SYSTEMS.has(system.toLowerCase())) {
+    return err({ code: 'badsys', message: `unknown system "${system.slice(0, 32)}"` })
+  }
+  const addresses = addressWishes(req.params)
+  if (!addresses.ok) return addresses
+  const hostnames = (req.params.get('hostname') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '')
+  return ok({
+    dialect: 'dyndns2',
+    credentials: credentials(req),
+    hostnames,
+    ipv4: addresses.value.ipv4,
+    ipv6: addresses.value.ipv6,
+    clientIp: req.clientIp,
+    ...(req.headers['user-agent'] === undefined ? {} : { userAgent: req.headers['user-agent'] }),
+  })
+}
+
+// The Authorization header wins over query parameters (router URL templates).
+function credentials(req: UpdateRequest): Credentials | null {
+  if (req.basic !== null) {
+    return { kind: 'basic', username: req.basic.username, secret: new Secret(req.basic.password) }
+  }
+  const p = req.params
+  const username = p.get('username') ?? p.get('user')
+  const secret = p.get('password') ?? p.get('pass') ?? p.get('token')
+  if (secret === undefined) return null
+  return username === undefined
+    ? { kind: 'token', secret: new Secret(secret) }
+    : { kind: 'basic', username, secret: new Secret(secret) }
+}
+
+function render(
+  result: UpdateResult | DialectError,
+  req: UpdateRequest,
+  realm: string,
+): DialectResponse {
+  const json = (req.headers.accept ?? '').includes('application/json')
+  if (!('kind' in result))
+    return refusal(result.code, result.code === 'badip' ? result.message : '', json, realm)
+  if (result.kind === 'rejected') return refusal(result.code, '', json, realm)
+  if (json) {
+    const items = result.outcomes.map(jsonOutcome)
+    return reply(200, JSON.stringify(items.length === 1 ? items[0] : items), true)
+  }
+  return reply(200, result.outcomes.map(line).join('\n'), false)
+}
+
+function line(o: HostOutcome): string {
+  const ips = [o.ipv4, o.ipv6].filter((x) => x !== undefined).join(',')
+  return (o.status === 'good' || o.status === 'nochg') && ips !== ''
+    ? `${o.status} ${ips}`
+    : o.status
+}
+
+function jsonOutcome(o: HostOutcome): Record<string, string> {
+  return {
+    hostname: o.fqdn ?? o.hostname,
+    status: o.status,
+    ...(o.ipv4 === undefined ? {} : { ipv4: o.ipv4 }),
+    ...(o.ipv6 === undefined ? {} : { ipv6: o.ipv6 }),
+  }
+}
+
+// inadyn counts any body containing one of these words as success.
+const SUCCESS_WORDS = /ok|good|true|updated|nochg/i
+
+function refusal(code: string, message: string, json: boolean, realm: string): DialectResponse {
+  // The detail may quote the client's input (`myip=token`): never let it say "success".
+  const detail = SUCCESS_WORDS.test(message) ? '' : message
+  const status = code === 'badauth' ? 401 : code === 'badip' || code === 'badrequest' ? 400 : 200
+  const body = json
+    ? JSON.stringify({ status: code, ...(detail === '' ? {} : { message: detail }) })
+    : detail === ''
+      ? code
+      : `${code} ${detail}`
+  const r = reply(status, body, json)
+  return code === 'badauth'
+    ? { ...r, headers: { ...r.headers, 'www-authenticate': `Basic realm="${realm}"` } }
+    : r
+}
+
+function reply(status: number, body: string, json: boolean): DialectResponse {
+  return {
+    status,
+    headers: {
+      'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
+    },
+    body,
+  }
+}

@@ -1,0 +1,37 @@
+/** Process entry: runs the CLI with the real process's streams and exits with its code. */
+import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { runCli } from './cli/program.ts'
+import type { CliIo } from './cli/io.ts'
+
+function readStdin(): Promise<string | undefined> {
+  if (process.stdin.isTTY) return Promise.resolve(undefined)
+  try {
+    const text = readFileSync(0, 'utf8')
+    const line = text.split(/\r?\n/)[0]
+    return Promise.resolve(line === undefined || line === '' ? undefined : line)
+  } catch {
+    return Promise.resolve(undefined)
+  }
+}
+
+/** Runs dynzone with `argv` (as in `process.argv`) and exits the process. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const io: CliIo = {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+    readStdin,
+  }
+  try {
+    process.exitCode = await runCli(argv, io)
+  } catch (e) {
+    process.stderr.write(
+      `dynzone: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    )
+    process.exitCode = 1
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv)

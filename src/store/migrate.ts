@@ -1,0 +1,23 @@
+/** Applies the migrations in `migrations/` (listed here explicitly, in order). */
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely'
+import * as initial from './migrations/0001-initial.ts'
+import { err, ok, type Result } from '../core/result.ts'
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+}
+
+/** Brings the schema to the latest version; returns the names applied now. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<Result<string[], string>> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+  })
+  const set: MigrationResultSet = await migrator.migrateToLatest()
+  if (set.error !== undefined) {
+    const failed = set.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    const message = set.error instanceof Error ? set.error.message : JSON.stringify(set.error)
+    return err(`migration ${failed} failed: ${message}`)
+  }
+  return ok((set.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName))
+}

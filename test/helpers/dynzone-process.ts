@@ -1,0 +1,129 @@
+/**
+ * Starts `dynzone` as a real child process (through tsx, from source) and collects its
+ * output, for end-to-end tests. Stopped by PID in `stop()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
+// Absolute, so the child resolves tsx from this checkout whatever its working directory.
+const TSX = import.meta.resolve('tsx')
+
+/** A running dynzone process. */
+export interface DynzoneProcess {
+  readonly child: ChildProcess
+  stdout(): string
+  stderr(): string
+  /** Resolves with the first stdout/stderr line matching `re`, or rejects after `timeoutMs`. */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
+  /** SIGTERM, then SIGKILL after 5 s; resolves with the exit code. */
+  stop(): Promise<number | null>
+  exited: Promise<number | null>
+}
+
+/** Spawns `dynzone <args>` in `cwd`. */
+export function startDynzone(
+  args: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): DynzoneProcess {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  let err = ''
+  const listeners = new Set<() => void>()
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+    for (const l of listeners) l()
+  })
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString()
+    for (const l of listeners) l()
+  })
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code)
+    }),
+  )
+  exited.then(
+    () => {
+      for (const l of listeners) l()
+    },
+    () => undefined,
+  )
+  let done = false
+  void exited.then(() => (done = true))
+  return {
+    child,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor(re, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const m = (out + '\n' + err).match(re)
+          if (m) {
+            cleanup()
+            resolve(m)
+          } else if (done) {
+            cleanup()
+            reject(
+              new Error(
+                `dynzone exited before printing ${String(re)}\nstdout:\n${out}\nstderr:\n${err}`,
+              ),
+            )
+          }
+        }
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(new Error(`timed out waiting for ${String(re)}\nstdout:\n${out}\nstderr:\n${err}`))
+        }, timeoutMs)
+        const cleanup = (): void => {
+          clearTimeout(timer)
+          listeners.delete(check)
+        }
+        listeners.add(check)
+        check()
+      })
+    },
+    async stop() {
+      if (!done) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+        const code = await exited
+        clearTimeout(timer)
+        return code
+      }
+      return exited
+    },
+  }
+}
+
+/** Runs `dynzone <args>` to completion. */
+export async function runDynzone(
+  args: readonly string[],
+  cwd: string,
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stdin.end(options.stdin ?? '')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
+  const code = await new Promise<number | null>((resolve) =>
+    child.on('exit', (c) => {
+      resolve(c)
+    }),
+  )
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
