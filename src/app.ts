@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
-import { BuiltinBackend } from './backends/builtin/builtin-backend.ts'
 import type { DnsBackend } from './backends/backend.ts'
+import { backendFactory } from './backends/registry.ts'
 import { ZoneIndex } from './authoritative/zone-index.ts'
 import { startDnsServer, type DnsServer } from './authoritative/server.ts'
 import type { Config } from './config/schema.ts'
@@ -97,7 +97,15 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   const { config, logger, db } = context
   const index = new ZoneIndex()
   const backends = new Map<Fqdn, DnsBackend>()
-  for (const zone of context.zones) backends.set(zone.name, new BuiltinBackend(index))
+  for (const zone of context.zones) {
+    const z = config.zones.find((c) => c.name === zone.name)
+    const factory = z === undefined ? undefined : backendFactory(z.backend)
+    if (z === undefined || factory === undefined) return err(`zone ${zone.name}: unknown backend`)
+    backends.set(
+      zone.name,
+      factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, { index, logger }),
+    )
+  }
   const publisher = new Publisher({ backends, logger })
   const sync = new ZoneSync({
     db,

@@ -141,6 +141,7 @@ soa_rname = "admin.example.net"
       retry: 600,
       expire: 1209600,
       minimum: 60,
+      settings: null,
     })
     const idn = config.zones[1]!
     assert.equal(idn.name, 'xn--bcher-kva.test')

@@ -26,6 +26,7 @@ void describe('configSchema defaults', () => {
           retry: 600,
           expire: 1209600,
           minimum: 60,
+          settings: null,
         },
       ],
     })

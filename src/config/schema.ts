@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path'
 import { z } from 'zod'
+import { BACKEND_FACTORIES, BACKEND_KINDS, backendFactory } from '../backends/registry.ts'
 import { joinName, parseName, type Fqdn } from '../core/names.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { Secret } from '../core/secret.ts'
@@ -28,8 +29,13 @@ export const DEMO_ZONE = 'dyn.example.test'
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** Database backends dynzone can store its state in. */
 export const DATABASE_BACKENDS = ['sqlite'] as const
-/** DNS backends a zone can be published through. */
-export const ZONE_BACKENDS = ['builtin'] as const
+/** DNS backends a zone can be published through (from the backend registry). */
+export const ZONE_BACKENDS = BACKEND_KINDS
+
+// One optional `[zones.<kind>]` table per backend that takes settings.
+const backendTables: Record<string, z.ZodOptional<z.ZodType>> = Object.fromEntries(
+  BACKEND_FACTORIES.flatMap((f) => (f.settings === null ? [] : [[f.kind, f.settings.optional()]])),
+)
 
 const MAX_TIMER = 2147483647 // RFC 2181 §8: TTLs and SOA timers are 31-bit
 
@@ -45,6 +51,7 @@ const zone = table({
   retry: integer(1, MAX_TIMER).default(600),
   expire: integer(1, MAX_TIMER).default(1209600),
   minimum: integer(0, MAX_TIMER).default(60),
+  ...backendTables,
 }).transform(({ ns, soa_rname, ...zone }, ctx) => ({
   name: zone.name,
   backend: zone.backend,
@@ -55,7 +62,37 @@ const zone = table({
   retry: zone.retry,
   expire: zone.expire,
   minimum: zone.minimum,
+  settings: backendSettings(zone, ctx),
 }))
+
+/** The chosen backend's settings table (parsed from `{}` when absent, so defaults apply). */
+function backendSettings(
+  zone: Record<string, unknown> & { backend: string },
+  ctx: z.RefinementCtx,
+): unknown {
+  const factory = backendFactory(zone.backend)
+  if (factory?.settings == null) return null
+  for (const other of BACKEND_FACTORIES) {
+    if (other.kind !== zone.backend && zone[other.kind] !== undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        input: zone[other.kind],
+        path: [other.kind],
+        message: `settings for the ${other.kind} backend, but this zone uses backend "${zone.backend}"`,
+      })
+    }
+  }
+  if (zone[factory.kind] !== undefined) return zone[factory.kind]
+  const parsed = factory.settings.safeParse({})
+  if (parsed.success) return parsed.data
+  ctx.issues.push({
+    code: 'custom',
+    input: undefined,
+    path: [factory.kind],
+    message: `missing: the ${factory.kind} backend needs a [zones.${factory.kind}] table (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`,
+  })
+  return null
+}
 
 /** `<label>.<zone>` as a default; a zone name near the length limit leaves no room for it. */
 function derivedName(label: string, zone: Fqdn, key: string, ctx: z.RefinementCtx): Fqdn {
@@ -136,11 +173,13 @@ export const configSchema = table({
   },
 }))
 
-type DeepReadonly<T> = T extends string | number | boolean | bigint | null | undefined | Secret
+type DeepReadonly<T> = unknown extends T
   ? T
-  : T extends readonly (infer U)[]
-    ? readonly DeepReadonly<U>[]
-    : { readonly [K in keyof T]: DeepReadonly<T[K]> }
+  : T extends string | number | boolean | bigint | null | undefined | Secret
+    ? T
+    : T extends readonly (infer U)[]
+      ? readonly DeepReadonly<U>[]
+      : { readonly [K in keyof T]: DeepReadonly<T[K]> }
 
 /** The validated, defaulted, frozen configuration passed to the rest of dynzone. */
 export type Config = DeepReadonly<z.output<typeof configSchema>>
