@@ -3,7 +3,11 @@
 # Idempotent: installs only what is missing. Needs root (uses sudo when not root).
 set -euo pipefail
 
-packages=(bind9-dnsutils curl)
+packages=(bind9-dnsutils curl pdns-server pdns-backend-sqlite3 bind9 knot knot-dnsutils)
+# Real DynDNS2 clients for test/e2e/clients.test.ts (run once in the foreground, never as daemons).
+packages+=(ddclient inadyn wget)
+# Anchors of bench/authoritative.ts (npm run bench:dns): NSD and the dnsperf load generator.
+packages+=(nsd dnsperf)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -17,4 +21,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -q
+# ddclient's debconf defaults enable and start a daemon (web IP discovery, an empty no-ip
+# config); these answers make its postinst start nothing: it only runs on a PPP connect.
+printf '%s\n' 'ddclient ddclient/method select Network interface' \
+  'ddclient ddclient/run_mode select On PPP connect' | $SUDO debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

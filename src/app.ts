@@ -4,14 +4,20 @@
  * backends, the publisher, the DNS server and the HTTP listener.
  */
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DnsBackend } from './backends/backend.ts'
 import { backendFactory } from './backends/registry.ts'
 import { ZoneIndex } from './authoritative/zone-index.ts'
 import { startDnsServer, type DnsServer } from './authoritative/server.ts'
+import { notifySecondaries } from './authoritative/secondaries.ts'
+import { buildUpdateKeys } from './authoritative/update-keys.ts'
+import { RecordUpdateService } from './core/record-update.ts'
+import { SqlRecordStore } from './store/record-store.ts'
 import type { Config } from './config/schema.ts'
 import { AccountService } from './core/accounts.ts'
+import { AcmeRegistrar } from './core/acme-register.ts'
 import { parseCidr } from './core/addresses.ts'
 import { Authenticator } from './core/auth.ts'
 import { createKeyedHasher } from './core/keyed-hash.ts'
@@ -19,9 +25,21 @@ import type { Fqdn } from './core/names.ts'
 import type { Clock, KeyedHasher } from './core/ports.ts'
 import { err, ok, type Result } from './core/result.ts'
 import { UpdateService } from './core/update-service.ts'
+import { acmeDnsRegisterRoute } from './dialects/acme-dns/register.ts'
 import { createDialects } from './dialects/registry.ts'
+import { dialectSettings } from './dialects/settings.ts'
 import { buildHttpApp } from './http/app.ts'
+import { clientAddress } from './http/client-ip.ts'
+import { startHttpListeners } from './http/listeners.ts'
+import type { TlsFiles } from './http/tls.ts'
+import { registerOpsRoutes, type ReadinessProblem } from './http/ops-routes.ts'
+import { Metrics } from './observability/metrics.ts'
 import { ZoneSync } from './jobs/zone-sync.ts'
+import { LanSync } from './jobs/lan-sync.ts'
+import { sweepIntervalMs, TxtExpiry } from './jobs/txt-expiry.ts'
+import { HostExpiry } from './jobs/expiry.ts'
+import { createNotifier, digestIntervalMs } from './notify/setup.ts'
+import { expireHosts } from './store/host-expiry-store.ts'
 import type { Logger } from './observability/logger.ts'
 import { Publisher } from './publisher/publisher.ts'
 import { createArgon2Hasher } from './security/argon2-hasher.ts'
@@ -45,6 +63,8 @@ export interface Context {
 }
 
 const systemClock: Clock = { now: () => new Date() }
+/** How long shutdown waits for the publisher's queues (systemd's default stop timeout is 90 s). */
+const SHUTDOWN_DRAIN_MS = 10_000
 
 /** Opens the database, applies migrations and syncs zones from the config. */
 export async function openContext(
@@ -87,14 +107,26 @@ export interface RunningServer {
   readonly context: Context
   readonly http: FastifyInstance
   readonly httpPort: number
+  readonly httpsPort: number | null
   readonly dns: DnsServer | null
   readonly updates: UpdateService
+  /** Re-reads the HTTPS certificate files; false when the new pair was refused. */
+  reloadCertificates(reason: string): boolean
   close(): Promise<void>
 }
 
 /** Starts everything `dynzone serve` runs. */
 export async function startServer(context: Context): Promise<Result<RunningServer, string>> {
   const { config, logger, db } = context
+  const notified = createNotifier({
+    config: config.notify,
+    db,
+    logger,
+    clock: systemClock,
+    readFile: (path) => readFileSync(path, 'utf8'),
+  })
+  if (!notified.ok) return err(notified.error)
+  const notifier = notified.value
   const index = new ZoneIndex()
   const backends = new Map<Fqdn, DnsBackend>()
   for (const zone of context.zones) {
@@ -106,12 +138,18 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, { index, logger }),
     )
   }
-  const publisher = new Publisher({ backends, logger })
+  const metrics = config.metrics.enabled ? new Metrics() : null
+  const publisher = new Publisher({
+    backends,
+    logger,
+    ...(metrics === null ? {} : { observer: metrics }),
+  })
   const sync = new ZoneSync({
     db,
     backends,
     publisher,
     logger,
+    ...(metrics === null ? {} : { observer: metrics }),
     zones: context.zones.map((zone) => {
       const z = config.zones.find((c) => c.name === zone.name)
       if (z === undefined) throw new Error(`zone ${zone.name} missing from config`)
@@ -129,6 +167,9 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   const loadProblem = await sync.loadAll()
   if (loadProblem !== undefined) return err(loadProblem)
   sync.start(1000)
+  const lanSync = new LanSync({ db, zones: context.zones, index, logger })
+  await lanSync.tick()
+  lanSync.start(1000)
 
   const store = new SqlUpdateStore(db, context.zones)
   const auth = new Authenticator({
@@ -145,24 +186,88 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     clock: systemClock,
     maxHosts: config.update.max_hosts,
     answerDeadlineMs: config.update.answer_deadline_ms,
+    txtTtlSeconds: config.update.txt_ttl_seconds,
+    notifier,
   })
   const trusted = config.http.trusted_proxies
     .map((c) => parseCidr(c))
     .flatMap((r) => (r.ok ? [r.value] : []))
-  const http = buildHttpApp({
-    dialects: createDialects({ dyndns2Paths: ['/nic/update'] }),
-    updates,
-    logger,
-    trustedProxies: trusted,
+  const metricsAllow = config.metrics.allow.flatMap((c) => {
+    const r = parseCidr(c)
+    return r.ok ? [r.value] : []
   })
+  const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
+  const build = (https?: TlsFiles): FastifyInstance => {
+    const app = buildHttpApp({
+      dialects,
+      updates,
+      logger,
+      trustedProxies: trusted,
+      logRequests: config.log.requests,
+      services: [
+        acmeDnsRegisterRoute(new AcmeRegistrar({ auth, store, accounts: context.accounts })),
+      ],
+      ...(https === undefined ? {} : { https }),
+      ...(metrics === null
+        ? {}
+        : {
+            onUpdate: (dialect: string, results: readonly string[], seconds: number) => {
+              metrics.updated(dialect, results, seconds)
+            },
+          }),
+    })
+    registerOpsRoutes(app, {
+      metrics,
+      metricsAllow,
+      clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+      readiness: () => readiness(db, publisher),
+    })
+    return app
+  }
 
   let dns: DnsServer | null = null
   if (config.dns.enabled) {
+    const keys = buildUpdateKeys(config.dns.update_keys, config.dns.allow_transfer_keys, (path) =>
+      readFileSync(path, 'utf8'),
+    )
+    if (!keys.ok) {
+      sync.stop()
+      publisher.close()
+      return err(keys.error)
+    }
+    const recordUpdates = new RecordUpdateService({
+      store: new SqlRecordStore(db, context.zones),
+      publisher,
+      clock: systemClock,
+      answerDeadlineMs: config.update.answer_deadline_ms,
+      txtTtlSeconds: config.update.txt_ttl_seconds,
+    })
     const started = await startDnsServer({
       host: config.dns.listen,
       port: config.dns.port,
       index,
       logger,
+      ...(metrics === null
+        ? {}
+        : {
+            onAnswer: (transport: 'udp' | 'tcp', rcode: number) => {
+              metrics.answered(transport, rcode)
+            },
+          }),
+      update: {
+        keys: keys.value,
+        updates: recordUpdates,
+        now: () => systemClock.now().getTime() / 1000,
+        logger,
+      },
+      transfer: {
+        source: index,
+        allow: config.dns.allow_transfer.flatMap((c) => {
+          const range = parseCidr(c)
+          return range.ok ? [range.value] : []
+        }),
+        allowKeys: config.dns.allow_transfer_keys.map((k) => k.toLowerCase().replace(/\.$/, '')),
+      },
     })
     if (!started.ok) {
       sync.stop()
@@ -171,28 +276,81 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     }
     dns = started.value
   }
-  let httpPort: number
-  try {
-    await http.listen({ host: config.http.listen, port: config.http.port })
-    const address = http.server.address()
-    httpPort = typeof address === 'object' && address !== null ? address.port : config.http.port
-  } catch (e) {
+  // After the server listens: secondaries answer a NOTIFY by querying it at once.
+  const notifications = notifySecondaries(
+    index,
+    config.dns.enabled ? config.dns.notify : [],
+    logger,
+  )
+  const listeners = await startHttpListeners(config, build, logger)
+  if (!listeners.ok) {
     sync.stop()
     publisher.close()
+    await notifications.close()
     await dns?.close()
-    const code = (e as NodeJS.ErrnoException).code
-    const where = `${config.http.listen}:${String(config.http.port)}`
-    return err(
-      code === 'EADDRINUSE'
-        ? `HTTP port ${where} is already in use`
-        : `cannot listen on HTTP ${where}: ${(e as Error).message}`,
-    )
+    return err(listeners.error)
   }
+  const { http, httpPort, httpsPort } = listeners.value
+  const txtExpiry = new TxtExpiry({
+    store,
+    publisher,
+    clock: systemClock,
+    logger,
+    publishDeadlineMs: config.update.answer_deadline_ms,
+  })
+  txtExpiry.start(sweepIntervalMs(config.update.txt_ttl_seconds))
+  const hostExpiry = new HostExpiry({
+    store: { expireHosts: (at) => expireHosts(db, context.zones, at) },
+    publisher,
+    clock: systemClock,
+    logger,
+    notifier,
+    publishDeadlineMs: config.update.answer_deadline_ms,
+  })
+  hostExpiry.start(config.expiry.interval_seconds * 1000)
+  notifier.start(digestIntervalMs(config.notify.auth_failure_window_seconds))
   const close = async (): Promise<void> => {
+    txtExpiry.stop()
+    hostExpiry.stop()
     sync.stop()
-    await http.close()
+    lanSync.stop()
+    await listeners.value.close()
+    // SIGTERM drain: no new updates arrive now; give queued pushes a bounded time to land.
+    // What is still pending stays committed in the store and the next start's resync sends it.
+    const left = await publisher.flush(SHUTDOWN_DRAIN_MS)
+    if (left > 0) logger.warn({ pending: left }, 'publisher not drained; the next start resyncs')
     publisher.close()
+    notifier.close()
+    await notifications.close()
     await dns?.close()
   }
-  return ok({ context, http, httpPort, dns, updates, close })
+  return ok({
+    context,
+    http,
+    httpPort,
+    httpsPort,
+    dns,
+    updates,
+    reloadCertificates: (reason) => listeners.value.reloadCertificates(reason),
+    close,
+  })
+}
+
+/** What keeps the server from being ready: the store not answering, a backend failing. */
+async function readiness(db: Kysely<Database>, publisher: Publisher): Promise<ReadinessProblem[]> {
+  const problems: ReadinessProblem[] = []
+  try {
+    await sql`select 1`.execute(db)
+  } catch (e) {
+    problems.push({ component: 'store', message: (e as Error).message })
+  }
+  for (const zone of publisher.health()) {
+    if (zone.lastError !== null) {
+      problems.push({
+        component: `zone ${zone.zone}`,
+        message: `${zone.lastError} (${String(zone.pending)} changes waiting)`,
+      })
+    }
+  }
+  return problems
 }

@@ -60,7 +60,8 @@ function writeRRsets(w: MessageWriter, rrsets: readonly PreparedRRset[]): number
   return count
 }
 
-function writeOpt(w: MessageWriter, rcode: number, dnssecOk: boolean): void {
+/** Appends the OPT record dynzone sends (payload 1232, extended rcode bits, DO echoed). */
+export function writeOpt(w: MessageWriter, rcode: number, dnssecOk: boolean): void {
   w.u8(0)
   w.u16(RRType.OPT)
   w.u16(EDNS_UDP_PAYLOAD)
@@ -70,7 +71,8 @@ function writeOpt(w: MessageWriter, rcode: number, dnssecOk: boolean): void {
   w.u16(0)
 }
 
-function writeHeader(
+/** Fills in the header reserved at the start of `w`; `opt` adds to the additional count. */
+export function writeHeader(
   w: MessageWriter,
   id: number,
   flags: number,

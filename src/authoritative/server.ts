@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto'
 import type { Socket as UdpSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import { err, ok, type Result } from '../core/result.ts'
-import { answerQuery } from './answer.ts'
-import { createTcpListener, listenTcp, type TcpListener } from './tcp-listener.ts'
+import { createDispatcher, type TransferOptions } from './dispatch.ts'
+import type { UpdateHandlerOptions } from './update-server.ts'
+import { createTcpListener, listenTcp, type Answer, type TcpListener } from './tcp-listener.ts'
 import { bindUdp, closeUdp } from './udp-listener.ts'
 import type { ZoneLookup } from './zone-index.ts'
 
@@ -32,6 +33,12 @@ export interface DnsServerOptions {
   readonly tcpIdleTimeoutMs?: number
   /** Most TCP connections open at once (default 100). */
   readonly maxTcpConnections?: number
+  /** Zone transfers (AXFR/IXFR) to clients inside `allow` or signed with `allowKeys`; absent: NOTIMP. */
+  readonly transfer?: TransferOptions
+  /** RFC 2136 UPDATE with TSIG (see update-server.ts); absent: UPDATE gets NOTIMP. */
+  readonly update?: UpdateHandlerOptions
+  /** Called once per answered message with its rcode (for metrics); absent: no cost. */
+  readonly onAnswer?: (transport: 'udp' | 'tcp', rcode: number) => void
 }
 
 /** A running server. */
@@ -60,16 +67,30 @@ export async function startDnsServer(
   const onError = (where: string) => (e: unknown) => {
     logger?.error({ err: e, errorId: randomUUID(), where }, 'DNS server error')
   }
-  const answer = (transport: 'udp' | 'tcp') => (query: Buffer) =>
-    answerQuery(query, index, { transport, onError: onError(`answer ${transport}`) })
+  const answer = observed(
+    createDispatcher({
+      index,
+      onError,
+      ...(logger === undefined ? {} : { logger }),
+      ...(options.transfer === undefined ? {} : { transfer: options.transfer }),
+      ...(options.update === undefined ? {} : { update: options.update }),
+    }),
+    options.onAnswer,
+  )
   for (let attempt = 1; ; attempt++) {
+    const answerUdp = answer('udp')
     const bound = await bindUdp(host, options.port, (message, peer, socket) => {
-      try {
-        const response = answer('udp')(message)
-        if (response === null) return
+      const reply = (answer: Answer): void => {
+        const response = answer?.[0]
+        if (response === undefined) return
         socket.send(response, peer.port, peer.address, (e) => {
           if (e !== null) logger?.warn({ err: e, peer: peer.address }, 'DNS UDP send failed')
         })
+      }
+      try {
+        const answer = answerUdp(message, peer.address)
+        if (answer instanceof Promise) answer.then(reply, onError('udp'))
+        else reply(answer)
       } catch (e) {
         onError('udp')(e)
       }
@@ -135,4 +156,25 @@ function describe(e: NodeJS.ErrnoException, host: string, port: number): DnsServ
     }
   }
   return { code: 'other', message: `cannot bind DNS port ${where}: ${e.message}` }
+}
+
+type Handler = (
+  transport: 'udp' | 'tcp',
+) => (query: Buffer, client: string) => Answer | Promise<Answer>
+
+// Reports the rcode of each answer's first message (header octet 3, low nibble).
+function observed(handler: Handler, onAnswer: DnsServerOptions['onAnswer']): Handler {
+  if (onAnswer === undefined) return handler
+  return (transport) => {
+    const inner = handler(transport)
+    const count = (answer: Answer): Answer => {
+      const first = answer?.[0]
+      if (first !== undefined && first.length >= 4) onAnswer(transport, (first[3] ?? 0) & 0x0f)
+      return answer
+    }
+    return (query, client) => {
+      const answer = inner(query, client)
+      return answer instanceof Promise ? answer.then(count) : count(answer)
+    }
+  }
 }

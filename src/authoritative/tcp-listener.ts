@@ -9,11 +9,17 @@ import { err, ok, type Result } from '../core/result.ts'
 
 /** How TCP connections are served. */
 export interface TcpListenerOptions {
-  /** Turns one query into its answer; null closes the connection. */
-  readonly answer: (query: Buffer) => Buffer | null
+  /**
+   * Turns one query from `peer` (an IP address) into its answer messages; null closes. An
+   * answer may be a promise (UPDATE): later answers on the connection wait for it, in order.
+   */
+  readonly answer: (query: Buffer, peer: string) => Answer | Promise<Answer>
   readonly idleTimeoutMs: number
   readonly maxConnections: number
 }
+
+/** The messages answering one query; null closes the connection. */
+export type Answer = readonly Buffer[] | null
 
 /** A TCP server plus the connections it holds, so close() can end them. */
 export interface TcpListener {
@@ -69,22 +75,49 @@ function serveConnection(socket: Socket, options: TcpListenerOptions): void {
   // Resets and aborted connections are routine on a public port; nothing to report.
   socket.on('error', () => socket.destroy())
   let pending: Buffer = Buffer.alloc(0)
-  socket.on('data', (chunk: Buffer) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
-    while (pending.length >= 2) {
-      const length = pending.readUInt16BE(0)
-      if (pending.length < 2 + length) break
-      const query = pending.subarray(2, 2 + length)
-      pending = pending.subarray(2 + length)
-      const response = options.answer(query)
-      if (response === null || socket.writableLength > MAX_UNREAD_BYTES) {
-        socket.destroy()
-        return
-      }
+  // Set while an asynchronous answer is outstanding; the queries after it queue behind it.
+  let queue: Promise<void> | null = null
+  const send = (responses: Answer): void => {
+    if (responses === null || socket.writableLength > MAX_UNREAD_BYTES) {
+      socket.destroy()
+      return
+    }
+    for (const response of responses) {
       const frame = Buffer.allocUnsafe(2 + response.length)
       frame.writeUInt16BE(response.length, 0)
       response.copy(frame, 2)
       socket.write(frame)
+    }
+  }
+  const serve = (query: Buffer): Promise<void> | undefined => {
+    if (socket.destroyed) return undefined
+    const answer = options.answer(query, socket.remoteAddress ?? '')
+    if (!(answer instanceof Promise)) {
+      send(answer)
+      return undefined
+    }
+    return answer.then(send, () => {
+      socket.destroy()
+    })
+  }
+  const enqueue = (query: Buffer): void => {
+    // A deferred query is copied: its bytes must outlive this 'data' event.
+    const copy = queue === null ? query : Buffer.from(query)
+    const next = queue === null ? serve(query) : queue.then(() => serve(copy))
+    if (next === undefined) return
+    queue = next
+    void next.then(() => {
+      if (queue === next) queue = null
+    })
+  }
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+    while (pending.length >= 2 && !socket.destroyed) {
+      const length = pending.readUInt16BE(0)
+      if (pending.length < 2 + length) break
+      const query = pending.subarray(2, 2 + length)
+      pending = pending.subarray(2 + length)
+      enqueue(query)
     }
   })
 }

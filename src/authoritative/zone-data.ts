@@ -3,10 +3,18 @@
  * bookkeeping that makes lookups O(labels): a count of names below each empty non-terminal
  * (RFC 8020: such a name exists, so it is NODATA, not NXDOMAIN) and of delegation points.
  */
+import { parseIp } from '../core/addresses.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { RecordSet, SoaFields } from '../core/records.ts'
 import { RRType } from '../dns/constants.ts'
+import { ZoneJournal } from './journal.ts'
 import type { PreparedRRset } from './prepared-rrset.ts'
+
+/** A host's LAN addresses as prepared RRsets, served to clients behind its WAN address. */
+export interface LanRRsets {
+  readonly a?: PreparedRRset
+  readonly aaaa?: PreparedRRset
+}
 
 /** What a zone says about one name and type. */
 export type ZoneAnswer =
@@ -36,6 +44,8 @@ export class ZoneData implements ServedZone {
   // Owner → number of non-empty names strictly below it (only names between them and apex).
   private readonly below = new Map<string, number>()
   private cuts = 0
+  /** Split horizon: LAN RRsets by lowercase owner; replaced whole when the store changes. */
+  lan: ReadonlyMap<string, LanRRsets> = new Map()
   soa: PreparedRRset
   negativeSoa: PreparedRRset
   soaFields: SoaFields
@@ -45,6 +55,8 @@ export class ZoneData implements ServedZone {
     soa: PreparedRRset,
     negativeSoa: PreparedRRset,
     soaFields: SoaFields,
+    /** Serial steps for IXFR; carried over when the zone is reloaded. */
+    readonly journal: ZoneJournal = new ZoneJournal(),
   ) {
     this.soa = soa
     this.negativeSoa = negativeSoa
@@ -83,8 +95,11 @@ export class ZoneData implements ServedZone {
     }
   }
 
-  /** Answers `qname`/`qtype` from this zone's data (qname lowercase, inside the zone). */
-  lookup(qname: string, qtype: number): ZoneAnswer {
+  /**
+   * Answers `qname`/`qtype` from this zone's data (qname lowercase, inside the zone);
+   * `client` (the querier's address) selects LAN addresses for hosts that have them.
+   */
+  lookup(qname: string, qtype: number, client?: string): ZoneAnswer {
     if (this.cuts > 0) {
       const cut = this.findCut(qname)
       // The parent side answers DS at a cut itself (RFC 4035 §3.1.4.1); we hold none: NODATA.
@@ -96,10 +111,27 @@ export class ZoneData implements ServedZone {
     // Wildcards (RFC 4592) would be tried here, at the closest encloser, before NXDOMAIN.
     if (node === undefined) return this.below.has(qname) ? { kind: 'nodata' } : { kind: 'nxdomain' }
     if (qtype === RRType.ANY) return { kind: 'answer', rrsets: [...node.values()] }
+    // The hot path pays one size check; only names with LAN addresses pay a map lookup.
+    if (this.lan.size > 0 && client !== undefined) {
+      const lan = this.lanAnswer(qname, qtype, node, client)
+      if (lan !== undefined) return { kind: 'answer', rrsets: [lan] }
+    }
     const exact = node.get(qtype)
     if (exact !== undefined) return { kind: 'answer', rrsets: [exact] }
     const cname = node.get(RRType.CNAME)
     return cname === undefined ? { kind: 'nodata' } : { kind: 'cname', rrset: cname }
+  }
+
+  /** One RRset by lowercase owner and type code. */
+  get(owner: string, type: number): PreparedRRset | undefined {
+    return this.nodes.get(owner)?.get(type)
+  }
+
+  /** Every prepared RRset but the SOA, in no particular order (for AXFR). */
+  *prepared(): IterableIterator<PreparedRRset> {
+    for (const node of this.nodes.values()) {
+      for (const rrset of node.values()) if (rrset.type !== RRType.SOA) yield rrset
+    }
   }
 
   /** Every RRset as loaded, SOA excepted (it is built from fields, not stored as values). */
@@ -109,6 +141,23 @@ export class ZoneData implements ServedZone {
       for (const rrset of node.values()) if (rrset.source !== undefined) out.push(rrset.source)
     }
     return out
+  }
+
+  // The LAN RRset for a client whose address is the host's current WAN A or AAAA: it sits
+  // behind the same NAT or router, and the WAN address would hairpin or not work at all.
+  private lanAnswer(
+    qname: string,
+    qtype: number,
+    node: Map<number, PreparedRRset>,
+    client: string,
+  ): PreparedRRset | undefined {
+    const entry = this.lan.get(qname)
+    const lan = qtype === RRType.A ? entry?.a : qtype === RRType.AAAA ? entry?.aaaa : undefined
+    if (lan === undefined) return undefined
+    const peer = parseIp(client)
+    if (!peer.ok) return undefined
+    const wan = node.get(peer.value.family === 4 ? RRType.A : RRType.AAAA)?.source?.values ?? []
+    return wan.some((v) => v === peer.value.text || sameIp(v, peer.value.text)) ? lan : undefined
   }
 
   private isCut(owner: string, type: number): boolean {
@@ -139,6 +188,11 @@ export class ZoneData implements ServedZone {
       else this.below.delete(n)
     }
   }
+}
+
+function sameIp(value: string, text: string): boolean {
+  const ip = parseIp(value)
+  return ip.ok && ip.value.text === text
 }
 
 /** The name one label up, honouring `\.` escapes; undefined for a single label or root. */

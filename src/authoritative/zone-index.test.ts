@@ -360,3 +360,43 @@ describe('ZoneIndex changes', () => {
     assert.equal(index.read(f('other.test')), undefined)
   })
 })
+
+describe('ZoneIndex split horizon', () => {
+  const index = new ZoneIndex()
+  const zone = 'dyn.example.test' as Fqdn
+  const host = 'myhost.dyn.example.test' as Fqdn
+  // The record values of an answer (the last field of each zone-file line), or the kind.
+  const values = (r: LookupResult, _type: number): string[] =>
+    r.kind === 'answer' ? r.rrsets.flatMap(lines).map((l) => l.split(' ').pop() ?? '') : [r.kind]
+  beforeEach(() => {
+    assert.ok(index.load(zoneFromLines(DYN)).ok)
+    const lan = [{ name: host, ttl: 60, ipv4: '192.168.1.10', ipv6: 'fd00::10' }]
+    assert.ok(index.setLanAddresses(zone, lan).ok)
+  })
+
+  const cases: [string, string | undefined, number, string[]][] = [
+    ['WAN IPv4 client gets LAN A', '203.0.113.10', RRType.A, ['192.168.1.10']],
+    ['IPv4-mapped WAN client gets LAN A', '::ffff:203.0.113.10', RRType.A, ['192.168.1.10']],
+    ['WAN IPv6 client gets LAN AAAA', '2001:db8:0::10', RRType.AAAA, ['fd00::10']],
+    ['other client gets WAN A', '198.51.100.1', RRType.A, ['203.0.113.10']],
+    ['no client gets WAN AAAA', undefined, RRType.AAAA, ['2001:db8::10']],
+    ['garbage client gets WAN A', 'not-an-ip', RRType.A, ['203.0.113.10']],
+  ]
+  for (const [title, client, type, expected] of cases) {
+    it(title, () => {
+      assert.deepEqual(values(index.lookup(host, type, client), type), expected)
+    })
+  }
+
+  it('keeps LAN addresses across a reload and refuses a bad address', () => {
+    assert.ok(index.load(zoneFromLines(DYN)).ok)
+    assert.deepEqual(values(index.lookup(host, RRType.A, '203.0.113.10'), RRType.A), [
+      '192.168.1.10',
+    ])
+    const bad = index.setLanAddresses(zone, [{ name: host, ttl: 60, ipv4: 'x', ipv6: null }])
+    assert.equal(bad.ok, false)
+    assert.deepEqual(values(index.lookup(host, RRType.A, '203.0.113.10'), RRType.A), [
+      '192.168.1.10',
+    ])
+  })
+})

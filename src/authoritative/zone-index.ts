@@ -6,10 +6,17 @@
  */
 import { isInZone, type Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordSet, SoaFields, ZoneSnapshot } from '../core/records.ts'
-import { typeCode } from '../dns/constants.ts'
+import { RRType, typeCode } from '../dns/constants.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { prepareRecordSet, prepareSoa, withTtl, type PreparedRRset } from './prepared-rrset.ts'
-import { parentName, ZoneData, type ServedZone, type ZoneAnswer } from './zone-data.ts'
+import {
+  parentName,
+  ZoneData,
+  type LanRRsets,
+  type ServedZone,
+  type ZoneAnswer,
+} from './zone-data.ts'
+import { rrsetKey, type JournalEntry } from './journal.ts'
 
 /** What the index says about a query: a zone's answer, or refused (no served zone). */
 export type LookupResult =
@@ -23,19 +30,39 @@ export interface ZoneIndexError {
 
 /** Anything answers can be looked up in (the index, or a fake in tests). */
 export interface ZoneLookup {
-  lookup(qname: string, qtype: number): LookupResult
+  /** `client`, the querier's IP address, picks LAN addresses (split horizon). */
+  lookup(qname: string, qtype: number, client?: string): LookupResult
 }
+
+/** One host's LAN addresses (split horizon), as kept in the store. */
+export interface LanAddresses {
+  readonly name: Fqdn
+  readonly ttl: number
+  readonly ipv4: string | null
+  readonly ipv6: string | null
+}
+
+/** Called after a zone's content and serial changed (apply, or a reload at a new serial). */
+export type ZoneChangeListener = (zone: ServedZone) => void
 
 /** The served zones. */
 export class ZoneIndex implements ZoneLookup {
   private readonly zones = new Map<string, ZoneData>()
+  private readonly listeners = new Set<ZoneChangeListener>()
 
   /** Loads or replaces a whole zone; on error the previous content stays served. */
   load(snapshot: ZoneSnapshot): Result<void, ZoneIndexError> {
     const zone = snapshot.name.toLowerCase() as Fqdn
     const soa = buildSoa(zone, snapshot.ttl, snapshot.soa)
     if (!soa.ok) return soa
-    const data = new ZoneData(zone, soa.value.soa, soa.value.negative, snapshot.soa)
+    const previous = this.zones.get(zone)
+    const data = new ZoneData(
+      zone,
+      soa.value.soa,
+      soa.value.negative,
+      snapshot.soa,
+      previous?.journal,
+    )
     const apexNs =
       snapshot.ns.length > 0
         ? [{ name: zone, type: 'NS' as const, ttl: snapshot.ttl, values: snapshot.ns }]
@@ -45,7 +72,14 @@ export class ZoneIndex implements ZoneLookup {
     const prepared = prepareAll(zone, [...apexNs, ...records])
     if (!prepared.ok) return prepared
     for (const rrset of prepared.value) data.put(rrset)
+    // LAN addresses come from their own feed (setLanAddresses) and outlive reloads.
+    if (previous !== undefined) data.lan = previous.lan
+    const reloaded = previous !== undefined && previous.soaFields.serial !== snapshot.soa.serial
+    // A reload (changes made by another process) is journaled as the difference it makes.
+    if (reloaded) data.journal.record(reloadStep(previous, data))
     this.zones.set(zone, data)
+    // A first load is announced too, so secondaries catch up after a restart of dynzone.
+    if (reloaded || previous === undefined) this.emit(data)
     return ok(undefined)
   }
 
@@ -68,10 +102,66 @@ export class ZoneIndex implements ZoneLookup {
       const owner = key.name.toLowerCase() as Fqdn
       if (!isInZone(owner, data.name)) return err(outside(key.name, data.name))
     }
+    const before = new Map<string, PreparedRRset | null>()
+    const touch = (owner: string, type: number): void => {
+      const key = rrsetKey(owner, type)
+      if (!before.has(key)) before.set(key, data.get(owner, type) ?? null)
+    }
+    for (const key of removals) touch(key.name.toLowerCase(), typeCode(key.type))
+    for (const rrset of prepared.value) touch(rrset.owner, rrset.type)
+    const last = { serial: data.soaFields.serial, soa: data.soa }
     for (const key of removals) data.remove(key.name.toLowerCase(), typeCode(key.type))
     for (const rrset of prepared.value) data.put(rrset)
     data.setSoa(soa.value.soa, soa.value.negative, soaFields)
+    if (last.serial === change.serial) return ok(undefined) // a retry of an applied change
+    data.journal.record({
+      fromSerial: last.serial,
+      toSerial: change.serial,
+      fromSoa: last.soa,
+      before: unchangedDropped(before, data),
+    })
+    this.emit(data)
     return ok(undefined)
+  }
+
+  /**
+   * Replaces a zone's LAN addresses (split horizon). Not part of the zone's content: no
+   * serial, no journal, no NOTIFY; secondaries serve the WAN addresses to everyone.
+   */
+  setLanAddresses(zone: Fqdn, hosts: readonly LanAddresses[]): Result<void, ZoneIndexError> {
+    const data = this.zones.get(zone.toLowerCase())
+    if (data === undefined)
+      return err({ code: 'zone-not-found', message: `zone ${zone} is not served` })
+    const lan = new Map<string, LanRRsets>()
+    for (const h of hosts) {
+      const sets = [
+        ...(h.ipv4 === null
+          ? []
+          : [{ name: h.name, type: 'A' as const, ttl: h.ttl, values: [h.ipv4] }]),
+        ...(h.ipv6 === null
+          ? []
+          : [{ name: h.name, type: 'AAAA' as const, ttl: h.ttl, values: [h.ipv6] }]),
+      ]
+      const prepared = prepareAll(data.name, sets)
+      if (!prepared.ok) return prepared
+      const [a, aaaa] = [RRType.A, RRType.AAAA].map((t) => prepared.value.find((p) => p.type === t))
+      if (a !== undefined || aaaa !== undefined) {
+        lan.set(h.name.toLowerCase(), { ...(a && { a }), ...(aaaa && { aaaa }) })
+      }
+    }
+    data.lan = lan
+    return ok(undefined)
+  }
+
+  /** Subscribes to zone changes; returns the unsubscribe function. */
+  onChange(listener: ZoneChangeListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** The zone whose apex is exactly `name` (lowercase), for transfers and NOTIFY. */
+  zone(name: string): ZoneData | undefined {
+    return this.zones.get(name)
   }
 
   /** Stops serving a zone; false if it was not served. */
@@ -80,10 +170,10 @@ export class ZoneIndex implements ZoneLookup {
   }
 
   /** Looks up a lowercase name (no trailing dot) in the longest matching served zone. */
-  lookup(qname: string, qtype: number): LookupResult {
+  lookup(qname: string, qtype: number, client?: string): LookupResult {
     for (let n: string | undefined = qname; n !== undefined; n = parentName(n)) {
       const zone = this.zones.get(n)
-      if (zone !== undefined) return { ...zone.lookup(qname, qtype), zone }
+      if (zone !== undefined) return { ...zone.lookup(qname, qtype, client), zone }
     }
     return { kind: 'refused' }
   }
@@ -102,6 +192,49 @@ export class ZoneIndex implements ZoneLookup {
   zoneNames(): Fqdn[] {
     return [...this.zones.keys()] as Fqdn[]
   }
+
+  private emit(zone: ServedZone): void {
+    for (const listener of this.listeners) listener(zone)
+  }
+}
+
+/** The journal step from `previous` to `next`: every RRset that differs, as it was before. */
+function reloadStep(previous: ZoneData, next: ZoneData): JournalEntry {
+  const before = new Map<string, PreparedRRset | null>()
+  for (const old of previous.prepared()) {
+    if (!sameRecords(old, next.get(old.owner, old.type))) {
+      before.set(rrsetKey(old.owner, old.type), old)
+    }
+  }
+  for (const rrset of next.prepared()) {
+    if (previous.get(rrset.owner, rrset.type) === undefined) {
+      before.set(rrsetKey(rrset.owner, rrset.type), null)
+    }
+  }
+  return {
+    fromSerial: previous.soaFields.serial,
+    toSerial: next.soaFields.serial,
+    fromSoa: previous.soa,
+    before,
+  }
+}
+
+// A change that rewrote an RRset with the same content is not a difference.
+function unchangedDropped(
+  before: Map<string, PreparedRRset | null>,
+  data: ZoneData,
+): Map<string, PreparedRRset | null> {
+  for (const [key, old] of before) {
+    const space = key.lastIndexOf(' ')
+    const now = data.get(key.slice(0, space), Number(key.slice(space + 1)))
+    if (old === null ? now === undefined : sameRecords(old, now)) before.delete(key)
+  }
+  return before
+}
+
+function sameRecords(a: PreparedRRset, b: PreparedRRset | undefined): boolean {
+  if (b === undefined || a.records.length !== b.records.length) return false
+  return a.records.every((r, i) => b.records[i]?.equals(r) === true)
 }
 
 function buildSoa(

@@ -20,6 +20,8 @@ export interface BackendError {
   readonly retryable: boolean
   readonly message: string
   readonly cause?: unknown
+  /** For `rate-limited`: how long the provider asked to wait (`Retry-After`), if it said. */
+  readonly retryAfterMs?: number
 }
 
 /** A place dynzone publishes records to. */

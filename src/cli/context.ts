@@ -1,6 +1,7 @@
 /** Loads the config and opens the store for one CLI command, mapping failures to exit codes. */
 import { openContext, type Context } from '../app.ts'
 import { loadConfig } from '../config/load.ts'
+import type { ConfigFlags } from '../config/overrides.ts'
 import type { Config } from '../config/schema.ts'
 import { createLogger } from '../observability/logger.ts'
 import { EXIT } from './exit-codes.ts'
@@ -20,25 +21,26 @@ export interface GlobalOptions {
 
 /** Loads the configuration or prints every problem and returns the config exit code. */
 export function configFrom(options: GlobalOptions, io: CliIo): Config | number {
-  const loaded = loadConfig({
-    flags: {
-      ...(options.config === undefined ? {} : { config: options.config }),
-      ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-      ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
-      ...(options.dnsPort === undefined ? {} : { dnsPort: options.dnsPort }),
-      ...(options.httpListen === undefined ? {} : { httpListen: options.httpListen }),
-      ...(options.dnsListen === undefined ? {} : { dnsListen: options.dnsListen }),
-      set: options.set ?? [],
-    },
-    env: io.env,
-    cwd: io.cwd,
-  })
+  const loaded = loadConfig({ flags: configFlags(options), env: io.env, cwd: io.cwd })
   if (!loaded.ok) {
     io.err(`dynzone: invalid configuration\n${loaded.error.message}\n`)
     return EXIT.config
   }
   return loaded.value.config
+}
+
+/** The config loader's flags from the CLI options. */
+export function configFlags(options: GlobalOptions): ConfigFlags {
+  return {
+    config: options.config,
+    dataDir: options.dataDir,
+    logLevel: options.logLevel,
+    httpPort: options.httpPort,
+    dnsPort: options.dnsPort,
+    httpListen: options.httpListen,
+    dnsListen: options.dnsListen,
+    set: options.set ?? [],
+  }
 }
 
 /** Runs `fn` with an open context (logs to stderr at warn unless set), then closes it. */

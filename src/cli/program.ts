@@ -1,14 +1,18 @@
 /** The `dynzone` command line: global options, one file per command group. */
 import { Command, CommanderError } from 'commander'
 import type { Context } from '../app.ts'
+import { registerCleanupCommand } from './cleanup.ts'
 import { withContext, type GlobalOptions } from './context.ts'
 import { registerDbCommands } from './db.ts'
 import { EXIT } from './exit-codes.ts'
+import { registerGroupCommands } from './group.ts'
 import { registerHostCommands } from './host.ts'
+import { registerInitCommand } from './init.ts'
 import type { CliIo } from './io.ts'
 import { serve } from './serve.ts'
 import { registerTokenCommands } from './token.ts'
 import { registerUserCommands } from './user.ts'
+import { registerZoneCommands } from './zone.ts'
 
 /** Runs a command body with an open context and records its exit code. */
 export type Runner = (cmd: Command, fn: (ctx: Context) => Promise<number>) => Promise<void>
@@ -58,8 +62,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     })
   registerUserCommands(program, io, run)
   registerHostCommands(program, io, run)
+  registerGroupCommands(program, io, run)
   registerTokenCommands(program, io, run)
   registerDbCommands(program, io, run)
+  registerZoneCommands(program, io, run)
+  registerCleanupCommand(program, io, run)
+  registerInitCommand(program, io, (code) => {
+    exitCode = code
+  })
   // Every group without a subcommand shows its help instead of doing nothing.
   for (const group of program.commands) group.exitOverride().configureOutput(output)
   try {

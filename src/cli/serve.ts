@@ -1,8 +1,9 @@
 /** `dynzone serve`: run the HTTP update endpoints and the built-in DNS server until signalled. */
 import { openContext, startServer } from '../app.ts'
-import { createLogger } from '../observability/logger.ts'
+import { openServiceLogger } from '../observability/log-targets.ts'
 import { configFrom, type GlobalOptions } from './context.ts'
 import { ensureDemo } from './demo.ts'
+import { reloadConfig } from './reload.ts'
 import { EXIT } from './exit-codes.ts'
 import type { CliIo } from './io.ts'
 
@@ -10,7 +11,12 @@ import type { CliIo } from './io.ts'
 export async function serve(options: GlobalOptions, io: CliIo): Promise<number> {
   const config = configFrom(options, io)
   if (typeof config === 'number') return config
-  const logger = createLogger(config.log.level)
+  const service = openServiceLogger(config.log)
+  if (typeof service === 'string') {
+    io.err(`dynzone: invalid configuration\n${service}\n`)
+    return EXIT.config
+  }
+  const logger = service.logger
   const opened = await openContext(config, logger)
   if (!opened.ok) {
     io.err(`dynzone: ${opened.error}\n`)
@@ -23,24 +29,14 @@ export async function serve(options: GlobalOptions, io: CliIo): Promise<number> 
     return EXIT.unavailable
   }
   const server = started.value
-  const dns =
-    server.dns === null ? 'off' : `${config.dns.listen}:${String(server.dns.port)} (UDP+TCP)`
-  io.err(`dynzone: HTTP on ${config.http.listen}:${String(server.httpPort)}, DNS on ${dns}\n`)
-  logger.info(
-    {
-      http: server.httpPort,
-      dns: server.dns?.port ?? null,
-      zones: opened.value.zones.map((z) => z.name),
-    },
-    'started',
-  )
-  for (const line of await ensureDemo(server)) io.out(line + '\n')
-  return new Promise((resolve) => {
+  // Handlers first: a signal that arrives while start-up lines print must not kill the process.
+  const stopped = new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
       logger.info({ signal }, 'shutting down')
       void (async () => {
         await server.close()
         await opened.value.close()
+        await service.close()
         resolve(EXIT.ok)
       })()
     }
@@ -50,5 +46,27 @@ export async function serve(options: GlobalOptions, io: CliIo): Promise<number> 
     process.once('SIGINT', () => {
       stop('SIGINT')
     })
+    let current = config
+    process.on('SIGHUP', () => {
+      current = reloadConfig(options, io, current, logger)
+      server.reloadCertificates('SIGHUP')
+    })
   })
+  const dns =
+    server.dns === null ? 'off' : `${config.dns.listen}:${String(server.dns.port)} (UDP+TCP)`
+  logger.info(
+    {
+      http: server.httpPort,
+      dns: server.dns?.port ?? null,
+      zones: opened.value.zones.map((z) => z.name),
+    },
+    'started',
+  )
+  for (const line of await ensureDemo(server)) io.out(line + '\n')
+  const https =
+    server.httpsPort === null ? '' : `, HTTPS on ${config.https.listen}:${String(server.httpsPort)}`
+  io.err(
+    `dynzone: HTTP on ${config.http.listen}:${String(server.httpPort)}${https}, DNS on ${dns}\n`,
+  )
+  return stopped
 }

@@ -1,5 +1,6 @@
 /** `dynzone token create|list|revoke`. */
 import type { Command } from 'commander'
+import { parseTokenScope, TOKEN_SCOPES } from '../core/token-scope.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
@@ -14,14 +15,33 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Runner):
     .requiredOption('--user <name>', 'owner of the token')
     .option('--host <fqdn>', 'limit the token to one host')
     .option('--label <text>', 'a note to recognise the token by')
+    .option(
+      '--scope <scope>',
+      'what the token may change: all, address (A/AAAA) or acme (_acme-challenge TXT)',
+      'all',
+    )
     .option('--expires <date>', 'expiry, ISO 8601 (e.g. 2027-01-31 or 2027-01-31T12:00:00Z)')
     .option('--json', 'print JSON')
     .action(
       (
-        opts: { user: string; host?: string; label?: string; expires?: string; json?: boolean },
+        opts: {
+          user: string
+          host?: string
+          label?: string
+          scope: string
+          expires?: string
+          json?: boolean
+        },
         cmd: Command,
       ) =>
         run(cmd, async (ctx) => {
+          const scope = parseTokenScope(opts.scope)
+          if (scope === undefined)
+            return fail(
+              io,
+              `--scope: "${opts.scope.slice(0, 40)}" is not one of ${TOKEN_SCOPES.join(', ')}`,
+              EXIT.invalid,
+            )
           let expiresAt: Date | undefined
           if (opts.expires !== undefined) {
             expiresAt = new Date(opts.expires)
@@ -33,13 +53,14 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Runner):
             ...(opts.host === undefined ? {} : { host: opts.host }),
             ...(opts.label === undefined ? {} : { label: opts.label }),
             ...(expiresAt === undefined ? {} : { expiresAt }),
+            scope,
           })
           if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
           if (opts.json === true)
             io.out(JSON.stringify({ ...r.value.token, secret: r.value.secret }, null, 2) + '\n')
           else
             io.out(
-              `token ${String(r.value.token.id)} for ${r.value.token.owner}${r.value.token.host === null ? '' : ` (host ${r.value.token.host})`}:\n${r.value.secret}\nStore it now: it is not shown again.\n`,
+              `token ${String(r.value.token.id)} for ${r.value.token.owner}${r.value.token.host === null ? '' : ` (host ${r.value.token.host})`}${r.value.token.scope === 'all' ? '' : `, scope ${r.value.token.scope}`}:\n${r.value.secret}\nStore it now: it is not shown again.\n`,
             )
           return EXIT.ok
         }),
@@ -59,6 +80,7 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Runner):
             owner: t.owner,
             host: t.host,
             label: t.label,
+            scope: t.scope,
             expires: t.expiresAt,
             last_used: t.lastUsedAt,
           })),

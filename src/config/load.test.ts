@@ -8,7 +8,7 @@ import type { ReadFile } from './config-file.ts'
 import { CONFIG_EXIT_CODE, type ConfigError } from './errors.ts'
 import { loadConfig, type LoadedConfig } from './load.ts'
 import type { ConfigFlags } from './overrides.ts'
-import { configSchema } from './schema.ts'
+import { configSchema, ZONE_BACKENDS } from './schema.ts'
 
 type Env = Record<string, string | undefined>
 
@@ -473,8 +473,8 @@ void describe('loadConfig: errors name key and source', () => {
     },
     {
       name: 'unsupported zone backend',
-      files: { [FILE]: '[[zones]]\nname = "a.test"\nbackend = "route53"\n' },
-      line: 'dynzone.toml: zones[0].backend: expected one of "builtin", got "route53"',
+      files: { [FILE]: '[[zones]]\nname = "a.test"\nbackend = "carrier-pigeon"\n' },
+      line: `dynzone.toml: zones[0].backend: expected one of ${ZONE_BACKENDS.map((k) => `"${k}"`).join(', ')}, got "carrier-pigeon"`,
     },
     {
       name: 'TOML syntax error with line and column',

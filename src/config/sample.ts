@@ -25,6 +25,18 @@ port = 8245
 # Reverse proxies (CIDR ranges or addresses) whose X-Forwarded-For / Forwarded headers are trusted.
 trusted_proxies = []
 
+[https]
+# Also serve HTTPS (TLS 1.2+); plain HTTP keeps running for routers that only speak HTTP.
+enabled = false
+# Address the HTTPS server listens on.
+listen = "127.0.0.1"
+# TCP port of the HTTPS server.
+port = 8443
+# Certificate chain (PEM, e.g. Let's Encrypt fullchain.pem); reloaded on SIGHUP and on change.
+cert = ""
+# Private key (PEM, e.g. privkey.pem).
+key = ""
+
 [dns]
 # Run the built-in authoritative DNS server.
 enabled = true
@@ -32,6 +44,31 @@ enabled = true
 listen = "127.0.0.1"
 # Port of the DNS server; 53 needs privileges, hence 5353 by default.
 port = 5353
+# Clients (CIDR ranges or addresses) allowed to transfer zones (AXFR/IXFR); [] = nobody.
+allow_transfer = []
+# Secondaries sent a NOTIFY after every change ("192.0.2.1", "192.0.2.1:5301", "[2001:db8::1]:53").
+notify = []
+# TSIG keys (names from [[dns.update_keys]]) allowed to transfer zones, from any address.
+allow_transfer_keys = []
+
+# TSIG keys for RFC 2136 UPDATE (nsupdate -k, certbot-dns-rfc2136, lego, acme.sh dns_nsupdate)
+# and signed transfers; each grants names and record types, like BIND's update-policy.
+# [[dns.update_keys]]
+# Key name, as in the key file and the client's config.
+# name = "acme-key"
+# hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384 or hmac-sha512.
+# algorithm = "hmac-sha256"
+# The base64 secret; or secret_file, or key_file (a BIND key file from tsig-keygen).
+# secret = ""
+# secret_file = "/run/secrets/acme-key"
+# key_file = "/etc/dynzone/acme.key"
+# [[dns.update_keys.grant]]
+# A name, a pattern ("*" is one label), or unused for self/selfsub.
+# name = "_acme-challenge.*.dyn.example.com"
+# name, subdomain, wildcard, self or selfsub; default wildcard when name has "*", else name.
+# match = "wildcard"
+# Record types (A, AAAA, TXT); [] = all of them.
+# types = ["TXT"]
 
 [database]
 # Database backend; "sqlite" for now.
@@ -50,16 +87,118 @@ password_cache_seconds = 900
 [log]
 # One of fatal, error, warn, info, debug, trace, silent.
 level = "info"
+# Where logs go: stdout (journald under systemd), file, or syslog.
+target = "stdout"
+# Log file path, for target = "file".
+file = ""
+# Rotate the log file at this size (500k, 10m, 1g).
+file_max_size = "10m"
+# Rotated log files kept.
+file_keep = 5
+# For target = "syslog": "" = the local syslog (/dev/log), or host:port over UDP.
+syslog_server = ""
+# One line per HTTP request (route pattern, status, duration; never the URL), like log_requests.
+requests = false
 
 [demo]
 # Create a demo user, host and token on first start.
 enabled = true
+
+[metrics]
+# Serve Prometheus metrics on /metrics.
+enabled = true
+# Client addresses allowed to read /metrics (others get 403).
+allow = ["127.0.0.0/8", "::1/128"]
 
 [update]
 # How long an update waits for DNS to be published before answering with a server error, in ms.
 answer_deadline_ms = 3000
 # Most hosts one update request may name.
 max_hosts = 20
+# How long an ACME TXT value (_acme-challenge) lives after it was last set, in seconds.
+txt_ttl_seconds = 3600
+
+[expiry]
+# How often hosts whose expiry TTL passed lose their stale records (host add --expiry-ttl), in seconds.
+interval_seconds = 60
+
+[notify]
+# Failed logins for one user or host within the window that make a digest mail/webhook.
+auth_failure_threshold = 5
+# Length of an authentication-failure digest window, in seconds (one digest per window).
+auth_failure_window_seconds = 3600
+
+[notify.smtp]
+# SMTP server for notification mails to the owners' email addresses; "" = no mail.
+host = ""
+# SMTP port: 587 for STARTTLS, 465 for TLS, 25 for none.
+port = 587
+# "starttls" (required, not opportunistic), "tls" (implicit TLS) or "none".
+security = "starttls"
+# SMTP login; "" = no authentication.
+username = ""
+# SMTP password.
+password = ""
+# Or read it from a file (contents trimmed):
+# password_file = "/run/secrets/smtp_password"
+# Sender address of the mails.
+from = "dynzone@localhost"
+# Verify the server's TLS certificate (turn off only for a self-signed test server).
+tls_verify = true
+# Give up on one mail after this long, in ms.
+timeout_ms = 15000
+
+[notify.templates]
+# Per event (changed, expired, auth_failures): subject, body, or body read from a file;
+# "" = the built-in text. Variables are written {{ name }}; see src/notify/README.md.
+changed_subject = ""
+# Body of the change mail.
+changed_body = ""
+# Or the body from a file.
+changed_body_file = ""
+# Subject of the expiry mail.
+expired_subject = ""
+# Body of the expiry mail.
+expired_body = ""
+# Or the body from a file.
+expired_body_file = ""
+# Subject of the failed-login digest.
+auth_failures_subject = ""
+# Body of the failed-login digest.
+auth_failures_body = ""
+# Or the body from a file.
+auth_failures_body_file = ""
+
+# Webhooks: a signed JSON POST per event (see src/notify/README.md for verifying it).
+# [[notify.webhooks]]
+# url = "https://hooks.example.org/dynzone"
+# secret = "..."
+# secret_file = "/run/secrets/webhook_secret"
+# events = ["changed", "expired", "auth-failures"]
+# timeout_ms = 5000
+# max_attempts = 5
+
+[dialects.sftdyn]
+# Path prefix of sftdyn secret URLs (GET <prefix>/<key>); every other route wins over it.
+prefix = "/"
+
+[dialects.duckdns]
+# Zone that DuckDNS "domains" labels live in; default: the first zone.
+# zone = "dyn.example.test"
+
+# DynDNS2 endpoints with their parameter names (ddns-service style); with none, dynzone serves
+# /nic/update, /v3/update and /update with the names below. An empty list disables a field.
+# [[endpoints]]
+# path = "/nic/update"
+# hostname = ["hostname"]
+# myip = ["myip"]
+# myipv4 = ["ipv4", "ip4", "ip"]
+# myipv6 = ["myipv6", "myip6", "ipv6", "ip6"]
+# ipv6prefix = ["ipv6prefix", "ip6lanprefix"]
+# username = ["username", "user"]
+# password = ["password", "pass", "token"]
+# offline = ["offline"]
+# system = ["system"]
 
 # One [[zones]] table per zone dynzone serves; with none, the demo zone below is served.
 [[zones]]
@@ -78,4 +217,67 @@ refresh = 3600
 retry = 600
 expire = 1209600
 minimum = 60
+# Settings of an API backend go in a [zones.<backend>] table; see src/backends/<backend>/README.md.
+# backend = "rfc2136": RFC 2136 UPDATE with TSIG into a primary (BIND, Knot, ...).
+# [zones.rfc2136]
+# server = "127.0.0.1"
+# port = 53
+# key_file = "/etc/bind/dynzone.key"
+# key_name = "dynzone"
+# algorithm = "hmac-sha256"
+# secret = "..."
+# secret_file = "/run/secrets/dynzone_tsig"
+# timeout_ms = 5000
+# tcp = false
+# backend = "nsupdate": runs BIND's nsupdate per change set (-l or -k key_file).
+# [zones.nsupdate]
+# server = "127.0.0.1"
+# port = 53
+# key_file = "/etc/dynzone/dynzone.key"
+# local = false
+# nsupdate = "nsupdate"
+# timeout_ms = 10000
+# tcp = false
+# backend = "powerdns": the PowerDNS Authoritative HTTP API.
+# [zones.powerdns]
+# api_url = "http://127.0.0.1:8081"
+# api_key = "..."
+# api_key_file = "/run/secrets/pdns_api_key"
+# server_id = "localhost"
+# create_zone = true
+# backend = "cloudflare": the Cloudflare API v4.
+# [zones.cloudflare]
+# api_token = "..."
+# api_token_file = "/run/secrets/cloudflare_token"
+# zone_id = ""
+# proxied = false
+# api_url = "https://api.cloudflare.com/client/v4"
+# backend = "route53": Amazon Route 53 (AWS SDK v3).
+# [zones.route53]
+# hosted_zone_id = "Z1D633PJN98FT9"
+# access_key_id = "..."
+# access_key_id_file = "/run/secrets/aws_access_key_id"
+# secret_access_key = "..."
+# secret_access_key_file = "/run/secrets/aws_secret_access_key"
+# region = "us-east-1"
+# endpoint = ""
+# wait_for_sync = false
+# backend = "digitalocean": the DigitalOcean API v2.
+# [zones.digitalocean]
+# token = "..."
+# token_file = "/run/secrets/digitalocean_token"
+# api_url = "https://api.digitalocean.com/v2"
+# backend = "hetzner": the Hetzner DNS API v1.
+# [zones.hetzner]
+# api_token = "..."
+# api_token_file = "/run/secrets/hetzner_dns_token"
+# zone_id = ""
+# api_url = "https://dns.hetzner.com/api/v1"
+# backend = "rackspace": Rackspace Cloud DNS v1.0 (Identity v2.0 API key auth).
+# [zones.rackspace]
+# username = "..."
+# api_key = "..."
+# api_key_file = "/run/secrets/rackspace_api_key"
+# identity_url = "https://identity.api.rackspacecloud.com"
+# dns_url = ""
 `

@@ -9,12 +9,59 @@ void describe('configSchema defaults', () => {
     assert.deepEqual(configSchema.parse({}), {
       data_dir: './data',
       http: { listen: '127.0.0.1', port: 8245, trusted_proxies: [] },
-      dns: { enabled: true, listen: '127.0.0.1', port: 5353 },
+      dns: {
+        enabled: true,
+        listen: '127.0.0.1',
+        port: 5353,
+        allow_transfer: [],
+        notify: [],
+        allow_transfer_keys: [],
+        update_keys: [],
+      },
       database: { backend: 'sqlite', path: 'data/dynzone.sqlite' },
       security: { pepper: null, password_cache_seconds: 900 },
-      log: { level: 'info' },
+      log: {
+        level: 'info',
+        target: 'stdout',
+        file: '',
+        file_max_size: '10m',
+        file_keep: 5,
+        syslog_server: '',
+        requests: false,
+      },
       demo: { enabled: true },
-      update: { answer_deadline_ms: 3000, max_hosts: 20 },
+      metrics: { enabled: true, allow: ['127.0.0.0/8', '::1/128'] },
+      https: { enabled: false, listen: '127.0.0.1', port: 8443, cert: '', key: '' },
+      update: { answer_deadline_ms: 3000, max_hosts: 20, txt_ttl_seconds: 3600 },
+      expiry: { interval_seconds: 60 },
+      notify: {
+        auth_failure_threshold: 5,
+        auth_failure_window_seconds: 3600,
+        smtp: {
+          host: '',
+          port: 587,
+          security: 'starttls',
+          username: '',
+          password: null,
+          from: 'dynzone@localhost',
+          tls_verify: true,
+          timeout_ms: 15000,
+        },
+        templates: {
+          changed_subject: '',
+          changed_body: '',
+          changed_body_file: '',
+          expired_subject: '',
+          expired_body: '',
+          expired_body_file: '',
+          auth_failures_subject: '',
+          auth_failures_body: '',
+          auth_failures_body_file: '',
+        },
+        webhooks: [],
+      },
+      dialects: { sftdyn: { prefix: '/' }, duckdns: {} },
+      endpoints: [],
       zones: [
         {
           name: 'dyn.example.test',
@@ -81,7 +128,24 @@ void describe('config keys', () => {
 
   void it('mark secrets and their _file keys', () => {
     const roles = CONFIG_KEYS.filter((k) => k.role !== 'plain').map((k) => `${k.key}:${k.role}`)
-    assert.deepEqual(roles, ['security.pepper:secret', 'security.pepper_file:secret-file'])
+    // Backend settings add their own secrets (zones[].<backend>.*); each has a _file twin.
+    assert.deepEqual(
+      roles.filter((r) => !r.startsWith('zones[]')),
+      [
+        'dns.update_keys[].secret:secret',
+        'dns.update_keys[].secret_file:secret-file',
+        'security.pepper:secret',
+        'security.pepper_file:secret-file',
+        'notify.smtp.password:secret',
+        'notify.smtp.password_file:secret-file',
+        'notify.webhooks[].secret:secret',
+        'notify.webhooks[].secret_file:secret-file',
+      ],
+    )
+    assert.ok(roles.includes('zones[].powerdns.api_key_file:secret-file'))
+    for (const role of roles.filter((r) => r.endsWith(':secret'))) {
+      assert.ok(roles.includes(role.replace(/:secret$/, '_file:secret-file')), role)
+    }
   })
 
   void it('keep zones out of env and --set', () => {

@@ -6,7 +6,12 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { BACKEND_FACTORIES, BACKEND_KINDS, backendFactory } from '../backends/registry.ts'
+import { parseNotifyTarget } from '../authoritative/notify-target.ts'
+import { updateKeysSchema } from '../authoritative/config-schema.ts'
+import { nsAddressesSchema, nsAddressIssues } from '../authoritative/ns-addresses.ts'
 import { joinName, parseName, type Fqdn } from '../core/names.ts'
+import { dialectsSchema, endpointsSchema } from '../dialects/config-schema.ts'
+import { notifySchema } from '../notify/config-schema.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { Secret } from '../core/secret.ts'
 import {
@@ -47,6 +52,7 @@ const zone = table({
     .min(1, { error: 'expected at least one name server' })
     .optional(),
   soa_rname: domainName().optional(),
+  ns_addresses: nsAddressesSchema,
   refresh: integer(1, MAX_TIMER).default(3600),
   retry: integer(1, MAX_TIMER).default(600),
   expire: integer(1, MAX_TIMER).default(1209600),
@@ -58,6 +64,7 @@ const zone = table({
   ttl: zone.ttl,
   ns: ns ?? [derivedName('ns1', zone.name, 'ns', ctx)],
   soa_rname: soa_rname ?? derivedName('hostmaster', zone.name, 'soa_rname', ctx),
+  ns_addresses: checkNsAddresses(zone.ns_addresses, ns ?? [joinName('ns1', zone.name)], ctx),
   refresh: zone.refresh,
   retry: zone.retry,
   expire: zone.expire,
@@ -92,6 +99,18 @@ function backendSettings(
     message: `missing: the ${factory.kind} backend needs a [zones.${factory.kind}] table (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')})`,
   })
   return null
+}
+
+/** `ns_addresses` after checking each name is one of the zone's `ns`. */
+function checkNsAddresses<T extends { readonly name: Fqdn }>(
+  entries: readonly T[],
+  ns: readonly Fqdn[],
+  ctx: z.RefinementCtx,
+): readonly T[] {
+  for (const issue of nsAddressIssues(entries, ns)) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
+  }
+  return entries
 }
 
 /** `<label>.<zone>` as a default; a zone name near the length limit leaves no room for it. */
@@ -129,6 +148,14 @@ const zones = list(zone, 'a list of [[zones]] tables')
   )
   .prefault([{ name: DEMO_ZONE }])
 
+/** A secondary to NOTIFY: `address`, `address:port` or `[ipv6]:port`. */
+function notifyTarget() {
+  return text('an address such as "192.0.2.1:53"').superRefine((value, ctx) => {
+    const parsed = parseNotifyTarget(value)
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error })
+  })
+}
+
 function zoneName(entry: unknown): string | undefined {
   if (typeof entry !== 'object' || entry === null || !('name' in entry)) return undefined
   return typeof entry.name === 'string' ? entry.name : undefined
@@ -144,10 +171,21 @@ export const configSchema = table({
     port: integer(0, 65535).default(8245),
     trusted_proxies: list(cidr(), 'a list of CIDR ranges').default([]),
   }).prefault({}),
+  https: table({
+    enabled: boolean().default(false),
+    listen: ipAddress().default('127.0.0.1'),
+    port: integer(0, 65535).default(8443),
+    cert: text('a certificate file path (PEM, e.g. fullchain.pem)').default(''),
+    key: text('a private key file path (PEM, e.g. privkey.pem)').default(''),
+  }).prefault({}),
   dns: table({
     enabled: boolean().default(true),
     listen: ipAddress().default('127.0.0.1'),
     port: integer(0, 65535).default(5353),
+    allow_transfer: list(cidr(), 'a list of CIDR ranges').default([]),
+    notify: list(notifyTarget(), 'a list of addresses such as "192.0.2.1:53"').default([]),
+    allow_transfer_keys: list(text('a key name'), 'a list of update_keys names').default([]),
+    update_keys: updateKeysSchema,
   }).prefault({}),
   database: table({
     backend: oneOf(DATABASE_BACKENDS).default('sqlite'),
@@ -157,12 +195,35 @@ export const configSchema = table({
     pepper: secret().prefault(''),
     password_cache_seconds: integer(0, 86400).default(900),
   }).prefault({}),
-  log: table({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+  log: table({
+    level: oneOf(LOG_LEVELS).default('info'),
+    target: oneOf(['stdout', 'file', 'syslog']).default('stdout'),
+    file: text('a log file path').default(''),
+    file_max_size: text('a size such as 10m')
+      .regex(/^\d+[kmg]?$/, { error: 'expected a size such as 500k, 10m or 1g' })
+      .default('10m'),
+    file_keep: integer(1, 1000).default(5),
+    syslog_server: text('"" (the local syslog) or host:port').default(''),
+    requests: boolean().default(false),
+  }).prefault({}),
   demo: table({ enabled: boolean().default(true) }).prefault({}),
+  metrics: table({
+    enabled: boolean().default(true),
+    // Who may scrape /metrics: the figures reveal traffic, so loopback only unless opened.
+    allow: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),
+  }).prefault({}),
   update: table({
     answer_deadline_ms: integer(0, 60000).default(3000),
     max_hosts: integer(1, 1000).default(20),
+    txt_ttl_seconds: integer(1, 604800).default(3600),
   }).prefault({}),
+  expiry: table({
+    // How often hosts whose expiry_ttl passed lose their stale records.
+    interval_seconds: integer(1, 86400).default(60),
+  }).prefault({}),
+  notify: notifySchema,
+  dialects: dialectsSchema,
+  endpoints: endpointsSchema,
   zones,
 }).transform((config) => ({
   ...config,

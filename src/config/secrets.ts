@@ -1,5 +1,5 @@
 /**
- * Secrets from files: a `<key>_file` key (for now `security.pepper_file`) names a file
+ * Secrets from files: a `<key>_file` key (`security.pepper_file`, `zones[].<backend>.*_file`) names a file
  * whose trimmed contents become `<key>`, as with Docker and Kubernetes secrets. The file is
  * read once, at load time; the value itself never appears in a message.
  */
@@ -8,36 +8,70 @@ import { tryRead, type ReadFile } from './config-file.ts'
 import type { ConfigIssue } from './errors.ts'
 import { describeInput } from './fields.ts'
 import { CONFIG_KEYS, formatPath } from './keys.ts'
-import { deletePath, getPath, setPath, type Merged } from './layers.ts'
+import { deletePath, getPath, isTable, setPath, type Merged, type Table } from './layers.ts'
 
 /** Replaces each `<key>_file` in the merged tree by `<key>` = the file's trimmed contents. */
 export function resolveSecretFiles(merged: Merged, readFile: ReadFile, cwd: string): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   for (const key of CONFIG_KEYS) {
     if (key.role !== 'secret-file') continue
-    const file = getPath(merged.tree, key.path)
-    if (file === undefined) continue
-    deletePath(merged.tree, key.path)
-    const source = merged.sources.get(key.key) ?? 'defaults'
-    const problem = (message: string): void => {
-      issues.push({ path: key.key, source, message })
-    }
-    if (typeof file !== 'string' || file === '') {
-      problem(`expected a file path, got ${describeInput(file)}`)
-      continue
-    }
-    const text = tryRead(readFile, resolve(cwd, file))
-    if (typeof text !== 'string') {
-      problem(`cannot read secret file "${file}": ${text.reason}`)
-    } else if (text.trim() === '') {
-      problem(`secret file "${file}" is empty`)
-    } else {
-      const secretPath = key.path.map((s, i) =>
-        i === key.path.length - 1 ? s.replace(/_file$/, '') : s,
-      )
-      setPath(merged.tree, secretPath, text.trim())
-      merged.sources.set(formatPath(secretPath), source)
+    for (const at of locate(merged.tree, key.path, [])) {
+      resolveOne(merged, readFile, cwd, at, issues)
     }
   }
   return issues
+}
+
+/** A key found in the tree: the table that holds it, its path there, its path for messages. */
+interface Located {
+  readonly table: Table
+  readonly path: readonly string[]
+  readonly display: readonly (string | number)[]
+}
+
+/** Expands each `[]` (any element of an array of tables) to the elements present. */
+function locate(table: Table, path: readonly string[], prefix: (string | number)[]): Located[] {
+  const at = path.indexOf('[]')
+  if (at < 0) return [{ table, path, display: [...prefix, ...path] }]
+  const list = getPath(table, path.slice(0, at))
+  if (!Array.isArray(list)) return []
+  return list.flatMap((element: unknown, i) =>
+    isTable(element)
+      ? locate(element, path.slice(at + 1), [...prefix, ...path.slice(0, at), i])
+      : [],
+  )
+}
+
+function resolveOne(
+  merged: Merged,
+  readFile: ReadFile,
+  cwd: string,
+  at: Located,
+  issues: ConfigIssue[],
+): void {
+  const file = getPath(at.table, at.path)
+  if (file === undefined) return
+  deletePath(at.table, at.path)
+  const key = formatPath(at.display)
+  // A key inside [[zones]] has no source of its own: the list's source is named.
+  const source = merged.sources.get(key) ?? merged.sources.get(String(at.display[0])) ?? 'defaults'
+  const problem = (message: string): void => {
+    issues.push({ path: key, source, message })
+  }
+  if (typeof file !== 'string' || file === '') {
+    problem(`expected a file path, got ${describeInput(file)}`)
+    return
+  }
+  const text = tryRead(readFile, resolve(cwd, file))
+  if (typeof text !== 'string') {
+    problem(`cannot read secret file "${file}": ${text.reason}`)
+  } else if (text.trim() === '') {
+    problem(`secret file "${file}" is empty`)
+  } else {
+    const secretPath = at.path.map((s, i) =>
+      i === at.path.length - 1 ? s.replace(/_file$/, '') : s,
+    )
+    setPath(at.table, secretPath, text.trim())
+    merged.sources.set(formatPath(at.display.slice(0, -1).concat(secretPath.at(-1) ?? '')), source)
+  }
 }

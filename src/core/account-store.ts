@@ -1,5 +1,7 @@
 /** The store port for account administration. */
+import type { GroupStore } from './group-store.ts'
 import type { Fqdn } from './names.ts'
+import type { TokenScope } from './token-scope.ts'
 
 /** A user as listed. */
 export interface UserSummary {
@@ -30,13 +32,15 @@ export interface TokenSummary {
   readonly owner: string
   readonly host: Fqdn | null
   readonly label: string
+  /** What the token may change. */
+  readonly scope: TokenScope
   readonly expiresAt: string | null
   readonly createdAt: string
   readonly lastUsedAt: string | null
 }
 
-/** Persistence for users, hosts and tokens. */
-export interface AccountStore {
+/** Persistence for users, hosts, tokens and prefix groups. */
+export interface AccountStore extends GroupStore {
   zoneNames(): Promise<Fqdn[]>
   userByName(name: string): Promise<{ id: number; name: string } | undefined>
   insertUser(u: {
@@ -56,10 +60,14 @@ export interface AccountStore {
     label: string
     ownerId: number
     ttl: number | null
+    /** Seconds without an update after which a family's record is removed; 0 = never. */
+    expiryTtl?: number
     createdAt: string
   }): Promise<HostSummary>
   /** Deletes the host and its records and bumps the zone serial. */
   deleteHost(hostId: number, at: string): Promise<void>
+  /** Sets (string), clears (null) or keeps (absent) a host's LAN addresses (split horizon). */
+  setHostLan(hostId: number, lan: { ipv4?: string | null; ipv6?: string | null }): Promise<void>
   listHosts(owner?: string): Promise<HostSummary[]>
   insertToken(t: {
     ownerId: number
@@ -68,6 +76,7 @@ export interface AccountStore {
     hostId: number | null
     expiresAt: string | null
     createdAt: string
+    scope?: TokenScope
   }): Promise<TokenSummary>
   listTokens(owner?: string): Promise<TokenSummary[]>
   deleteToken(id: number): Promise<boolean>

@@ -4,9 +4,13 @@
  * stored only as a keyed hash.
  */
 import { findZone, parseName, relativeLabel, type Fqdn } from './names.ts'
+import { parseLan, type LanInput } from './lan-addresses.ts'
 import type { KeyedHasher, PasswordHasher } from './ports.ts'
 import { err, ok, type Result } from './result.ts'
 import type { AccountStore, HostSummary, TokenSummary, UserSummary } from './account-store.ts'
+import type { TokenScope } from './token-scope.ts'
+import type { GroupSummary } from './group-store.ts'
+import * as groups from './prefix-groups.ts'
 
 /** An account operation's failure, with a stable code. */
 export interface AccountError {
@@ -113,6 +117,7 @@ export class AccountService {
     fqdn: string
     owner: string
     ttl?: number
+    expiryTtl?: number
   }): Promise<Result<HostSummary, AccountError>> {
     const name = parseName(input.fqdn)
     if (!name.ok) return err({ code: 'invalid', message: name.error.message })
@@ -133,6 +138,13 @@ export class AccountService {
         message: 'TTL must be a whole number of seconds from 1 to 604800',
       })
     }
+    const expiry = input.expiryTtl
+    if (expiry !== undefined && (!Number.isInteger(expiry) || expiry < 0 || expiry > 31536000)) {
+      return err({
+        code: 'invalid',
+        message: 'expiry TTL must be a whole number of seconds from 0 (never) to 31536000',
+      })
+    }
     const owner = await this.#o.store.userByName(input.owner)
     if (!owner) return err(notFound('user', input.owner))
     if (await this.#o.store.hostByName(name.value)) {
@@ -144,9 +156,25 @@ export class AccountService {
         label: relativeLabel(name.value, zone),
         ownerId: owner.id,
         ttl: input.ttl ?? null,
+        ...(expiry === undefined ? {} : { expiryTtl: expiry }),
         createdAt: this.#o.now().toISOString(),
       }),
     )
+  }
+
+  /**
+   * Sets or clears (`null`) a host's LAN addresses (split horizon): clients whose address is
+   * the host's WAN address get these instead. Bad input changes nothing.
+   */
+  async setHostLan(fqdn: string, lan: LanInput): Promise<Result<HostSummary, AccountError>> {
+    const name = parseName(fqdn)
+    if (!name.ok) return err({ code: 'invalid', message: name.error.message })
+    const parsed = parseLan(lan)
+    if (!parsed.ok) return err({ code: 'invalid', message: parsed.error })
+    const host = await this.#o.store.hostByName(name.value)
+    if (!host) return err(notFound('host', name.value))
+    await this.#o.store.setHostLan(host.id, parsed.value)
+    return ok(host)
   }
 
   /** Deletes a host and its records; returns the zone whose records changed. */
@@ -170,6 +198,8 @@ export class AccountService {
     host?: string
     label?: string
     expiresAt?: Date
+    /** Default `all`; `acme` tokens change only `_acme-challenge` TXT values. */
+    scope?: TokenScope
   }): Promise<Result<{ token: TokenSummary; secret: string }, AccountError>> {
     const owner = await this.#o.store.userByName(input.owner)
     if (!owner) return err(notFound('user', input.owner))
@@ -192,13 +222,59 @@ export class AccountService {
       hostId,
       expiresAt: input.expiresAt?.toISOString() ?? null,
       createdAt: this.#o.now().toISOString(),
+      scope: input.scope ?? 'all',
     })
     return ok({ token, secret })
+  }
+
+  /** Creates a token for a host's owner, bound to that host (acme-dns registration). */
+  async createHostToken(
+    fqdn: string,
+    input: { label?: string; scope?: TokenScope },
+  ): Promise<Result<{ token: TokenSummary; secret: string }, AccountError>> {
+    const name = parseName(fqdn)
+    if (!name.ok) return err({ code: 'invalid', message: name.error.message })
+    const host = await this.#o.store.hostByName(name.value)
+    if (!host) return err(notFound('host', name.value))
+    return this.createToken({ owner: host.owner, host: host.fqdn, ...input })
   }
 
   /** Lists tokens (never their secrets). */
   listTokens(owner?: string): Promise<TokenSummary[]> {
     return this.#o.store.listTokens(owner)
+  }
+
+  /** Creates an IPv6 prefix group owned by a user. */
+  addGroup(input: {
+    name: string
+    owner: string
+    prefixLength: number
+  }): Promise<Result<GroupSummary, AccountError>> {
+    return groups.addGroup(this.#o.store, input, this.#o.now())
+  }
+
+  /** Lists prefix groups with their members, optionally of one user. */
+  listGroups(owner?: string): Promise<GroupSummary[]> {
+    return this.#o.store.listGroups(owner)
+  }
+
+  /** Deletes a prefix group (its members keep their records). */
+  deleteGroup(name: string): Promise<Result<void, AccountError>> {
+    return groups.deleteGroup(this.#o.store, name)
+  }
+
+  /** Puts a host in a prefix group with its interface identifier. */
+  joinGroup(input: {
+    host: string
+    group: string
+    iid: string
+  }): Promise<Result<{ host: string; iid: string }, AccountError>> {
+    return groups.joinGroup(this.#o.store, input)
+  }
+
+  /** Takes a host out of its prefix group. */
+  leaveGroup(fqdn: string): Promise<Result<void, AccountError>> {
+    return groups.leaveGroup(this.#o.store, fqdn)
   }
 
   /** Revokes a token by id. */

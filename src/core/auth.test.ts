@@ -117,7 +117,14 @@ beforeEach(async () => {
 describe('Authenticator: tokens', () => {
   it('accepts a bare token and records its use', async () => {
     const p = await auth.authenticate(bare(TOKEN))
-    assert.deepEqual(p, { userId: 1, userName: 'alice', isAdmin: false, tokenId: 10, hostId: null })
+    assert.deepEqual(p, {
+      userId: 1,
+      userName: 'alice',
+      isAdmin: false,
+      tokenId: 10,
+      hostId: null,
+      scope: 'all',
+    })
     assert.deepEqual(store.touched, [{ id: 10, at: '2030-01-01T00:00:00.000Z' }])
   })
 

@@ -7,6 +7,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import type { Credentials } from './update-intent.ts'
 import type { Clock, KeyedHasher, PasswordHasher, UpdateStore } from './ports.ts'
+import type { TokenScope } from './token-scope.ts'
 
 /** Who an update runs as. */
 export interface Principal {
@@ -17,6 +18,8 @@ export interface Principal {
   readonly tokenId?: number
   /** A token scoped to one host may update only that host. */
   readonly hostId?: number | null
+  /** What the principal may change; absent means `all` (account passwords). */
+  readonly scope?: TokenScope
 }
 
 /** Options of the authenticator. */
@@ -69,6 +72,7 @@ export class Authenticator {
       isAdmin: false,
       tokenId: token.id,
       hostId: token.hostId,
+      scope: token.scope ?? 'all',
     }
   }
 

@@ -2,9 +2,11 @@
  * The small interfaces core needs from the outside world. The store, the password hasher,
  * the clock and the publisher implement them; core never sees a driver or a socket.
  */
-import type { ChangeSet } from './records.ts'
+import type { TxtValue } from './acme-txt.ts'
+import type { ChangeSet, RecordType } from './records.ts'
 import type { Fqdn } from './names.ts'
 import type { Result } from './result.ts'
+import type { TokenScope } from './token-scope.ts'
 
 /** A user as core needs it for authentication. */
 export interface UserRecord {
@@ -23,6 +25,8 @@ export interface TokenRecord {
   /** When set, the token may update only this host. */
   readonly hostId: number | null
   readonly expiresAt: string | null
+  /** What the token may change; absent means `all`. */
+  readonly scope?: TokenScope
 }
 
 /** A host with its current address records. */
@@ -35,6 +39,8 @@ export interface HostRecord {
   readonly ttl: number | null
   readonly ipv4: string | null
   readonly ipv6: string | null
+  /** Live `_acme-challenge` TXT values; absent means none. */
+  readonly txt?: readonly TxtValue[]
 }
 
 /** The new address state of one host, written in the update transaction. */
@@ -42,6 +48,10 @@ export interface HostWrite {
   readonly host: HostRecord
   readonly ipv4: string | null
   readonly ipv6: string | null
+  /** When set, the host's TXT values become exactly these (renewed expiries included). */
+  readonly txt?: readonly TxtValue[]
+  /** Set on members of a re-prefixed group: the group's new current prefix is stored too. */
+  readonly group?: { readonly id: number; readonly prefix: string | null }
 }
 
 /** One history row. */
@@ -53,6 +63,18 @@ export interface HistoryEntry {
   readonly result: string
   readonly oldValue: string
   readonly newValue: string
+}
+
+/** An IPv6 prefix group with its members, as the update path needs it. */
+export interface PrefixGroupRecord {
+  readonly id: number
+  readonly name: string
+  readonly ownerId: number
+  readonly length: number
+  /** The prefix last set (`2001:db8:1:2::`), null before the first update. */
+  readonly prefix: string | null
+  /** Each member host with its interface identifier (`::1:2`). */
+  readonly members: readonly { readonly host: HostRecord; readonly iid: string }[]
 }
 
 /** Context of one update transaction. */
@@ -69,6 +91,8 @@ export interface UpdateStore {
   findTokenByHash(hash: string): Promise<TokenRecord | undefined>
   findHost(fqdn: Fqdn): Promise<HostRecord | undefined>
   findHostById(id: number): Promise<HostRecord | undefined>
+  /** The IPv6 prefix group the host is a member of (stores without groups omit it). */
+  findPrefixGroup?(hostId: number): Promise<PrefixGroupRecord | undefined>
   /** The zones the store serves, for matching hostnames to zones. */
   zoneNames(): readonly Fqdn[]
   /**
@@ -79,9 +103,14 @@ export interface UpdateStore {
     changed: readonly HostWrite[],
     unchanged: readonly HostRecord[],
     context: UpdateContext,
+    /** Per host, the families the request named: their records count as refreshed (expiry). */
+    refreshed?: ReadonlyMap<number, readonly AddressType[]>,
   ): Promise<ChangeSet[]>
   touchToken(tokenId: number, at: string): Promise<void>
 }
+
+/** The record types of a host's addresses. */
+export type AddressType = 'A' | 'AAAA'
 
 /** argon2id behind an interface so core stays free of native modules. */
 export interface PasswordHasher {
@@ -109,4 +138,74 @@ export interface PublishError {
 export interface ChangePublisher {
   /** Resolves when every change set is live, or with an error at the deadline. */
   publish(changes: readonly ChangeSet[], deadlineMs: number): Promise<Result<void, PublishError>>
+}
+
+/** A record-level write: one RRset of a host made exactly `values` (RFC 2136 UPDATE). */
+export type RecordWrite =
+  /** At the host's own name, in the records table. */
+  | {
+      readonly kind: 'host'
+      readonly host: HostRecord
+      readonly type: RecordType
+      readonly values: readonly string[]
+    }
+  /** The host's `_acme-challenge` TXT values, each with its expiry (as the HTTP path writes). */
+  | { readonly kind: 'acme'; readonly host: HostRecord; readonly values: readonly TxtValue[] }
+
+/** Reads and the one write transaction of record-level updates. */
+export interface RecordStore {
+  zoneNames(): readonly Fqdn[]
+  findHost(fqdn: Fqdn): Promise<HostRecord | undefined>
+  /** Every value in the records table at the host's own name, by type (presentation form). */
+  hostRecords(hostId: number): Promise<ReadonlyMap<string, readonly string[]>>
+  /** One transaction: the RRsets, history rows, serial bumps; one change set per zone. */
+  commitRecords(writes: readonly RecordWrite[], context: UpdateContext): Promise<ChangeSet[]>
+}
+
+/** A host's addresses changed, and the client asked to be told (`notify_change=1`). */
+export interface HostChangedEvent {
+  readonly hostId: number
+  readonly ownerId: number
+  readonly fqdn: Fqdn
+  readonly zone: Fqdn
+  readonly label: string
+  readonly oldIpv4: string | null
+  readonly newIpv4: string | null
+  readonly oldIpv6: string | null
+  readonly newIpv6: string | null
+  readonly at: string
+  readonly clientIp: string
+  readonly dialect: string
+}
+
+/** The expiry job removed the families of a host that were not refreshed in time. */
+export interface HostExpiredEvent {
+  readonly hostId: number
+  readonly ownerId: number
+  readonly fqdn: Fqdn
+  readonly zone: Fqdn
+  readonly label: string
+  /** The removed families with the address each had. */
+  readonly removed: { readonly ipv4?: string; readonly ipv6?: string }
+  readonly expiryTtl: number
+  /** The newest refresh among the removed families. */
+  readonly lastUpdate: string
+  readonly at: string
+}
+
+/** One request that failed authentication; the notifier sends one digest per window. */
+export interface AuthFailureEvent {
+  /** The user name the client sent (may be a hostname, dyndns53 style); null when none. */
+  readonly username: string | null
+  readonly hostnames: readonly string[]
+  readonly clientIp: string
+  readonly dialect: string
+  readonly at: string
+}
+
+/** Takes notification events; returns at once, delivery happens in the background. */
+export interface Notifier {
+  changed(event: HostChangedEvent): void
+  expired(event: HostExpiredEvent): void
+  authFailed(event: AuthFailureEvent): void
 }

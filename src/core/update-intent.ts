@@ -2,6 +2,7 @@
  * What every update dialect produces (`UpdateIntent`) and what core answers per host
  * (`UpdateResult`). Dialects translate wire formats to and from these; they decide nothing.
  */
+import type { TxtText } from './acme-txt.ts'
 import type { IpAddress } from './addresses.ts'
 import type { Fqdn } from './names.ts'
 import type { Secret } from './secret.ts'
@@ -14,6 +15,22 @@ export type AddressWish =
   | { readonly kind: 'auto' }
   | { readonly kind: 'set'; readonly address: IpAddress }
   /** Remove this family's record (offline, `-`, `0.0.0.0`, `::`). */
+  | { readonly kind: 'delete' }
+
+/** What the client asked for the host's `_acme-challenge` TXT values. */
+export type TxtWish =
+  /** Add one value (or renew it when present); the others stay until they expire. */
+  | { readonly kind: 'add'; readonly value: TxtText }
+  /** Remove every value now. */
+  | { readonly kind: 'clear' }
+
+/** What the client asked for the prefix of a host's IPv6 prefix group. */
+export type PrefixWish =
+  /** Every member's AAAA becomes this prefix plus the member's interface identifier. */
+  | { readonly kind: 'set'; readonly prefix: IpAddress; readonly length: number }
+  /** The group's prefix of the request's source address, if that is IPv6; else keep. */
+  | { readonly kind: 'auto' }
+  /** Remove every member's AAAA (dynv6 `ipv6prefix=-`). */
   | { readonly kind: 'delete' }
 
 /** Credentials as the client sent them; core decides what they mean. */
@@ -31,8 +48,14 @@ export interface UpdateIntent {
   readonly hostnames: readonly string[]
   readonly ipv4: AddressWish
   readonly ipv6: AddressWish
+  /** ACME TXT change; absent means the request is about addresses only. */
+  readonly txt?: TxtWish
+  /** A new IPv6 prefix for the prefix group of the named hosts; absent means none. */
+  readonly ipv6prefix?: PrefixWish
   readonly clientIp: IpAddress
   readonly userAgent?: string
+  /** The client asked to be told of a change by mail/webhook (dyndns2 `notify_change=1`). */
+  readonly notifyChange?: boolean
 }
 
 /** Per-host results, named as DynDNS2 names them; other dialects map from these. */
@@ -46,10 +69,12 @@ export interface HostOutcome {
   /** Addresses of the families this request touched, after the update. */
   readonly ipv4?: string
   readonly ipv6?: string
+  /** The live `_acme-challenge` TXT values after the update, when the request touched them. */
+  readonly txt?: readonly string[]
 }
 
 /** Request-level refusals, answered once for the whole request. */
-export type RejectCode = 'badauth' | 'numhost' | 'notfqdn' | '911'
+export type RejectCode = 'badauth' | 'numhost' | 'notfqdn' | 'badip' | '911'
 
 /** What core answers for one intent. */
 export type UpdateResult =

@@ -8,11 +8,21 @@
  * An update committed but not published in time answers `dnserr`: the desired state stays
  * and the publisher keeps trying, so the client's next ping is `nochg` once DNS catches up.
  */
+import { addTxt, liveTxt, sameTxtValues, type TxtValue } from './acme-txt.ts'
 import type { IpAddress } from './addresses.ts'
 import type { Authenticator, Principal } from './auth.ts'
 import { parseName } from './names.ts'
-import type { ChangePublisher, Clock, HostWrite, UpdateStore } from './ports.ts'
-import type { AddressWish, HostOutcome, UpdateIntent, UpdateResult } from './update-intent.ts'
+import type { ChangePublisher, Clock, HostWrite, Notifier, UpdateStore } from './ports.ts'
+import { checkPrefixLength, prefixGroupFor, reprefixGroup } from './prefix-update.ts'
+import { scopeAllows } from './token-scope.ts'
+import { authFailureEvent, changeEvents, namedFamilies } from './update-notify.ts'
+import type {
+  AddressWish,
+  HostOutcome,
+  TxtWish,
+  UpdateIntent,
+  UpdateResult,
+} from './update-intent.ts'
 
 /** Options of the update service. */
 export interface UpdateServiceOptions {
@@ -22,6 +32,10 @@ export interface UpdateServiceOptions {
   readonly clock: Clock
   readonly maxHosts: number
   readonly answerDeadlineMs: number
+  /** How long an ACME TXT value lives after it was last set (default one hour). */
+  readonly txtTtlSeconds?: number
+  /** Told of changes (`notify_change=1`) and failed logins; never awaited. */
+  readonly notifier?: Notifier
 }
 
 /** Runs update intents from every dialect. */
@@ -36,12 +50,17 @@ export class UpdateService {
   async update(intent: UpdateIntent): Promise<UpdateResult> {
     if (intent.credentials === null) return reject('badauth', 'no credentials')
     const principal = await this.#o.auth.authenticate(intent.credentials)
-    if (principal === undefined) return reject('badauth', 'bad credentials')
+    if (principal === undefined) {
+      this.#o.notifier?.authFailed(authFailureEvent(intent, this.#o.clock.now().toISOString()))
+      return reject('badauth', 'bad credentials')
+    }
     if (intent.hostnames.length > this.#o.maxHosts) {
       return reject('numhost', `more than ${String(this.#o.maxHosts)} hostnames`)
     }
     const hostnames = await this.#defaultHostnames(intent, principal)
     if (hostnames.length === 0) return reject('notfqdn', 'no hostname given')
+    const badPrefix = await checkPrefixLength(this.#o.store, hostnames, intent, principal)
+    if (badPrefix !== undefined) return reject('badip', badPrefix)
 
     // Per host: the state as found and as it will be; a host named twice builds on its first plan.
     const writes = new Map<number, HostWrite>()
@@ -50,7 +69,10 @@ export class UpdateService {
       plans.push(await this.#plan(hostname, intent, principal, writes))
     }
     const all = [...writes.values()]
-    const changed = all.filter((w) => w.ipv4 !== w.host.ipv4 || w.ipv6 !== w.host.ipv6)
+    // A renewed TXT expiry is written too, though DNS does not change (the store decides).
+    const changed = all.filter(
+      (w) => w.ipv4 !== w.host.ipv4 || w.ipv6 !== w.host.ipv6 || w.txt !== undefined,
+    )
     const unchanged = all.filter((w) => !changed.includes(w)).map((w) => w.host)
     let outcomes = plans
     if (all.length > 0) {
@@ -63,7 +85,11 @@ export class UpdateService {
             : `${principal.userName} (token ${String(principal.tokenId)})`,
         at: this.#o.clock.now().toISOString(),
       }
-      const changes = await this.#o.store.commitUpdate(changed, unchanged, context)
+      const refreshed = new Map(all.map((w) => [w.host.id, namedFamilies(intent)]))
+      const changes = await this.#o.store.commitUpdate(changed, unchanged, context, refreshed)
+      if (intent.notifyChange === true) {
+        for (const event of changeEvents(changed, context)) this.#o.notifier?.changed(event)
+      }
       if (changes.length > 0) {
         const published = await this.#o.publisher.publish(changes, this.#o.answerDeadlineMs)
         if (!published.ok) {
@@ -102,20 +128,53 @@ export class UpdateService {
     if (principal.hostId != null && principal.hostId !== found.id) {
       return { hostname, fqdn, status: '!yours' }
     }
+    // A scoped token answers as for a host it does not own: nothing about the host leaks.
+    if (!scopeAllows(principal.scope ?? 'all', intent)) {
+      return { hostname, fqdn, status: '!yours' }
+    }
+    // A prefix for a group of another user's is refused like a host of theirs.
+    const group = await prefixGroupFor(this.#o.store, found, intent, principal)
+    if (group === 'refused') return { hostname, fqdn, status: '!yours' }
     const before = writes.get(found.id) ?? { host: found, ipv4: found.ipv4, ipv6: found.ipv6 }
     const ipv4 = resolve(intent.ipv4, before.ipv4, 4, intent.clientIp)
-    const ipv6 = resolve(intent.ipv6, before.ipv6, 6, intent.clientIp)
-    writes.set(found.id, { host: found, ipv4, ipv6 })
+    const wished6 = resolve(intent.ipv6, before.ipv6, 6, intent.clientIp)
+    const txt = this.#txt(intent.txt, before.txt ?? found.txt ?? [])
+    writes.set(found.id, {
+      host: found,
+      ipv4,
+      ipv6: wished6,
+      ...(txt === undefined ? {} : { txt }),
+    })
+    // A group member's AAAA follows the group's prefix, and so do the other members'.
+    const prefixed = group === undefined ? undefined : reprefixGroup(group, found, intent, writes)
+    const ipv6 = prefixed === undefined ? wished6 : prefixed.ipv6
     // Against the stored state, so a host named twice answers the same twice (and both
     // become `dnserr` if publishing fails, instead of the second claiming `nochg`).
-    const changed = ipv4 !== found.ipv4 || ipv6 !== found.ipv6
+    const now = this.#o.clock.now()
+    const txtChanged = txt !== undefined && !sameTxtValues(txt, liveTxt(found.txt ?? [], now))
+    const changed =
+      ipv4 !== found.ipv4 || ipv6 !== found.ipv6 || txtChanged || prefixed?.changed === true
     return {
       hostname,
       fqdn,
       status: changed ? 'good' : 'nochg',
       ...touched(intent, 4, ipv4),
-      ...touched(intent, 6, ipv6),
+      ...(prefixed === undefined || ipv6 === null ? touched(intent, 6, ipv6) : { ipv6 }),
+      ...(txt === undefined ? {} : { txt: txt.map((v) => v.value) }),
     }
+  }
+
+  // The host's TXT values after the wish: expired ones dropped, one added or renewed, or none.
+  #txt(wish: TxtWish | undefined, current: readonly TxtValue[]): TxtValue[] | undefined {
+    if (wish === undefined) return undefined
+    if (wish.kind === 'clear') return []
+    const now = this.#o.clock.now()
+    const ttl = this.#o.txtTtlSeconds ?? 3600
+    return addTxt(
+      liveTxt(current, now),
+      wish.value,
+      new Date(now.getTime() + ttl * 1000).toISOString(),
+    )
   }
 }
 
@@ -150,6 +209,6 @@ function touched(
   return family === 4 ? { ipv4: value } : { ipv6: value }
 }
 
-function reject(code: 'badauth' | 'numhost' | 'notfqdn', message: string): UpdateResult {
+function reject(code: 'badauth' | 'numhost' | 'notfqdn' | 'badip', message: string): UpdateResult {
   return { kind: 'rejected', code, message }
 }

@@ -12,6 +12,8 @@ export interface UpdateRequest {
   readonly method: 'GET' | 'POST'
   /** The path without the query string, percent-decoded. */
   readonly path: string
+  /** The request target exactly as sent (path and query, not decoded); secret URLs need it. */
+  readonly rawUrl?: string
   /** Query and form parameters, first value wins; names as sent. */
   readonly params: ReadonlyMap<string, string>
   readonly headers: Readonly<Record<string, string | undefined>>
@@ -41,4 +43,35 @@ export interface UpdateDialect {
   parse(req: UpdateRequest): Result<UpdateIntent, DialectError>
   /** Renders a dialect error or core's result. */
   render(result: UpdateResult | DialectError, req: UpdateRequest): DialectResponse
+  /**
+   * A reply that needs no update at all (check-IP, sftdyn's bare prefix); when it returns
+   * one, `parse` is not called.
+   */
+  answer?(req: UpdateRequest): DialectResponse | undefined
+  /** The name of the dialect that serves this request, when one path hosts several. */
+  nameFor?(req: UpdateRequest): string
+}
+
+/**
+ * A route that is not an update (acme-dns `/register`): it answers asynchronously from a
+ * service the composition root hands it.
+ */
+export interface ServiceRoute {
+  readonly method: 'GET' | 'POST'
+  readonly path: string
+  handle(req: UpdateRequest): Promise<DialectResponse>
+}
+
+/** A `text/plain` reply. */
+export function textReply(
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): DialectResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body }
+}
+
+/** An `application/json` reply. */
+export function jsonReply(status: number, body: string): DialectResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body }
 }

@@ -20,6 +20,7 @@ export const RRType = {
   IXFR: 251,
   AXFR: 252,
   ANY: 255,
+  TSIG: 250,
   CAA: 257,
 } as const
 
@@ -31,6 +32,11 @@ export const Rcode = {
   NXDOMAIN: 3,
   NOTIMP: 4,
   REFUSED: 5,
+  YXDOMAIN: 6,
+  YXRRSET: 7,
+  NXRRSET: 8,
+  NOTAUTH: 9,
+  NOTZONE: 10,
   BADVERS: 16,
 } as const
 

@@ -1,15 +1,22 @@
 /**
- * The HTTP side: Fastify with the update dialects mounted from the registry, check-IP and
- * health endpoints. One structured log line per update; request URLs are never logged
+ * The HTTP side: Fastify with the update dialects (check-IP among them) mounted from the
+ * registry, and a health endpoint. One structured log line per update; request URLs are never logged
  * (they may carry `password=`), and neither are headers.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { Server } from 'node:https'
 import type { Cidr, IpAddress } from '../core/addresses.ts'
 import type { UpdateService } from '../core/update-service.ts'
-import type { DialectResponse, UpdateDialect, UpdateRequest } from '../dialects/dialect.ts'
+import type {
+  DialectResponse,
+  ServiceRoute,
+  UpdateDialect,
+  UpdateRequest,
+} from '../dialects/dialect.ts'
 import type { Logger } from '../observability/logger.ts'
 import { parseBasicAuth } from './basic-auth.ts'
 import { clientAddress } from './client-ip.ts'
+import { TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 
 /** What the HTTP app needs. */
 export interface HttpAppOptions {
@@ -17,23 +24,33 @@ export interface HttpAppOptions {
   readonly updates: UpdateService
   readonly logger: Logger
   readonly trustedProxies: readonly Cidr[]
+  /** Log one line per request (method, route pattern, status, duration; never the URL). */
+  readonly logRequests?: boolean
+  /** Serve HTTPS with this certificate instead of plain HTTP. */
+  readonly https?: TlsFiles
+  /** Called once per update request with each host's (or the request's) result. */
+  readonly onUpdate?: (dialect: string, results: readonly string[], seconds: number) => void
+  /** Routes that are not updates (acme-dns `/register`). */
+  readonly services?: readonly ServiceRoute[]
 }
 
 /** Builds the Fastify app (not listening yet). */
 export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
-  const app = Fastify({
-    logger: false,
-    bodyLimit: 64 * 1024,
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
-    // Routers send odd URLs (`?hostname=a,b` unescaped, `%2C`); keep matching lenient.
-    routerOptions: {
-      ignoreTrailingSlash: true,
-      ignoreDuplicateSlashes: true,
-      maxParamLength: 1024,
-    },
-    trustProxy: false,
-  })
+  const app = createFastify(options.https)
+  if (options.logRequests === true) {
+    app.addHook('onResponse', (req, reply, done) => {
+      options.logger.info(
+        {
+          method: req.method,
+          route: req.routeOptions.url ?? '(no route)',
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request',
+      )
+      done()
+    })
+  }
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
@@ -49,22 +66,25 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       app.route({
         method: route.method,
         url: route.path,
+        // HEAD must not update (a link preview of a secret URL would otherwise fire it).
+        exposeHeadRoute: false,
         handler: (req, reply) =>
           handleUpdate(dialect, toUpdateRequest(req, ipOf(req)), reply, options),
       })
     }
   }
-  for (const path of ['/checkip', '/check_ip', '/myip']) {
-    app.get(path, (req, reply) => {
-      void reply
-        .header('content-type', 'text/plain; charset=utf-8')
-        .header('cache-control', 'no-store')
-      return ipOf(req).text
+  for (const service of options.services ?? []) {
+    app.route({
+      method: service.method,
+      url: service.path,
+      exposeHeadRoute: false,
+      handler: async (req, reply) => {
+        const r = await service.handle(toUpdateRequest(req, ipOf(req)))
+        options.logger.info({ route: service.path, status: r.status }, 'service request')
+        return reply.status(r.status).headers(r.headers).send(r.body)
+      },
     })
   }
-  app.get('/healthz', (_req, reply) =>
-    reply.header('content-type', 'text/plain; charset=utf-8').send('alive\n'),
-  )
   app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
     const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500
     if (status >= 500)
@@ -88,15 +108,27 @@ function toUpdateRequest(req: FastifyRequest, clientIp: IpAddress): UpdateReques
   const query = req.query as Record<string, unknown>
   for (const [k, v] of Object.entries(query)) add(k, Array.isArray(v) ? (v[0] as unknown) : v)
   if (req.body instanceof URLSearchParams) for (const [k, v] of req.body) add(k, v)
+  // JSON bodies (acme-dns): their string fields, like form fields.
+  else if (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body))
+    for (const [k, v] of Object.entries(req.body)) add(k, v)
   const headers: Record<string, string | undefined> = {}
   for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v
   return {
     method: req.method === 'POST' ? 'POST' : 'GET',
-    path: req.url.split('?')[0] ?? '/',
+    path: decodePath(req.url.split('?')[0] ?? '/'),
+    rawUrl: req.url,
     params,
     headers,
     clientIp,
     basic: parseBasicAuth(headers.authorization),
+  }
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path)
+  } catch {
+    return path
   }
 }
 
@@ -106,17 +138,24 @@ async function handleUpdate(
   reply: FastifyReply,
   options: HttpAppOptions,
 ): Promise<FastifyReply> {
+  const immediate = dialect.answer?.(req)
+  if (immediate !== undefined) {
+    return reply.status(immediate.status).headers(immediate.headers).send(immediate.body)
+  }
   const started = performance.now()
   const intent = dialect.parse(req)
   let response: DialectResponse
   let summary: object
+  let results: string[]
   if (!intent.ok) {
     response = dialect.render(intent.error, req)
     summary = { result: intent.error.code }
+    results = [intent.error.code]
   } else {
     try {
       const result = await options.updates.update(intent.value)
       response = dialect.render(result, req)
+      results = result.kind === 'rejected' ? [result.code] : result.outcomes.map((o) => o.status)
       summary =
         result.kind === 'rejected'
           ? { result: result.code }
@@ -124,20 +163,54 @@ async function handleUpdate(
               hosts: result.outcomes.map((o) => ({ host: o.fqdn ?? o.hostname, result: o.status })),
             }
     } catch (e) {
-      options.logger.error({ err: e, dialect: dialect.name }, 'update failed')
+      options.logger.error(
+        { err: e, dialect: dialect.nameFor?.(req) ?? dialect.name },
+        'update failed',
+      )
       response = dialect.render({ kind: 'rejected', code: '911', message: 'internal error' }, req)
       summary = { result: '911' }
+      results = ['911']
     }
   }
+  const name = dialect.nameFor?.(req) ?? dialect.name
+  const ms = performance.now() - started
+  options.onUpdate?.(name, results, ms / 1000)
   options.logger.info(
     {
-      dialect: dialect.name,
+      dialect: name,
       client: req.clientIp.text,
       status: response.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+      ms: Math.round(ms * 10) / 10,
       ...summary,
     },
     'update',
   )
   return reply.status(response.status).headers(response.headers).send(response.body)
+}
+
+// Limits against slow and oversized requests; router matching lenient for odd router URLs.
+function serverOptions() {
+  return {
+    logger: false,
+    bodyLimit: 64 * 1024,
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    // Routers send odd URLs (`?hostname=a,b` unescaped, `%2C`); keep matching lenient.
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      ignoreDuplicateSlashes: true,
+      maxParamLength: 1024,
+    },
+    trustProxy: false,
+  }
+}
+
+// The HTTPS instance serves the same routes; its raw server type (https.Server) is accepted
+// where the default instance type is expected, as the handlers never touch the raw server.
+function createFastify(https: TlsFiles | undefined): FastifyInstance {
+  if (https === undefined) return Fastify(serverOptions())
+  return Fastify<Server>({
+    ...serverOptions(),
+    https: { ...https, minVersion: TLS_MIN_VERSION },
+  })
 }

@@ -1,29 +1,24 @@
 /**
- * Keeps each zone's backend loaded with what the store holds. At start it loads every zone
- * whole (recovering anything committed but not published before a crash); afterwards it
- * polls zone serials so changes made by other processes (the CLI, another instance) reach
- * DNS within `intervalMs`. Runs never overlap.
+ * Keeps each zone's backend matching the store. At start it loads every zone whole (the
+ * backend's start-up check: reachable, authoritative, key accepted) and then, where the
+ * backend can read back, resyncs it: drift and anything committed but not published before a
+ * crash are repaired. Afterwards it polls the zones table: a changed serial (the CLI, another
+ * instance) is synced within `intervalMs`, and a `dynzone zone resync` request is answered
+ * with a resync whose report goes back into the table. Runs never overlap.
  */
 import type { Kysely } from 'kysely'
 import type { DnsBackend } from '../backends/backend.ts'
 import type { Fqdn } from '../core/names.ts'
-import type { ZoneSnapshot } from '../core/records.ts'
-import type { Publisher } from '../publisher/publisher.ts'
+import { err, ok, type Result } from '../core/result.ts'
+import type { Publisher, PublisherObserver } from '../publisher/publisher.ts'
+import { describeResync, resyncZone } from '../publisher/resync.ts'
 import type { Database } from '../store/schema.ts'
-import type { StoreZone } from '../store/update-store.ts'
 import { readZone, zoneSerials } from '../store/zones.ts'
+import { hostNames, pendingResyncs, resyncHandled } from '../store/zone-resync.ts'
 import type { Logger } from '../observability/logger.ts'
+import { snapshot, type ZoneApex } from './zone-snapshot.ts'
 
-/** Apex data of a zone, from the config. */
-export interface ZoneApex {
-  readonly zone: StoreZone
-  readonly ns: readonly Fqdn[]
-  readonly rname: Fqdn
-  readonly refresh: number
-  readonly retry: number
-  readonly expire: number
-  readonly minimum: number
-}
+export type { ZoneApex } from './zone-snapshot.ts'
 
 /** Options of the zone sync job. */
 export interface ZoneSyncOptions {
@@ -32,26 +27,60 @@ export interface ZoneSyncOptions {
   readonly backends: ReadonlyMap<Fqdn, DnsBackend>
   readonly publisher: Publisher
   readonly logger: Logger
+  readonly observer?: PublisherObserver
 }
 
-/** Loads zones into backends and follows out-of-process changes. */
+/** Loads zones into backends, resyncs them, and follows out-of-process changes. */
 export class ZoneSync {
   readonly #o: ZoneSyncOptions
   #timer: NodeJS.Timeout | undefined
   #running = false
   readonly #abort = new AbortController()
+  readonly #known = new Map<Fqdn, Set<Fqdn>>()
 
   constructor(options: ZoneSyncOptions) {
     this.#o = options
   }
 
-  /** Loads every zone whole; returns the first failure. */
+  /** Loads (checks) and resyncs every zone; returns the first failure. */
   async loadAll(): Promise<string | undefined> {
     for (const apex of this.#o.zones) {
       const problem = await this.#load(apex)
       if (problem !== undefined) return problem
+      const backend = this.#o.backends.get(apex.zone.name)
+      if (backend?.read === undefined) continue
+      const r = await this.resync(apex.zone.name, true)
+      if (!r.ok) return `zone ${apex.zone.name}: ${r.error}`
     }
     return undefined
+  }
+
+  /** Resyncs one zone (a whole load where the backend cannot read back); says what it did. */
+  async resync(zone: Fqdn, countDrift: boolean): Promise<Result<string, string>> {
+    const apex = this.#o.zones.find((z) => z.zone.name === zone)
+    const backend = this.#o.backends.get(zone)
+    if (apex === undefined || backend === undefined) return err(`zone ${zone} is not served`)
+    if (backend.read === undefined) {
+      const problem = await this.#o.publisher.exclusive(zone, () => this.#load(apex))
+      if (problem !== undefined) return err(problem)
+      return ok(`${backend.kind} backend cannot read back: loaded whole`)
+    }
+    let known = this.#known.get(zone)
+    if (known === undefined) this.#known.set(zone, (known = new Set()))
+    const r = await resyncZone({
+      zone,
+      backend,
+      publisher: this.#o.publisher,
+      known,
+      logger: this.#o.logger,
+      countDrift,
+      ...(this.#o.observer === undefined ? {} : { observer: this.#o.observer }),
+      desired: async () => ({
+        ...(await readZone(this.#o.db, apex.zone)),
+        hosts: await hostNames(this.#o.db, apex.zone.id, zone),
+      }),
+    })
+    return r.ok ? ok(describeResync(r.value)) : r
   }
 
   /** Starts polling. */
@@ -69,27 +98,9 @@ export class ZoneSync {
   async #tick(): Promise<void> {
     if (this.#running) return
     this.#running = true
-    const started = performance.now()
     try {
-      const serials = await zoneSerials(this.#o.db)
-      for (const apex of this.#o.zones) {
-        const name = apex.zone.name
-        const serial = serials.get(name)
-        if (
-          serial === undefined ||
-          serial === this.#o.publisher.publishedSerial(name) ||
-          !this.#o.publisher.idle(name)
-        )
-          continue
-        const problem = await this.#load(apex)
-        if (problem !== undefined)
-          this.#o.logger.warn({ zone: name, error: problem }, 'zone reload failed')
-        else
-          this.#o.logger.info(
-            { zone: name, serial, ms: Math.round(performance.now() - started) },
-            'zone reloaded from store',
-          )
-      }
+      await this.#answerRequests()
+      await this.#followSerials()
     } catch (e) {
       this.#o.logger.error({ err: e }, 'zone sync failed')
     } finally {
@@ -97,32 +108,51 @@ export class ZoneSync {
     }
   }
 
+  async #answerRequests(): Promise<void> {
+    for (const [zone, requestedAt] of await pendingResyncs(this.#o.db)) {
+      if (!this.#o.zones.some((z) => z.zone.name === zone)) continue
+      const started = performance.now()
+      const r = await this.resync(zone, true)
+      const ms = Math.round(performance.now() - started)
+      if (r.ok) this.#o.logger.info({ zone, ms, result: r.value }, 'zone resynced on request')
+      else this.#o.logger.warn({ zone, ms, error: r.error }, 'zone resync failed')
+      await resyncHandled(this.#o.db, zone, requestedAt, r.ok ? r.value : `failed: ${r.error}`)
+    }
+  }
+
+  async #followSerials(): Promise<void> {
+    const serials = await zoneSerials(this.#o.db)
+    for (const apex of this.#o.zones) {
+      const name = apex.zone.name
+      const serial = serials.get(name)
+      const { publisher } = this.#o
+      if (
+        serial === undefined ||
+        serial === publisher.publishedSerial(name) ||
+        !publisher.idle(name)
+      )
+        continue
+      const started = performance.now()
+      // A resync, not a load, where the backend can read back: it also removes the records
+      // of a host deleted by the CLI, which a load (replacing RRsets) would leave behind.
+      const r = await this.resync(name, false)
+      const ms = Math.round(performance.now() - started)
+      if (r.ok) this.#o.logger.info({ zone: name, serial, ms }, 'zone synced from store')
+      else this.#o.logger.warn({ zone: name, error: r.error }, 'zone sync failed')
+    }
+  }
+
   async #load(apex: ZoneApex): Promise<string | undefined> {
     const backend = this.#o.backends.get(apex.zone.name)
     if (backend === undefined) return `zone ${apex.zone.name}: no backend`
     const { serial, records } = await readZone(this.#o.db, apex.zone)
+    const hosts = await hostNames(this.#o.db, apex.zone.id, apex.zone.name)
+    let known = this.#known.get(apex.zone.name)
+    if (known === undefined) this.#known.set(apex.zone.name, (known = new Set()))
+    for (const host of hosts) known.add(host)
     const r = await backend.load(snapshot(apex, serial, records), this.#abort.signal)
     if (!r.ok) return `zone ${apex.zone.name}: ${backend.kind} backend: ${r.error.message}`
     this.#o.publisher.markLoaded(apex.zone.name, serial)
     return undefined
-  }
-}
-
-function snapshot(apex: ZoneApex, serial: number, records: ZoneSnapshot['records']): ZoneSnapshot {
-  const mname = apex.ns[0] ?? apex.zone.name
-  return {
-    name: apex.zone.name,
-    ttl: apex.zone.ttl,
-    soa: {
-      mname,
-      rname: apex.rname,
-      serial,
-      refresh: apex.refresh,
-      retry: apex.retry,
-      expire: apex.expire,
-      minimum: apex.minimum,
-    },
-    ns: apex.ns,
-    records,
   }
 }

@@ -1,5 +1,5 @@
 /** The process logger (pino), with every place a secret could sit redacted. */
-import { pino, type Logger } from 'pino'
+import { pino, type DestinationStream, type Logger } from 'pino'
 
 /** Paths pino censors in every log object. */
 export const REDACT_PATHS = [
@@ -15,7 +15,7 @@ export const REDACT_PATHS = [
 ]
 
 /** Creates the logger at a level, writing JSON lines to the given stream (stdout by default). */
-export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },

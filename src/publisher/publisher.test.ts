@@ -2,61 +2,11 @@ import assert from 'node:assert/strict'
 import { getEventListeners } from 'node:events'
 import { afterEach, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { BackendError, DnsBackend } from '../backends/backend.ts'
+import type { DnsBackend } from '../backends/backend.ts'
 import type { Fqdn } from '../core/names.ts'
-import type { ChangeSet } from '../core/records.ts'
-import { err, ok, type Result } from '../core/result.ts'
+import { ok } from '../core/result.ts'
+import { change, FakeBackend, OTHER, ZONE } from './fake-backend.ts'
 import { Publisher, type PublisherOptions } from './publisher.ts'
-
-const ZONE = 'dyn.example' as Fqdn
-const OTHER = 'other.example' as Fqdn
-
-function change(serial: number, value: string, zone: Fqdn = ZONE): ChangeSet {
-  return {
-    zone,
-    serial,
-    replace: [{ name: `h.${zone}` as Fqdn, type: 'A', ttl: 60, values: [value] }],
-    remove: [],
-  }
-}
-
-/** A backend that can hold a push in flight, fail a number of times, or throw. */
-class FakeBackend implements DnsBackend {
-  readonly kind = 'fake'
-  readonly applied: ChangeSet[] = []
-  calls = 0
-  failing = 0
-  throwing = false
-  signal: AbortSignal | undefined
-  #gate: Promise<void> | undefined
-  #open: (() => void) | undefined
-
-  hold(): void {
-    this.#gate = new Promise((resolve) => (this.#open = resolve))
-  }
-  release(): void {
-    this.#open?.()
-    this.#gate = undefined
-  }
-  load(): Promise<Result<void, BackendError>> {
-    return Promise.resolve(ok(undefined))
-  }
-  async apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
-    this.calls += 1
-    this.signal = signal
-    if (this.#gate !== undefined) await this.#gate
-    if (this.throwing) throw new Error('socket hang up')
-    if (this.failing > 0) {
-      this.failing -= 1
-      return err({ code: 'unavailable', retryable: true, message: 'down' })
-    }
-    this.applied.push(change)
-    return ok(undefined)
-  }
-  close(): Promise<void> {
-    return Promise.resolve()
-  }
-}
 
 const warnings: string[] = []
 const logger = { info: () => undefined, warn: (_o: object, msg: string) => void warnings.push(msg) }

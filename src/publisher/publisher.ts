@@ -3,6 +3,8 @@
  * is in flight are coalesced into the next push; a failed push is retried with exponential
  * backoff and jitter until it succeeds (desired state is safe in the store meanwhile).
  * Callers wait at most their deadline; the queue keeps going after they stop waiting.
+ * `exclusive` gives a resync the zone's turn between two pushes, so a repair computed from
+ * the store never interleaves with a push of a newer change; `flush` drains on shutdown.
  */
 import type { DnsBackend } from '../backends/backend.ts'
 import type { ChangePublisher, PublishError } from '../core/ports.ts'
@@ -24,14 +26,36 @@ export interface PublisherOptions {
   readonly retryBaseMs?: number
   readonly retryMaxMs?: number
   readonly random?: () => number
+  readonly observer?: PublisherObserver
+}
+
+/** Hooks for metrics; every method is optional to implement as a no-op. */
+export interface PublisherObserver {
+  published(zone: Fqdn, backend: string, seconds: number, changes: number): void
+  failed(zone: Fqdn, backend: string, code: string): void
+  depth(zone: Fqdn, pending: number): void
+  /** RRsets a resync found different from the store (and repaired). */
+  drifted?(zone: Fqdn, rrsets: number): void
+}
+
+/** A zone's publishing state, for readiness checks. */
+export interface ZoneHealth {
+  readonly zone: Fqdn
+  readonly pending: number
+  /** The last push's error, cleared by the next success. */
+  readonly lastError: string | null
 }
 
 class ZoneQueue {
   pending: ChangeSet[] = []
   /** One per pending change, in the same order. */
   waiters: (() => void)[] = []
+  /** True while a drain loop or an exclusive task owns the zone's turn. */
   running = false
+  /** Exclusive tasks waiting for the turn; handed over directly, FIFO. */
+  turnWaiters: (() => void)[] = []
   publishedSerial: number | undefined
+  lastError: string | null = null
 }
 
 /** The per-zone publishing queues. */
@@ -79,9 +103,63 @@ export class Publisher implements ChangePublisher {
     this.#queue(zone).publishedSerial = serial
   }
 
+  /** Publishing state of every zone that has had a change or a load. */
+  health(): ZoneHealth[] {
+    return [...this.#queues].map(([zone, q]) => ({
+      zone,
+      pending: q.pending.length,
+      lastError: q.lastError,
+    }))
+  }
+
+  /**
+   * Runs `task` while nothing else pushes to the zone: after the push in flight, before the
+   * next one. Changes enqueued meanwhile wait and are pushed after the task.
+   */
+  async exclusive<T>(zone: Fqdn, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const q = this.#queue(zone)
+    if (q.running) {
+      await new Promise<void>((resolve) => {
+        q.turnWaiters.push(resolve)
+      })
+    } else {
+      q.running = true
+    }
+    try {
+      return await task(this.#abort.signal)
+    } finally {
+      this.#release(zone, q)
+    }
+  }
+
+  /**
+   * Waits until every queue is empty or `timeoutMs` passes (SIGTERM drain); returns the
+   * number of change sets still pending, which stay in the store for the next start's resync.
+   */
+  async flush(timeoutMs: number, pollMs = 20): Promise<number> {
+    const deadline = performance.now() + timeoutMs
+    const pending = (): number =>
+      [...this.#queues.values()].reduce((n, q) => n + q.pending.length, 0)
+    while (pending() > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs))
+    }
+    return pending()
+  }
+
   /** Stops retrying; pending changes stay in the store for the next start's resync. */
   close(): void {
     this.#abort.abort()
+  }
+
+  #release(zone: Fqdn, q: ZoneQueue): void {
+    const next = q.turnWaiters.shift()
+    // Ownership passes straight to the waiter: `running` stays true.
+    if (next !== undefined) {
+      next()
+      return
+    }
+    q.running = false
+    if (q.pending.length > 0 && !this.#abort.signal.aborted) void this.#drain(zone, q)
   }
 
   #queue(zone: Fqdn): ZoneQueue {
@@ -96,6 +174,7 @@ export class Publisher implements ChangePublisher {
   #enqueue(change: ChangeSet): Promise<void> {
     const q = this.#queue(change.zone)
     q.pending.push(change)
+    this.#o.observer?.depth(change.zone, q.pending.length)
     const done = new Promise<void>((resolve) => {
       q.waiters.push(resolve)
     })
@@ -107,19 +186,22 @@ export class Publisher implements ChangePublisher {
     q.running = true
     let attempt = 0
     try {
-      while (q.pending.length > 0 && !this.#abort.signal.aborted) {
+      // Gives way to a waiting resync after each push, or a steady stream would starve it.
+      while (q.pending.length > 0 && !this.#abort.signal.aborted && q.turnWaiters.length === 0) {
         // A copy: changes enqueued while this push is in flight go to the next one.
         const batch = [...q.pending]
         const merged = coalesce(batch)
         if (merged === undefined) break
-        const result = await this.#apply(zone, merged)
-        if (result) {
+        const result = await this.#apply(zone, merged, batch.length)
+        q.lastError = result
+        if (result === null) {
           q.pending = q.pending.slice(batch.length)
           q.publishedSerial = merged.serial
           const count = batch.length
           const released = q.waiters.slice(0, count)
           q.waiters = q.waiters.slice(count)
           for (const release of released) release()
+          this.#o.observer?.depth(zone, q.pending.length)
           attempt = 0
         } else {
           attempt += 1
@@ -127,30 +209,37 @@ export class Publisher implements ChangePublisher {
         }
       }
     } finally {
-      q.running = false
+      this.#release(zone, q)
     }
   }
 
-  async #apply(zone: Fqdn, change: ChangeSet): Promise<boolean> {
+  /** Pushes one change set; returns null on success, else the error text. */
+  async #apply(zone: Fqdn, change: ChangeSet, count: number): Promise<string | null> {
     const backend = this.#o.backends.get(zone)
     if (backend === undefined) {
       this.#o.logger.warn({ zone }, 'no backend for zone; change kept in the store')
-      return false
+      return 'no backend for zone'
     }
+    const started = performance.now()
+    let code = 'exception'
+    let message: string
     try {
       const r = await backend.apply(change, this.#abort.signal)
-      if (r.ok) return true
-      this.#o.logger.warn(
-        { zone, backend: backend.kind, code: r.error.code, error: r.error.message },
-        'publish failed; will retry',
-      )
+      if (r.ok) {
+        this.#o.observer?.published(zone, backend.kind, (performance.now() - started) / 1000, count)
+        return null
+      }
+      code = r.error.code
+      message = r.error.message
     } catch (e) {
-      this.#o.logger.warn(
-        { zone, backend: backend.kind, error: String(e) },
-        'publish threw; will retry',
-      )
+      message = String(e)
     }
-    return false
+    this.#o.logger.warn(
+      { zone, backend: backend.kind, code, error: message },
+      'publish failed; will retry',
+    )
+    this.#o.observer?.failed(zone, backend.kind, code)
+    return `${backend.kind}: ${message}`
   }
 
   #backoff(attempt: number): number {

@@ -1,9 +1,12 @@
 /** Kysely implementation of core's `AccountStore`. */
 import type { Kysely } from 'kysely'
 import type { AccountStore, HostSummary, TokenSummary, UserSummary } from '../core/account-store.ts'
+import type { GroupSummary } from '../core/group-store.ts'
 import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
+import { parseTokenScope, type TokenScope } from '../core/token-scope.ts'
 import type { Database } from './schema.ts'
 import { bumpSerial } from './update-store.ts'
+import * as groups from './prefix-group-store.ts'
 
 /** Users, hosts and tokens in SQL. */
 export class SqlAccountStore implements AccountStore {
@@ -11,6 +14,34 @@ export class SqlAccountStore implements AccountStore {
 
   constructor(db: Kysely<Database>) {
     this.#db = db
+  }
+
+  listGroups(owner?: string): Promise<GroupSummary[]> {
+    return groups.listGroups(this.#db, owner)
+  }
+
+  async insertGroup(g: {
+    name: string
+    ownerId: number
+    prefixLength: number
+    createdAt: string
+  }): Promise<GroupSummary> {
+    const id = await groups.insertGroup(this.#db, g)
+    const found = (await groups.listGroups(this.#db)).find((x) => x.id === id)
+    if (found === undefined) throw new Error(`group ${String(id)} vanished after insert`)
+    return found
+  }
+
+  deleteGroup(groupId: number): Promise<void> {
+    return groups.deleteGroup(this.#db, groupId)
+  }
+
+  setMembership(hostId: number, groupId: number, iid: string): Promise<void> {
+    return groups.setMembership(this.#db, hostId, groupId, iid)
+  }
+
+  removeMembership(hostId: number): Promise<boolean> {
+    return groups.removeMembership(this.#db, hostId)
   }
 
   async zoneNames(): Promise<Fqdn[]> {
@@ -104,6 +135,7 @@ export class SqlAccountStore implements AccountStore {
     label: string
     ownerId: number
     ttl: number | null
+    expiryTtl?: number
     createdAt: string
   }): Promise<HostSummary> {
     const zone = await this.#db
@@ -118,7 +150,7 @@ export class SqlAccountStore implements AccountStore {
         label: h.label,
         owner_id: h.ownerId,
         dns_ttl: h.ttl,
-        expiry_ttl: 0,
+        expiry_ttl: h.expiryTtl ?? 0,
         created_at: h.createdAt,
       })
       .executeTakeFirstOrThrow()
@@ -126,6 +158,18 @@ export class SqlAccountStore implements AccountStore {
     const [host] = await this.#hosts((q) => q.where('hosts.id', '=', id))
     if (host === undefined) throw new Error(`host ${String(id)} vanished after insert`)
     return host
+  }
+
+  async setHostLan(
+    hostId: number,
+    lan: { ipv4?: string | null; ipv6?: string | null },
+  ): Promise<void> {
+    const set = {
+      ...(lan.ipv4 === undefined ? {} : { lan_ipv4: lan.ipv4 }),
+      ...(lan.ipv6 === undefined ? {} : { lan_ipv6: lan.ipv6 }),
+    }
+    if (Object.keys(set).length === 0) return
+    await this.#db.updateTable('hosts').set(set).where('id', '=', hostId).execute()
   }
 
   async deleteHost(hostId: number, at: string): Promise<void> {
@@ -202,6 +246,7 @@ export class SqlAccountStore implements AccountStore {
     hostId: number | null
     expiresAt: string | null
     createdAt: string
+    scope?: TokenScope
   }): Promise<TokenSummary> {
     const r = await this.#db
       .insertInto('tokens')
@@ -212,6 +257,7 @@ export class SqlAccountStore implements AccountStore {
         host_id: t.hostId,
         expires_at: t.expiresAt,
         created_at: t.createdAt,
+        scope: t.scope ?? 'all',
       })
       .executeTakeFirstOrThrow()
     const id = Number(r.insertId)
@@ -232,6 +278,7 @@ export class SqlAccountStore implements AccountStore {
         'hosts.label',
         'zones.name as zone',
         'tokens.label as tokenLabel',
+        'tokens.scope',
         'tokens.expires_at',
         'tokens.created_at',
         'tokens.last_used_at',
@@ -243,6 +290,7 @@ export class SqlAccountStore implements AccountStore {
       owner: r.owner,
       host: r.label === null || r.zone === null ? null : joinName(r.label, r.zone as Fqdn),
       label: r.tokenLabel,
+      scope: parseTokenScope(r.scope) ?? 'all',
       expiresAt: r.expires_at,
       createdAt: r.created_at,
       lastUsedAt: r.last_used_at,

@@ -13,6 +13,9 @@ export interface Database {
   records: RecordsTable
   tokens: TokensTable
   update_history: UpdateHistoryTable
+  acme_txt: AcmeTxtTable
+  prefix_groups: PrefixGroupsTable
+  prefix_group_members: PrefixGroupMembersTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -33,6 +36,10 @@ export interface ZonesTable {
   /** bigint: PostgreSQL returns it as a string. */
   serial: ColumnType<number | string, number, number>
   created_at: string
+  /** Set by `dynzone zone resync`; the server resyncs when it is newer than `handled`. */
+  resync_requested_at: ColumnType<string | null, string | null | undefined, string | null>
+  resync_handled_at: ColumnType<string | null, string | null | undefined, string | null>
+  resync_report: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Dynamic hosts: one name in one zone, owned by one user. */
@@ -47,6 +54,9 @@ export interface HostsTable {
   last_seen_at: string | null
   last_client_ip: string | null
   last_dialect: string | null
+  /** Split horizon (0005): answered to clients behind the host's WAN address. */
+  lan_ipv4: string | null
+  lan_ipv6: string | null
 }
 
 /** Desired state: one row per value. */
@@ -68,6 +78,8 @@ export interface TokensTable {
   expires_at: string | null
   created_at: string
   last_used_at: string | null
+  /** `all`, `address` or `acme` (core's `TokenScope`). */
+  scope: ColumnType<string, string | undefined, string>
 }
 
 /** Who changed what, from where. */
@@ -81,4 +93,31 @@ export interface UpdateHistoryTable {
   result: string
   old_value: string
   new_value: string
+}
+
+/** ACME `_acme-challenge` TXT values of a host, each expiring on its own. */
+export interface AcmeTxtTable {
+  id: Generated<number>
+  host_id: number
+  value: string
+  created_at: string
+  expires_at: string
+}
+
+/** IPv6 prefix groups: one router update re-prefixes every member's AAAA. */
+export interface PrefixGroupsTable {
+  id: Generated<number>
+  name: string
+  owner_id: number
+  prefix_length: number
+  /** The current prefix (`2001:db8:1:2::`), null before the first update. */
+  prefix: string | null
+  created_at: string
+}
+
+/** Members of prefix groups, each with its interface identifier (`::1:2`). */
+export interface PrefixGroupMembersTable {
+  host_id: number
+  group_id: number
+  iid: string
 }

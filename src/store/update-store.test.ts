@@ -101,6 +101,7 @@ describe('SqlUpdateStore: reads', () => {
       ttl: null,
       ipv4: null,
       ipv6: null,
+      txt: [],
     })
     assert.deepEqual(await store.findHostById(home.id), home)
     assert.equal((await host('office.dyn.example')).ttl, 300)

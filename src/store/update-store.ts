@@ -5,14 +5,19 @@
 import type { Kysely, Transaction } from 'kysely'
 import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
 import type {
+  AddressType,
   HostRecord,
   HostWrite,
+  PrefixGroupRecord,
   TokenRecord,
   UpdateContext,
   UpdateStore,
   UserRecord,
 } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
+import { parseTokenScope } from '../core/token-scope.ts'
+import { readTxt, sweepExpiredTxt, txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
+import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
 import type { Database } from './schema.ts'
 import { nextSerial } from './serial.ts'
 
@@ -66,6 +71,7 @@ export class SqlUpdateStore implements UpdateStore {
         'tokens.hash',
         'tokens.host_id',
         'tokens.expires_at',
+        'tokens.scope',
       ])
       .where('tokens.hash', '=', hash)
       .executeTakeFirst()
@@ -77,6 +83,7 @@ export class SqlUpdateStore implements UpdateStore {
         hash: row.hash,
         hostId: row.host_id,
         expiresAt: row.expires_at,
+        scope: parseTokenScope(row.scope) ?? 'all',
       }
     )
   }
@@ -92,6 +99,10 @@ export class SqlUpdateStore implements UpdateStore {
       .where('label', '=', relativeLabel(fqdn, zone.name))
       .executeTakeFirst()
     return row && this.#withAddresses(row, zone)
+  }
+
+  async findPrefixGroup(hostId: number): Promise<PrefixGroupRecord | undefined> {
+    return findPrefixGroup(this.#db, hostId, (id) => this.findHostById(id))
   }
 
   async findHostById(id: number): Promise<HostRecord | undefined> {
@@ -123,6 +134,7 @@ export class SqlUpdateStore implements UpdateStore {
       ttl: row.dns_ttl,
       ipv4: records.find((r) => r.type === 'A')?.value ?? null,
       ipv6: records.find((r) => r.type === 'AAAA')?.value ?? null,
+      txt: await readTxt(this.#db, row.id),
     }
   }
 
@@ -130,8 +142,11 @@ export class SqlUpdateStore implements UpdateStore {
     changed: readonly HostWrite[],
     unchanged: readonly HostRecord[],
     context: UpdateContext,
+    refreshed?: ReadonlyMap<number, readonly AddressType[]>,
   ): Promise<ChangeSet[]> {
     return this.#db.transaction().execute(async (trx) => {
+      if (refreshed !== undefined) await refreshFamilies(trx, refreshed, context.at)
+      await writeGroupPrefixes(trx, changed)
       const seenIds = [...changed.map((w) => w.host.id), ...unchanged.map((h) => h.id)]
       if (seenIds.length > 0) {
         await trx
@@ -146,19 +161,38 @@ export class SqlUpdateStore implements UpdateStore {
       }
       const byZone = new Map<Fqdn, { replace: RecordSet[]; remove: RecordKey[] }>()
       for (const write of changed) {
-        await this.#writeHost(trx, write, context)
         const zone = this.#zones.get(write.host.zone)
         if (zone === undefined) continue
         const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
-        byZone.set(zone.name, entry)
         const ttl = write.host.ttl ?? zone.ttl
-        for (const [type, value] of [
-          ['A', write.ipv4],
-          ['AAAA', write.ipv6],
-        ] as const) {
-          if (value === null) entry.remove.push({ name: write.host.fqdn, type })
-          else entry.replace.push({ name: write.host.fqdn, type, ttl, values: [value] })
+        if (write.ipv4 !== write.host.ipv4 || write.ipv6 !== write.host.ipv6) {
+          await this.#writeHost(trx, write, context)
+          for (const [type, value] of [
+            ['A', write.ipv4],
+            ['AAAA', write.ipv6],
+          ] as const) {
+            if (value === null) entry.remove.push({ name: write.host.fqdn, type })
+            else entry.replace.push({ name: write.host.fqdn, type, ttl, values: [value] })
+          }
         }
+        if (write.txt !== undefined) {
+          // Renewing an expiry rewrites the rows but changes neither DNS nor the serial.
+          const txt = await writeTxt(trx, write.host.id, write.txt, context.at)
+          if (txt.changed) {
+            const values = write.txt.map((v) => v.value)
+            const change = txtChange(write.host.fqdn, ttl, values)
+            if ('replace' in change) entry.replace.push(change.replace)
+            else entry.remove.push(change.remove)
+            await this.#history(
+              trx,
+              write.host.id,
+              context,
+              txtHistory(txt.before),
+              txtHistory(values),
+            )
+          }
+        }
+        if (entry.replace.length + entry.remove.length > 0) byZone.set(zone.name, entry)
       }
       const changes: ChangeSet[] = []
       for (const [name, entry] of byZone) {
@@ -175,29 +209,59 @@ export class SqlUpdateStore implements UpdateStore {
     context: UpdateContext,
   ): Promise<void> {
     const { host } = write
-    await trx
-      .deleteFrom('records')
-      .where('host_id', '=', host.id)
-      .where('type', 'in', ['A', 'AAAA'])
-      .execute()
-    const rows = [
-      ...(write.ipv4 === null ? [] : [{ type: 'A', value: write.ipv4 }]),
-      ...(write.ipv6 === null ? [] : [{ type: 'AAAA', value: write.ipv6 }]),
-    ].map((r) => ({ ...r, host_id: host.id, updated_at: context.at }))
-    if (rows.length > 0) await trx.insertInto('records').values(rows).execute()
+    // Only the families whose value changed are rewritten: an unchanged family keeps its
+    // updated_at, which the expiry job counts from (see refreshFamilies).
+    for (const [type, before, after] of [
+      ['A', host.ipv4, write.ipv4],
+      ['AAAA', host.ipv6, write.ipv6],
+    ] as const) {
+      if (before === after) continue
+      await trx
+        .deleteFrom('records')
+        .where('host_id', '=', host.id)
+        .where('type', '=', type)
+        .execute()
+      if (after !== null) {
+        await trx
+          .insertInto('records')
+          .values({ host_id: host.id, type, value: after, updated_at: context.at })
+          .execute()
+      }
+    }
+    await this.#history(
+      trx,
+      host.id,
+      context,
+      addressPair(host.ipv4, host.ipv6),
+      addressPair(write.ipv4, write.ipv6),
+    )
+  }
+
+  async #history(
+    trx: Transaction<Database>,
+    hostId: number,
+    context: UpdateContext,
+    oldValue: string,
+    newValue: string,
+  ): Promise<void> {
     await trx
       .insertInto('update_history')
       .values({
-        host_id: host.id,
+        host_id: hostId,
         at: context.at,
         dialect: context.dialect,
         client_ip: context.clientIp,
         actor: context.actor,
         result: 'good',
-        old_value: addressPair(host.ipv4, host.ipv6),
-        new_value: addressPair(write.ipv4, write.ipv6),
+        old_value: oldValue,
+        new_value: newValue,
       })
       .execute()
+  }
+
+  /** Removes every ACME TXT value expired at `at`; returns the change sets to publish. */
+  async expireTxt(at: string): Promise<ChangeSet[]> {
+    return sweepExpiredTxt(this.#db, this.#zoneById, at, bumpSerial)
   }
 
   async touchToken(tokenId: number, at: string): Promise<void> {
@@ -223,6 +287,23 @@ export async function bumpSerial(
   const serial = nextSerial(Number(row.serial), Math.floor(Date.parse(at) / 1000))
   await trx.updateTable('zones').set({ serial }).where('name', '=', zone).execute()
   return serial
+}
+
+/** Marks the named families of each host fresh at `at`: the expiry job counts from here. */
+async function refreshFamilies(
+  trx: Transaction<Database>,
+  refreshed: ReadonlyMap<number, readonly AddressType[]>,
+  at: string,
+): Promise<void> {
+  for (const [hostId, types] of refreshed) {
+    if (types.length === 0) continue
+    await trx
+      .updateTable('records')
+      .set({ updated_at: at })
+      .where('host_id', '=', hostId)
+      .where('type', 'in', [...types])
+      .execute()
+  }
 }
 
 function addressPair(ipv4: string | null, ipv6: string | null): string {

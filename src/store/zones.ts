@@ -1,5 +1,6 @@
 /** Served zones: synced from the config at start, and read whole for backends. */
 import type { Kysely } from 'kysely'
+import { acmeName, quoteTxt } from '../core/acme-txt.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { RecordSet, RecordType } from '../core/records.ts'
 import { RECORD_TYPES } from '../core/records.ts'
@@ -84,6 +85,21 @@ export async function readZone(
       const key = `${name} ${type}`
       const set = sets.get(key) ?? { name, type, ttl: row.dns_ttl ?? zone.ttl, values: [] }
       set.values.push(row.value)
+      sets.set(key, set)
+    }
+    // ACME TXT values until the expiry sweep removes them: the table is what DNS serves.
+    const txt = await trx
+      .selectFrom('acme_txt')
+      .innerJoin('hosts', 'hosts.id', 'acme_txt.host_id')
+      .select(['hosts.label', 'hosts.dns_ttl', 'acme_txt.value'])
+      .where('hosts.zone_id', '=', zone.id)
+      .orderBy('acme_txt.id')
+      .execute()
+    for (const row of txt) {
+      const name = acmeName(joinName(row.label, zone.name))
+      const key = `${name} TXT`
+      const set = sets.get(key) ?? { name, type: 'TXT', ttl: row.dns_ttl ?? zone.ttl, values: [] }
+      set.values.push(quoteTxt(row.value))
       sets.set(key, set)
     }
     return { serial: Number(z.serial), records: [...sets.values()] }

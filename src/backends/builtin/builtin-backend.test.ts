@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { parse } from 'smol-toml'
-import { parseConfigTree } from '../../config/schema.ts'
 import type { Fqdn } from '../../core/names.ts'
 import type { Result } from '../../core/result.ts'
 import type { BackendError } from '../backend.ts'
@@ -78,26 +75,4 @@ describe('BuiltinBackend', () => {
       assert.deepEqual([got.error.code, got.error.retryable], [code, false])
     })
   }
-})
-
-describe('README.md', () => {
-  const readme = readFileSync(new URL('README.md', import.meta.url), 'utf8')
-  it('has the sections every backend README has', () => {
-    const headings = readme.split('\n').filter((l) => l.startsWith('## '))
-    assert.deepEqual(headings, [
-      '## What it is',
-      '## Configuration',
-      '## Examples',
-      '## Limitations',
-    ])
-  })
-
-  it('has example configs that the config schema accepts', () => {
-    const examples = [...readme.matchAll(/```toml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
-    assert.ok(examples.length >= 2)
-    for (const toml of examples) {
-      const parsed = parseConfigTree(parse(toml))
-      assert.ok(parsed.ok, JSON.stringify(parsed))
-    }
-  })
 })

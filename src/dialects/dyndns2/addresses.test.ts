@@ -70,10 +70,37 @@ describe('addressWishes', () => {
     })
   }
 
+  const PREFIX = { kind: 'set', prefix: { family: 6, text: '2001:db8:1:2::' }, length: 64 }
+  const prefixes: [string, Record<string, string>, AddressWish, AddressWish][] = [
+    ['a v6 prefix in myip', { myip: '2001:db8:1:2::/64' }, KEEP, KEEP],
+    ['a prefix in myipv6', { myipv6: '2001:db8:1:2::/64' }, KEEP, KEEP],
+    [
+      'Fritz!Box myip and ip6lanprefix',
+      { myip: '203.0.113.10', ip6lanprefix: '2001:db8:1:2::/64' },
+      V4,
+      KEEP,
+    ],
+    [
+      'ipv6prefix beside myip v4,v6',
+      { myip: '203.0.113.10,2001:db8::10', ipv6prefix: '2001:db8:1:2::/64' },
+      V4,
+      V6,
+    ],
+  ]
+  for (const [name, params, ipv4, ipv6] of prefixes) {
+    it(`reads ${name} as a prefix wish`, () => {
+      assert.deepEqual(addressWishes(p(params)), {
+        ok: true,
+        value: { ipv4, ipv6, ipv6prefix: PREFIX },
+      })
+    })
+  }
+
   const refused: [string, Record<string, string>][] = [
-    ['a v6 prefix', { myip: '2001:db8:1:2::/64' }],
     ['a v4 prefix', { myip: '203.0.113.0/24' }],
-    ['a prefix in myipv6', { myipv6: '2001:db8::/64' }],
+    ['a v6 prefix too long for a group', { myip: '2001:db8::/128' }],
+    ['two different prefixes', { myip: '2001:db8:1:2::/64', ip6lanprefix: '2001:db8:9::/64' }],
+    ['a bare address as ip6lanprefix', { ip6lanprefix: '2001:db8:1:2::' }],
     ['two v4 addresses in myip', { myip: '203.0.113.10,198.51.100.1' }],
     ['two v4 addresses in two parameters', { myip: '203.0.113.10', ipv4: '198.51.100.1' }],
     ['two v6 addresses', { myip: '2001:db8::10', myipv6: '2001:db8::11' }],

@@ -122,10 +122,23 @@ describe('dyndns2 parse: intent', () => {
   }
 
   it('refuses a bad myip as badip', () => {
-    for (const myip of ['junk', '2001:db8:1:2::/64', '203.0.113.10,198.51.100.1']) {
+    for (const myip of ['junk', '2001:db8:1:2::/130', '203.0.113.10,198.51.100.1']) {
       const r = dialect.parse(request({ myip }))
       assert.equal(r.ok ? 'ok' : r.error.code, 'badip', myip)
     }
+  })
+})
+
+describe('dyndns2 parse: IPv6 prefixes', () => {
+  it('reads the Fritz!Box template myip=<ipaddr>&ip6lanprefix=<ip6lanprefix>', () => {
+    const r = dialect.parse(request({ myip: '203.0.113.10', ip6lanprefix: '2001:db8:1:2::/64' }))
+    assert.ok(r.ok)
+    assert.equal(r.value.ipv4.kind, 'set')
+    assert.deepEqual(r.value.ipv6prefix, {
+      kind: 'set',
+      prefix: { family: 6, text: '2001:db8:1:2::' },
+      length: 64,
+    })
   })
 })
 

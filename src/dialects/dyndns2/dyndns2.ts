@@ -14,11 +14,14 @@ import type {
 } from '../../core/update-intent.ts'
 import type { DialectError, DialectResponse, UpdateDialect, UpdateRequest } from '../dialect.ts'
 import { addressWishes } from './addresses.ts'
+import { DEFAULT_ALIASES, first, type Dyndns2Aliases } from './aliases.ts'
 
 /** Options of the DynDNS2 dialect. */
 export interface Dyndns2Options {
   readonly paths: readonly string[]
   readonly realm?: string
+  /** Parameter names per field (a configured `[[endpoints]]` entry); defaults otherwise. */
+  readonly aliases?: Dyndns2Aliases
 }
 
 const SYSTEMS = new Set(['dyndns', 'statdns', 'custom'])
@@ -26,47 +29,52 @@ const SYSTEMS = new Set(['dyndns', 'statdns', 'custom'])
 /** Creates the DynDNS2 dialect. */
 export function createDyndns2(options: Dyndns2Options): UpdateDialect {
   const realm = options.realm ?? 'dynzone'
+  const aliases = options.aliases ?? DEFAULT_ALIASES
   return {
     name: 'dyndns2',
     routes: options.paths.flatMap((path) => [
       { method: 'GET' as const, path },
       { method: 'POST' as const, path },
     ]),
-    parse,
+    parse: (req) => parse(req, aliases),
     render: (result, req) => render(result, req, realm),
   }
 }
 
-function parse(req: UpdateRequest): Result<UpdateIntent, DialectError> {
-  const system = req.params.get('system')
+function parse(req: UpdateRequest, aliases: Dyndns2Aliases): Result<UpdateIntent, DialectError> {
+  const system = first(req.params, aliases.system)
   if (system !== undefined && system !== '' && !SYSTEMS.has(system.toLowerCase())) {
     return err({ code: 'badsys', message: `unknown system "${system.slice(0, 32)}"` })
   }
-  const addresses = addressWishes(req.params)
+  const addresses = addressWishes(req.params, aliases)
   if (!addresses.ok) return addresses
-  const hostnames = (req.params.get('hostname') ?? '')
+  const hostnames = (first(req.params, aliases.hostname) ?? '')
     .split(',')
     .map((h) => h.trim())
     .filter((h) => h !== '')
   return ok({
     dialect: 'dyndns2',
-    credentials: credentials(req),
+    credentials: credentials(req, aliases),
     hostnames,
     ipv4: addresses.value.ipv4,
     ipv6: addresses.value.ipv6,
+    ...(addresses.value.ipv6prefix === undefined ? {} : { ipv6prefix: addresses.value.ipv6prefix }),
     clientIp: req.clientIp,
     ...(req.headers['user-agent'] === undefined ? {} : { userAgent: req.headers['user-agent'] }),
+    // ddns-service's opt-in: mail/webhook the owner when this update changes an address.
+    ...(/^(1|yes|true)$/i.test(first(req.params, ['notify_change']) ?? '')
+      ? { notifyChange: true }
+      : {}),
   })
 }
 
 // The Authorization header wins over query parameters (router URL templates).
-function credentials(req: UpdateRequest): Credentials | null {
+function credentials(req: UpdateRequest, aliases: Dyndns2Aliases): Credentials | null {
   if (req.basic !== null) {
     return { kind: 'basic', username: req.basic.username, secret: new Secret(req.basic.password) }
   }
-  const p = req.params
-  const username = p.get('username') ?? p.get('user')
-  const secret = p.get('password') ?? p.get('pass') ?? p.get('token')
+  const username = first(req.params, aliases.username)
+  const secret = first(req.params, aliases.password)
   if (secret === undefined) return null
   return username === undefined
     ? { kind: 'token', secret: new Secret(secret) }

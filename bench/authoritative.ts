@@ -1,0 +1,104 @@
+/**
+ * Benchmark (not a test): authoritative UDP queries per second with dnsperf against the same
+ * zone (10,000 A hosts, then 1,000,000) served by dynzone (`dynzone serve` from a SQLite
+ * database filled in one transaction), NSD, Knot and a minimal Node UDP server that answers a
+ * pre-encoded reply (the ceiling of any Node DNS server here). Runs are interleaved across the
+ * servers so drift in the shared machine's load hits all alike. Run: `npm run bench:dns`
+ * (about 6 minutes); options `--sizes 10000,1000000 --seconds 10 --runs 3 --json [file]`.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { runDnsperf, type PerfRun } from './authoritative/dnsperf.ts'
+import { treeMemoryMiB } from './authoritative/proc.ts'
+import { formatTable, type ServerFigures, type SizeFigures } from './authoritative/report.ts'
+import * as servers from './authoritative/servers.ts'
+import { fillDatabase, writeQueryFile, writeZoneFile } from './authoritative/zone.ts'
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,1000000' },
+    seconds: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+    outstanding: { type: 'string', default: '100' },
+    json: { type: 'string' },
+  },
+})
+const SIZES = values.sizes.split(',').map(Number)
+const SECONDS = Number(values.seconds)
+const RUNS = Number(values.runs)
+const OUTSTANDING = Number(values.outstanding)
+const QUERY_LINES = 100_000
+
+/** Migrates and fills dynzone's database; returns the config path and the fill time. */
+function prepareDynzone(dir: string, hosts: number): { config: string; fillMs: number } {
+  const config = servers.writeDynzoneConfig(dir)
+  const migrate = spawnSync(process.execPath, servers.dynzoneArgs(config, ['db', 'migrate']), {
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  if (migrate.status !== 0) throw new Error(`dynzone db migrate failed:\n${migrate.stderr}`)
+  const started = performance.now()
+  fillDatabase(join(dir, 'dynzone.sqlite'), hosts)
+  return { config, fillMs: performance.now() - started }
+}
+
+async function benchSize(hosts: number): Promise<SizeFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'dynzone-bench-dns-'))
+  const running: servers.ServerUnderTest[] = []
+  try {
+    const zoneFile = join(dir, 'bench.zone')
+    const queryFile = join(dir, 'queries.txt')
+    await writeZoneFile(zoneFile, hosts)
+    await writeQueryFile(queryFile, hosts, QUERY_LINES)
+    const { config, fillMs } = prepareDynzone(dir, hosts)
+    const loadMs = 60_000 + hosts / 10 // generous: a slow start fails loudly rather than hangs
+    // One at a time, so each start-up time is measured without the others loading alongside.
+    running.push(await servers.startCeiling(hosts))
+    running.push(await servers.startNsd(dir, zoneFile, hosts, loadMs))
+    running.push(await servers.startKnotd(dir, zoneFile, hosts, loadMs))
+    running.push(await servers.startDynzone(config, hosts, loadMs))
+    const rss = new Map(running.map((s) => [s.name, treeMemoryMiB(s.pid)]))
+    const runs = new Map<string, PerfRun[]>(running.map((s) => [s.name, []]))
+    for (let r = 1; r <= RUNS; r++) {
+      for (const s of running) {
+        const run = await runDnsperf(s.port, s.pid, {
+          queryFile,
+          seconds: SECONDS,
+          outstanding: OUTSTANDING,
+        })
+        runs.get(s.name)?.push(run)
+        process.stderr.write(
+          `${String(hosts)} hosts, run ${String(r)}/${String(RUNS)}, ${s.name}: ${Math.round(run.qps)} qps, CPU ${run.cpuPercent.toFixed(0)}%\n`,
+        )
+      }
+    }
+    const figures: ServerFigures[] = running.map((s) => ({
+      server: s.name,
+      runs: runs.get(s.name) ?? [],
+      startMs: s.startMs,
+      memoryMiB: rss.get(s.name) ?? 0,
+    }))
+    return { hosts, dbFillMs: fillMs, servers: figures }
+  } finally {
+    for (const s of running.reverse()) await s.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const sizes: SizeFigures[] = []
+for (const hosts of SIZES) sizes.push(await benchSize(hosts))
+const note = `(${String(RUNS)} runs of ${String(SECONDS)} s per server, dnsperf -q ${String(OUTSTANDING)}, UDP on 127.0.0.1)`
+process.stdout.write(`${formatTable(sizes)}\n${note}\n`)
+if (values.json !== undefined) {
+  writeFileSync(
+    values.json,
+    JSON.stringify(
+      { date: new Date().toISOString(), seconds: SECONDS, runs: RUNS, sizes },
+      null,
+      2,
+    ) + '\n',
+  )
+}

@@ -1,0 +1,11 @@
+/** Registry entry of the `nsupdate` backend: runs BIND's nsupdate per change set. */
+import { defineBackend } from '../define.ts'
+import { NsupdateBackend } from './nsupdate-backend.ts'
+import { nsupdateSettings, type NsupdateSettings } from './settings.ts'
+
+/** The `nsupdate` backend factory. */
+export const nsupdateFactory = defineBackend<NsupdateSettings>({
+  kind: 'nsupdate',
+  settings: nsupdateSettings,
+  create: (zone, settings) => new NsupdateBackend(zone, settings),
+})

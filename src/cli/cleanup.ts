@@ -1,0 +1,43 @@
+/**
+ * `dynzone cleanup`: one host expiry sweep now, instead of waiting for the server's next
+ * `[expiry] interval_seconds`. It commits to the store (serial bumped), so a running server
+ * follows within a second through its serial poll; owners get their `expired` notifications.
+ */
+import { readFileSync } from 'node:fs'
+import type { Command } from 'commander'
+import { createNotifier } from '../notify/setup.ts'
+import { expireHosts } from '../store/host-expiry-store.ts'
+import { EXIT } from './exit-codes.ts'
+import type { CliIo } from './io.ts'
+import type { Runner } from './program.ts'
+import { fail } from './user.ts'
+
+/** Registers `dynzone cleanup`. */
+export function registerCleanupCommand(program: Command, io: CliIo, run: Runner): void {
+  program
+    .command('cleanup')
+    .description('remove the records of hosts not updated within their expiry TTL, now')
+    .action((_opts: unknown, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const clock = { now: () => new Date() }
+        const notifier = createNotifier({
+          config: ctx.config.notify,
+          db: ctx.db,
+          logger: ctx.logger,
+          clock,
+          readFile: (path) => readFileSync(path, 'utf8'),
+        })
+        if (!notifier.ok) return fail(io, notifier.error, EXIT.config)
+        const { expired } = await expireHosts(ctx.db, ctx.zones, clock.now())
+        for (const event of expired) {
+          notifier.value.expired(event)
+          const families = Object.entries(event.removed).map(([f, v]) => `${f} ${v}`)
+          io.out(`expired ${event.fqdn}: ${families.join(', ')}\n`)
+        }
+        if (expired.length === 0) io.out('nothing expired\n')
+        await notifier.value.idle()
+        notifier.value.close()
+        return EXIT.ok
+      }),
+    )
+}

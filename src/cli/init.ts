@@ -1,0 +1,32 @@
+/** `dynzone init`: write a commented sample configuration file. */
+import { existsSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { sampleConfigToml } from '../config/sample.ts'
+import { EXIT } from './exit-codes.ts'
+import type { CliIo } from './io.ts'
+
+/** Registers `init`. */
+export function registerInitCommand(
+  program: Command,
+  io: CliIo,
+  setExit: (code: number) => void,
+): void {
+  program
+    .command('init [file]')
+    .description(
+      'write a commented sample config (default ./dynzone.toml); never overwrites without --force',
+    )
+    .option('--force', 'overwrite an existing file')
+    .action((file: string | undefined, opts: { force?: boolean }) => {
+      const path = resolve(io.cwd, file ?? 'dynzone.toml')
+      if (existsSync(path) && opts.force !== true) {
+        io.err(`dynzone: ${path} exists; use --force to overwrite\n`)
+        setExit(EXIT.exists)
+        return
+      }
+      writeFileSync(path, sampleConfigToml(), { mode: 0o640 })
+      io.out(`wrote ${path}\n`)
+      setExit(EXIT.ok)
+    })
+}

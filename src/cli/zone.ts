@@ -1,0 +1,110 @@
+/**
+ * `dynzone zone list|resync`. A resync is done by the running server, not by this process:
+ * the CLI stamps `resync_requested_at` in the zones table and waits for the server's zone
+ * sync (which polls every second) to write its report back. Only the server can resync
+ * safely: the built-in backend's data lives in its memory, and only its publisher knows what
+ * is queued, so a repair cannot race a push of a newer change (resync.ts). The database is
+ * the channel because the CLI and the server may be on different machines.
+ */
+import type { Command } from 'commander'
+import type { Fqdn } from '../core/names.ts'
+import { parseName } from '../core/names.ts'
+import { requestResync, zoneStates } from '../store/zone-resync.ts'
+import { EXIT } from './exit-codes.ts'
+import { printRows, type CliIo } from './io.ts'
+import type { Runner } from './program.ts'
+import { fail } from './user.ts'
+
+/** Registers the zone commands. */
+export function registerZoneCommands(program: Command, io: CliIo, run: Runner): void {
+  const zone = program.command('zone').description('served zones and their backends')
+  zone
+    .command('list')
+    .description('list served zones with backend, serial, hosts and the last resync')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const served = new Set(ctx.zones.map((z) => z.name))
+        const states = (await zoneStates(ctx.db)).filter((s) => served.has(s.name))
+        printRows(
+          io,
+          states.map((s) => ({
+            zone: s.name,
+            backend: s.backend,
+            serial: s.serial,
+            hosts: s.hosts,
+            last_resync: s.handledAt,
+            result: s.report,
+          })),
+          opts.json === true,
+        )
+        return EXIT.ok
+      }),
+    )
+  zone
+    .command('resync [zone]')
+    .description('ask the running server to read back each zone, diff it and repair drift')
+    .option('--timeout <seconds>', 'how long to wait for the server (default 60)', '60')
+    .option('--no-wait', 'only file the request')
+    .action((name: string | undefined, opts: { timeout: string; wait: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const timeout = Number(opts.timeout)
+        if (!Number.isInteger(timeout) || timeout < 1)
+          return fail(
+            io,
+            `--timeout: "${opts.timeout}" is not a whole number of seconds`,
+            EXIT.invalid,
+          )
+        let zones: Fqdn[] = ctx.zones.map((z) => z.name)
+        if (name !== undefined) {
+          const parsed = parseName(name)
+          if (!parsed.ok) return fail(io, `${name}: ${parsed.error.message}`, EXIT.invalid)
+          if (!zones.includes(parsed.value))
+            return fail(
+              io,
+              `zone ${parsed.value} is not served (see: dynzone zone list)`,
+              EXIT.notFound,
+            )
+          zones = [parsed.value]
+        }
+        const stamp = await requestResync(ctx.db, zones, new Date())
+        if (!opts.wait) {
+          io.out(`resync requested for ${zones.join(', ')}\n`)
+          return EXIT.ok
+        }
+        return waitForReports(ctx.db, zones, stamp, timeout * 1000, io)
+      }),
+    )
+}
+
+async function waitForReports(
+  db: Parameters<typeof zoneStates>[0],
+  zones: readonly Fqdn[],
+  stamp: string,
+  timeoutMs: number,
+  io: CliIo,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  const reported = new Set<Fqdn>()
+  let failed = false
+  while (reported.size < zones.length && Date.now() < deadline) {
+    for (const s of await zoneStates(db)) {
+      if (!zones.includes(s.name) || reported.has(s.name)) continue
+      if (s.handledAt === null || s.handledAt < stamp) continue
+      reported.add(s.name)
+      failed ||= (s.report ?? '').startsWith('failed:')
+      const line = `${s.name}: ${s.report ?? ''}\n`
+      if ((s.report ?? '').startsWith('failed:')) io.err(line)
+      else io.out(line)
+    }
+    if (reported.size < zones.length) await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  const missing = zones.filter((z) => !reported.has(z))
+  if (missing.length > 0) {
+    io.err(
+      `dynzone: no running server answered the resync of ${missing.join(', ')} within ${String(timeoutMs / 1000)} s; the request stays filed and the next start resyncs anyway\n`,
+    )
+    return EXIT.unavailable
+  }
+  return failed ? EXIT.failure : EXIT.ok
+}

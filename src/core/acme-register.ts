@@ -1,0 +1,85 @@
+/**
+ * acme-dns style registration: a signed-in user (account password, or an `all`-scope token)
+ * gets a new `acme`-scoped token bound to one of their hosts. Registration is never open:
+ * on a dynamic DNS server an anonymous `/register` would hand out names to anyone.
+ */
+import type { AccountService } from './accounts.ts'
+import { acmeName } from './acme-txt.ts'
+import type { Authenticator } from './auth.ts'
+import { parseName, type Fqdn } from './names.ts'
+import type { UpdateStore } from './ports.ts'
+import { err, ok, type Result } from './result.ts'
+import type { Credentials } from './update-intent.ts'
+
+/** A new ACME credential: the secret is shown once. */
+export interface AcmeRegistration {
+  readonly username: string
+  readonly password: string
+  readonly host: Fqdn
+  readonly fulldomain: Fqdn
+}
+
+/** Why a registration was refused. */
+export type AcmeRegisterError =
+  | { readonly code: 'badauth' }
+  /** No host named and none implied by the credential. */
+  | { readonly code: 'nohost'; readonly message: string }
+  | { readonly code: '!yours'; readonly message: string }
+
+/** Options of the registrar. */
+export interface AcmeRegistrarOptions {
+  readonly auth: Authenticator
+  readonly store: Pick<UpdateStore, 'findHost' | 'findHostById'>
+  readonly accounts: Pick<AccountService, 'createHostToken'>
+}
+
+/** Creates host-bound ACME credentials for authenticated users. */
+export class AcmeRegistrar {
+  readonly #o: AcmeRegistrarOptions
+
+  constructor(options: AcmeRegistrarOptions) {
+    this.#o = options
+  }
+
+  /** Registers an `acme` token for `hostname` (or the credential's own host). */
+  async register(
+    credentials: Credentials | null,
+    hostname: string | undefined,
+  ): Promise<Result<AcmeRegistration, AcmeRegisterError>> {
+    if (credentials === null) return err({ code: 'badauth' })
+    const principal = await this.#o.auth.authenticate(credentials)
+    // Only a full credential may mint others; an `acme` or `address` token may not.
+    if (principal === undefined || (principal.scope ?? 'all') !== 'all') {
+      return err({ code: 'badauth' })
+    }
+    const host =
+      hostname === undefined || hostname.trim() === ''
+        ? principal.hostId == null
+          ? undefined
+          : await this.#o.store.findHostById(principal.hostId)
+        : await this.#find(hostname)
+    if (host === undefined) {
+      return err({ code: 'nohost', message: 'name one of your hosts in "host"' })
+    }
+    const mine = principal.isAdmin || host.ownerId === principal.userId
+    if (!mine || (principal.hostId != null && principal.hostId !== host.id)) {
+      return err({ code: '!yours', message: `host "${host.fqdn}" is not yours` })
+    }
+    const created = await this.#o.accounts.createHostToken(host.fqdn, {
+      label: 'acme-dns',
+      scope: 'acme',
+    })
+    if (!created.ok) return err({ code: 'nohost', message: created.error.message })
+    return ok({
+      username: created.value.token.owner,
+      password: created.value.secret,
+      host: host.fqdn,
+      fulldomain: acmeName(host.fqdn),
+    })
+  }
+
+  async #find(hostname: string) {
+    const name = parseName(hostname)
+    return name.ok ? this.#o.store.findHost(name.value) : undefined
+  }
+}

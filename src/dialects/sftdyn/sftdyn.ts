@@ -1,0 +1,79 @@
+/**
+ * sftdyn's secret update URL: `GET <prefix>/<key>`. The whole request target after the
+ * prefix is the key, any characters (`?host=…&key=…` style keys included), taken raw as
+ * sftdyn takes it; the key is a token bound to one host and the address is the request's
+ * source address. Replies as sftdyn's: `OK`, `UPTODATE`, `403 BADKEY`, `500 FAIL`, and the
+ * caller's address when no key is given. Secret URLs are never logged (the HTTP layer logs
+ * no URLs).
+ */
+import { ok } from '../../core/result.ts'
+import { Secret } from '../../core/secret.ts'
+import type { UpdateResult } from '../../core/update-intent.ts'
+import {
+  textReply,
+  type DialectError,
+  type DialectResponse,
+  type UpdateDialect,
+  type UpdateRequest,
+} from '../dialect.ts'
+
+/** Options of the sftdyn dialect. */
+export interface SftdynOptions {
+  /** Mount prefix, `/` by default; every other route wins over it. */
+  readonly prefix: string
+}
+
+/** Creates the sftdyn secret-URL dialect. */
+export function createSftdyn(options: SftdynOptions): UpdateDialect {
+  const prefix = options.prefix.replace(/\/+$/, '')
+  return {
+    name: 'sftdyn',
+    routes: [
+      { method: 'GET', path: prefix === '' ? '/' : prefix },
+      { method: 'GET', path: `${prefix}/*` },
+    ],
+    answer: (req) => (keyOf(req, prefix) === '' ? textReply(200, req.clientIp.text) : undefined),
+    parse: (req) =>
+      ok({
+        dialect: 'sftdyn',
+        credentials: { kind: 'token', secret: new Secret(keyOf(req, prefix)) },
+        hostnames: [],
+        ipv4: { kind: 'auto' },
+        ipv6: { kind: 'auto' },
+        clientIp: req.clientIp,
+        ...(req.headers['user-agent'] === undefined
+          ? {}
+          : { userAgent: req.headers['user-agent'] }),
+      }),
+    render,
+  }
+}
+
+// sftdyn strips every leading slash from what follows the prefix.
+function keyOf(req: UpdateRequest, prefix: string): string {
+  const raw = req.rawUrl ?? req.path
+  return raw.slice(prefix.length).replace(/^\/+/, '')
+}
+
+const BADKEY = textReply(403, 'BADKEY')
+const FAIL = textReply(500, 'FAIL')
+
+function render(result: UpdateResult | DialectError): DialectResponse {
+  if (!('kind' in result)) return BADKEY
+  if (result.kind === 'rejected') {
+    return result.code === 'badauth' || result.code === 'notfqdn' ? BADKEY : FAIL
+  }
+  switch (result.outcomes[0]?.status) {
+    case 'good':
+      return textReply(200, 'OK')
+    case 'nochg':
+      return textReply(200, 'UPTODATE')
+    case 'dnserr':
+    case undefined:
+      return FAIL
+    case 'nohost':
+    case 'notfqdn':
+    case '!yours':
+      return BADKEY
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The host expiry job (ddns-service's `expiry_ttl`): every `[expiry] interval_seconds` it
+ * removes the address records that were not refreshed within their host's TTL, publishes
+ * the removal like any update, and tells the owner. `dynzone cleanup` runs one sweep.
+ * Sweeps never overlap and log their duration when they did work.
+ */
+import type { ChangePublisher, Clock, HostExpiredEvent, Notifier } from '../core/ports.ts'
+import type { ChangeSet } from '../core/records.ts'
+import type { Logger } from '../observability/logger.ts'
+
+/** What the sweep needs of the store. */
+export interface HostExpiryStore {
+  expireHosts(at: Date): Promise<{ changes: ChangeSet[]; expired: HostExpiredEvent[] }>
+}
+
+/** Options of the expiry job. */
+export interface HostExpiryOptions {
+  readonly store: HostExpiryStore
+  readonly publisher: ChangePublisher
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly notifier?: Notifier
+  /** How long a sweep waits for the publisher before leaving it to retry on its own. */
+  readonly publishDeadlineMs: number
+}
+
+/** The outcome of one sweep. */
+export interface SweepReport {
+  readonly expired: readonly HostExpiredEvent[]
+  /** False when DNS did not follow within the deadline (the publisher keeps trying). */
+  readonly published: boolean
+}
+
+/** The periodic host expiry sweep. */
+export class HostExpiry {
+  readonly #o: HostExpiryOptions
+  #timer: NodeJS.Timeout | undefined
+  #running = false
+
+  constructor(options: HostExpiryOptions) {
+    this.#o = options
+  }
+
+  /** Sweeps every `intervalMs` until stopped. */
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => void this.sweep(), intervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops sweeping. */
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+
+  /** One sweep; nothing expired when one was already running or it failed (logged). */
+  async sweep(): Promise<SweepReport> {
+    if (this.#running) return { expired: [], published: true }
+    this.#running = true
+    const started = performance.now()
+    try {
+      const { changes, expired } = await this.#o.store.expireHosts(this.#o.clock.now())
+      if (expired.length === 0) return { expired, published: true }
+      const published =
+        changes.length === 0 ||
+        (await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)).ok
+      for (const event of expired) this.#o.notifier?.expired(event)
+      this.#o.logger.info(
+        {
+          job: 'expiry',
+          hosts: expired.map((e) => e.fqdn),
+          published,
+          ms: Math.round(performance.now() - started),
+        },
+        'expired stale host records',
+      )
+      return { expired, published }
+    } catch (e) {
+      this.#o.logger.error({ err: e, job: 'expiry' }, 'host expiry sweep failed')
+      return { expired: [], published: false }
+    } finally {
+      this.#running = false
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Split horizon feed: copies hosts' LAN addresses from the store into the built-in server's
+ * index, at start and then by polling, so `dynzone host modify --lan-ipv4` (another process)
+ * takes effect within a poll interval. LAN addresses are no zone content: no serial bump.
+ */
+import type { Kysely } from 'kysely'
+import type { LanAddresses } from '../authoritative/zone-index.ts'
+import type { Fqdn } from '../core/names.ts'
+import type { Result } from '../core/result.ts'
+import type { Logger } from '../observability/logger.ts'
+import { readLanAddresses } from '../store/lan-addresses.ts'
+import type { Database } from '../store/schema.ts'
+import type { StoreZone } from '../store/update-store.ts'
+
+/** What the job feeds: the built-in server's index (zones it does not serve are skipped). */
+export interface LanTarget {
+  setLanAddresses(zone: Fqdn, hosts: readonly LanAddresses[]): Result<void, { code: string }>
+}
+
+/** What the job needs. */
+export interface LanSyncOptions {
+  readonly db: Kysely<Database>
+  readonly zones: readonly StoreZone[]
+  readonly index: LanTarget
+  readonly logger: Logger
+}
+
+/** Polls the store for LAN addresses and hands changes to the index. */
+export class LanSync {
+  readonly #o: LanSyncOptions
+  readonly #last = new Map<Fqdn, string>()
+  #timer: NodeJS.Timeout | undefined
+  #running = false
+
+  constructor(options: LanSyncOptions) {
+    this.#o = options
+  }
+
+  /** Reads every zone once and updates the index where something changed. */
+  async tick(): Promise<void> {
+    if (this.#running) return
+    this.#running = true
+    try {
+      for (const zone of this.#o.zones) {
+        const rows = await readLanAddresses(this.#o.db, zone)
+        const key = JSON.stringify(rows)
+        if (this.#last.get(zone.name) === key) continue
+        const r = this.#o.index.setLanAddresses(zone.name, rows)
+        // Zones on other backends are not in the index: nothing to do there.
+        if (!r.ok && r.error.code !== 'zone-not-found') {
+          this.#o.logger.warn({ zone: zone.name, error: r.error }, 'LAN addresses not taken')
+        }
+        this.#last.set(zone.name, key)
+        if (r.ok)
+          this.#o.logger.info({ zone: zone.name, hosts: rows.length }, 'LAN addresses loaded')
+      }
+    } catch (e) {
+      this.#o.logger.error({ err: e }, 'LAN address sync failed')
+    } finally {
+      this.#running = false
+    }
+  }
+
+  /** Starts polling; the timer does not keep the process alive. */
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => void this.tick(), intervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops polling. */
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+}

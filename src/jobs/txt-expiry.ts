@@ -1,0 +1,77 @@
+/**
+ * Removes ACME TXT values whose time is up. Each sweep is one store transaction (rows,
+ * history, serial) whose change sets go through the publisher like any update, so every
+ * backend sees the removal. Sweeps never overlap and log their duration when they did work.
+ */
+import type { ChangePublisher, Clock } from '../core/ports.ts'
+import type { ChangeSet } from '../core/records.ts'
+import type { Logger } from '../observability/logger.ts'
+
+/** What the sweep needs of the store. */
+export interface TxtExpiryStore {
+  expireTxt(at: string): Promise<ChangeSet[]>
+}
+
+/** Options of the expiry job. */
+export interface TxtExpiryOptions {
+  readonly store: TxtExpiryStore
+  readonly publisher: ChangePublisher
+  readonly clock: Clock
+  readonly logger: Logger
+  /** How long a sweep waits for the publisher before leaving it to retry on its own. */
+  readonly publishDeadlineMs: number
+}
+
+/** The periodic ACME TXT expiry sweep. */
+export class TxtExpiry {
+  readonly #o: TxtExpiryOptions
+  #timer: NodeJS.Timeout | undefined
+  #running = false
+
+  constructor(options: TxtExpiryOptions) {
+    this.#o = options
+  }
+
+  /** Sweeps every `intervalMs` until stopped. */
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => void this.sweep(), intervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops sweeping. */
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+
+  /** One sweep; returns the number of zones changed (0 when one was already running). */
+  async sweep(): Promise<number> {
+    if (this.#running) return 0
+    this.#running = true
+    const started = performance.now()
+    try {
+      const changes = await this.#o.store.expireTxt(this.#o.clock.now().toISOString())
+      if (changes.length === 0) return 0
+      const published = await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)
+      this.#o.logger.info(
+        {
+          job: 'txt-expiry',
+          zones: changes.map((c) => c.zone),
+          published: published.ok,
+          ms: Math.round(performance.now() - started),
+        },
+        'expired ACME TXT values',
+      )
+      return changes.length
+    } catch (e) {
+      this.#o.logger.error({ err: e, job: 'txt-expiry' }, 'TXT expiry sweep failed')
+      return 0
+    } finally {
+      this.#running = false
+    }
+  }
+}
+
+/** The sweep interval for a value lifetime: a quarter of it, between 1 and 30 seconds. */
+export function sweepIntervalMs(ttlSeconds: number): number {
+  return Math.min(30_000, Math.max(1000, Math.round((ttlSeconds * 1000) / 4)))
+}

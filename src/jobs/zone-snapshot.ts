@@ -1,0 +1,39 @@
+/** A zone as the store holds it plus its apex data from the config, for `backend.load`. */
+import type { Fqdn } from '../core/names.ts'
+import type { ZoneSnapshot } from '../core/records.ts'
+import type { StoreZone } from '../store/update-store.ts'
+
+/** Apex data of a zone, from the config. */
+export interface ZoneApex {
+  readonly zone: StoreZone
+  readonly ns: readonly Fqdn[]
+  readonly rname: Fqdn
+  readonly refresh: number
+  readonly retry: number
+  readonly expire: number
+  readonly minimum: number
+}
+
+/** The snapshot a backend loads: the store's RRsets at `serial` under the configured apex. */
+export function snapshot(
+  apex: ZoneApex,
+  serial: number,
+  records: ZoneSnapshot['records'],
+): ZoneSnapshot {
+  const mname = apex.ns[0] ?? apex.zone.name
+  return {
+    name: apex.zone.name,
+    ttl: apex.zone.ttl,
+    soa: {
+      mname,
+      rname: apex.rname,
+      serial,
+      refresh: apex.refresh,
+      retry: apex.retry,
+      expire: apex.expire,
+      minimum: apex.minimum,
+    },
+    ns: apex.ns,
+    records,
+  }
+}

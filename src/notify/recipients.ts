@@ -1,0 +1,80 @@
+/**
+ * Who a notification goes to: a host's owner (name and `email`), and which user or host a
+ * failed login was aimed at. Reads the store directly: notify sits outside core.
+ */
+import type { Kysely } from 'kysely'
+import { findZone, parseName, relativeLabel, type Fqdn } from '../core/names.ts'
+import type { Database } from '../store/schema.ts'
+import type { AuthSubject } from './auth-digest.ts'
+
+/** A notification recipient. */
+export interface Owner {
+  readonly name: string
+  readonly email: string | null
+}
+
+/** Lookups the notifier needs. */
+export interface RecipientLookup {
+  owner(userId: number): Promise<Owner | undefined>
+  /**
+   * The subject of a failed login: the Basic user name when it is a user; else a hostname
+   * (in the user name, dyndns53 style, or the first requested host). Unknown names: none.
+   */
+  authSubject(
+    username: string | null,
+    hostnames: readonly string[],
+  ): Promise<AuthSubject | undefined>
+}
+
+/** Kysely-backed lookups. */
+export class SqlRecipients implements RecipientLookup {
+  readonly #db: Kysely<Database>
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db
+  }
+
+  async owner(userId: number): Promise<Owner | undefined> {
+    const row = await this.#db
+      .selectFrom('users')
+      .select(['name', 'email'])
+      .where('id', '=', userId)
+      .executeTakeFirst()
+    return row && { name: row.name, email: row.email }
+  }
+
+  async authSubject(
+    username: string | null,
+    hostnames: readonly string[],
+  ): Promise<AuthSubject | undefined> {
+    if (username !== null && username !== '' && !username.includes('.')) {
+      const user = await this.#db
+        .selectFrom('users')
+        .select(['id', 'name'])
+        .where('name', '=', username)
+        .executeTakeFirst()
+      return user && { key: `user:${user.name}`, name: user.name, ownerId: user.id }
+    }
+    const hostname = username !== null && username.includes('.') ? username : hostnames[0]
+    return hostname === undefined ? undefined : this.#hostSubject(hostname)
+  }
+
+  async #hostSubject(hostname: string): Promise<AuthSubject | undefined> {
+    const name = parseName(hostname)
+    if (!name.ok) return undefined
+    const zones = await this.#db.selectFrom('zones').select(['id', 'name']).execute()
+    const zoneName = findZone(
+      name.value,
+      zones.map((z) => z.name as Fqdn),
+    )
+    const zone = zones.find((z) => z.name === zoneName)
+    if (zone === undefined || zoneName === undefined) return undefined
+    const host = await this.#db
+      .selectFrom('hosts')
+      .select(['owner_id'])
+      .where('zone_id', '=', zone.id)
+      .where('label', '=', relativeLabel(name.value, zoneName))
+      .executeTakeFirst()
+    return host && { key: `host:${name.value}`, name: name.value, ownerId: host.owner_id }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Mail templates: `{{ name }}` placeholders filled from the event, with the variable names
+ * ddns-service uses (hostname, zone, fqdn, ipv4_changed, old_ipv4, new_ipv4, expiry_ttl …).
+ * Each event has a fixed set of variables, so a misspelt one is caught when the config is
+ * loaded instead of mailing a literal `{{ ipv4_chaged }}` to every owner.
+ */
+
+/** The events dynzone notifies about, as named in config (`events = [...]`). */
+export const NOTIFY_EVENTS = ['changed', 'expired', 'auth-failures'] as const
+/** One notification event kind. */
+export type NotifyEventKind = (typeof NOTIFY_EVENTS)[number]
+
+const COMMON = ['time', 'user'] as const
+const HOST = ['hostname', 'zone', 'fqdn'] as const
+
+/** The variables each event's templates may use. */
+export const TEMPLATE_VARIABLES: Readonly<Record<NotifyEventKind, readonly string[]>> = {
+  changed: [
+    ...COMMON,
+    ...HOST,
+    'ipv4_changed',
+    'ipv6_changed',
+    'old_ipv4',
+    'new_ipv4',
+    'old_ipv6',
+    'new_ipv6',
+    'client_ip',
+    'dialect',
+  ],
+  expired: [...COMMON, ...HOST, 'families', 'old_ipv4', 'old_ipv6', 'expiry_ttl', 'last_update'],
+  'auth-failures': [
+    ...COMMON,
+    'subject_name',
+    'count',
+    'sources',
+    'dialects',
+    'window_start',
+    'window_end',
+  ],
+}
+
+/** Subject and body of one event's mail. */
+export interface MailTemplate {
+  readonly subject: string
+  readonly body: string
+}
+
+/** The built-in templates, used for each part the config leaves empty. */
+export const DEFAULT_TEMPLATES: Readonly<Record<NotifyEventKind, MailTemplate>> = {
+  changed: {
+    subject: '[dynzone] {{ fqdn }} changed',
+    body: `The addresses of {{ fqdn }} changed at {{ time }}.
+
+IPv4: {{ old_ipv4 }} -> {{ new_ipv4 }} (changed: {{ ipv4_changed }})
+IPv6: {{ old_ipv6 }} -> {{ new_ipv6 }} (changed: {{ ipv6_changed }})
+
+Update from {{ client_ip }} ({{ dialect }}).
+`,
+  },
+  expired: {
+    subject: '[dynzone] {{ fqdn }} expired',
+    body: `{{ fqdn }} was not updated within its expiry TTL of {{ expiry_ttl }} seconds
+(last update {{ last_update }}), so its {{ families }} records were removed at {{ time }}.
+
+Removed IPv4: {{ old_ipv4 }}
+Removed IPv6: {{ old_ipv6 }}
+
+The records come back with the next update.
+`,
+  },
+  'auth-failures': {
+    subject: '[dynzone] {{ count }} failed logins for {{ subject_name }}',
+    body: `{{ count }} update requests for {{ subject_name }} failed authentication
+between {{ window_start }} and {{ window_end }}.
+
+From: {{ sources }}
+Dialects: {{ dialects }}
+
+If this is your router or update client, its password or token is probably out of date.
+`,
+  },
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g
+
+/** The placeholders in `template` that `kind` does not define, in order of appearance. */
+export function unknownVariables(template: string, kind: NotifyEventKind): string[] {
+  const known = new Set(TEMPLATE_VARIABLES[kind])
+  const unknown: string[] = []
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const name = match[1] ?? ''
+    if (!known.has(name) && !unknown.includes(name)) unknown.push(name)
+  }
+  return unknown
+}
+
+/** Fills every `{{ name }}`; a name without a value becomes "" (validated beforehand). */
+export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(PLACEHOLDER, (_all, name: string) => values[name] ?? '')
+}

@@ -1,0 +1,79 @@
+/**
+ * Resync of one zone: read back what the backend holds, diff the managed RRsets against the
+ * store (drift.ts), and apply the repair as one change set. It runs in the zone's exclusive
+ * turn of the publisher, and reads the store inside that turn: a change committed before the
+ * read is in the repair (and its queued push re-applies the same RRsets, harmlessly); one
+ * committed after it is pushed after the repair. So a repair never undoes a newer change.
+ */
+import type { DnsBackend } from '../backends/backend.ts'
+import type { Fqdn } from '../core/names.ts'
+import type { RecordSet } from '../core/records.ts'
+import { err, ok, type Result } from '../core/result.ts'
+import { diffZone, managedKeys, type Drift } from './drift.ts'
+import type { Publisher, PublisherLogger, PublisherObserver } from './publisher.ts'
+
+/** What the store wants a zone to hold, read at one serial. */
+export interface DesiredZone {
+  readonly serial: number
+  readonly records: readonly RecordSet[]
+  /** Every host name of the zone, with or without records. */
+  readonly hosts: readonly Fqdn[]
+}
+
+/** What one resync found and did. */
+export interface ResyncReport {
+  readonly zone: Fqdn
+  readonly serial: number
+  readonly drift: readonly Drift[]
+}
+
+/** Inputs of one resync. */
+export interface ResyncOptions {
+  readonly zone: Fqdn
+  readonly backend: DnsBackend
+  readonly publisher: Publisher
+  readonly desired: () => Promise<DesiredZone>
+  /** Host names seen earlier in this process; grows, so a deleted host's records go too. */
+  readonly known: Set<Fqdn>
+  readonly logger: PublisherLogger
+  readonly observer?: PublisherObserver
+  /** False when the differences are expected (following a CLI change): logged, not counted. */
+  readonly countDrift: boolean
+}
+
+/** Reads back, diffs and repairs one zone; the error says which step failed. */
+export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, string>> {
+  const { zone, backend } = o
+  const read = backend.read?.bind(backend)
+  if (read === undefined) return Promise.resolve(err(`${backend.kind} backend cannot read back`))
+  return o.publisher.exclusive(zone, async (signal) => {
+    const desired = await o.desired()
+    for (const host of desired.hosts) o.known.add(host)
+    const held = await read(zone, signal)
+    if (!held.ok) return err(`${backend.kind} backend: reading back failed: ${held.error.message}`)
+    const managed = managedKeys(o.known, desired.records)
+    const repair = diffZone(zone, desired.serial, desired.records, held.value, managed)
+    if (repair.drift.length > 0) {
+      const applied = await backend.apply(repair.change, signal)
+      if (!applied.ok)
+        return err(`${backend.kind} backend: repair failed: ${applied.error.message}`)
+    }
+    o.publisher.markLoaded(zone, desired.serial)
+    for (const d of repair.drift) {
+      const fields = { zone, backend: backend.kind, name: d.name, type: d.type, kind: d.kind }
+      const values = { held: d.held, wanted: d.wanted }
+      if (o.countDrift) o.logger.warn({ ...fields, ...values }, 'drift repaired')
+      else o.logger.info({ ...fields, ...values }, 'synced from store')
+    }
+    if (o.countDrift && repair.drift.length > 0) o.observer?.drifted?.(zone, repair.drift.length)
+    return ok({ zone, serial: desired.serial, drift: repair.drift })
+  })
+}
+
+/** One line for the CLI and the log: what a resync did. */
+export function describeResync(report: ResyncReport): string {
+  const n = report.drift.length
+  if (n === 0) return `in sync at serial ${String(report.serial)}`
+  const list = report.drift.map((d) => `${d.name} ${d.type} (${d.kind})`).join(', ')
+  return `repaired ${String(n)} RRset${n === 1 ? '' : 's'} at serial ${String(report.serial)}: ${list}`
+}

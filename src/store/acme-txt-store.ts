@@ -1,0 +1,128 @@
+/**
+ * ACME TXT rows inside the update transaction, and the expiry sweep. The table holds what
+ * DNS serves: a value leaves it (and DNS) only when cleared or swept after its expiry.
+ */
+import type { Kysely, Transaction } from 'kysely'
+import { acmeName, quoteTxt, type TxtValue } from '../core/acme-txt.ts'
+import { joinName, type Fqdn } from '../core/names.ts'
+import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
+import type { Database } from './schema.ts'
+
+/** The RRset change of one host's TXT values. */
+export type TxtChange = { readonly replace: RecordSet } | { readonly remove: RecordKey }
+
+/** Every stored TXT value of a host (expired ones too, until the sweep removes them). */
+export async function readTxt(db: Kysely<Database>, hostId: number): Promise<TxtValue[]> {
+  const rows = await db
+    .selectFrom('acme_txt')
+    .select(['value', 'expires_at'])
+    .where('host_id', '=', hostId)
+    .orderBy('id')
+    .execute()
+  return rows.map((r) => ({ value: r.value, expiresAt: r.expires_at }))
+}
+
+/** Makes the host's rows exactly `values`; returns true when the set of values changed. */
+export async function writeTxt(
+  trx: Transaction<Database>,
+  hostId: number,
+  values: readonly TxtValue[],
+  at: string,
+): Promise<{ changed: boolean; before: string[] }> {
+  const before = (await readTxt(trx, hostId)).map((v) => v.value)
+  await trx.deleteFrom('acme_txt').where('host_id', '=', hostId).execute()
+  if (values.length > 0) {
+    await trx
+      .insertInto('acme_txt')
+      .values(
+        values.map((v) => ({
+          host_id: hostId,
+          value: v.value,
+          created_at: at,
+          expires_at: v.expiresAt,
+        })),
+      )
+      .execute()
+  }
+  const after = values.map((v) => v.value)
+  const changed =
+    before.length !== after.length || [...before].sort().join('\n') !== [...after].sort().join('\n')
+  return { changed, before }
+}
+
+/** The RRset change that serves exactly these values at the host's ACME name. */
+export function txtChange(host: Fqdn, ttl: number, values: readonly string[]): TxtChange {
+  const name = acmeName(host)
+  return values.length === 0
+    ? { remove: { name, type: 'TXT' } }
+    : { replace: { name, type: 'TXT', ttl, values: values.map(quoteTxt) } }
+}
+
+/** A history cell for TXT values, within the column's 200 characters. */
+export function txtHistory(values: readonly string[]): string {
+  const text = `txt:${values.join('|') || '-'}`
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text
+}
+
+/** A zone as the sweep needs it. */
+export interface SweepZone {
+  readonly id: number
+  readonly name: Fqdn
+  readonly ttl: number
+}
+
+/**
+ * Deletes every value expired at `at` in one transaction, with a history row per host and
+ * one serial bump per zone; returns the change sets to publish.
+ */
+export async function sweepExpiredTxt(
+  db: Kysely<Database>,
+  zones: ReadonlyMap<number, SweepZone>,
+  at: string,
+  bump: (trx: Transaction<Database>, zone: Fqdn, at: string) => Promise<number>,
+): Promise<ChangeSet[]> {
+  return db.transaction().execute(async (trx) => {
+    const hosts = await trx
+      .selectFrom('acme_txt')
+      .innerJoin('hosts', 'hosts.id', 'acme_txt.host_id')
+      .select(['hosts.id', 'hosts.zone_id', 'hosts.label', 'hosts.dns_ttl'])
+      .distinct()
+      .where('acme_txt.expires_at', '<=', at)
+      .execute()
+    const byZone = new Map<Fqdn, { replace: RecordSet[]; remove: RecordKey[] }>()
+    for (const host of hosts) {
+      const zone = zones.get(host.zone_id)
+      if (zone === undefined) continue
+      const before = (await readTxt(trx, host.id)).map((v) => v.value)
+      await trx
+        .deleteFrom('acme_txt')
+        .where('host_id', '=', host.id)
+        .where('expires_at', '<=', at)
+        .execute()
+      const after = (await readTxt(trx, host.id)).map((v) => v.value)
+      const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
+      byZone.set(zone.name, entry)
+      const change = txtChange(joinName(host.label, zone.name), host.dns_ttl ?? zone.ttl, after)
+      if ('replace' in change) entry.replace.push(change.replace)
+      else entry.remove.push(change.remove)
+      await trx
+        .insertInto('update_history')
+        .values({
+          host_id: host.id,
+          at,
+          dialect: 'expiry',
+          client_ip: '-',
+          actor: 'expiry',
+          result: 'expired',
+          old_value: txtHistory(before),
+          new_value: txtHistory(after),
+        })
+        .execute()
+    }
+    const changes: ChangeSet[] = []
+    for (const [name, entry] of byZone) {
+      changes.push({ zone: name, serial: await bump(trx, name, at), ...entry })
+    }
+    return changes
+  })
+}

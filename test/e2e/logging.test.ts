@@ -1,0 +1,104 @@
+/**
+ * Log targets as an operator uses them: a size-rotated file with per-request lines (route
+ * patterns, never URLs or secrets), and syslog over UDP through util-linux `logger`, each
+ * line with its severity.
+ */
+import { createSocket } from 'node:dgram'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { startDynzone } from '../helpers/dynzone-process.ts'
+import { curl } from '../helpers/tools.ts'
+
+const PORTS = ['--set', 'http.port=0', '--set', 'dns.port=0']
+
+describe('log targets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynzone-logs-'))
+  mkdirSync(join(dir, 'file'))
+  mkdirSync(join(dir, 'syslog'))
+  after(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('writes a rotated log file with request lines and no secrets', async () => {
+    const logs = join(dir, 'logs')
+    const server = startDynzone(
+      [
+        'serve',
+        ...PORTS,
+        '--set',
+        'log.target=file',
+        '--set',
+        `log.file=${join(logs, 'dynzone.log')}`,
+        '--set',
+        'log.file_max_size=2k',
+        '--set',
+        'log.file_keep=3',
+        '--set',
+        'log.requests=true',
+      ],
+      join(dir, 'file'),
+    )
+    let token = ''
+    try {
+      const m = await server.waitFor(/Update it:\s+curl -u demo:(\S+) '(http:\/\/[^/]+)([^']+)'/)
+      token = m[1] ?? ''
+      for (let i = 0; i < 40; i++) {
+        const r = await curl([
+          `${m[2] ?? ''}/nic/update?hostname=myhost.dyn.example.test&myip=203.0.113.${String(i + 1)}&username=demo&password=${token}`,
+        ])
+        assert.equal(r.body, `good 203.0.113.${String(i + 1)}`)
+      }
+    } finally {
+      await server.stop()
+    }
+    assert.equal(await server.exited, 0)
+    const files = readdirSync(logs).filter((f) => f.startsWith('dynzone.'))
+    assert.ok(files.length >= 2, `expected rotation, got ${files.join(', ')}`)
+    assert.ok(files.length <= 4, `expected at most keep+1 files, got ${files.join(', ')}`)
+    const text = files.map((f) => readFileSync(join(logs, f), 'utf8')).join('')
+    assert.match(text, /"method":"GET","route":"\/nic\/update","status":200/)
+    assert.match(text, /"msg":"update"/)
+    assert.ok(token.length === 32 && !text.includes(token), 'the token must not reach the log file')
+    assert.ok(!text.includes('password='), 'request URLs must not be logged')
+    assert.equal(
+      server.stdout().includes('"msg":"update"'),
+      false,
+      'logs go to the file, not stdout',
+    )
+  })
+
+  it('sends syslog over UDP with the severity of each line', async () => {
+    const socket = createSocket('udp4')
+    const received: string[] = []
+    socket.on('message', (msg) => received.push(msg.toString()))
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+    const port = socket.address().port
+    const server = startDynzone(
+      [
+        'serve',
+        ...PORTS,
+        '--set',
+        'log.target=syslog',
+        '--set',
+        `log.syslog_server=127.0.0.1:${String(port)}`,
+      ],
+      join(dir, 'syslog'),
+    )
+    try {
+      await server.waitFor(/HTTP on/)
+      const until = Date.now() + 10_000
+      while (Date.now() < until && !received.some((m) => m.includes('"msg":"started"'))) {
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    } finally {
+      await server.stop()
+      socket.close()
+    }
+    const started = received.find((m) => m.includes('"msg":"started"'))
+    assert.ok(started !== undefined, `no "started" line among ${String(received.length)} datagrams`)
+    assert.match(started, /^<30>1 \S+ \S+ dynzone /) // facility daemon (3), severity info (6)
+  })
+})
