@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { sql, type Kysely } from 'kysely'
 import type { DnsBackend } from './backends/backend.ts'
 import { backendFactory } from './backends/registry.ts'
+import { nsWithoutAddress } from './authoritative/ns-addresses.ts'
 import { ZoneIndex } from './authoritative/zone-index.ts'
 import { startDnsServer, type DnsServer } from './authoritative/server.ts'
 import { notifySecondaries } from './authoritative/secondaries.ts'
@@ -18,7 +19,7 @@ import { SqlRecordStore } from './store/record-store.ts'
 import type { Config } from './config/schema.ts'
 import { AccountService } from './core/accounts.ts'
 import { AcmeRegistrar } from './core/acme-register.ts'
-import { parseCidr } from './core/addresses.ts'
+import { parseCidr, type Cidr } from './core/addresses.ts'
 import { Authenticator } from './core/auth.ts'
 import { createKeyedHasher } from './core/keyed-hash.ts'
 import type { Fqdn } from './core/names.ts'
@@ -34,7 +35,7 @@ import { startHttpListeners } from './http/listeners.ts'
 import type { TlsFiles } from './http/tls.ts'
 import { registerOpsRoutes, type ReadinessProblem } from './http/ops-routes.ts'
 import { Metrics } from './observability/metrics.ts'
-import { ZoneSync } from './jobs/zone-sync.ts'
+import { ZoneSync, type ZoneApex } from './jobs/zone-sync.ts'
 import { LanSync } from './jobs/lan-sync.ts'
 import { sweepIntervalMs, TxtExpiry } from './jobs/txt-expiry.ts'
 import { HostExpiry } from './jobs/expiry.ts'
@@ -88,7 +89,12 @@ export async function openContext(
   if (migrated.value.length > 0) logger.info({ migrations: migrated.value }, 'database migrated')
   const zones = await syncZones(
     db,
-    config.zones.map((z) => ({ name: z.name, backend: z.backend, ttl: z.ttl })),
+    config.zones.map((z) => ({
+      name: z.name,
+      backend: z.backend,
+      ttl: z.ttl,
+      serialScheme: z.serial_scheme,
+    })),
     systemClock.now(),
   )
   const hasher = createKeyedHasher(pepper.value.pepper)
@@ -127,17 +133,21 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   })
   if (!notified.ok) return err(notified.error)
   const notifier = notified.value
-  const index = new ZoneIndex()
-  const backends = new Map<Fqdn, DnsBackend>()
-  for (const zone of context.zones) {
-    const z = config.zones.find((c) => c.name === zone.name)
-    const factory = z === undefined ? undefined : backendFactory(z.backend)
-    if (z === undefined || factory === undefined) return err(`zone ${zone.name}: unknown backend`)
-    backends.set(
-      zone.name,
-      factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, { index, logger }),
-    )
+  // What has been started so far, undone in reverse order when a later step fails.
+  const undo: (() => unknown)[] = [
+    () => {
+      notifier.close()
+    },
+  ]
+  const fail = async (message: string): Promise<Result<RunningServer, string>> => {
+    for (const step of undo.reverse()) await step()
+    return err(message)
   }
+  const index = new ZoneIndex()
+  const created = await createBackends(context, index)
+  if (!created.ok) return fail(created.error)
+  const backends = created.value
+  undo.push(() => closeBackends(backends))
   const metrics = config.metrics.enabled ? new Metrics() : null
   const publisher = new Publisher({
     backends,
@@ -150,24 +160,24 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     publisher,
     logger,
     ...(metrics === null ? {} : { observer: metrics }),
-    zones: context.zones.map((zone) => {
-      const z = config.zones.find((c) => c.name === zone.name)
-      if (z === undefined) throw new Error(`zone ${zone.name} missing from config`)
-      return {
-        zone,
-        ns: z.ns as Fqdn[],
-        rname: z.soa_rname,
-        refresh: z.refresh,
-        retry: z.retry,
-        expire: z.expire,
-        minimum: z.minimum,
-      }
-    }),
+    zones: zoneApexes(context),
+  })
+  warnNameServersWithoutAddress(config, logger)
+  undo.push(() => {
+    publisher.close()
   })
   const loadProblem = await sync.loadAll()
-  if (loadProblem !== undefined) return err(loadProblem)
+  if (loadProblem !== undefined) return fail(loadProblem)
   sync.start(1000)
   const lanSync = new LanSync({ db, zones: context.zones, index, logger })
+  undo.push(
+    () => {
+      sync.stop()
+    },
+    () => {
+      lanSync.stop()
+    },
+  )
   await lanSync.tick()
   lanSync.start(1000)
 
@@ -189,13 +199,8 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     txtTtlSeconds: config.update.txt_ttl_seconds,
     notifier,
   })
-  const trusted = config.http.trusted_proxies
-    .map((c) => parseCidr(c))
-    .flatMap((r) => (r.ok ? [r.value] : []))
-  const metricsAllow = config.metrics.allow.flatMap((c) => {
-    const r = parseCidr(c)
-    return r.ok ? [r.value] : []
-  })
+  const trusted = parseCidrs(config.http.trusted_proxies)
+  const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
   const build = (https?: TlsFiles): FastifyInstance => {
     const app = buildHttpApp({
@@ -230,11 +235,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     const keys = buildUpdateKeys(config.dns.update_keys, config.dns.allow_transfer_keys, (path) =>
       readFileSync(path, 'utf8'),
     )
-    if (!keys.ok) {
-      sync.stop()
-      publisher.close()
-      return err(keys.error)
-    }
+    if (!keys.ok) return fail(keys.error)
     const recordUpdates = new RecordUpdateService({
       store: new SqlRecordStore(db, context.zones),
       publisher,
@@ -262,19 +263,13 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       },
       transfer: {
         source: index,
-        allow: config.dns.allow_transfer.flatMap((c) => {
-          const range = parseCidr(c)
-          return range.ok ? [range.value] : []
-        }),
+        allow: parseCidrs(config.dns.allow_transfer),
         allowKeys: config.dns.allow_transfer_keys.map((k) => k.toLowerCase().replace(/\.$/, '')),
       },
     })
-    if (!started.ok) {
-      sync.stop()
-      publisher.close()
-      return err(started.error.message)
-    }
+    if (!started.ok) return fail(started.error.message)
     dns = started.value
+    undo.push(() => started.value.close())
   }
   // After the server listens: secondaries answer a NOTIFY by querying it at once.
   const notifications = notifySecondaries(
@@ -282,14 +277,9 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     config.dns.enabled ? config.dns.notify : [],
     logger,
   )
+  undo.push(() => notifications.close())
   const listeners = await startHttpListeners(config, build, logger)
-  if (!listeners.ok) {
-    sync.stop()
-    publisher.close()
-    await notifications.close()
-    await dns?.close()
-    return err(listeners.error)
-  }
+  if (!listeners.ok) return fail(listeners.error)
   const { http, httpPort, httpsPort } = listeners.value
   const txtExpiry = new TxtExpiry({
     store,
@@ -323,6 +313,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     notifier.close()
     await notifications.close()
     await dns?.close()
+    await closeBackends(backends)
   }
   return ok({
     context,
@@ -353,4 +344,66 @@ async function readiness(db: Kysely<Database>, publisher: Publisher): Promise<Re
     }
   }
   return problems
+}
+
+/** Releases every backend's sockets and timers (each backend's own `close`). */
+async function closeBackends(backends: ReadonlyMap<Fqdn, DnsBackend>): Promise<void> {
+  await Promise.all([...backends.values()].map((b) => b.close()))
+}
+
+/** One backend per served zone, from the registry; on failure those already built are closed. */
+async function createBackends(
+  context: Context,
+  index: ZoneIndex,
+): Promise<Result<Map<Fqdn, DnsBackend>, string>> {
+  const backends = new Map<Fqdn, DnsBackend>()
+  for (const zone of context.zones) {
+    const z = context.config.zones.find((c) => c.name === zone.name)
+    const factory = z === undefined ? undefined : backendFactory(z.backend)
+    if (z === undefined || factory === undefined) {
+      await closeBackends(backends)
+      return err(`zone ${zone.name}: unknown backend`)
+    }
+    const deps = { index, logger: context.logger }
+    backends.set(zone.name, factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, deps))
+  }
+  return ok(backends)
+}
+
+/** The apex data (SOA, NS, NS addresses) of each served zone, from the config. */
+function zoneApexes(context: Context): ZoneApex[] {
+  return context.zones.map((zone) => {
+    const z = context.config.zones.find((c) => c.name === zone.name)
+    if (z === undefined) throw new Error(`zone ${zone.name} missing from config`)
+    return {
+      zone,
+      ns: z.ns as Fqdn[],
+      rname: z.soa_rname,
+      refresh: z.refresh,
+      retry: z.retry,
+      expire: z.expire,
+      minimum: z.minimum,
+      nsAddresses: z.ns_addresses,
+    }
+  })
+}
+
+/** Warns about in-zone name servers that nobody could reach: they have no address. */
+function warnNameServersWithoutAddress(config: Config, logger: Logger): void {
+  for (const z of config.zones) {
+    for (const ns of nsWithoutAddress(z.name, z.ns, z.ns_addresses)) {
+      logger.warn(
+        { zone: z.name, ns },
+        `name server ${ns} is inside its zone but has no address: add it to the zone's ns_addresses`,
+      )
+    }
+  }
+}
+
+/** CIDR lists from the config (already validated there). */
+function parseCidrs(list: readonly string[]): Cidr[] {
+  return list.flatMap((c) => {
+    const r = parseCidr(c)
+    return r.ok ? [r.value] : []
+  })
 }

@@ -144,7 +144,8 @@ function plan(
     case 'answer': {
       const onlyOne = type === RRType.ANY && transport === 'udp'
       answer.push(...(onlyOne ? result.rrsets.slice(0, 1) : result.rrsets))
-      return { rcode: Rcode.NOERROR, aa, answer }
+      if (result.additional === undefined || onlyOne) return { rcode: Rcode.NOERROR, aa, answer }
+      return { rcode: Rcode.NOERROR, aa, answer, additional: result.additional }
     }
     case 'nodata':
       return { rcode: Rcode.NOERROR, aa, answer, authority: [result.zone.negativeSoa] }

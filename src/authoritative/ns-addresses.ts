@@ -36,8 +36,9 @@ export const nsAddressesSchema = list(
   'a list of { name, addresses } tables',
 ).default([])
 
-/** Issues for entries whose name is not one of the zone's `ns`, or is listed twice. */
+/** Issues for entries whose name is not one of the zone's `ns`, outside it, or listed twice. */
 export function nsAddressIssues(
+  zone: Fqdn,
   entries: readonly Pick<NsAddress, 'name'>[],
   ns: readonly Fqdn[],
 ): { readonly path: (string | number)[]; readonly message: string }[] {
@@ -48,6 +49,12 @@ export function nsAddressIssues(
       problems.push({
         path: ['ns_addresses', i, 'name'],
         message: `"${e.name}" is not one of this zone's ns (${ns.join(', ')})`,
+      })
+    // Addresses of a name outside the zone are not this zone's to serve (nor valid glue).
+    if (!isInZone(e.name, zone))
+      problems.push({
+        path: ['ns_addresses', i, 'name'],
+        message: `"${e.name}" is not inside the zone ${zone}; only in-zone name servers need addresses here`,
       })
     if (seen.has(e.name))
       problems.push({ path: ['ns_addresses', i, 'name'], message: `"${e.name}" listed twice` })

@@ -126,3 +126,12 @@ function targetOf(type: RecordType, value: string): string[] {
   if (name === undefined) return []
   return [name === '.' ? '.' : name.replace(/\.$/, '').toLowerCase()]
 }
+
+/**
+ * The same RRset under another owner: a wildcard's records answering `owner` (RFC 4592 §3.3.1).
+ * Allocates, so only wildcard answers pay it; undefined when `owner` does not encode.
+ */
+export function withOwner(rrset: PreparedRRset, owner: string): PreparedRRset | undefined {
+  const wire = nameToWire(owner)
+  return wire.ok ? { ...rrset, owner, ownerWire: lowerWire(wire.value) } : undefined
+}

@@ -9,6 +9,7 @@ import type { RecordSet, SoaFields } from '../core/records.ts'
 import { RRType } from '../dns/constants.ts'
 import { ZoneJournal } from './journal.ts'
 import type { PreparedRRset } from './prepared-rrset.ts'
+import { additionalFor, matchWildcard, type ZoneNodes } from './wildcard.ts'
 
 /** A host's LAN addresses as prepared RRsets, served to clients behind its WAN address. */
 export interface LanRRsets {
@@ -18,7 +19,12 @@ export interface LanRRsets {
 
 /** What a zone says about one name and type. */
 export type ZoneAnswer =
-  | { readonly kind: 'answer'; readonly rrsets: readonly PreparedRRset[] }
+  | {
+      readonly kind: 'answer'
+      readonly rrsets: readonly PreparedRRset[]
+      /** A/AAAA of in-zone NS, MX and SRV targets (RFC 1035 §3.3.9, §3.3.11). */
+      readonly additional?: readonly PreparedRRset[]
+    }
   | { readonly kind: 'cname'; readonly rrset: PreparedRRset }
   | {
       readonly kind: 'referral'
@@ -39,10 +45,11 @@ export interface ServedZone {
 }
 
 /** A zone's nodes and apex SOA; mutated in place by incremental changes. */
-export class ZoneData implements ServedZone {
-  private readonly nodes = new Map<string, Map<number, PreparedRRset>>()
-  // Owner → number of non-empty names strictly below it (only names between them and apex).
-  private readonly below = new Map<string, number>()
+export class ZoneData implements ServedZone, ZoneNodes {
+  /** RRsets by lowercase owner; read by wildcard.ts, changed only through put/remove. */
+  readonly nodes = new Map<string, Map<number, PreparedRRset>>()
+  /** Owner → number of non-empty names strictly below it (only names between them and apex). */
+  readonly below = new Map<string, number>()
   private cuts = 0
   /** Split horizon: LAN RRsets by lowercase owner; replaced whole when the store changes. */
   lan: ReadonlyMap<string, LanRRsets> = new Map()
@@ -108,8 +115,13 @@ export class ZoneData implements ServedZone {
       }
     }
     const node = this.nodes.get(qname)
-    // Wildcards (RFC 4592) would be tried here, at the closest encloser, before NXDOMAIN.
-    if (node === undefined) return this.below.has(qname) ? { kind: 'nodata' } : { kind: 'nxdomain' }
+    if (node === undefined) {
+      if (this.below.has(qname)) return { kind: 'nodata' }
+      // RFC 4592: only a name that does not exist at all can match a wildcard.
+      const wild = matchWildcard(this, qname, qtype)
+      if (wild?.kind === 'answer') return this.withAdditional(wild.rrsets)
+      return wild ?? { kind: 'nxdomain' }
+    }
     if (qtype === RRType.ANY) return { kind: 'answer', rrsets: [...node.values()] }
     // The hot path pays one size check; only names with LAN addresses pay a map lookup.
     if (this.lan.size > 0 && client !== undefined) {
@@ -117,9 +129,17 @@ export class ZoneData implements ServedZone {
       if (lan !== undefined) return { kind: 'answer', rrsets: [lan] }
     }
     const exact = node.get(qtype)
-    if (exact !== undefined) return { kind: 'answer', rrsets: [exact] }
+    if (exact !== undefined) return this.withAdditional([exact])
     const cname = node.get(RRType.CNAME)
     return cname === undefined ? { kind: 'nodata' } : { kind: 'cname', rrset: cname }
+  }
+
+  // The hot path (A, AAAA, TXT) allocates nothing more: additionalFor skips other types.
+  private withAdditional(rrsets: readonly PreparedRRset[]): ZoneAnswer {
+    const additional = additionalFor(this, rrsets)
+    return additional === undefined
+      ? { kind: 'answer', rrsets }
+      : { kind: 'answer', rrsets, additional }
   }
 
   /** One RRset by lowercase owner and type code. */

@@ -137,10 +137,12 @@ soa_rname = "admin.example.net"
       ttl: 300,
       ns: ['ns1.dyn.example.com'],
       soa_rname: 'hostmaster.dyn.example.com',
+      ns_addresses: [],
       refresh: 3600,
       retry: 600,
       expire: 1209600,
       minimum: 60,
+      serial_scheme: 'unixtime',
       settings: null,
     })
     const idn = config.zones[1]!

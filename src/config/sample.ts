@@ -217,6 +217,17 @@ refresh = 3600
 retry = 600
 expire = 1209600
 minimum = 60
+# SOA serial scheme: "unixtime", "date" (YYYYMMDDnn) or "increment"; serials always increase.
+serial_scheme = "unixtime"
+# Addresses of in-zone name servers (served as A/AAAA and glue); each name must be one of ns.
+# An in-zone name server without one gets a warning at start.
+# One table per name server (default: none, except this demo's). The demo's name server is
+# the built-in server on loopback; a real zone lists its public addresses here.
+[[zones.ns_addresses]]
+# The name server (one of ns).
+name = "ns1.dyn.example.test"
+# Its addresses, e.g. ["203.0.113.53", "2001:db8::53"].
+addresses = ["127.0.0.1"]
 # Settings of an API backend go in a [zones.<backend>] table; see src/backends/<backend>/README.md.
 # backend = "rfc2136": RFC 2136 UPDATE with TSIG into a primary (BIND, Knot, ...).
 # [zones.rfc2136]

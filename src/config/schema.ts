@@ -6,6 +6,7 @@
 import { join } from 'node:path'
 import { z } from 'zod'
 import { BACKEND_FACTORIES, BACKEND_KINDS, backendFactory } from '../backends/registry.ts'
+import { SERIAL_SCHEMES } from '../dns/serial.ts'
 import { parseNotifyTarget } from '../authoritative/notify-target.ts'
 import { updateKeysSchema } from '../authoritative/config-schema.ts'
 import { nsAddressesSchema, nsAddressIssues } from '../authoritative/ns-addresses.ts'
@@ -57,6 +58,7 @@ const zone = table({
   retry: integer(1, MAX_TIMER).default(600),
   expire: integer(1, MAX_TIMER).default(1209600),
   minimum: integer(0, MAX_TIMER).default(60),
+  serial_scheme: oneOf(SERIAL_SCHEMES).default('unixtime'),
   ...backendTables,
 }).transform(({ ns, soa_rname, ...zone }, ctx) => ({
   name: zone.name,
@@ -64,11 +66,17 @@ const zone = table({
   ttl: zone.ttl,
   ns: ns ?? [derivedName('ns1', zone.name, 'ns', ctx)],
   soa_rname: soa_rname ?? derivedName('hostmaster', zone.name, 'soa_rname', ctx),
-  ns_addresses: checkNsAddresses(zone.ns_addresses, ns ?? [joinName('ns1', zone.name)], ctx),
+  ns_addresses: checkNsAddresses(
+    zone.name,
+    zone.ns_addresses,
+    ns ?? [joinName('ns1', zone.name)],
+    ctx,
+  ),
   refresh: zone.refresh,
   retry: zone.retry,
   expire: zone.expire,
   minimum: zone.minimum,
+  serial_scheme: zone.serial_scheme,
   settings: backendSettings(zone, ctx),
 }))
 
@@ -103,11 +111,12 @@ function backendSettings(
 
 /** `ns_addresses` after checking each name is one of the zone's `ns`. */
 function checkNsAddresses<T extends { readonly name: Fqdn }>(
+  zone: Fqdn,
   entries: readonly T[],
   ns: readonly Fqdn[],
   ctx: z.RefinementCtx,
 ): readonly T[] {
-  for (const issue of nsAddressIssues(entries, ns)) {
+  for (const issue of nsAddressIssues(zone, entries, ns)) {
     ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
   }
   return entries
@@ -146,7 +155,10 @@ const zones = list(zone, 'a list of [[zones]] tables')
     },
     { when: (payload) => Array.isArray(payload.value) },
   )
-  .prefault([{ name: DEMO_ZONE }])
+  // The demo's name server is the built-in one on loopback, so the zone is complete as served.
+  .prefault([
+    { name: DEMO_ZONE, ns_addresses: [{ name: `ns1.${DEMO_ZONE}`, addresses: ['127.0.0.1'] }] },
+  ])
 
 /** A secondary to NOTIFY: `address`, `address:port` or `[ipv6]:port`. */
 function notifyTarget() {

@@ -1,4 +1,5 @@
 /** A zone as the store holds it plus its apex data from the config, for `backend.load`. */
+import { nsAddressRecords, type NsAddress } from '../authoritative/ns-addresses.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { ZoneSnapshot } from '../core/records.ts'
 import type { StoreZone } from '../store/update-store.ts'
@@ -12,6 +13,8 @@ export interface ZoneApex {
   readonly retry: number
   readonly expire: number
   readonly minimum: number
+  /** `ns_addresses`: A/AAAA of in-zone name servers, added to every snapshot. */
+  readonly nsAddresses?: readonly NsAddress[]
 }
 
 /** The snapshot a backend loads: the store's RRsets at `serial` under the configured apex. */
@@ -34,6 +37,15 @@ export function snapshot(
       minimum: apex.minimum,
     },
     ns: apex.ns,
-    records,
+    records: [...records, ...nsRecords(apex, records)],
   }
+}
+
+// A host at a name server's name owns its A/AAAA (the store's records win, and resync
+// manages them); otherwise the configured addresses fill in.
+function nsRecords(apex: ZoneApex, records: ZoneSnapshot['records']): ZoneSnapshot['records'] {
+  const taken = new Set(records.map((r) => `${r.name} ${r.type}`))
+  return nsAddressRecords(apex.zone.name, apex.nsAddresses ?? [], apex.zone.ttl).filter(
+    (r) => !taken.has(`${r.name} ${r.type}`),
+  )
 }

@@ -5,6 +5,7 @@ import * as acmeTxt from './migrations/0002-acme-txt.ts'
 import * as zoneResync from './migrations/0003-zone-resync.ts'
 import * as prefixGroups from './migrations/0004-prefix-groups.ts'
 import * as lanAddresses from './migrations/0005-lan-addresses.ts'
+import * as serialScheme from './migrations/0006-serial-scheme.ts'
 import { err, ok, type Result } from '../core/result.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-zone-resync': zoneResync,
   '0004-prefix-groups': prefixGroups,
   '0005-lan-addresses': lanAddresses,
+  '0006-serial-scheme': serialScheme,
 }
 
 /** Brings the schema to the latest version; returns the names applied now. */

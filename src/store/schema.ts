@@ -35,6 +35,8 @@ export interface ZonesTable {
   backend: string
   /** bigint: PostgreSQL returns it as a string. */
   serial: ColumnType<number | string, number, number>
+  /** One of serial.ts SERIAL_SCHEMES. */
+  serial_scheme: ColumnType<string, string | undefined, string>
   created_at: string
   /** Set by `dynzone zone resync`; the server resyncs when it is newer than `handled`. */
   resync_requested_at: ColumnType<string | null, string | null | undefined, string | null>

@@ -19,7 +19,7 @@ import { parseTokenScope } from '../core/token-scope.ts'
 import { readTxt, sweepExpiredTxt, txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
 import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
 import type { Database } from './schema.ts'
-import { nextSerial } from './serial.ts'
+import { isSerialScheme, nextSerial } from '../dns/serial.ts'
 
 /** A served zone as the store knows it. */
 export interface StoreZone {
@@ -281,10 +281,11 @@ export async function bumpSerial(
 ): Promise<number> {
   const row = await trx
     .selectFrom('zones')
-    .select('serial')
+    .select(['serial', 'serial_scheme'])
     .where('name', '=', zone)
     .executeTakeFirstOrThrow()
-  const serial = nextSerial(Number(row.serial), Math.floor(Date.parse(at) / 1000))
+  const scheme = isSerialScheme(row.serial_scheme) ? row.serial_scheme : 'unixtime'
+  const serial = nextSerial(Number(row.serial), Math.floor(Date.parse(at) / 1000), scheme)
   await trx.updateTable('zones').set({ serial }).where('name', '=', zone).execute()
   return serial
 }

@@ -5,6 +5,7 @@ import { joinName, type Fqdn } from '../core/names.ts'
 import type { RecordSet, RecordType } from '../core/records.ts'
 import { RECORD_TYPES } from '../core/records.ts'
 import type { Database } from './schema.ts'
+import { initialSerial, type SerialScheme } from '../dns/serial.ts'
 import type { StoreZone } from './update-store.ts'
 
 /** What the store needs of a configured zone. */
@@ -12,6 +13,8 @@ export interface ZoneSetting {
   readonly name: Fqdn
   readonly backend: string
   readonly ttl: number
+  /** SOA serial scheme; unixtime when not given. */
+  readonly serialScheme?: SerialScheme
 }
 
 /**
@@ -37,16 +40,20 @@ export async function syncZones(
         .values({
           name: zone.name,
           backend: zone.backend,
-          serial: Math.floor(now.getTime() / 1000),
+          serial: initialSerial(zone.serialScheme ?? 'unixtime', Math.floor(now.getTime() / 1000)),
+          serial_scheme: zone.serialScheme ?? 'unixtime',
           created_at: now.toISOString(),
         })
         .executeTakeFirstOrThrow()
       id = Number(r.insertId)
     } else {
       id = row.id
-      if (row.backend !== zone.backend) {
-        await db.updateTable('zones').set({ backend: zone.backend }).where('id', '=', id).execute()
-      }
+      // The scheme may change between starts: the next bump moves on from the current serial.
+      await db
+        .updateTable('zones')
+        .set({ backend: zone.backend, serial_scheme: zone.serialScheme ?? 'unixtime' })
+        .where('id', '=', id)
+        .execute()
     }
     result.push({ id, name: zone.name, ttl: zone.ttl })
   }

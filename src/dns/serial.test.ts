@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { nextSerial, serialGreater } from './serial.ts'
+import { initialSerial, nextSerial, serialGreater } from './serial.ts'
 
 const MAX = 2 ** 32 - 1
 const HALF = 2 ** 31
@@ -64,5 +64,36 @@ describe('nextSerial', () => {
       serial = next
     }
     assert.equal(serial, 6)
+  })
+})
+
+describe('serial schemes', () => {
+  // 2026-11-22T07:00:00Z
+  const now = Date.UTC(2026, 10, 22, 7) / 1000
+  const table: [string, Parameters<typeof nextSerial>[2], number, number][] = [
+    ['date: first change of the day', 'date', 2026112107, 2026112200],
+    ['date: later change the same day', 'date', 2026112200, 2026112201],
+    ['date: past nn = 99 it runs on', 'date', 2026112299, 2026112300],
+    ['date: switching from unix time moves forward to the date form', 'date', now + 5, 2026112200],
+    ['increment: old + 1', 'increment', 41, 42],
+    ['increment: wraps at 2^32', 'increment', MAX, 0],
+    ['unixtime: the current time', 'unixtime', now - 10, now],
+    [
+      'unixtime: never below a larger old serial (from the date scheme)',
+      'unixtime',
+      2026112299,
+      2026112300,
+    ],
+  ]
+  for (const [name, scheme, old, expected] of table) {
+    it(name, () => {
+      assert.equal(nextSerial(old, now, scheme), expected)
+    })
+  }
+
+  it('starts new zones per scheme', () => {
+    assert.equal(initialSerial('date', now), 2026112200)
+    assert.equal(initialSerial('increment', now), 1)
+    assert.equal(initialSerial('unixtime', now), now)
   })
 })
