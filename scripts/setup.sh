@@ -8,6 +8,8 @@ packages=(bind9-dnsutils curl pdns-server pdns-backend-sqlite3 bind9 knot knot-d
 packages+=(ddclient inadyn wget)
 # Anchors of bench/authoritative.ts (npm run bench:dns): NSD and the dnsperf load generator.
 packages+=(nsd dnsperf)
+# Tools the tests call that the base image normally has: systemd-analyze, openssl, logger.
+packages+=(systemd openssl bsdutils)
 
 missing=()
 for p in "${packages[@]}"; do

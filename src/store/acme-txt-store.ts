@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { acmeName, quoteTxt, type TxtValue } from '../core/acme-txt.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
+import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 
 /** The RRset change of one host's TXT values. */
@@ -105,19 +106,14 @@ export async function sweepExpiredTxt(
       const change = txtChange(joinName(host.label, zone.name), host.dns_ttl ?? zone.ttl, after)
       if ('replace' in change) entry.replace.push(change.replace)
       else entry.remove.push(change.remove)
-      await trx
-        .insertInto('update_history')
-        .values({
-          host_id: host.id,
-          at,
-          dialect: 'expiry',
-          client_ip: '-',
-          actor: 'expiry',
-          result: 'expired',
-          old_value: txtHistory(before),
-          new_value: txtHistory(after),
-        })
-        .execute()
+      await writeHistory(
+        trx,
+        host.id,
+        { ...EXPIRY_CONTEXT, at },
+        txtHistory(before),
+        txtHistory(after),
+        'expired',
+      )
     }
     const changes: ChangeSet[] = []
     for (const [name, entry] of byZone) {

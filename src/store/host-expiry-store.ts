@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { AddressType, HostExpiredEvent } from '../core/ports.ts'
 import type { ChangeSet, RecordKey } from '../core/records.ts'
+import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 import { bumpSerial, type StoreZone } from './update-store.ts'
 
@@ -78,19 +79,14 @@ export async function expireHosts(
         )
         .execute()
       const remaining = current.filter((r) => !records.some((s) => s.type === r.type))
-      await trx
-        .insertInto('update_history')
-        .values({
-          host_id: row.hostId,
-          at: iso,
-          dialect: 'expiry',
-          client_ip: '-',
-          actor: 'expiry',
-          result: 'expired',
-          old_value: pair(current),
-          new_value: pair(remaining),
-        })
-        .execute()
+      await writeHistory(
+        trx,
+        row.hostId,
+        { ...EXPIRY_CONTEXT, at: iso },
+        pair(current),
+        pair(remaining),
+        'expired',
+      )
       const keys = byZone.get(zone.name) ?? []
       keys.push(...records.map((r) => ({ name: fqdn, type: r.type })))
       byZone.set(zone.name, keys)

@@ -8,6 +8,7 @@ import type { Fqdn } from '../core/names.ts'
 import type { HostRecord, RecordStore, RecordWrite, UpdateContext } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
+import { writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 import { bumpSerial, SqlUpdateStore, type StoreZone } from './update-store.ts'
 
@@ -61,7 +62,13 @@ export class SqlRecordStore implements RecordStore {
           const change = txtChange(write.host.fqdn, ttl, values)
           if ('replace' in change) entry.replace.push(change.replace)
           else entry.remove.push(change.remove)
-          await history(trx, write.host.id, context, txtHistory(txt.before), txtHistory(values))
+          await writeHistory(
+            trx,
+            write.host.id,
+            context,
+            txtHistory(txt.before),
+            txtHistory(values),
+          )
         } else {
           const before = await this.#replaceRows(trx, write, context.at)
           const { fqdn } = write.host
@@ -69,7 +76,7 @@ export class SqlRecordStore implements RecordStore {
           else entry.replace.push({ name: fqdn, type: write.type, ttl, values: write.values })
           const cell = (values: readonly string[]): string =>
             cut(`${write.type}:${values.join('|') || '-'}`)
-          await history(trx, write.host.id, context, cell(before), cell(write.values))
+          await writeHistory(trx, write.host.id, context, cell(before), cell(write.values))
         }
         byZone.set(zone.name, entry)
       }
@@ -115,28 +122,6 @@ export class SqlRecordStore implements RecordStore {
     }
     return old.map((r) => r.value)
   }
-}
-
-async function history(
-  trx: Transaction<Database>,
-  hostId: number,
-  context: UpdateContext,
-  oldValue: string,
-  newValue: string,
-): Promise<void> {
-  await trx
-    .insertInto('update_history')
-    .values({
-      host_id: hostId,
-      at: context.at,
-      dialect: context.dialect,
-      client_ip: context.clientIp,
-      actor: context.actor,
-      result: 'good',
-      old_value: oldValue,
-      new_value: newValue,
-    })
-    .execute()
 }
 
 // The history columns hold 200 characters.

@@ -18,6 +18,7 @@ import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { parseTokenScope } from '../core/token-scope.ts'
 import { readTxt, sweepExpiredTxt, txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
 import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
+import { writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 import { isSerialScheme, nextSerial } from '../dns/serial.ts'
 
@@ -183,7 +184,7 @@ export class SqlUpdateStore implements UpdateStore {
             const change = txtChange(write.host.fqdn, ttl, values)
             if ('replace' in change) entry.replace.push(change.replace)
             else entry.remove.push(change.remove)
-            await this.#history(
+            await writeHistory(
               trx,
               write.host.id,
               context,
@@ -228,35 +229,13 @@ export class SqlUpdateStore implements UpdateStore {
           .execute()
       }
     }
-    await this.#history(
+    await writeHistory(
       trx,
       host.id,
       context,
       addressPair(host.ipv4, host.ipv6),
       addressPair(write.ipv4, write.ipv6),
     )
-  }
-
-  async #history(
-    trx: Transaction<Database>,
-    hostId: number,
-    context: UpdateContext,
-    oldValue: string,
-    newValue: string,
-  ): Promise<void> {
-    await trx
-      .insertInto('update_history')
-      .values({
-        host_id: hostId,
-        at: context.at,
-        dialect: context.dialect,
-        client_ip: context.clientIp,
-        actor: context.actor,
-        result: 'good',
-        old_value: oldValue,
-        new_value: newValue,
-      })
-      .execute()
   }
 
   /** Removes every ACME TXT value expired at `at`; returns the change sets to publish. */
