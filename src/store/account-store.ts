@@ -5,7 +5,7 @@ import type { GroupSummary } from '../core/group-store.ts'
 import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
 import { parseTokenScope, type TokenScope } from '../core/token-scope.ts'
 import type { Database } from './schema.ts'
-import { bumpSerial } from './update-store.ts'
+import { bumpSerial } from './zone-serials.ts'
 import * as groups from './prefix-group-store.ts'
 
 /** Users, hosts and tokens in SQL. */

@@ -7,6 +7,7 @@ import { acmeName, quoteTxt, type TxtValue } from '../core/acme-txt.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
+import { changeSets } from './zone-serials.ts'
 import type { Database } from './schema.ts'
 
 /** The RRset change of one host's TXT values. */
@@ -80,7 +81,6 @@ export async function sweepExpiredTxt(
   db: Kysely<Database>,
   zones: ReadonlyMap<number, SweepZone>,
   at: string,
-  bump: (trx: Transaction<Database>, zone: Fqdn, at: string) => Promise<number>,
 ): Promise<ChangeSet[]> {
   return db.transaction().execute(async (trx) => {
     const hosts = await trx
@@ -115,10 +115,6 @@ export async function sweepExpiredTxt(
         'expired',
       )
     }
-    const changes: ChangeSet[] = []
-    for (const [name, entry] of byZone) {
-      changes.push({ zone: name, serial: await bump(trx, name, at), ...entry })
-    }
-    return changes
+    return changeSets(trx, byZone, at)
   })
 }

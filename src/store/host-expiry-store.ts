@@ -11,7 +11,8 @@ import type { AddressType, HostExpiredEvent } from '../core/ports.ts'
 import type { ChangeSet, RecordKey } from '../core/records.ts'
 import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
-import { bumpSerial, type StoreZone } from './update-store.ts'
+import type { StoreZone } from './update-store.ts'
+import { changeSets } from './zone-serials.ts'
 
 /** What one sweep removed: change sets to publish and one event per host. */
 export interface HostExpiryResult {
@@ -108,11 +109,8 @@ export async function expireHosts(
         at: iso,
       })
     }
-    const changes: ChangeSet[] = []
-    for (const [name, remove] of byZone) {
-      changes.push({ zone: name, serial: await bumpSerial(trx, name, iso), replace: [], remove })
-    }
-    return { changes, expired }
+    const edits = new Map([...byZone].map(([zone, remove]) => [zone, { replace: [], remove }]))
+    return { changes: await changeSets(trx, edits, iso), expired }
   })
 }
 

@@ -10,7 +10,8 @@ import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
 import { writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
-import { bumpSerial, SqlUpdateStore, type StoreZone } from './update-store.ts'
+import { SqlUpdateStore, type StoreZone } from './update-store.ts'
+import { changeSets } from './zone-serials.ts'
 
 /** Kysely-backed implementation of core's `RecordStore`. */
 export class SqlRecordStore implements RecordStore {
@@ -80,12 +81,7 @@ export class SqlRecordStore implements RecordStore {
         }
         byZone.set(zone.name, entry)
       }
-      const changes: ChangeSet[] = []
-      for (const [name, entry] of byZone) {
-        const serial = await bumpSerial(trx, name, context.at)
-        changes.push({ zone: name, serial, ...entry })
-      }
-      return changes
+      return changeSets(trx, byZone, context.at)
     })
   }
 

@@ -19,8 +19,8 @@ import { parseTokenScope } from '../core/token-scope.ts'
 import { readTxt, sweepExpiredTxt, txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
 import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
 import { writeHistory } from './history.ts'
+import { changeSets } from './zone-serials.ts'
 import type { Database } from './schema.ts'
-import { isSerialScheme, nextSerial } from '../dns/serial.ts'
 
 /** A served zone as the store knows it. */
 export interface StoreZone {
@@ -195,12 +195,7 @@ export class SqlUpdateStore implements UpdateStore {
         }
         if (entry.replace.length + entry.remove.length > 0) byZone.set(zone.name, entry)
       }
-      const changes: ChangeSet[] = []
-      for (const [name, entry] of byZone) {
-        const serial = await bumpSerial(trx, name, context.at)
-        changes.push({ zone: name, serial, ...entry })
-      }
-      return changes
+      return changeSets(trx, byZone, context.at)
     })
   }
 
@@ -240,7 +235,7 @@ export class SqlUpdateStore implements UpdateStore {
 
   /** Removes every ACME TXT value expired at `at`; returns the change sets to publish. */
   async expireTxt(at: string): Promise<ChangeSet[]> {
-    return sweepExpiredTxt(this.#db, this.#zoneById, at, bumpSerial)
+    return sweepExpiredTxt(this.#db, this.#zoneById, at)
   }
 
   async touchToken(tokenId: number, at: string): Promise<void> {
@@ -250,23 +245,6 @@ export class SqlUpdateStore implements UpdateStore {
       .where('id', '=', tokenId)
       .execute()
   }
-}
-
-/** Raises a zone's serial inside a transaction and returns the new value. */
-export async function bumpSerial(
-  trx: Transaction<Database>,
-  zone: Fqdn,
-  at: string,
-): Promise<number> {
-  const row = await trx
-    .selectFrom('zones')
-    .select(['serial', 'serial_scheme'])
-    .where('name', '=', zone)
-    .executeTakeFirstOrThrow()
-  const scheme = isSerialScheme(row.serial_scheme) ? row.serial_scheme : 'unixtime'
-  const serial = nextSerial(Number(row.serial), Math.floor(Date.parse(at) / 1000), scheme)
-  await trx.updateTable('zones').set({ serial }).where('name', '=', zone).execute()
-  return serial
 }
 
 /** Marks the named families of each host fresh at `at`: the expiry job counts from here. */

@@ -1,0 +1,45 @@
+/**
+ * Zone serials inside a write transaction: every writer that changes a zone's records bumps
+ * its serial once per transaction and publishes one change set per zone.
+ */
+import type { Transaction } from 'kysely'
+import { isSerialScheme, nextSerial } from '../dns/serial.ts'
+import type { Fqdn } from '../core/names.ts'
+import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
+import type { Database } from './schema.ts'
+
+/** The RRsets one transaction replaces and removes, per zone. */
+export type ZoneEdits = ReadonlyMap<
+  Fqdn,
+  { readonly replace: RecordSet[]; readonly remove: RecordKey[] }
+>
+
+/** Raises a zone's serial inside a transaction and returns the new value. */
+export async function bumpSerial(
+  trx: Transaction<Database>,
+  zone: Fqdn,
+  at: string,
+): Promise<number> {
+  const row = await trx
+    .selectFrom('zones')
+    .select(['serial', 'serial_scheme'])
+    .where('name', '=', zone)
+    .executeTakeFirstOrThrow()
+  const scheme = isSerialScheme(row.serial_scheme) ? row.serial_scheme : 'unixtime'
+  const serial = nextSerial(Number(row.serial), Math.floor(Date.parse(at) / 1000), scheme)
+  await trx.updateTable('zones').set({ serial }).where('name', '=', zone).execute()
+  return serial
+}
+
+/** Bumps each edited zone's serial once and returns the change sets to publish. */
+export async function changeSets(
+  trx: Transaction<Database>,
+  edits: ZoneEdits,
+  at: string,
+): Promise<ChangeSet[]> {
+  const changes: ChangeSet[] = []
+  for (const [zone, entry] of edits) {
+    changes.push({ zone, serial: await bumpSerial(trx, zone, at), ...entry })
+  }
+  return changes
+}
