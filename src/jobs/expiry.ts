@@ -7,6 +7,7 @@
 import type { ChangePublisher, Clock, HostExpiredEvent, Notifier } from '../core/ports.ts'
 import type { ChangeSet } from '../core/records.ts'
 import type { Logger } from '../observability/logger.ts'
+import { Periodic } from './periodic.ts'
 
 /** What the sweep needs of the store. */
 export interface HostExpiryStore {
@@ -34,51 +35,51 @@ export interface SweepReport {
 /** The periodic host expiry sweep. */
 export class HostExpiry {
   readonly #o: HostExpiryOptions
-  #timer: NodeJS.Timeout | undefined
-  #running = false
+  readonly #job: Periodic<SweepReport>
 
   constructor(options: HostExpiryOptions) {
     this.#o = options
+    this.#job = new Periodic({
+      name: 'expiry',
+      run: () => this.#sweep(),
+      busy: { expired: [], published: true },
+      failed: { expired: [], published: false },
+      logger: options.logger,
+    })
   }
 
   /** Sweeps every `intervalMs` until stopped. */
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.sweep(), intervalMs)
-    this.#timer.unref()
+    this.#job.start(intervalMs)
   }
 
   /** Stops sweeping. */
   stop(): void {
-    clearInterval(this.#timer)
+    this.#job.stop()
   }
 
   /** One sweep; nothing expired when one was already running or it failed (logged). */
-  async sweep(): Promise<SweepReport> {
-    if (this.#running) return { expired: [], published: true }
-    this.#running = true
+  sweep(): Promise<SweepReport> {
+    return this.#job.once()
+  }
+
+  async #sweep(): Promise<SweepReport> {
     const started = performance.now()
-    try {
-      const { changes, expired } = await this.#o.store.expireHosts(this.#o.clock.now())
-      if (expired.length === 0) return { expired, published: true }
-      const published =
-        changes.length === 0 ||
-        (await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)).ok
-      for (const event of expired) this.#o.notifier?.expired(event)
-      this.#o.logger.info(
-        {
-          job: 'expiry',
-          hosts: expired.map((e) => e.fqdn),
-          published,
-          ms: Math.round(performance.now() - started),
-        },
-        'expired stale host records',
-      )
-      return { expired, published }
-    } catch (e) {
-      this.#o.logger.error({ err: e, job: 'expiry' }, 'host expiry sweep failed')
-      return { expired: [], published: false }
-    } finally {
-      this.#running = false
-    }
+    const { changes, expired } = await this.#o.store.expireHosts(this.#o.clock.now())
+    if (expired.length === 0) return { expired, published: true }
+    const published =
+      changes.length === 0 ||
+      (await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)).ok
+    for (const event of expired) this.#o.notifier?.expired(event)
+    this.#o.logger.info(
+      {
+        job: 'expiry',
+        hosts: expired.map((e) => e.fqdn),
+        published,
+        ms: Math.round(performance.now() - started),
+      },
+      'expired stale host records',
+    )
+    return { expired, published }
   }
 }

@@ -6,6 +6,7 @@
 import type { ChangePublisher, Clock } from '../core/ports.ts'
 import type { ChangeSet } from '../core/records.ts'
 import type { Logger } from '../observability/logger.ts'
+import { Periodic } from './periodic.ts'
 
 /** What the sweep needs of the store. */
 export interface TxtExpiryStore {
@@ -25,49 +26,49 @@ export interface TxtExpiryOptions {
 /** The periodic ACME TXT expiry sweep. */
 export class TxtExpiry {
   readonly #o: TxtExpiryOptions
-  #timer: NodeJS.Timeout | undefined
-  #running = false
+  readonly #job: Periodic<number>
 
   constructor(options: TxtExpiryOptions) {
     this.#o = options
+    this.#job = new Periodic({
+      name: 'txt-expiry',
+      run: () => this.#sweep(),
+      busy: 0,
+      failed: 0,
+      logger: options.logger,
+    })
   }
 
   /** Sweeps every `intervalMs` until stopped. */
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.sweep(), intervalMs)
-    this.#timer.unref()
+    this.#job.start(intervalMs)
   }
 
   /** Stops sweeping. */
   stop(): void {
-    clearInterval(this.#timer)
+    this.#job.stop()
   }
 
   /** One sweep; returns the number of zones changed (0 when one was already running). */
-  async sweep(): Promise<number> {
-    if (this.#running) return 0
-    this.#running = true
+  sweep(): Promise<number> {
+    return this.#job.once()
+  }
+
+  async #sweep(): Promise<number> {
     const started = performance.now()
-    try {
-      const changes = await this.#o.store.expireTxt(this.#o.clock.now().toISOString())
-      if (changes.length === 0) return 0
-      const published = await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)
-      this.#o.logger.info(
-        {
-          job: 'txt-expiry',
-          zones: changes.map((c) => c.zone),
-          published: published.ok,
-          ms: Math.round(performance.now() - started),
-        },
-        'expired ACME TXT values',
-      )
-      return changes.length
-    } catch (e) {
-      this.#o.logger.error({ err: e, job: 'txt-expiry' }, 'TXT expiry sweep failed')
-      return 0
-    } finally {
-      this.#running = false
-    }
+    const changes = await this.#o.store.expireTxt(this.#o.clock.now().toISOString())
+    if (changes.length === 0) return 0
+    const published = await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)
+    this.#o.logger.info(
+      {
+        job: 'txt-expiry',
+        zones: changes.map((c) => c.zone),
+        published: published.ok,
+        ms: Math.round(performance.now() - started),
+      },
+      'expired ACME TXT values',
+    )
+    return changes.length
   }
 }
 
