@@ -4,6 +4,7 @@
  */
 import { decodeName } from './name-wire.ts'
 import { decodeRdata } from './rdata-decode.ts'
+import { readRecordHeader } from './record-header.ts'
 import { HEADER_SIZE } from './constants.ts'
 import { parseHeader, type MessageHeader } from './query.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -70,21 +71,10 @@ function decodeRecord(
   msg: Buffer,
   pos: number,
 ): Result<{ record: DecodedRecord; end: number }, WireError> {
-  const name = decodeName(msg, pos)
-  if (!name.ok) return name
-  const at = name.value.end
-  if (at + 10 > msg.length)
-    return err(wireError('truncated', 'record header runs past the message'))
-  const type = msg.readUInt16BE(at)
-  const length = msg.readUInt16BE(at + 8)
-  const data = decodeRdata(msg, at + 10, length, type)
+  const header = readRecordHeader(msg, pos)
+  if (!header.ok) return header
+  const { name, type, ttl, rdata, length, end } = header.value
+  const data = decodeRdata(msg, rdata, length, type)
   if (!data.ok) return data
-  const record = {
-    name: name.value.text,
-    type,
-    class: msg.readUInt16BE(at + 2),
-    ttl: msg.readUInt32BE(at + 4),
-    data: data.value,
-  }
-  return ok({ record, end: at + 10 + length })
+  return ok({ record: { name, type, class: header.value.class, ttl, data: data.value }, end })
 }

@@ -11,6 +11,7 @@ import { lowerName } from './name-text.ts'
 import { decodeName, skipName } from './name-wire.ts'
 import { parseHeader, type MessageHeader } from './query.ts'
 import { decodeRdata } from './rdata-decode.ts'
+import { readRecordHeader } from './record-header.ts'
 import { wireError, type WireError } from './wire-error.ts'
 
 /** One record of the prerequisite or update section. */
@@ -86,30 +87,19 @@ function readRecord(
   msg: Buffer,
   pos: number,
 ): Result<{ record: UpdateRecord; end: number }, WireError> {
-  const name = decodeName(msg, pos)
-  if (!name.ok) return name
-  const at = name.value.end
-  if (at + 10 > msg.length)
-    return err(wireError('truncated', 'record header runs past the message'))
-  const type = msg.readUInt16BE(at)
-  const length = msg.readUInt16BE(at + 8)
-  const end = at + 10 + length
-  if (end > msg.length) return err(wireError('truncated', 'rdata runs past the message'))
+  const header = readRecordHeader(msg, pos)
+  if (!header.ok) return header
+  const { type, length } = header.value
   if (type === RRType.OPT || type === RRType.TSIG) {
     return err(wireError('bad-rdata', 'OPT or TSIG outside the additional section'))
   }
   let data: string | undefined
   if (length > 0) {
-    const decoded = decodeRdata(msg, at + 10, length, type)
+    const decoded = decodeRdata(msg, header.value.rdata, length, type)
     if (!decoded.ok) return decoded
     data = decoded.value
   }
-  const record: UpdateRecord = {
-    name: lowerName(name.value.text),
-    type,
-    class: msg.readUInt16BE(at + 2),
-    ttl: msg.readUInt32BE(at + 4),
-    data,
-  }
+  const { name, ttl, end } = header.value
+  const record: UpdateRecord = { name: lowerName(name), type, class: header.value.class, ttl, data }
   return ok({ record, end })
 }
