@@ -7,7 +7,7 @@ import type { RecordSet } from '../../core/records.ts'
 import { startBind, type BindServer } from '../../../test/helpers/bind.ts'
 import { startKnot, type KnotServer } from '../../../test/helpers/knot.ts'
 import { digShort, run } from '../../../test/helpers/tools.ts'
-import { Rfc2136Backend } from './rfc2136-backend.ts'
+import { chunkUpdate, Rfc2136Backend } from './rfc2136-backend.ts'
 import { rfc2136Settings } from './settings.ts'
 
 const zone = 'dyn.example.test' as Fqdn
@@ -105,6 +105,31 @@ describe('Rfc2136Backend against a real BIND', () => {
     assert.ok((await b.apply({ zone, serial: 4, replace: [], remove }, signal)).ok)
     assert.deepEqual(await dig('home', 'AAAA'), [])
     assert.deepEqual(await dig('_acme-challenge.home', 'TXT'), [])
+  })
+
+  it('publishes a backlog larger than one DNS message as several UPDATEs', async () => {
+    // 3,000 RRsets with prerequisites: about 250 KB, four times what one message carries.
+    const replace = Array.from({ length: 3000 }, (_, i) =>
+      set(`backlog${String(i)}`, 'A', `198.18.${String(i >> 8)}.${String(i & 255)}`),
+    )
+    const chunks = chunkUpdate(
+      zone,
+      replace.map((s) => ({ name: s.name, type: s.type, expect: undefined, next: null })),
+    )
+    assert.ok(chunks.ok && chunks.value.length > 1)
+    const b = backend()
+    assert.deepEqual(await b.apply({ zone, serial: 5, replace, remove: [] }, signal), {
+      ok: true,
+      value: undefined,
+    })
+    assert.deepEqual(await dig('backlog0'), ['198.18.0.0'])
+    assert.deepEqual(await dig('backlog2999'), ['198.18.11.183'])
+    const r = await b.read(zone, signal)
+    assert.ok(r.ok)
+    assert.equal(r.value.filter((s) => s.name.startsWith('backlog')).length, 3000)
+    const remove = replace.map((s) => ({ name: s.name, type: s.type }))
+    assert.ok((await b.apply({ zone, serial: 6, replace: [], remove }, signal)).ok)
+    assert.deepEqual(await dig('backlog2999'), [])
   })
 
   it('reads the zone back by a signed AXFR', async () => {

@@ -38,8 +38,12 @@ export interface Rfc2136Deps {
   readonly now?: () => number
 }
 
-// RRsets per UPDATE when loading a whole zone, to stay well inside 64 KiB.
-const LOAD_BATCH = 200
+// Most RRsets and octets in one UPDATE. A whole-zone load or a backlog coalesced during an
+// outage can hold thousands of RRsets, more than one DNS message carries (64 KiB over TCP);
+// such a change goes out as several UPDATEs, each atomic on the server. Smaller messages also
+// keep each of the server's journal writes short.
+const MAX_RRSETS_PER_UPDATE = 500
+const MAX_UPDATE_OCTETS = 32_000
 
 /** A `DnsBackend` over RFC 2136 UPDATE + TSIG to one primary. */
 export class Rfc2136Backend implements DnsBackend {
@@ -82,15 +86,10 @@ export class Rfc2136Backend implements DnsBackend {
         { zone: this.zone.name, error: read.error.message },
         'rfc2136: zone transfer failed, publishing without prerequisites',
       )
-    for (let at = 0; at < snapshot.records.length; at += LOAD_BATCH) {
-      const replace = snapshot.records.slice(at, at + LOAD_BATCH)
-      const r = await this.apply(
-        { zone: this.zone.name, serial: snapshot.soa.serial, replace, remove: [] },
-        signal,
-      )
-      if (!r.ok) return r
-    }
-    return ok(undefined)
+    return this.apply(
+      { zone: this.zone.name, serial: snapshot.soa.serial, replace: snapshot.records, remove: [] },
+      signal,
+    )
   }
 
   /** Sends one UPDATE replacing and removing whole RRsets; nothing when DNS already matches. */
@@ -111,9 +110,23 @@ export class Rfc2136Backend implements DnsBackend {
     for (const k of change.remove)
       changes.push({ name: k.name, type: k.type, expect: this.#view.get(key(k)), next: null })
     const needed = changes.filter((c) => !sameState(c.expect, c.next))
-    if (needed.length === 0) return ok(undefined)
+    const chunks = chunkUpdate(this.zone.name, needed)
+    if (!chunks.ok) return err({ code: 'invalid-record', retryable: false, message: chunks.error })
+    // In order; a failure stops here, and the retry skips what the view shows as done.
+    for (const chunk of chunks.value) {
+      const r = await this.#send(client.value, chunk, signal)
+      if (!r.ok) return r
+    }
+    return ok(undefined)
+  }
+
+  async #send(
+    client: ClientOptions,
+    needed: readonly RrsetChange[],
+    signal: AbortSignal,
+  ): Promise<Result<void, BackendError>> {
     const reply = await signedExchange(
-      client.value,
+      client,
       (id) => encodeUpdate(this.zone.name, id, needed),
       signal,
     )
@@ -128,7 +141,7 @@ export class Rfc2136Backend implements DnsBackend {
       return err({
         code: 'refused',
         retryable: true,
-        message: `another writer changed ${needed.map((c) => `${c.name} ${c.type}`).join(', ')} since dynzone last wrote it; ${again}`,
+        message: `another writer changed ${described(needed)} since dynzone last wrote it; ${again}`,
       })
     }
     if (rcode !== 0)
@@ -191,6 +204,36 @@ export class Rfc2136Backend implements DnsBackend {
   #where(): string {
     return `${this.settings.server}:${this.settings.port}`
   }
+}
+
+/** Splits RRset changes into UPDATE-sized groups, in order (halving until each one fits). */
+export function chunkUpdate(
+  zone: Fqdn,
+  changes: readonly RrsetChange[],
+): Result<RrsetChange[][], string> {
+  const out: RrsetChange[][] = []
+  const split = (part: readonly RrsetChange[]): Result<void, string> => {
+    if (part.length === 0) return ok(undefined)
+    const fits = part.length <= MAX_RRSETS_PER_UPDATE
+    const encoded = fits || part.length === 1 ? encodeUpdate(zone, 0, part) : undefined
+    if (encoded !== undefined && !encoded.ok) return encoded
+    // One RRset always goes alone, however large (the encoder refuses what cannot fit).
+    if (encoded !== undefined && (part.length === 1 || encoded.value.length <= MAX_UPDATE_OCTETS)) {
+      out.push([...part])
+      return ok(undefined)
+    }
+    const half = Math.ceil(part.length / 2)
+    const first = split(part.slice(0, half))
+    return first.ok ? split(part.slice(half)) : first
+  }
+  const r = split(changes)
+  return r.ok ? ok(out) : r
+}
+
+function described(changes: readonly RrsetChange[]): string {
+  const named = changes.slice(0, 5).map((c) => `${c.name} ${c.type}`)
+  const more = changes.length > 5 ? ` and ${String(changes.length - 5)} more` : ''
+  return named.join(', ') + more
 }
 
 function unsigned(signed: boolean): string {

@@ -73,7 +73,11 @@ export class Route53Backend implements DnsBackend {
     let sent = await this.send(upserts, removals, signal)
     if (!sent.ok && isStaleDelete(sent.error)) sent = await this.send(upserts, removals, signal)
     if (!sent.ok) return sent
-    return sent.value === null ? ok(undefined) : this.waitInSync(sent.value, signal)
+    for (const id of sent.value) {
+      const synced = await this.waitInSync(id, signal)
+      if (!synced.ok) return synced
+    }
+    return ok(undefined)
   }
 
   /** The zone's simple RRsets of the managed types (SOA and apex NS left out). */
@@ -104,16 +108,23 @@ export class Route53Backend implements DnsBackend {
     upserts: readonly R53Change[],
     removals: readonly RecordKey[],
     signal: AbortSignal,
-  ): Promise<Result<string | null, BackendError>> {
+  ): Promise<Result<string[], BackendError>> {
     const current = await this.currentSets(removals, signal)
     if (!current.ok) return current
     const changes = [
       ...upserts,
       ...current.value.map((set) => ({ action: 'DELETE' as const, set })),
     ]
-    // An empty ChangeBatch is a Route 53 error; nothing to send is success.
-    if (changes.length === 0) return ok(null)
-    return this.port.change(changes, signal)
+    // An empty ChangeBatch is a Route 53 error; nothing to send is success. A change larger
+    // than one ChangeBatch may hold (a whole-zone load, a backlog after an outage) goes out
+    // as several, in order; each is atomic and a retry re-sends what is still needed.
+    const ids: string[] = []
+    for (const batch of changeBatches(changes)) {
+      const r = await this.port.change(batch, signal)
+      if (!r.ok) return r
+      ids.push(r.value)
+    }
+    return ok(ids)
   }
 
   // The sets as Route 53 holds them now, for DELETEs that must match exactly.
@@ -171,6 +182,40 @@ export class Route53Backend implements DnsBackend {
       }
     }
   }
+}
+
+// ChangeResourceRecordSets quotas: at most 1,000 ResourceRecord elements and 32,000 characters
+// of Value text per request, UPSERTs counting twice; older documentation also caps a request
+// at 100 Change elements, which is kept as a margin.
+const MAX_CHANGES = 100
+const MAX_RECORDS = 1000
+const MAX_VALUE_CHARS = 32_000
+
+/** Splits changes into ChangeBatches within Route 53's per-request quotas, in order. */
+export function changeBatches(changes: readonly R53Change[]): R53Change[][] {
+  const batches: R53Change[][] = []
+  let batch: R53Change[] = []
+  let records = 0
+  let chars = 0
+  for (const c of changes) {
+    const weight = c.action === 'UPSERT' ? 2 : 1
+    const r = c.set.values.length * weight
+    const n = c.set.values.reduce((sum, v) => sum + v.length, 0) * weight
+    if (
+      batch.length > 0 &&
+      (batch.length >= MAX_CHANGES || records + r > MAX_RECORDS || chars + n > MAX_VALUE_CHARS)
+    ) {
+      batches.push(batch)
+      batch = []
+      records = 0
+      chars = 0
+    }
+    batch.push(c)
+    records += r
+    chars += n
+  }
+  if (batch.length > 0) batches.push(batch)
+  return batches
 }
 
 // Another writer changed or removed the set between our read and the DELETE.

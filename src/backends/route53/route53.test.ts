@@ -114,6 +114,31 @@ describe('route53 backend against the stand-in', () => {
     assert.equal(r53.batches.at(-1)?.length, 7)
   })
 
+  it('splits a change larger than one ChangeBatch may hold into several', async () => {
+    // 1,200 UPSERTs count 2,400 records: over the 1,000-record quota the stand-in enforces.
+    const big = Array.from({ length: 1200 }, (_, i) => ({
+      name: `big${String(i)}.r53.example.test` as Fqdn,
+      type: 'A' as const,
+      ttl: 60,
+      values: [`198.18.${String(i >> 8)}.${String(i & 255)}`],
+    }))
+    const before = r53.batches.length
+    assert.deepEqual(await b.apply(change(big), signal), { ok: true, value: undefined })
+    const sent = r53.batches.slice(before)
+    assert.ok(sent.length >= 3, `${String(sent.length)} batches`)
+    assert.equal(sent.flat().length, 1200)
+    assert.deepEqual(r53.sets.get('big1199.r53.example.test. A')?.values, ['198.18.4.175'])
+    const removed = await b.apply(
+      change(
+        [],
+        big.map((s) => ({ name: s.name, type: s.type })),
+      ),
+      signal,
+    )
+    assert.ok(removed.ok)
+    assert.equal(r53.sets.has('big0.r53.example.test. A'), false)
+  })
+
   it('re-reads and retries once when another writer changed a set before the DELETE', async () => {
     const other = 'raced.r53.example.test' as Fqdn
     assert.ok((await b.apply(change([{ ...a('192.0.2.5'), name: other }]), signal)).ok)

@@ -148,6 +148,25 @@ export async function startRoute53Standin(
     }))
     if (parsed.length === 0)
       return awsErrorReply(400, 'InvalidInput', 'ChangeBatch.Changes is empty')
+    // Documented per-request quotas; an UPSERT's records and characters count twice.
+    const weight = (action: string): number => (action === 'UPSERT' ? 2 : 1)
+    const records = parsed.reduce((n, c) => n + c.set.values.length * weight(c.action), 0)
+    const chars = parsed.reduce(
+      (n, c) => n + c.set.values.reduce((m, v) => m + v.length, 0) * weight(c.action),
+      0,
+    )
+    if (records > 1000)
+      return awsErrorReply(
+        400,
+        'InvalidChangeBatch',
+        `[Number of records in the request (${String(records)}) exceeds the limit of 1000]`,
+      )
+    if (chars > 32_000)
+      return awsErrorReply(
+        400,
+        'InvalidChangeBatch',
+        `[Number of characters in Value elements (${String(chars)}) exceeds the limit of 32000]`,
+      )
     const work = new Map(sets)
     const problems: string[] = []
     const seen = new Set<string>()
