@@ -1,50 +1,63 @@
 /**
- * Benchmark (not a test): published changes per second into a real BIND over RFC 2136 with
- * TSIG, through dynzone's publisher (changes that arrive during a push are coalesced into the
- * next UPDATE) versus one UPDATE message per change; and the time from `good` (the publish
- * resolving, which is when the update service answers) to a DNS query at BIND seeing the
- * new address. Every change sets a new address. Run: `npm run bench` (about 40 s).
+ * Benchmark (not a test): changes per second published into a real BIND and a real Knot over
+ * RFC 2136 with TSIG, through dynzone's publisher (changes that arrive during a push are
+ * coalesced into the next one) versus one UPDATE message per change (the anchor); then an
+ * open-loop stream at a fixed rate measuring the time to `good` (the publish resolving, which
+ * is when the update service answers) and from `good` to a DNS query at the server seeing the
+ * address. Every change sets a new address. Run: `npm run bench:coalescing`; options
+ * `--servers bind,knot --writers 32,1000 --seconds 3 --runs 3 --rate 1000 --json [file]`.
  */
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { startBind } from '../test/helpers/bind.ts'
+import { parseArgs } from 'node:util'
 import { Rfc2136Backend } from '../src/backends/rfc2136/rfc2136-backend.ts'
 import { rfc2136Settings } from '../src/backends/rfc2136/settings.ts'
 import type { DnsBackend } from '../src/backends/backend.ts'
 import type { Fqdn } from '../src/core/names.ts'
 import type { ChangeSet } from '../src/core/records.ts'
 import { Publisher } from '../src/publisher/publisher.ts'
+import { startBind } from '../test/helpers/bind.ts'
+import { startKnot } from '../test/helpers/knot.ts'
 import { queryA } from './dns-probe.ts'
+import { median, quantile, sleep, spread, table, writeJson } from './lib/stats.ts'
 
+const { values: opts } = parseArgs({
+  options: {
+    servers: { type: 'string', default: 'bind,knot' },
+    writers: { type: 'string', default: '32,1000' },
+    seconds: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '3' },
+    rate: { type: 'string', default: '1000' },
+    json: { type: 'string' },
+  },
+})
+const RUN_MS = Number(opts.seconds) * 1000
+const RUNS = Number(opts.runs)
+const WRITERS = opts.writers.split(',').map(Number)
+const RATE = Number(opts.rate)
+const NAMES = 1000
 const ZONE = 'bench.example.test' as Fqdn
 const KEY = {
   name: 'bench',
   algorithm: 'hmac-sha256',
   secret: Buffer.alloc(32, 3).toString('base64'),
 }
-const RUN_MS = 3000
-const RUNS = 3
-const WRITERS = 32
-const LATENCY_SAMPLES = 200
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
+// Every change a new address; the sequence number of each value tells "this or a later one".
 let serial = 1
-let address = 0
-function change(writer: number): ChangeSet {
-  address += 1
-  const value = `10.${String((address >> 16) & 255)}.${String((address >> 8) & 255)}.${String(address & 255)}`
-  const name = `w${String(writer)}.${ZONE}` as Fqdn
-  return {
-    zone: ZONE,
-    serial: ++serial,
-    replace: [{ name, type: 'A', ttl: 60, values: [value] }],
-    remove: [],
-  }
+let sequence = 0
+const sequenceOf = new Map<string, number>()
+function change(n: number): { change: ChangeSet; name: Fqdn; seq: number } {
+  sequence += 1
+  const value = `10.${String((sequence >> 16) & 255)}.${String((sequence >> 8) & 255)}.${String(sequence & 255)}`
+  sequenceOf.set(value, sequence)
+  const name = `w${String(n % NAMES)}.${ZONE}` as Fqdn
+  const replace = [{ name, type: 'A' as const, ttl: 60, values: [value] }]
+  return { change: { zone: ZONE, serial: ++serial, replace, remove: [] }, name, seq: sequence }
 }
 
-/** Counts UPDATE messages (`apply` calls) on the way to the real backend. */
-function counting(backend: DnsBackend): DnsBackend & { messages: number } {
-  const wrapped = {
+type Counting = DnsBackend & { messages: number }
+function counting(backend: DnsBackend): Counting {
+  const wrapped: Counting = {
     kind: backend.kind,
     messages: 0,
     load: backend.load.bind(backend),
@@ -63,21 +76,10 @@ interface Run {
   readonly seconds: number
 }
 
-async function coalescedRun(backend: DnsBackend & { messages: number }): Promise<Run> {
-  const publisher = new Publisher({ backends: new Map([[ZONE, backend]]), logger: quiet })
+async function timed(backend: Counting, body: (until: number) => Promise<number>): Promise<Run> {
   const start = performance.now()
   const before = backend.messages
-  let changes = 0
-  await Promise.all(
-    Array.from({ length: WRITERS }, async (_, w) => {
-      while (performance.now() - start < RUN_MS) {
-        const r = await publisher.publish([change(w)], 5000)
-        if (!r.ok) throw new Error(r.error.message)
-        changes += 1
-      }
-    }),
-  )
-  publisher.close()
+  const changes = await body(start + RUN_MS)
   return {
     changes,
     messages: backend.messages - before,
@@ -85,129 +87,175 @@ async function coalescedRun(backend: DnsBackend & { messages: number }): Promise
   }
 }
 
-async function perChangeRun(backend: DnsBackend & { messages: number }): Promise<Run> {
-  const signal = new AbortController().signal
-  const start = performance.now()
-  const before = backend.messages
-  let changes = 0
-  for (let w = 0; performance.now() - start < RUN_MS; w = (w + 1) % WRITERS) {
-    const r = await backend.apply(change(w), signal)
-    if (!r.ok) throw new Error(r.error.message)
-    changes += 1
-  }
-  return {
-    changes,
-    messages: backend.messages - before,
-    seconds: (performance.now() - start) / 1000,
-  }
+function coalescedRun(backend: Counting, writers: number): Promise<Run> {
+  return timed(backend, async (until) => {
+    const publisher = new Publisher({ backends: new Map([[ZONE, backend]]), logger: quiet })
+    let changes = 0
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        while (performance.now() < until) {
+          const r = await publisher.publish([change(w).change], 10_000)
+          if (!r.ok) throw new Error(r.error.message)
+          changes += 1
+        }
+      }),
+    )
+    publisher.close()
+    return changes
+  })
 }
 
-async function latencies(
-  backend: DnsBackend,
-  port: number,
-): Promise<{ good: number[]; seen: number[] }> {
+function perChangeRun(backend: Counting): Promise<Run> {
+  return timed(backend, async (until) => {
+    const signal = new AbortController().signal
+    let changes = 0
+    for (let w = 0; performance.now() < until; w++) {
+      const r = await backend.apply(change(w).change, signal)
+      if (!r.ok) throw new Error(r.error.message)
+      changes += 1
+    }
+    return changes
+  })
+}
+
+interface Stream {
+  readonly rate: number
+  readonly published: number
+  readonly seconds: number
+  readonly good: number[]
+  readonly seen: number[]
+}
+
+/** Offers `RATE` changes per second for `RUN_MS`, each waiting for `good`, then for DNS. */
+async function openLoop(backend: Counting, port: number): Promise<Stream> {
   const publisher = new Publisher({ backends: new Map([[ZONE, backend]]), logger: quiet })
   const good: number[] = []
   const seen: number[] = []
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const c = change(0)
-    const value = c.replace[0]?.values[0] ?? ''
+  const one = async (n: number): Promise<void> => {
+    const c = change(n)
     const t0 = performance.now()
-    const r = await publisher.publish([c], 5000)
+    const r = await publisher.publish([c.change], 10_000)
     if (!r.ok) throw new Error(r.error.message)
     const t1 = performance.now()
-    while (!(await queryA(port, `w0.${ZONE}` as Fqdn)).includes(value)) {
-      if (performance.now() - t1 > 5000) throw new Error(`BIND never served ${value}`)
+    for (;;) {
+      const answer = await queryA(port, c.name)
+      if (answer.some((v) => (sequenceOf.get(v) ?? 0) >= c.seq)) break
+      if (performance.now() - t1 > 5000) throw new Error(`${c.name} never served`)
     }
     good.push(t1 - t0)
     seen.push(performance.now() - t1)
   }
+  const start = performance.now()
+  const all: Promise<void>[] = []
+  while (performance.now() - start < RUN_MS) {
+    const due = Math.floor(((performance.now() - start) * RATE) / 1000)
+    while (all.length < due) all.push(one(all.length))
+    await sleep(1)
+  }
+  await Promise.all(all)
+  const seconds = (performance.now() - start) / 1000
   publisher.close()
-  return { good, seen }
+  return { rate: RATE, published: all.length, seconds, good, seen }
 }
 
-const median = (xs: readonly number[]): number => quantile(xs, 0.5)
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN
-}
-const rate = (runs: readonly Run[], f: (r: Run) => number): string => {
-  const v = runs.map((r) => f(r) / r.seconds)
-  return `${median(v).toFixed(0)} (${Math.min(...v).toFixed(0)}..${Math.max(...v).toFixed(0)})`
+interface Target {
+  readonly name: string
+  readonly port: number
+  stop(): Promise<void>
 }
 
-async function main(): Promise<void> {
-  const bind = await startBind([KEY], [{ name: ZONE, keys: [KEY.name] }])
-  try {
-    const keyFile = join(bind.dir, 'bench.key')
-    writeFileSync(
-      keyFile,
-      `key "${KEY.name}" { algorithm hmac-sha256; secret "${KEY.secret}"; };\n`,
-    )
-    const settings = rfc2136Settings.parse({
-      server: '127.0.0.1',
-      port: bind.port,
-      key_file: keyFile,
-    })
-    const backend = counting(
-      new Rfc2136Backend({ name: ZONE, ttl: 60 }, settings, { logger: quiet }),
-    )
-    const soa = {
-      mname: ZONE,
-      rname: ZONE,
-      serial: 1,
-      refresh: 3600,
-      retry: 600,
-      expire: 86400,
-      minimum: 60,
-    }
-    const loaded = await backend.load(
-      { name: ZONE, ttl: 60, soa, ns: [], records: [] },
-      new AbortController().signal,
-    )
-    if (!loaded.ok) throw new Error(loaded.error.message)
-    const coalesced: Run[] = []
-    const single: Run[] = []
-    for (let i = 0; i < RUNS; i++) {
-      coalesced.push(await coalescedRun(backend))
-      single.push(await perChangeRun(backend))
-    }
-    const lat = await latencies(backend, bind.port)
-    const ratio =
-      median(coalesced.map((r) => r.changes / r.seconds)) /
-      median(single.map((r) => r.changes / r.seconds))
-    const rows = [
-      ['mode', 'changes/s median (min..max)', 'UPDATE msgs/s', 'changes/msg'],
-      [
-        `publisher, ${String(WRITERS)} writers (coalescing)`,
-        rate(coalesced, (r) => r.changes),
-        rate(coalesced, (r) => r.messages),
-        (
-          coalesced.reduce((n, r) => n + r.changes, 0) /
-          coalesced.reduce((n, r) => n + r.messages, 0)
-        ).toFixed(1),
-      ],
-      [
-        'one UPDATE per change',
-        rate(single, (r) => r.changes),
-        rate(single, (r) => r.messages),
-        '1.0',
-      ],
-    ]
-    const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? []
-    for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '))
-    console.log(
-      `ratio (coalescing / per change): ${ratio.toFixed(1)}x  (${String(RUNS)} runs of ${String(RUN_MS / 1000)} s)`,
-    )
-    console.log(
-      `update answered (publish live), ms: p50 ${quantile(lat.good, 0.5).toFixed(2)}  p99 ${quantile(lat.good, 0.99).toFixed(2)}`,
-    )
-    console.log(
-      `good -> DNS query at BIND sees the address, ms: p50 ${quantile(lat.seen, 0.5).toFixed(2)}  p99 ${quantile(lat.seen, 0.99).toFixed(2)}  (${String(LATENCY_SAMPLES)} samples)`,
-    )
-  } finally {
-    await bind.stop()
+async function startTarget(kind: string): Promise<Target> {
+  const zones = [{ name: ZONE, keys: [KEY.name] }]
+  if (kind === 'bind') return { name: 'BIND', ...(await startBind([KEY], zones)) }
+  if (kind === 'knot') return { name: 'Knot', ...(await startKnot([KEY], zones)) }
+  throw new Error(`unknown server ${kind} (bind, knot)`)
+}
+
+async function benchServer(target: Target): Promise<object> {
+  const settings = rfc2136Settings.parse({
+    server: '127.0.0.1',
+    port: target.port,
+    key_name: KEY.name,
+    secret: KEY.secret,
+    timeout_ms: 10_000,
+  })
+  const backend = counting(new Rfc2136Backend({ name: ZONE, ttl: 60 }, settings, { logger: quiet }))
+  const soa = {
+    mname: ZONE,
+    rname: ZONE,
+    serial: 1,
+    refresh: 3600,
+    retry: 600,
+    expire: 86400,
+    minimum: 60,
+  }
+  const loaded = await backend.load(
+    { name: ZONE, ttl: 60, soa, ns: [], records: [] },
+    new AbortController().signal,
+  )
+  if (!loaded.ok) throw new Error(loaded.error.message)
+  const single: Run[] = []
+  const coalesced = new Map<number, Run[]>(WRITERS.map((w) => [w, []]))
+  for (let i = 0; i < RUNS; i++) {
+    single.push(await perChangeRun(backend))
+    for (const w of WRITERS) coalesced.get(w)?.push(await coalescedRun(backend, w))
+  }
+  const stream = await openLoop(backend, target.port)
+  const rate = (runs: readonly Run[], f: (r: Run) => number): number[] =>
+    runs.map((r) => f(r) / r.seconds)
+  const anchor = median(rate(single, (r) => r.changes))
+  const rows = [
+    ['mode', 'changes/s median (min..max)', 'UPDATE msgs/s', 'changes/msg', 'vs anchor'],
+    [
+      'one UPDATE per change (anchor)',
+      spread(rate(single, (r) => r.changes)),
+      spread(rate(single, (r) => r.messages)),
+      '1.0',
+      '1.00x',
+    ],
+  ]
+  for (const [w, runs] of coalesced) {
+    const perMsg =
+      runs.reduce((n, r) => n + r.changes, 0) / runs.reduce((n, r) => n + r.messages, 0)
+    rows.push([
+      `publisher, ${String(w)} writers`,
+      spread(rate(runs, (r) => r.changes)),
+      spread(rate(runs, (r) => r.messages)),
+      perMsg.toFixed(1),
+      `${(median(rate(runs, (r) => r.changes)) / anchor).toFixed(1)}x`,
+    ])
+  }
+  const ms = (xs: number[], q: number): string => quantile(xs, q).toFixed(2)
+  console.log(`\n${target.name} (${String(RUNS)} runs of ${String(RUN_MS / 1000)} s per mode)`)
+  console.log(table(rows))
+  console.log(
+    `open loop at ${String(stream.rate)} changes/s: ${(stream.published / stream.seconds).toFixed(0)} published/s; ` +
+      `good ms p50 ${ms(stream.good, 0.5)} p99 ${ms(stream.good, 0.99)}; ` +
+      `good -> query sees it ms p50 ${ms(stream.seen, 0.5)} p99 ${ms(stream.seen, 0.99)} (${String(stream.good.length)} samples)`,
+  )
+  return {
+    server: target.name,
+    single,
+    coalesced: Object.fromEntries(coalesced),
+    openLoop: {
+      ...stream,
+      good: undefined,
+      seen: undefined,
+      goodP50: quantile(stream.good, 0.5),
+      goodP99: quantile(stream.good, 0.99),
+      seenP50: quantile(stream.seen, 0.5),
+      seenP99: quantile(stream.seen, 0.99),
+    },
   }
 }
 
-await main()
+const results: object[] = []
+for (const kind of opts.servers.split(',')) {
+  const target = await startTarget(kind.trim())
+  try {
+    results.push(await benchServer(target))
+  } finally {
+    await target.stop()
+  }
+}
+writeJson(opts.json, { benchmark: 'coalescing', date: new Date().toISOString(), results })

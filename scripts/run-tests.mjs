@@ -2,8 +2,12 @@
 // Runs every *.test.ts under src/ and test/ with node's own test runner (through tsx),
 // two files at a time to fit a 2-core machine. Extra arguments are passed to node --test
 // (e.g. `npm test -- --test-name-pattern dyndns2`); bare paths narrow the file list.
+// A full run (no paths) then runs the log audit (test/audit/), which reads the logs and
+// secrets the whole run left in test-artifacts/; its summary is printed last, and the exit
+// code is non-zero if either run failed. With paths or a name filter the audit is skipped:
+// another run may share test-artifacts/, so only a full run clears it and audits it.
 import { spawnSync } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 
 function find(dir, out) {
@@ -25,16 +29,37 @@ function find(dir, out) {
 const args = process.argv.slice(2)
 const flags = args.filter((a) => a.startsWith('-'))
 const paths = args.filter((a) => !a.startsWith('-'))
+const AUDIT = join('test', 'audit')
 let files = find('src', []).concat(find('test', [])).sort()
 if (paths.length > 0) files = files.filter((f) => paths.some((p) => f.startsWith(p) || f === p))
+// The audit reads what the other tests leave behind: never run beside them unless asked for.
+if (!paths.some((p) => p.startsWith(AUDIT))) files = files.filter((f) => !f.startsWith(AUDIT))
 if (files.length === 0) {
   console.error('no test files found')
   process.exit(1)
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2'
+// Name filters pick tests, not files: a run with one is not the whole suite either.
+const filtered = flags.some((f) => /^--test-(name-pattern|skip-pattern|only)/.test(f))
+const full = paths.length === 0 && !filtered
+if (full) {
+  rmSync(join('test-artifacts', 'logs'), { recursive: true, force: true })
+  rmSync(join('test-artifacts', 'secrets.txt'), { force: true })
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...flags, ...files],
   { stdio: 'inherit' },
 )
-process.exit(result.status ?? 1)
+const main = result.status ?? 1
+if (!full) {
+  if (!files.some((f) => f.startsWith(AUDIT))) console.log('# log audit skipped (not a full run)')
+  process.exit(main)
+}
+console.log(`# main run exit code ${main}; now the log audit of its output`)
+const audit = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', ...find(AUDIT, []).sort()],
+  { stdio: 'inherit' },
+)
+process.exit(main !== 0 ? main : (audit.status ?? 1))

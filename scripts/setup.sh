@@ -7,9 +7,15 @@ packages=(bind9-dnsutils curl pdns-server pdns-backend-sqlite3 bind9 knot knot-d
 # Real DynDNS2 clients for test/e2e/clients.test.ts (run once in the foreground, never as daemons).
 packages+=(ddclient inadyn wget)
 # Anchors of bench/authoritative.ts (npm run bench:dns): NSD and the dnsperf load generator.
+# NSD is also a secondary in test/e2e/hidden-primary.test.ts.
 packages+=(nsd dnsperf)
 # Tools the tests call that the base image normally has: systemd-analyze, openssl, logger.
 packages+=(systemd openssl bsdutils)
+# Store dialects (src/store/dialects/): the tests start their own PostgreSQL and MariaDB
+# servers in temp dirs on free loopback ports (test/helpers/postgres.ts, mariadb.ts).
+packages+=(postgresql mariadb-server)
+# Headless browser for the web UI tests (test/e2e/web.test.ts, via playwright-core).
+packages+=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -28,3 +34,11 @@ $SUDO apt-get update -q
 printf '%s\n' 'ddclient ddclient/method select Network interface' \
   'ddclient ddclient/run_mode select On PPP connect' | $SUDO debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Their packages enable and start system services (PostgreSQL on 5432, MariaDB on 3306)
+# that the tests never use: the ones installed now are stopped and disabled.
+for pair in postgresql:postgresql mariadb-server:mariadb; do
+  if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]] && command -v systemctl >/dev/null &&
+    systemctl is-enabled --quiet "${pair#*:}" 2>/dev/null; then
+    $SUDO systemctl disable --now "${pair#*:}" || true
+  fi
+done

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import { sql, type Kysely } from 'kysely'
 import type { DnsBackend } from './backends/backend.ts'
@@ -21,6 +22,7 @@ import { AccountService } from './core/accounts.ts'
 import { AcmeRegistrar } from './core/acme-register.ts'
 import { parseCidr, type Cidr } from './core/addresses.ts'
 import { Authenticator } from './core/auth.ts'
+import { createAbuseGuard, createAddressPolicy } from './core/rate-limit-setup.ts'
 import { createKeyedHasher } from './core/keyed-hash.ts'
 import type { Fqdn } from './core/names.ts'
 import type { Clock, KeyedHasher } from './core/ports.ts'
@@ -34,6 +36,7 @@ import { clientAddress } from './http/client-ip.ts'
 import { startHttpListeners } from './http/listeners.ts'
 import type { TlsFiles } from './http/tls.ts'
 import { registerOpsRoutes, type ReadinessProblem } from './http/ops-routes.ts'
+import { registerApiRoutes } from './api/register.ts'
 import { Metrics } from './observability/metrics.ts'
 import { ZoneSync, type ZoneApex } from './jobs/zone-sync.ts'
 import { LanSync } from './jobs/lan-sync.ts'
@@ -43,14 +46,20 @@ import { createNotifier, digestIntervalMs } from './notify/setup.ts'
 import { expireHosts } from './store/host-expiry-store.ts'
 import type { Logger } from './observability/logger.ts'
 import { Publisher } from './publisher/publisher.ts'
+import { LeaseKeeper } from './publisher/lease.ts'
+import { SqlLeaseStore } from './publisher/lease-store.ts'
 import { createArgon2Hasher } from './security/argon2-hasher.ts'
+import { looseModeWarning } from './security/file-mode.ts'
 import { loadPepper } from './security/pepper.ts'
 import { SqlAccountStore } from './store/account-store.ts'
+import { SqlLockoutStore, sweepLockouts } from './store/lockout-store.ts'
 import { migrateToLatest } from './store/migrate.ts'
 import type { Database } from './store/schema.ts'
-import { openSqlite } from './store/sqlite.ts'
+import { describeDatabase, openDatabase } from './store/database.ts'
 import { SqlUpdateStore, type StoreZone } from './store/update-store.ts'
 import { syncZones } from './store/zones.ts'
+import { SqlFailureHistory } from './store/failure-history.ts'
+import { createWebDeps, registerWebRoutes } from './web/routes.ts'
 
 /** What the CLI and the server share: an open, migrated store and the account rules. */
 export interface Context {
@@ -75,16 +84,13 @@ export async function openContext(
   const pepper = loadPepper(config.security.pepper, config.data_dir)
   if (!pepper.ok) return err(pepper.error)
   if (pepper.value.warning !== undefined) logger.warn(pepper.value.warning)
-  let db: Kysely<Database>
-  try {
-    db = openSqlite(config.database.path)
-  } catch (e) {
-    return err(`cannot open database ${config.database.path}: ${(e as Error).message}`)
-  }
+  const opened = openDatabase(config.database)
+  if (!opened.ok) return err(opened.error)
+  const db = opened.value
   const migrated = await migrateToLatest(db as Kysely<unknown>)
   if (!migrated.ok) {
     await db.destroy()
-    return err(migrated.error)
+    return err(`database ${describeDatabase(config.database)}: ${migrated.error}`)
   }
   if (migrated.value.length > 0) logger.info({ migrations: migrated.value }, 'database migrated')
   const zones = await syncZones(
@@ -149,9 +155,26 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   const backends = created.value
   undo.push(() => closeBackends(backends))
   const metrics = config.metrics.enabled ? new Metrics() : null
+  // Zones on a shared backend are pushed by one instance at a time (docs/deployment.md);
+  // the built-in server is every instance's own and needs no lease.
+  const leases = new LeaseKeeper({
+    store: new SqlLeaseStore(db),
+    instanceId: config.cluster.instance_id || `${hostname()}:${String(config.http.port)}`,
+    zones: config.zones.filter((z) => z.backend !== 'builtin').map((z) => z.name),
+    leaseMs: config.cluster.lease_seconds * 1000,
+    now: () => systemClock.now(),
+    monotonic: () => performance.now(),
+    logger,
+    onAcquired: async (zone) => {
+      publisher.forget(zone)
+      const problem = await sync.takeOver(zone)
+      if (problem !== undefined) logger.warn({ zone, error: problem }, 'takeover load failed')
+    },
+  })
   const publisher = new Publisher({
     backends,
     logger,
+    gate: leases,
     ...(metrics === null ? {} : { observer: metrics }),
   })
   const sync = new ZoneSync({
@@ -159,15 +182,22 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     backends,
     publisher,
     logger,
+    holds: (zone) => leases.holds(zone),
     ...(metrics === null ? {} : { observer: metrics }),
     zones: zoneApexes(context),
   })
   warnNameServersWithoutAddress(config, logger)
-  undo.push(() => {
-    publisher.close()
-  })
+  undo.push(
+    () => {
+      publisher.close()
+    },
+    () => leases.stop(),
+  )
+  // Leases first: the start-up load and resync are done only for the zones this instance won.
+  await leases.tick()
   const loadProblem = await sync.loadAll()
   if (loadProblem !== undefined) return fail(loadProblem)
+  leases.start()
   sync.start(1000)
   const lanSync = new LanSync({ db, zones: context.zones, index, logger })
   undo.push(
@@ -189,6 +219,22 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     clock: systemClock,
     cacheSeconds: config.security.password_cache_seconds,
   })
+  const guard = createAbuseGuard(config, new SqlLockoutStore(db), systemClock, (event) => {
+    logger.warn({ subject: event.subject, client: event.clientIp, until: event.until }, 'lockout')
+    notifier.lockedOut(event)
+  })
+  // Idle rate-limit counters go, and lockouts that ended longer ago than the reset time.
+  const guardSweep = setInterval(() => {
+    guard.sweep()
+    const before = systemClock.now().getTime() - config.security.lockout_reset_seconds * 1000
+    sweepLockouts(db, new Date(before)).catch((e: unknown) => {
+      logger.warn({ err: e, job: 'lockout-sweep' }, 'lockout sweep failed')
+    })
+  }, config.rate_limit.cleanup_interval_seconds * 1000)
+  guardSweep.unref()
+  undo.push(() => {
+    clearInterval(guardSweep)
+  })
   const updates = new UpdateService({
     store,
     auth,
@@ -198,10 +244,24 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     answerDeadlineMs: config.update.answer_deadline_ms,
     txtTtlSeconds: config.update.txt_ttl_seconds,
     notifier,
+    guard,
+    addressPolicy: createAddressPolicy(config.update),
+    failures: new SqlFailureHistory(db, (e) => {
+      logger.warn({ err: e }, 'recording a failed update failed')
+    }),
   })
   const trusted = parseCidrs(config.http.trusted_proxies)
   const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
+  // Web UI sessions and stores, shared by the HTTP and HTTPS listeners (and the REST API).
+  const web = createWebDeps({
+    db,
+    hasher: context.hasher,
+    accounts: context.accounts,
+    clock: systemClock,
+    clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+    security: config.security,
+  })
   const build = (https?: TlsFiles): FastifyInstance => {
     const app = buildHttpApp({
       dialects,
@@ -227,14 +287,30 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
       readiness: () => readiness(db, publisher),
     })
+    registerWebRoutes(app, web)
+    registerApiRoutes(app, {
+      db,
+      accounts: context.accounts,
+      accountStore: new SqlAccountStore(db),
+      updateStore: store,
+      auth,
+      passwords: web.passwords,
+      updates,
+      clock: systemClock,
+      logger,
+      clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+      sessions: web.sessions,
+    })
     return app
   }
 
   let dns: DnsServer | null = null
   if (config.dns.enabled) {
-    const keys = buildUpdateKeys(config.dns.update_keys, config.dns.allow_transfer_keys, (path) =>
-      readFileSync(path, 'utf8'),
-    )
+    const keys = buildUpdateKeys(config.dns.update_keys, config.dns.allow_transfer_keys, (path) => {
+      const loose = looseModeWarning(path, 'TSIG key file')
+      if (loose !== undefined) logger.warn(loose)
+      return readFileSync(path, 'utf8')
+    })
     if (!keys.ok) return fail(keys.error)
     const recordUpdates = new RecordUpdateService({
       store: new SqlRecordStore(db, context.zones),
@@ -248,6 +324,15 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       port: config.dns.port,
       index,
       logger,
+      ...(config.dns.rrl.enabled
+        ? {
+            rrl: {
+              responsesPerSecond: config.dns.rrl.responses_per_second,
+              slip: config.dns.rrl.slip,
+              exempt: parseCidrs(config.dns.rrl.exempt),
+            },
+          }
+        : {}),
       ...(metrics === null
         ? {}
         : {
@@ -300,6 +385,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   hostExpiry.start(config.expiry.interval_seconds * 1000)
   notifier.start(digestIntervalMs(config.notify.auth_failure_window_seconds))
   const close = async (): Promise<void> => {
+    clearInterval(guardSweep)
     txtExpiry.stop()
     hostExpiry.stop()
     sync.stop()
@@ -310,6 +396,8 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     const left = await publisher.flush(SHUTDOWN_DRAIN_MS)
     if (left > 0) logger.warn({ pending: left }, 'publisher not drained; the next start resyncs')
     publisher.close()
+    // Released after the drain: another instance takes the zones over at once and resyncs.
+    await leases.stop()
     notifier.close()
     await notifications.close()
     await dns?.close()

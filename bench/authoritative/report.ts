@@ -45,6 +45,7 @@ export function formatTable(sizes: readonly SizeFigures[]): string {
     'server CPU',
     'lost',
     'vs NSD',
+    'vs BIND',
     'vs ceiling',
     'start-up',
     'memory',
@@ -52,6 +53,7 @@ export function formatTable(sizes: readonly SizeFigures[]): string {
   const rows = [header]
   for (const size of sizes) {
     const nsd = qpsOf(size, 'NSD')
+    const bind = qpsOf(size, 'BIND')
     const ceiling = qpsOf(size, 'node ceiling')
     for (const s of size.servers) {
       const qps = s.runs.map((r) => r.qps)
@@ -63,6 +65,7 @@ export function formatTable(sizes: readonly SizeFigures[]): string {
         `${median(s.runs.map((r) => r.cpuPercent)).toFixed(0)}%`,
         `${median(s.runs.map((r) => r.lostPercent)).toFixed(2)}%`,
         ratio(q, nsd),
+        ratio(q, bind),
         ratio(q, ceiling),
         `${(s.startMs / 1000).toFixed(1)} s`,
         `${s.memoryMiB.toFixed(0)} MiB`,

@@ -136,6 +136,33 @@ export async function startKnotd(
   return launch('Knot', 'knotd', ['-c', conf], port, hosts, timeoutMs)
 }
 
+/** BIND's `named` serving `zoneFile` as a primary, one worker thread (`-n 1`). */
+export async function startNamed(
+  dir: string,
+  zoneFile: string,
+  hosts: number,
+  timeoutMs: number,
+): Promise<ServerUnderTest> {
+  const port = await freePort()
+  const conf = join(dir, 'named.conf')
+  const lines = [
+    'options {',
+    `  directory "${dir}";`,
+    `  pid-file "${join(dir, 'named.pid')}";`,
+    `  session-keyfile "${join(dir, 'session.key')}";`,
+    `  listen-on port ${String(port)} { 127.0.0.1; };`,
+    '  listen-on-v6 { none; };',
+    '  recursion no;',
+    '  dnssec-validation no;',
+    '  notify no;',
+    '};',
+    'controls { };',
+    `zone "${BENCH_ZONE}" { type primary; file "${zoneFile}"; };`,
+  ]
+  writeFileSync(conf, lines.join('\n') + '\n')
+  return launch('BIND', 'named', ['-g', '-n', '1', '-c', conf], port, hosts, timeoutMs)
+}
+
 /** The minimal Node UDP server: a pre-encoded answer for every query. */
 export async function startCeiling(hosts: number): Promise<ServerUnderTest> {
   const port = await freePort()
@@ -159,6 +186,9 @@ export function writeDynzoneConfig(dir: string): string {
     '[log]',
     'level = "warn"',
     '[demo]',
+    'enabled = false',
+    // Like NSD's rrl-ratelimit: 0: one dnsperf client would otherwise be rate-limited.
+    '[dns.rrl]',
     'enabled = false',
     '[[zones]]',
     `name = "${BENCH_ZONE}"`,

@@ -1,5 +1,6 @@
 /**
- * One incoming message to its response messages, for both transports: the TSIG gate first
+ * One incoming message to its response messages, for both transports: plain UDP queries
+ * through the fast path (fast-answer.ts) when it can answer them, then the TSIG gate
  * (tsig-gate.ts), then UPDATE (update-server.ts, asynchronous: it goes through core and the
  * store) or queries and transfers (answer.ts, synchronous, from the index), and the responses
  * to a signed request signed. Exceptions are bugs: logged through `onError`, answered SERVFAIL.
@@ -9,13 +10,14 @@ import { Rcode } from '../dns/constants.ts'
 import { parseHeader } from '../dns/query.ts'
 import type { TsigKey } from '../dns/tsig.ts'
 import { answerMessages, type TransferHandler } from './answer.ts'
+import { fastAnswer } from './fast-answer.ts'
 import { headerOnly } from './response-writer.ts'
 import type { DnsLogger } from './server.ts'
 import type { Answer } from './tcp-listener.ts'
 import { answerTransfer, type TransferSource } from './transfer.ts'
 import { checkTsig, signResponses, type SignedRequest } from './tsig-gate.ts'
 import { answerUpdate, isUpdate, type UpdateHandlerOptions } from './update-server.ts'
-import type { ZoneLookup } from './zone-index.ts'
+import { ZoneIndex, type ZoneLookup } from './zone-index.ts'
 
 /** Who may transfer: clients inside `allow`, or requests signed with a key in `allowKeys`. */
 export interface TransferOptions {
@@ -46,9 +48,16 @@ export function createDispatcher(
           answerTransfer(q, raw, transport, t.source, allowed(t, client, key))
   const keys = (name: string): TsigKey | undefined => o.update?.keys.get(name)?.key
   const now = (): number => o.update?.now() ?? Date.now() / 1000
+  // Plain UDP queries for existing names skip parsing into objects (fast-answer.ts).
+  const fastZones = o.index instanceof ZoneIndex ? o.index : undefined
   return (transport) => {
     const onError = o.onError(`answer ${transport}`)
+    const fast = transport === 'udp' ? fastZones : undefined
     return (query, client) => {
+      if (fast !== undefined) {
+        const response = fastAnswer(query, fast)
+        if (response !== undefined) return [response]
+      }
       const gate = checkTsig(query, keys, now())
       if (gate.kind === 'refused') {
         o.logger?.warn(

@@ -12,6 +12,7 @@ import { createDispatcher, type TransferOptions } from './dispatch.ts'
 import type { UpdateHandlerOptions } from './update-server.ts'
 import { createTcpListener, listenTcp, type Answer, type TcpListener } from './tcp-listener.ts'
 import { bindUdp, closeUdp } from './udp-listener.ts'
+import { createRrl, limitUdp, type RrlOptions, type UdpHandler } from './rrl.ts'
 import type { ZoneLookup } from './zone-index.ts'
 
 /** The logging the server needs; pino's logger fits. */
@@ -37,6 +38,8 @@ export interface DnsServerOptions {
   readonly transfer?: TransferOptions
   /** RFC 2136 UPDATE with TSIG (see update-server.ts); absent: UPDATE gets NOTIMP. */
   readonly update?: UpdateHandlerOptions
+  /** Response-rate limiting of UDP answers (see rrl.ts); absent: unlimited. */
+  readonly rrl?: RrlOptions
   /** Called once per answered message with its rcode (for metrics); absent: no cost. */
   readonly onAnswer?: (transport: 'udp' | 'tcp', rcode: number) => void
 }
@@ -79,7 +82,8 @@ export async function startDnsServer(
   )
   for (let attempt = 1; ; attempt++) {
     const answerUdp = answer('udp')
-    const bound = await bindUdp(host, options.port, (message, peer, socket) => {
+    const rrl = options.rrl === undefined ? null : createRrl(options.rrl)
+    const onUdp: UdpHandler = (message, peer, socket) => {
       const reply = (answer: Answer): void => {
         const response = answer?.[0]
         if (response === undefined) return
@@ -94,7 +98,8 @@ export async function startDnsServer(
       } catch (e) {
         onError('udp')(e)
       }
-    })
+    }
+    const bound = await bindUdp(host, options.port, limitUdp(rrl, onUdp))
     if (!bound.ok) return err(describe(bound.error, host, options.port))
     const udp = bound.value
     udp.on('error', onError('udp socket'))

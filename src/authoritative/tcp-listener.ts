@@ -2,7 +2,7 @@
  * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): every message is preceded by a two-octet length;
  * a client may send several queries back to back on one connection (§6.2.1.1) and gets the
  * answers in order. Idle connections are closed (§6.2.3), the number of open connections is
- * capped, and a client that does not read its answers is dropped.
+ * capped in all and per client address, and a client that does not read its answers is dropped.
  */
 import { createServer, type Server, type Socket } from 'node:net'
 import { err, ok, type Result } from '../core/result.ts'
@@ -16,6 +16,8 @@ export interface TcpListenerOptions {
   readonly answer: (query: Buffer, peer: string) => Answer | Promise<Answer>
   readonly idleTimeoutMs: number
   readonly maxConnections: number
+  /** Most connections from one address at once (default 10), so one client cannot take all. */
+  readonly maxPerClient?: number
 }
 
 /** The messages answering one query; null closes the connection. */
@@ -29,13 +31,29 @@ export interface TcpListener {
 
 // A client that lets this much pile up unread is not reading; drop it rather than buffer.
 const MAX_UNREAD_BYTES = 1 << 20
+// A resolver or secondary needs a few at most (RFC 7766 §6.2.2 suggests reusing one).
+const DEFAULT_MAX_PER_CLIENT = 10
 
 /** Creates the TCP server (not yet listening). */
 export function createTcpListener(options: TcpListenerOptions): TcpListener {
   const sockets = new Set<Socket>()
+  const perClient = new Map<string, number>()
+  const maxPerClient = options.maxPerClient ?? DEFAULT_MAX_PER_CLIENT
   const server = createServer((socket) => {
+    const peer = socket.remoteAddress ?? ''
+    const open = perClient.get(peer) ?? 0
+    if (open >= maxPerClient) {
+      socket.destroy()
+      return
+    }
+    perClient.set(peer, open + 1)
     sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
+    socket.on('close', () => {
+      sockets.delete(socket)
+      const left = (perClient.get(peer) ?? 1) - 1
+      if (left <= 0) perClient.delete(peer)
+      else perClient.set(peer, left)
+    })
     serveConnection(socket, options)
   })
   // Connections beyond the cap are closed by Node as they arrive.

@@ -12,10 +12,16 @@
 import { RRType } from '../dns/constants.ts'
 import { withOwner, type PreparedRRset } from './prepared-rrset.ts'
 
+/** A zone's nodes by lowercase owner: each node's RRsets by type code. */
+export interface NodeLookup {
+  get(owner: string): ReadonlyMap<number, PreparedRRset> | undefined
+  has(owner: string): boolean
+}
+
 /** The nodes a wildcard lookup reads: RRsets by owner, and names with names below them. */
 export interface ZoneNodes {
   readonly name: string
-  readonly nodes: ReadonlyMap<string, ReadonlyMap<number, PreparedRRset>>
+  readonly nodes: NodeLookup
   readonly below: ReadonlyMap<string, number>
 }
 

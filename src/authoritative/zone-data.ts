@@ -8,8 +8,11 @@ import type { Fqdn } from '../core/names.ts'
 import type { RecordSet, SoaFields } from '../core/records.ts'
 import { RRType } from '../dns/constants.ts'
 import { ZoneJournal } from './journal.ts'
+import { ok, type Result } from '../core/result.ts'
+import type { WireError } from '../dns/wire-error.ts'
+import { PackedRRsets } from './packed-rrsets.ts'
 import type { PreparedRRset } from './prepared-rrset.ts'
-import { additionalFor, matchWildcard, type ZoneNodes } from './wildcard.ts'
+import { additionalFor, matchWildcard, type NodeLookup, type ZoneNodes } from './wildcard.ts'
 
 /** A host's LAN addresses as prepared RRsets, served to clients behind its WAN address. */
 export interface LanRRsets {
@@ -44,10 +47,20 @@ export interface ServedZone {
   readonly soaFields: SoaFields
 }
 
-/** A zone's nodes and apex SOA; mutated in place by incremental changes. */
+/**
+ * A zone's nodes and apex SOA; mutated in place by incremental changes. Bulk-loaded A, AAAA
+ * and TXT RRsets are kept packed (packed-rrsets.ts); an owner moves to `full` when changed.
+ */
 export class ZoneData implements ServedZone, ZoneNodes {
-  /** RRsets by lowercase owner; read by wildcard.ts, changed only through put/remove. */
-  readonly nodes = new Map<string, Map<number, PreparedRRset>>()
+  /** RRsets by lowercase owner, as objects; changed only through put/remove. */
+  private readonly full = new Map<string, Map<number, PreparedRRset>>()
+  /** RRsets by lowercase owner, as bytes (owners not in `full`); filled by `pack`. */
+  readonly packed = new PackedRRsets()
+  /** Both stores behind one read interface (wildcard.ts); packed nodes are built per call. */
+  readonly nodes: NodeLookup = {
+    get: (owner) => this.full.get(owner) ?? this.packed.node(owner),
+    has: (owner) => this.full.has(owner) || this.packed.has(owner),
+  }
   /** Owner → number of non-empty names strictly below it (only names between them and apex). */
   readonly below = new Map<string, number>()
   private cuts = 0
@@ -79,27 +92,60 @@ export class ZoneData implements ServedZone, ZoneNodes {
     this.put(soa)
   }
 
+  /** True when the zone has delegations (the UDP fast path leaves those to lookup). */
+  get hasCuts(): boolean {
+    return this.cuts > 0
+  }
+
+  /** The object node of `owner`, if it is held as objects (not packed). */
+  objectNode(owner: string): ReadonlyMap<number, PreparedRRset> | undefined {
+    return this.full.get(owner)
+  }
+
   /** Adds or replaces one RRset whole. */
   put(rrset: PreparedRRset): void {
-    let node = this.nodes.get(rrset.owner)
+    let node = this.fullNode(rrset.owner)
     if (node === undefined) {
       node = new Map()
-      this.nodes.set(rrset.owner, node)
+      this.full.set(rrset.owner, node)
       this.countAncestors(rrset.owner, 1)
     }
     if (this.isCut(rrset.owner, rrset.type) && !node.has(rrset.type)) this.cuts++
     node.set(rrset.type, rrset)
   }
 
+  /**
+   * Adds one RRset as loaded (`owner`: its lowercase name) in packed form; ok(false) when it
+   * cannot be packed (type, size, an owner already held as objects): `put` it instead.
+   */
+  pack(owner: string, set: RecordSet): Result<boolean, WireError> {
+    if (this.full.has(owner)) return ok(false)
+    const isNew = !this.packed.has(owner)
+    const added = this.packed.add(owner, set)
+    if (added.ok && added.value && isNew) this.countAncestors(owner, 1)
+    return added
+  }
+
   /** Removes one RRset, if present. */
   remove(owner: string, type: number): void {
-    const node = this.nodes.get(owner)
+    const node = this.fullNode(owner)
     if (node?.delete(type) !== true) return
     if (this.isCut(owner, type)) this.cuts--
     if (node.size === 0) {
-      this.nodes.delete(owner)
+      this.full.delete(owner)
       this.countAncestors(owner, -1)
     }
+  }
+
+  // The object node of `owner`, moving it out of the packed store first (it is changing).
+  private fullNode(owner: string): Map<number, PreparedRRset> | undefined {
+    const node = this.full.get(owner)
+    if (node !== undefined) return node
+    const unpacked = this.packed.node(owner)
+    if (unpacked === undefined) return undefined
+    this.packed.drop(owner)
+    this.full.set(owner, unpacked)
+    return unpacked
   }
 
   /**
@@ -114,7 +160,7 @@ export class ZoneData implements ServedZone, ZoneNodes {
         return { kind: 'referral', ns: cut, glue: this.glue(cut) }
       }
     }
-    const node = this.nodes.get(qname)
+    const node = this.full.get(qname) ?? this.packed.node(qname)
     if (node === undefined) {
       if (this.below.has(qname)) return { kind: 'nodata' }
       // RFC 4592: only a name that does not exist at all can match a wildcard.
@@ -147,9 +193,18 @@ export class ZoneData implements ServedZone, ZoneNodes {
     return this.nodes.get(owner)?.get(type)
   }
 
+  /** Every node's RRsets, object nodes first, then the packed ones built one at a time. */
+  private *allNodes(): IterableIterator<ReadonlyMap<number, PreparedRRset>> {
+    yield* this.full.values()
+    for (const owner of this.packed.owners()) {
+      const node = this.packed.node(owner)
+      if (node !== undefined) yield node
+    }
+  }
+
   /** Every prepared RRset but the SOA, in no particular order (for AXFR). */
   *prepared(): IterableIterator<PreparedRRset> {
-    for (const node of this.nodes.values()) {
+    for (const node of this.allNodes()) {
       for (const rrset of node.values()) if (rrset.type !== RRType.SOA) yield rrset
     }
   }
@@ -157,7 +212,7 @@ export class ZoneData implements ServedZone, ZoneNodes {
   /** Every RRset as loaded, SOA excepted (it is built from fields, not stored as values). */
   recordSets(): RecordSet[] {
     const out: RecordSet[] = []
-    for (const node of this.nodes.values()) {
+    for (const node of this.allNodes()) {
       for (const rrset of node.values()) if (rrset.source !== undefined) out.push(rrset.source)
     }
     return out
@@ -188,16 +243,16 @@ export class ZoneData implements ServedZone, ZoneNodes {
   private findCut(qname: string): PreparedRRset | undefined {
     let found: PreparedRRset | undefined
     for (let n: string | undefined = qname; n !== undefined && n !== this.name; n = parentName(n)) {
-      found = this.nodes.get(n)?.get(RRType.NS) ?? found
+      // NS RRsets are never packed.
+      found = this.full.get(n)?.get(RRType.NS) ?? found
     }
     return found
   }
 
   private glue(cut: PreparedRRset): PreparedRRset[] {
-    return cut.targets.flatMap((target) => {
-      const node = this.nodes.get(target)
-      return [node?.get(RRType.A), node?.get(RRType.AAAA)].filter((r) => r !== undefined)
-    })
+    return cut.targets.flatMap((target) =>
+      [this.get(target, RRType.A), this.get(target, RRType.AAAA)].filter((r) => r !== undefined),
+    )
   }
 
   private countAncestors(owner: string, delta: 1 | -1): void {

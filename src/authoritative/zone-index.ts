@@ -68,10 +68,19 @@ export class ZoneIndex implements ZoneLookup {
         ? [{ name: zone, type: 'NS' as const, ttl: snapshot.ttl, values: snapshot.ns }]
         : []
     // Apex NS from `ns` first, so an apex NS RRset in `records` (more specific) wins.
-    const records = snapshot.records.filter((s) => s.values.length > 0)
-    const prepared = prepareAll(zone, [...apexNs, ...records])
-    if (!prepared.ok) return prepared
-    for (const rrset of prepared.value) data.put(rrset)
+    for (const sets of [apexNs, snapshot.records]) {
+      for (const set of sets) {
+        if (set.values.length === 0) continue
+        const owner = set.name.toLowerCase()
+        if (!isInZone(owner as Fqdn, zone)) return err(outside(set.name, zone))
+        const packed = data.pack(owner, set)
+        if (!packed.ok) return err({ code: 'invalid-record', message: packed.error.message })
+        if (packed.value) continue
+        const prepared = prepareOne(zone, set)
+        if (!prepared.ok) return prepared
+        data.put(prepared.value)
+      }
+    }
     // LAN addresses come from their own feed (setLanAddresses) and outlive reloads.
     if (previous !== undefined) data.lan = previous.lan
     const reloaded = previous !== undefined && previous.soaFields.serial !== snapshot.soa.serial
@@ -169,6 +178,15 @@ export class ZoneIndex implements ZoneLookup {
     return this.zones.delete(name.toLowerCase())
   }
 
+  /** The served zone holding a lowercase name (the longest match), for the UDP fast path. */
+  zoneOf(name: string): ZoneData | undefined {
+    for (let n: string | undefined = name; n !== undefined; n = parentName(n)) {
+      const zone = this.zones.get(n)
+      if (zone !== undefined) return zone
+    }
+    return undefined
+  }
+
   /** Looks up a lowercase name (no trailing dot) in the longest matching served zone. */
   lookup(qname: string, qtype: number, client?: string): LookupResult {
     for (let n: string | undefined = qname; n !== undefined; n = parentName(n)) {
@@ -253,12 +271,18 @@ function prepareAll(
 ): Result<PreparedRRset[], ZoneIndexError> {
   const out: PreparedRRset[] = []
   for (const set of sets) {
-    if (!isInZone(set.name.toLowerCase() as Fqdn, zone)) return err(outside(set.name, zone))
-    const prepared = prepareRecordSet(set)
-    if (!prepared.ok) return err({ code: 'invalid-record', message: prepared.error.message })
+    const prepared = prepareOne(zone, set)
+    if (!prepared.ok) return prepared
     out.push(prepared.value)
   }
   return ok(out)
+}
+
+function prepareOne(zone: Fqdn, set: RecordSet): Result<PreparedRRset, ZoneIndexError> {
+  if (!isInZone(set.name.toLowerCase() as Fqdn, zone)) return err(outside(set.name, zone))
+  const prepared = prepareRecordSet(set)
+  if (!prepared.ok) return err({ code: 'invalid-record', message: prepared.error.message })
+  return prepared
 }
 
 function outside(name: string, zone: Fqdn): ZoneIndexError {

@@ -26,6 +26,7 @@ export function configFrom(options: GlobalOptions, io: CliIo): Config | number {
     io.err(`dynzone: invalid configuration\n${loaded.error.message}\n`)
     return EXIT.config
   }
+  for (const w of loaded.value.warnings ?? []) io.err(`dynzone: warning: ${w}\n`)
   return loaded.value.config
 }
 

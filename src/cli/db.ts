@@ -1,18 +1,142 @@
-/** `dynzone db migrate`. */
+/** `dynzone db migrate` and `dynzone db copy` (SQLite to a server database, or any pair). */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
+import type { Kysely } from 'kysely'
+import { Secret } from '../core/secret.ts'
+import { URL_SCHEMES, urlProblem, type DatabaseBackend } from '../store/config-schema.ts'
+import { copyDatabase } from '../store/copy.ts'
+import { describeDatabase, openDatabase, type DatabaseSettings } from '../store/database.ts'
+import { migrateToLatest } from '../store/migrate.ts'
+import type { Database } from '../store/schema.ts'
+import { configFrom, type GlobalOptions } from './context.ts'
 import { EXIT } from './exit-codes.ts'
 import type { CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 
-/** Registers the database commands. */
-export function registerDbCommands(program: Command, io: CliIo, run: Runner): void {
+interface CopyOptions {
+  readonly from: string
+  readonly to?: string
+  readonly force?: boolean
+}
+
+/** Registers the database commands; `done` records the exit code of commands without a context. */
+export function registerDbCommands(
+  program: Command,
+  io: CliIo,
+  run: Runner,
+  done: (code: number) => void,
+): void {
   const db = program.command('db').description('database maintenance')
   db.command('migrate')
     .description('apply pending schema migrations (serve also does this at start)')
     .action((_opts: unknown, cmd: Command) =>
       run(cmd, (ctx) => {
-        io.out(`database ${ctx.config.database.path} is at the latest schema\n`)
+        io.out(`database ${describeDatabase(ctx.config.database)} is at the latest schema\n`)
         return Promise.resolve(EXIT.ok)
       }),
     )
+  db.command('copy')
+    .description('copy every row of a SQLite database into the configured (or --to) database')
+    .requiredOption('--from <path>', 'the SQLite database file to copy from')
+    .option('--to <url>', 'postgres://… or mariadb://… (default: the configured database)')
+    .option('--force', 'replace the rows of a target that is not empty')
+    .action(async (opts: CopyOptions, cmd: Command) => {
+      done(await copy(opts, cmd.optsWithGlobals<GlobalOptions>(), io))
+    })
+}
+
+async function copy(opts: CopyOptions, global: GlobalOptions, io: CliIo): Promise<number> {
+  const fromPath = resolve(io.cwd, opts.from)
+  if (!existsSync(fromPath)) {
+    io.err(`dynzone: --from ${opts.from}: no such SQLite database\n`)
+    return EXIT.notFound
+  }
+  const targetSettings = opts.to === undefined ? configured(global, io) : fromUrl(opts.to, io)
+  if (typeof targetSettings === 'number') return targetSettings
+  if (targetSettings.backend === 'sqlite' && resolve(io.cwd, targetSettings.path) === fromPath) {
+    io.err(`dynzone: --from ${opts.from} is the configured database itself; set --to\n`)
+    return EXIT.usage
+  }
+  const sourceSettings: DatabaseSettings = { ...targetSettings, backend: 'sqlite', path: fromPath }
+  const source = await openMigrated(sourceSettings, io)
+  if (source === undefined) return EXIT.unavailable
+  const target = await openMigrated(targetSettings, io)
+  if (target === undefined) {
+    await source.destroy()
+    return EXIT.unavailable
+  }
+  try {
+    const copied = await copyDatabase(source, target, { force: opts.force === true })
+    if (!copied.ok) {
+      io.err(`dynzone: ${copied.error}\n`)
+      return EXIT.exists
+    }
+    const total = copied.value.reduce((sum, c) => sum + c.rows, 0)
+    io.out(`copied ${total} rows from ${fromPath} to ${describeDatabase(targetSettings)}\n`)
+    for (const c of copied.value) io.out(`  ${c.table.padEnd(22)} ${String(c.rows)}\n`)
+    return EXIT.ok
+  } catch (e) {
+    io.err(`dynzone: copy failed, the target is unchanged: ${(e as Error).message}\n`)
+    return EXIT.failure
+  } finally {
+    await source.destroy()
+    await target.destroy()
+  }
+}
+
+/** The configured database as the copy target, or an exit code. */
+function configured(global: GlobalOptions, io: CliIo): DatabaseSettings | number {
+  const config = configFrom(global, io)
+  return typeof config === 'number' ? config : config.database
+}
+
+/** Target settings from a `--to` URL (its scheme names the backend), or an exit code. */
+function fromUrl(url: string, io: CliIo): DatabaseSettings | number {
+  const scheme = /^[a-z]+:/.exec(url)?.[0] ?? ''
+  const backend = (Object.keys(URL_SCHEMES) as ('postgres' | 'mariadb')[]).find((b) =>
+    URL_SCHEMES[b].includes(scheme),
+  )
+  const problem =
+    backend === undefined
+      ? 'expected a postgres:// or mariadb:// URL'
+      : urlProblem(backend, new Secret(url))
+  if (backend === undefined || problem !== undefined) {
+    io.err(`dynzone: --to: ${problem ?? 'invalid URL'}\n`)
+    return EXIT.usage
+  }
+  return serverSettings(backend, url)
+}
+
+function serverSettings(backend: DatabaseBackend, url: string): DatabaseSettings {
+  return {
+    backend,
+    path: '',
+    url: new Secret(url),
+    host: '',
+    port: 0,
+    name: '',
+    user: '',
+    password: null,
+    pool_size: 2,
+  }
+}
+
+/** Opens a database and brings it to the latest schema; prints why not and returns undefined. */
+async function openMigrated(
+  settings: DatabaseSettings,
+  io: CliIo,
+): Promise<Kysely<Database> | undefined> {
+  const opened = openDatabase(settings)
+  if (!opened.ok) {
+    io.err(`dynzone: ${opened.error}\n`)
+    return undefined
+  }
+  const migrated = await migrateToLatest(opened.value as Kysely<unknown>)
+  if (!migrated.ok) {
+    io.err(`dynzone: database ${describeDatabase(settings)}: ${migrated.error}\n`)
+    await opened.value.destroy()
+    return undefined
+  }
+  return opened.value
 }

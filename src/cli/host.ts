@@ -1,5 +1,12 @@
-/** `dynzone host add|modify|list|delete` (`add --group G --iid ::1:2` joins a prefix group). */
+/**
+ * `dynzone host add|modify|list|delete`: TTLs, expiry, LAN addresses (split horizon) and
+ * prefix-group membership (`--group G --iid ::1:2`). Every option is checked before anything
+ * is written, so bad input changes nothing.
+ */
 import type { Command } from 'commander'
+import type { Context } from '../app.ts'
+import { parseName } from '../core/names.ts'
+import { hostSettings, setHostTtls } from '../store/host-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
@@ -9,8 +16,18 @@ import { parseLan, type LanInput } from '../core/lan-addresses.ts'
 interface AddOptions {
   user: string
   ttl?: string
+  dnsTtl?: string
   expiryTtl?: string
   group?: string
+  iid?: string
+  lanIpv4?: string
+  lanIpv6?: string
+}
+
+interface ModifyOptions {
+  dnsTtl?: string
+  expiryTtl?: string
+  group?: string | false
   iid?: string
   lanIpv4?: string
   lanIpv6?: string
@@ -25,6 +42,33 @@ function lanInput(opts: { lanIpv4?: string; lanIpv6?: string }): LanInput {
   }
 }
 
+// The same ranges core's `addHost` enforces; `zone` (modify only) means the zone's TTL.
+function dnsTtl(
+  text: string | undefined,
+  allowZone: boolean,
+  flag = '--dns-ttl',
+): number | null | undefined | string {
+  if (text === undefined) return undefined
+  if (allowZone && text === 'zone') return null
+  if (!/^\d+$/.test(text))
+    return `${flag}: "${text.slice(0, 20)}" is not a whole number${allowZone ? ' (or zone)' : ''}`
+  const n = Number(text)
+  if (!(n >= 1 && n <= 604800))
+    return `${flag}: TTL must be a whole number of seconds from 1 to 604800`
+  return n
+}
+
+function expiryTtl(text: string | undefined): number | undefined | string {
+  if (text === undefined) return undefined
+  const n = /^\d+$/.test(text) ? Number(text) : NaN
+  if (!(n >= 0 && n <= 31536000))
+    return `--expiry-ttl: "${text.slice(0, 20)}" is not a whole number of seconds from 0 (never) to 31536000`
+  return n
+}
+
+const LAN_V4 = 'A answered to clients behind the host’s WAN address (none clears)'
+const LAN_V6 = 'AAAA answered to clients behind the host’s WAN address (none clears)'
+
 /** Registers the host commands. */
 export function registerHostCommands(program: Command, io: CliIo, run: Runner): void {
   const host = program.command('host').description('manage dynamic hosts')
@@ -32,61 +76,28 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
     .command('add <fqdn>')
     .description('add a host inside a served zone')
     .requiredOption('--user <name>', 'owner of the host')
-    .option('--ttl <seconds>', 'DNS TTL of the host records (default: the zone TTL)')
+    .option('--dns-ttl <seconds>', 'DNS TTL of the host records (default: the zone TTL)')
+    .option('--ttl <seconds>', 'same as --dns-ttl')
     .option('--expiry-ttl <seconds>', 'remove a family not updated for this long (0: never)')
     .option('--group <name>', 'IPv6 prefix group to join (with --iid)')
     .option('--iid <iid>', 'interface identifier in the group, e.g. ::1:2')
-    .option('--lan-ipv4 <address>', 'A answered to clients behind the host’s WAN address')
-    .option('--lan-ipv6 <address>', 'AAAA answered to clients behind the host’s WAN address')
+    .option('--lan-ipv4 <address>', LAN_V4)
+    .option('--lan-ipv6 <address>', LAN_V6)
     .action((fqdn: string, opts: AddOptions, cmd: Command) =>
-      run(cmd, async (ctx) => {
-        const ttl = opts.ttl === undefined ? undefined : Number(opts.ttl)
-        if (ttl !== undefined && !Number.isInteger(ttl))
-          return fail(io, `--ttl: "${opts.ttl ?? ''}" is not a whole number`, EXIT.invalid)
-        if ((opts.group === undefined) !== (opts.iid === undefined))
-          return fail(io, '--group and --iid go together', EXIT.invalid)
-        const expiry = opts.expiryTtl
-        if (expiry !== undefined && !/^\d+$/.test(expiry))
-          return fail(io, `--expiry-ttl: "${expiry}" is not a whole number`, EXIT.invalid)
-        const lan = parseLan(lanInput(opts))
-        if (!lan.ok) return fail(io, lan.error, EXIT.invalid)
-        const r = await ctx.accounts.addHost({
-          fqdn,
-          owner: opts.user,
-          ...(ttl === undefined ? {} : { ttl }),
-          ...(expiry === undefined ? {} : { expiryTtl: Number(expiry) }),
-        })
-        if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
-        if (opts.group !== undefined && opts.iid !== undefined) {
-          const g = { host: r.value.fqdn, group: opts.group, iid: opts.iid }
-          const joined = await ctx.accounts.joinGroup(g)
-          if (!joined.ok) {
-            // Bad input changes nothing: the host goes again.
-            await ctx.accounts.deleteHost(r.value.fqdn)
-            return fail(io, joined.error.message, exitFor(joined.error.code))
-          }
-        }
-        const lanSet = await ctx.accounts.setHostLan(r.value.fqdn, lan.value)
-        if (!lanSet.ok) return fail(io, lanSet.error.message, exitFor(lanSet.error.code))
-        io.out(`added host ${r.value.fqdn} (owner ${r.value.owner})\n`)
-        return EXIT.ok
-      }),
+      run(cmd, (ctx) => add(ctx, io, fqdn, opts)),
     )
   host
     .command('modify <fqdn>')
-    .description('change a host’s LAN addresses (split horizon; `none` clears one)')
-    .option('--lan-ipv4 <address>', 'A answered to clients behind the host’s WAN address')
-    .option('--lan-ipv6 <address>', 'AAAA answered to clients behind the host’s WAN address')
-    .action((fqdn: string, opts: { lanIpv4?: string; lanIpv6?: string }, cmd: Command) =>
-      run(cmd, async (ctx) => {
-        const lan = lanInput(opts)
-        if (Object.keys(lan).length === 0)
-          return fail(io, 'nothing to change: give --lan-ipv4 and/or --lan-ipv6', EXIT.invalid)
-        const r = await ctx.accounts.setHostLan(fqdn, lan)
-        if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
-        io.out(`modified host ${r.value.fqdn}\n`)
-        return EXIT.ok
-      }),
+    .description('change a host’s TTLs, LAN addresses or prefix group')
+    .option('--dns-ttl <seconds>', 'DNS TTL of the host records, or "zone" for the zone TTL')
+    .option('--expiry-ttl <seconds>', 'remove a family not updated for this long (0: never)')
+    .option('--group <name>', 'IPv6 prefix group to join (with --iid)')
+    .option('--no-group', 'leave the host’s prefix group')
+    .option('--iid <iid>', 'interface identifier in the group, e.g. ::1:2')
+    .option('--lan-ipv4 <address>', LAN_V4)
+    .option('--lan-ipv6 <address>', LAN_V6)
+    .action((fqdn: string, opts: ModifyOptions, cmd: Command) =>
+      run(cmd, (ctx) => modify(ctx, io, fqdn, opts)),
     )
   host
     .command('list')
@@ -95,19 +106,29 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
     .option('--json', 'print JSON')
     .action((opts: { user?: string; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
+        if (
+          opts.user !== undefined &&
+          (await ctx.accounts.listUsers()).every((u) => u.name !== opts.user)
+        )
+          return fail(io, `user "${opts.user}" not found`, EXIT.notFound)
         const hosts = await ctx.accounts.listHosts(opts.user)
-        printRows(
-          io,
-          hosts.map((h) => ({
+        const rows = []
+        for (const h of hosts) {
+          const s = await hostSettings(ctx.db, h.id)
+          rows.push({
             host: h.fqdn,
             owner: h.owner,
             ipv4: h.ipv4,
             ipv6: h.ipv6,
             ttl: h.ttl,
+            expiry_ttl: s?.expiryTtl ?? null,
+            lan_ipv4: s?.lanIpv4 ?? null,
+            lan_ipv6: s?.lanIpv6 ?? null,
+            group: s?.group === null || s === undefined ? null : `${s.group.name} ${s.group.iid}`,
             last_seen: h.lastSeenAt,
-          })),
-          opts.json === true,
-        )
+          })
+        }
+        printRows(io, rows, opts.json === true)
         return EXIT.ok
       }),
     )
@@ -122,4 +143,87 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
         return EXIT.ok
       }),
     )
+}
+
+async function add(ctx: Context, io: CliIo, fqdn: string, opts: AddOptions): Promise<number> {
+  if (opts.ttl !== undefined && opts.dnsTtl !== undefined)
+    return fail(io, 'give --dns-ttl or --ttl, not both', EXIT.usage)
+  const ttl = dnsTtl(opts.dnsTtl ?? opts.ttl, false, opts.ttl === undefined ? '--dns-ttl' : '--ttl')
+  if (typeof ttl === 'string') return fail(io, ttl, EXIT.invalid)
+  if ((opts.group === undefined) !== (opts.iid === undefined))
+    return fail(io, '--group and --iid go together', EXIT.invalid)
+  const expiry = expiryTtl(opts.expiryTtl)
+  if (typeof expiry === 'string') return fail(io, expiry, EXIT.invalid)
+  const lan = parseLan(lanInput(opts))
+  if (!lan.ok) return fail(io, lan.error, EXIT.invalid)
+  const r = await ctx.accounts.addHost({
+    fqdn,
+    owner: opts.user,
+    ...(ttl === undefined || ttl === null ? {} : { ttl }),
+    ...(expiry === undefined ? {} : { expiryTtl: expiry }),
+  })
+  if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
+  if (opts.group !== undefined && opts.iid !== undefined) {
+    const joined = await ctx.accounts.joinGroup({
+      host: r.value.fqdn,
+      group: opts.group,
+      iid: opts.iid,
+    })
+    if (!joined.ok) {
+      // Bad input changes nothing: the host goes again.
+      await ctx.accounts.deleteHost(r.value.fqdn)
+      return fail(io, joined.error.message, exitFor(joined.error.code))
+    }
+  }
+  const lanSet = await ctx.accounts.setHostLan(r.value.fqdn, lan.value)
+  if (!lanSet.ok) return fail(io, lanSet.error.message, exitFor(lanSet.error.code))
+  io.out(`added host ${r.value.fqdn} (owner ${r.value.owner})\n`)
+  return EXIT.ok
+}
+
+async function modify(ctx: Context, io: CliIo, fqdn: string, opts: ModifyOptions): Promise<number> {
+  const ttl = dnsTtl(opts.dnsTtl, true)
+  if (typeof ttl === 'string') return fail(io, ttl, EXIT.invalid)
+  const expiry = expiryTtl(opts.expiryTtl)
+  if (typeof expiry === 'string') return fail(io, expiry, EXIT.invalid)
+  const joining = typeof opts.group === 'string'
+  if (joining !== (opts.iid !== undefined))
+    return fail(io, '--group and --iid go together', EXIT.invalid)
+  const lanWish = lanInput(opts)
+  const lan = parseLan(lanWish)
+  if (!lan.ok) return fail(io, lan.error, EXIT.invalid)
+  const leaving = opts.group === false
+  if (
+    ttl === undefined &&
+    expiry === undefined &&
+    !joining &&
+    !leaving &&
+    Object.keys(lanWish).length === 0
+  )
+    return fail(
+      io,
+      'nothing to change: give --dns-ttl, --expiry-ttl, --lan-ipv4/--lan-ipv6, --group/--iid or --no-group',
+      EXIT.usage,
+    )
+  const name = parseName(fqdn)
+  if (!name.ok) return fail(io, name.error.message, EXIT.invalid)
+  const found = (await ctx.accounts.listHosts()).find((h) => h.fqdn === name.value)
+  if (found === undefined) return fail(io, `host "${name.value}" not found`, EXIT.notFound)
+  // The group step is the only one that can still refuse; it goes first.
+  if (joining && typeof opts.group === 'string' && opts.iid !== undefined) {
+    const j = await ctx.accounts.joinGroup({ host: found.fqdn, group: opts.group, iid: opts.iid })
+    if (!j.ok) return fail(io, j.error.message, exitFor(j.error.code))
+  }
+  if (leaving) {
+    const l = await ctx.accounts.leaveGroup(found.fqdn)
+    if (!l.ok) return fail(io, l.error.message, exitFor(l.error.code))
+  }
+  if (Object.keys(lanWish).length > 0) await ctx.accounts.setHostLan(found.fqdn, lanWish)
+  const ttls = {
+    ...(ttl === undefined ? {} : { dnsTtl: ttl }),
+    ...(expiry === undefined ? {} : { expiryTtl: expiry }),
+  }
+  await setHostTtls(ctx.db, { id: found.id, zone: found.zone }, ttls, new Date().toISOString())
+  io.out(`modified host ${found.fqdn}\n`)
+  return EXIT.ok
 }

@@ -6,8 +6,11 @@ import { withContext, type GlobalOptions } from './context.ts'
 import { registerDbCommands } from './db.ts'
 import { EXIT } from './exit-codes.ts'
 import { registerGroupCommands } from './group.ts'
+import { registerHistoryCommand } from './history.ts'
 import { registerHostCommands } from './host.ts'
+import { registerImportExportCommands } from './import-export.ts'
 import { registerInitCommand } from './init.ts'
+import { registerLockoutCommands } from './lockout.ts'
 import type { CliIo } from './io.ts'
 import { serve } from './serve.ts'
 import { registerTokenCommands } from './token.ts'
@@ -64,9 +67,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerHostCommands(program, io, run)
   registerGroupCommands(program, io, run)
   registerTokenCommands(program, io, run)
-  registerDbCommands(program, io, run)
+  registerDbCommands(program, io, run, (code) => {
+    exitCode = code
+  })
   registerZoneCommands(program, io, run)
   registerCleanupCommand(program, io, run)
+  registerHistoryCommand(program, io, run)
+  registerImportExportCommands(program, io, run)
+  registerLockoutCommands(program, io, run)
   registerInitCommand(program, io, (code) => {
     exitCode = code
   })

@@ -1,10 +1,26 @@
-/** `dynzone token create|list|revoke`. */
+/** `dynzone token create|list|revoke`, with scopes and limits (hosts, types, sources, expiry). */
 import type { Command } from 'commander'
+import type { Context } from '../app.ts'
+import type { TokenSummary } from '../core/account-store.ts'
 import { parseTokenScope, TOKEN_SCOPES } from '../core/token-scope.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
+import { parseExpiry, parseSources, parseTypes } from './token-options.ts'
 import { fail } from './user.ts'
+
+interface CreateOptions {
+  user: string
+  host: string[]
+  type: string[]
+  from: string[]
+  label?: string
+  scope: string
+  expires?: string
+  json?: boolean
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 /** Registers the token commands. */
 export function registerTokenCommands(program: Command, io: CliIo, run: Runner): void {
@@ -13,58 +29,18 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Runner):
     .command('create')
     .description('create a token; the secret is printed once and never stored')
     .requiredOption('--user <name>', 'owner of the token')
-    .option('--host <fqdn>', 'limit the token to one host')
+    .option('--host <fqdn>', 'limit the token to this host (repeatable)', collect, [])
+    .option('--type <type>', 'limit to record type A, AAAA or TXT (repeatable)', collect, [])
+    .option('--from <cidr>', 'client address must be inside this range (repeatable)', collect, [])
     .option('--label <text>', 'a note to recognise the token by')
     .option(
       '--scope <scope>',
-      'what the token may change: all, address (A/AAAA) or acme (_acme-challenge TXT)',
+      'all, address (A/AAAA), acme (_acme-challenge TXT) or api (REST API only, no DNS updates)',
       'all',
     )
-    .option('--expires <date>', 'expiry, ISO 8601 (e.g. 2027-01-31 or 2027-01-31T12:00:00Z)')
+    .option('--expires <when>', 'a duration (30d, 12h, 2w) or a date (2027-01-31, ISO 8601)')
     .option('--json', 'print JSON')
-    .action(
-      (
-        opts: {
-          user: string
-          host?: string
-          label?: string
-          scope: string
-          expires?: string
-          json?: boolean
-        },
-        cmd: Command,
-      ) =>
-        run(cmd, async (ctx) => {
-          const scope = parseTokenScope(opts.scope)
-          if (scope === undefined)
-            return fail(
-              io,
-              `--scope: "${opts.scope.slice(0, 40)}" is not one of ${TOKEN_SCOPES.join(', ')}`,
-              EXIT.invalid,
-            )
-          let expiresAt: Date | undefined
-          if (opts.expires !== undefined) {
-            expiresAt = new Date(opts.expires)
-            if (Number.isNaN(expiresAt.getTime()))
-              return fail(io, `--expires: "${opts.expires}" is not a date`, EXIT.invalid)
-          }
-          const r = await ctx.accounts.createToken({
-            owner: opts.user,
-            ...(opts.host === undefined ? {} : { host: opts.host }),
-            ...(opts.label === undefined ? {} : { label: opts.label }),
-            ...(expiresAt === undefined ? {} : { expiresAt }),
-            scope,
-          })
-          if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
-          if (opts.json === true)
-            io.out(JSON.stringify({ ...r.value.token, secret: r.value.secret }, null, 2) + '\n')
-          else
-            io.out(
-              `token ${String(r.value.token.id)} for ${r.value.token.owner}${r.value.token.host === null ? '' : ` (host ${r.value.token.host})`}${r.value.token.scope === 'all' ? '' : `, scope ${r.value.token.scope}`}:\n${r.value.secret}\nStore it now: it is not shown again.\n`,
-            )
-          return EXIT.ok
-        }),
-    )
+    .action((opts: CreateOptions, cmd: Command) => run(cmd, (ctx) => create(ctx, io, opts)))
   token
     .command('list')
     .description('list tokens (never their secrets)')
@@ -73,18 +49,11 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Runner):
     .action((opts: { user?: string; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const tokens = await ctx.accounts.listTokens(opts.user)
+        const json = opts.json === true
         printRows(
           io,
-          tokens.map((t) => ({
-            id: t.id,
-            owner: t.owner,
-            host: t.host,
-            label: t.label,
-            scope: t.scope,
-            expires: t.expiresAt,
-            last_used: t.lastUsedAt,
-          })),
-          opts.json === true,
+          tokens.map((t) => tokenRow(t, json)),
+          json,
         )
         return EXIT.ok
       }),
@@ -102,4 +71,75 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Runner):
         return EXIT.ok
       }),
     )
+}
+
+async function create(ctx: Context, io: CliIo, opts: CreateOptions): Promise<number> {
+  const scope = parseTokenScope(opts.scope)
+  if (scope === undefined)
+    return fail(
+      io,
+      `--scope: "${opts.scope.slice(0, 40)}" is not one of ${TOKEN_SCOPES.join(', ')}`,
+      EXIT.invalid,
+    )
+  const expires = opts.expires === undefined ? undefined : parseExpiry(opts.expires, new Date())
+  if (expires !== undefined && !expires.ok) return fail(io, expires.error, EXIT.invalid)
+  const types = parseTypes(opts.type)
+  if (!types.ok) return fail(io, types.error, EXIT.invalid)
+  const sources = parseSources(opts.from)
+  if (!sources.ok) return fail(io, sources.error, EXIT.invalid)
+  if (scope === 'api' && (opts.host.length > 0 || types.value.length > 0))
+    return fail(
+      io,
+      '--scope api: --host and --type limit DNS updates, which api tokens never make',
+      EXIT.invalid,
+    )
+  const r = await ctx.accounts.createToken({
+    owner: opts.user,
+    hosts: opts.host,
+    ...(opts.label === undefined ? {} : { label: opts.label }),
+    ...(expires === undefined ? {} : { expiresAt: expires.value }),
+    ...(types.value.length === 0 ? {} : { recordTypes: types.value }),
+    ...(sources.value.length === 0 ? {} : { sources: sources.value }),
+    scope,
+  })
+  if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
+  const t = r.value.token
+  if (opts.json === true) io.out(JSON.stringify({ ...t, secret: r.value.secret }, null, 2) + '\n')
+  else
+    io.out(
+      `token ${String(t.id)} for ${t.owner}${describe(t)}:\n${r.value.secret}\nStore it now: it is not shown again.\n`,
+    )
+  return EXIT.ok
+}
+
+// ` (host h), scope acme, types TXT, from 10.0.0.0/8` — only the limits it has.
+function describe(t: TokenSummary): string {
+  const hosts = t.hosts ?? (t.host === null ? [] : [t.host])
+  const parts = [
+    ...(t.scope === 'all' ? [] : [`scope ${t.scope}`]),
+    ...(t.recordTypes === undefined ? [] : [`types ${t.recordTypes.join(',')}`]),
+    ...(t.sources === undefined ? [] : [`from ${t.sources.join(',')}`]),
+  ]
+  return (
+    (hosts.length === 0 ? '' : ` (host ${hosts.join(', ')})`) +
+    (parts.length === 0 ? '' : `, ${parts.join(', ')}`)
+  )
+}
+
+// JSON keeps lists as lists (null: no limit); the table joins them with commas.
+function tokenRow(t: TokenSummary, json: boolean): Record<string, unknown> {
+  const list = (l: readonly string[] | undefined): unknown =>
+    l === undefined ? null : json ? l : l.join(',')
+  return {
+    id: t.id,
+    owner: t.owner,
+    host: t.hosts === undefined ? t.host : json ? null : t.hosts.join(','),
+    ...(json ? { hosts: list(t.hosts) } : {}),
+    label: t.label,
+    scope: t.scope,
+    types: list(t.recordTypes),
+    from: list(t.sources),
+    expires: t.expiresAt,
+    last_used: t.lastUsedAt,
+  }
 }

@@ -1,5 +1,6 @@
-/** `dynzone user add|list|delete|passwd`. */
+/** `dynzone user add|list|delete|passwd|email`; passwords only from standard input, never argv. */
 import type { Command } from 'commander'
+import { setUserFields } from '../store/host-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
@@ -22,6 +23,12 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
         cmd: Command,
       ) =>
         run(cmd, async (ctx) => {
+          if (opts.email !== undefined && !validEmail(opts.email))
+            return fail(
+              io,
+              `--email: "${opts.email.slice(0, 60)}" is not an email address`,
+              EXIT.invalid,
+            )
           const password = opts.passwordStdin === true ? await io.readStdin() : undefined
           if (opts.passwordStdin === true && password === undefined) {
             io.err('dynzone: --password-stdin given but no password on standard input\n')
@@ -73,8 +80,27 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
       }),
     )
   user
+    .command('email <name> <address>')
+    .description('set a user’s email address for notifications (`none` clears it)')
+    .action((name: string, address: string, _opts: unknown, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        if (address !== 'none' && !validEmail(address))
+          return fail(io, `"${address.slice(0, 60)}" is not an email address`, EXIT.invalid)
+        const found = await ctx.accounts.listUsers()
+        const u = found.find((x) => x.name === name)
+        if (u === undefined) return fail(io, `user "${name}" not found`, EXIT.notFound)
+        await setUserFields(ctx.db, u.id, { email: address === 'none' ? null : address })
+        io.out(address === 'none' ? `email of ${name} cleared\n` : `email of ${name} set\n`)
+        return EXIT.ok
+      }),
+    )
+  user
     .command('passwd <name>')
     .description('set a password, read from the first line of standard input')
+    .option(
+      '--password-stdin',
+      'read the password from standard input (the only way; accepted for symmetry with add)',
+    )
     .action((name: string, _opts: unknown, cmd: Command) =>
       run(cmd, async (ctx) => {
         const password = await io.readStdin()
@@ -85,6 +111,11 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
         return EXIT.ok
       }),
     )
+}
+
+/** A plausible mailbox address: one @, a dot in the domain, no spaces, at most 254 characters. */
+export function validEmail(text: string): boolean {
+  return text.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)
 }
 
 /** Prints an error and returns its exit code. */

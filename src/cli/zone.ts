@@ -1,5 +1,5 @@
 /**
- * `dynzone zone list|resync`. A resync is done by the running server, not by this process:
+ * `dynzone zone list|add|resync` (`add` in zone-add.ts). A resync is done by the running server, not by this process:
  * the CLI stamps `resync_requested_at` in the zones table and waits for the server's zone
  * sync (which polls every second) to write its report back. Only the server can resync
  * safely: the built-in backend's data lives in its memory, and only its publisher knows what
@@ -14,10 +14,12 @@ import { EXIT } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
+import { registerZoneAdd } from './zone-add.ts'
 
 /** Registers the zone commands. */
 export function registerZoneCommands(program: Command, io: CliIo, run: Runner): void {
   const zone = program.command('zone').description('served zones and their backends')
+  registerZoneAdd(zone, io, run)
   zone
     .command('list')
     .description('list served zones with backend, serial, hosts and the last resync')

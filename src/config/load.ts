@@ -28,6 +28,8 @@ export interface LoadConfigOptions {
 export interface LoadedConfig {
   readonly config: Config
   readonly source: string | null
+  /** Problems that do not stop the load (a secret file readable by others). */
+  readonly warnings?: readonly string[]
 }
 
 /** Loads, merges and validates the configuration. */
@@ -43,18 +45,24 @@ export function loadConfig(options: LoadConfigOptions): Result<LoadedConfig, Con
     setPath(merged.tree, ['http', 'listen'], '0.0.0.0')
     merged.sources.set('http.listen', PORT_SOURCE)
   }
+  const warnings: string[] = []
   const issues: ConfigIssue[] = [
     ...found.issues,
     ...env.issues,
     ...cli.issues,
     ...merged.issues,
-    ...resolveSecretFiles(merged, readFile, options.cwd),
+    ...resolveSecretFiles(merged, readFile, options.cwd, warnings),
   ]
   const parsed = parseConfigTree(merged.tree)
   const fallback = found.file?.display ?? 'defaults'
   if (!parsed.ok) issues.push(...parsed.error.flatMap((i) => fromZod(i, merged, fallback)))
   if (issues.length > 0 || !parsed.ok) return err(configError(issues))
-  return ok({ config: parsed.value, source: found.file?.path ?? null })
+  const source = found.file?.path ?? null
+  return ok(
+    warnings.length === 0
+      ? { config: parsed.value, source }
+      : { config: parsed.value, source, warnings },
+  )
 }
 
 function fromZod(issue: z.core.$ZodIssue, merged: Merged, fallback: string): ConfigIssue[] {

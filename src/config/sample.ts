@@ -51,6 +51,18 @@ notify = []
 # TSIG keys (names from [[dns.update_keys]]) allowed to transfer zones, from any address.
 allow_transfer_keys = []
 
+# Response-rate limiting of UDP answers, against reflection: answers per second per client
+# /24 (IPv4) or /56 (IPv6); over it every slip-th answer is truncated (TC=1), the rest dropped.
+[dns.rrl]
+# Off turns the limiter off entirely.
+enabled = true
+# Answers per second per client prefix before limiting starts.
+responses_per_second = 200
+# Every slip-th limited answer is sent truncated (TC=1) so real resolvers retry over TCP; 0 drops all.
+slip = 2
+# Clients never limited (CIDR ranges); loopback cannot be spoofed from outside.
+exempt = ["127.0.0.0/8", "::1/128"]
+
 # TSIG keys for RFC 2136 UPDATE (nsupdate -k, certbot-dns-rfc2136, lego, acme.sh dns_nsupdate)
 # and signed transfers; each grants names and record types, like BIND's update-policy.
 # [[dns.update_keys]]
@@ -71,10 +83,26 @@ allow_transfer_keys = []
 # types = ["TXT"]
 
 [database]
-# Database backend; "sqlite" for now.
+# Database backend: "sqlite", "postgres" (PostgreSQL) or "mariadb" (MariaDB/MySQL).
 backend = "sqlite"
-# Database file; "" means <data_dir>/dynzone.sqlite.
+# Database file for sqlite; "" means <data_dir>/dynzone.sqlite.
 path = ""
+# postgres/mariadb: a URL (a secret; url_file reads it from a file), or the fields below.
+url = ""
+# url_file = "/run/secrets/dynzone_database_url"
+# Server host.
+host = "127.0.0.1"
+# Server port; 0 means the backend's default (5432 or 3306).
+port = 0
+# Database name (on MariaDB created with COLLATE utf8mb4_bin).
+name = "dynzone"
+# Database user.
+user = "dynzone"
+# Password ("" = none), or read it from a file:
+password = ""
+# password_file = "/run/secrets/dynzone_database_password"
+# Server connections per process.
+pool_size = 10
 
 [security]
 # Server secret keying token hashes; "" means generate one into <data_dir>/pepper on first start.
@@ -83,6 +111,25 @@ pepper = ""
 # pepper_file = "/run/secrets/dynzone_pepper"
 # How long a verified account password is cached for basic auth, in seconds (0 = never).
 password_cache_seconds = 900
+# Bad credentials from one address (IPv6: its /64) for one user name, or bare tokens, before
+# that pair is locked out; 0 = no lockouts. Other addresses stay unaffected.
+lockout_threshold = 5
+# First lock, in seconds; each further failure after a lock doubles it.
+lockout_base_seconds = 60
+# Longest lock, in seconds.
+lockout_max_seconds = 3600
+# A pair without failures for this long starts over at the threshold, in seconds.
+lockout_reset_seconds = 86400
+# Client addresses (CIDR ranges) never locked out, e.g. your own network. Loopback is the
+# host itself; behind a reverse proxy, list the proxy in http.trusted_proxies instead.
+lockout_allow = ["127.0.0.0/8", "::1/128"]
+
+[cluster]
+# This instance's name in the publisher lease table; "" means <hostname>:<http.port>.
+# Instances sharing one database must have different names.
+instance_id = ""
+# Seconds a zone's publisher lease lasts without renewal; another instance takes over after it.
+lease_seconds = 15
 
 [log]
 # One of fatal, error, warn, info, debug, trace, silent.
@@ -117,6 +164,35 @@ answer_deadline_ms = 3000
 max_hosts = 20
 # How long an ACME TXT value (_acme-challenge) lives after it was last set, in seconds.
 txt_ttl_seconds = 3600
+# Private, loopback, link-local, CGNAT, ULA, documentation addresses in updates: "public"
+# refuses them, "any" accepts them, "auto" refuses them in public zones only (zones not under
+# .test, .example, .invalid, .localhost, .local, .internal, .lan, .home.arpa, example.com/net/org).
+address_policy = "auto"
+# Zones that refuse special-use addresses whatever address_policy says.
+address_policy_public = []
+# Zones that accept every address whatever address_policy says.
+address_policy_any = []
+
+[rate_limit]
+# Limit requests per client address, account and host; over budget the client gets "abuse"
+# (or its dialect's equivalent) with Retry-After. Server errors never count.
+enabled = true
+# Window for successful requests, in seconds.
+good_window_seconds = 3600
+# Successful requests per window per client address and per account.
+good_max = 720
+# Successful updates per window per host.
+host_good_max = 240
+# Window for failed requests (bad credentials, unknown hosts, refused input), in seconds.
+bad_window_seconds = 900
+# Failed requests per window per client address and per account.
+bad_max = 30
+# How often idle counters are dropped, in seconds.
+cleanup_interval_seconds = 300
+# Most counters kept in memory; the least recently used go first.
+max_entries = 100000
+# Client addresses (CIDR ranges) no budget applies to; loopback is the host itself.
+exempt = ["127.0.0.0/8", "::1/128"]
 
 [expiry]
 # How often hosts whose expiry TTL passed lose their stale records (host add --expiry-ttl), in seconds.
@@ -149,7 +225,7 @@ tls_verify = true
 timeout_ms = 15000
 
 [notify.templates]
-# Per event (changed, expired, auth_failures): subject, body, or body read from a file;
+# Per event (changed, expired, auth_failures, lockout): subject, body, or body read from a file;
 # "" = the built-in text. Variables are written {{ name }}; see src/notify/README.md.
 changed_subject = ""
 # Body of the change mail.
@@ -168,13 +244,19 @@ auth_failures_subject = ""
 auth_failures_body = ""
 # Or the body from a file.
 auth_failures_body_file = ""
+# Subject of the lockout mail (a user name locked out at one address after bad credentials).
+lockout_subject = ""
+# Body of the lockout mail.
+lockout_body = ""
+# Or the body from a file.
+lockout_body_file = ""
 
 # Webhooks: a signed JSON POST per event (see src/notify/README.md for verifying it).
 # [[notify.webhooks]]
 # url = "https://hooks.example.org/dynzone"
 # secret = "..."
 # secret_file = "/run/secrets/webhook_secret"
-# events = ["changed", "expired", "auth-failures"]
+# events = ["changed", "expired", "auth-failures", "lockout"]
 # timeout_ms = 5000
 # max_attempts = 5
 

@@ -10,9 +10,11 @@ import { SERIAL_SCHEMES } from '../dns/serial.ts'
 import { parseNotifyTarget } from '../authoritative/notify-target.ts'
 import { updateKeysSchema } from '../authoritative/config-schema.ts'
 import { nsAddressesSchema, nsAddressIssues } from '../authoritative/ns-addresses.ts'
+import { ADDRESS_POLICY_MODES } from '../core/address-policy.ts'
 import { joinName, parseName, type Fqdn } from '../core/names.ts'
 import { dialectsSchema, endpointsSchema } from '../dialects/config-schema.ts'
 import { notifySchema } from '../notify/config-schema.ts'
+import { databaseSchema } from '../store/config-schema.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { Secret } from '../core/secret.ts'
 import {
@@ -34,7 +36,7 @@ export const DEMO_ZONE = 'dyn.example.test'
 /** Log levels, most to least severe. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 /** Database backends dynzone can store its state in. */
-export const DATABASE_BACKENDS = ['sqlite'] as const
+export { DATABASE_BACKENDS } from '../store/config-schema.ts'
 /** DNS backends a zone can be published through (from the backend registry). */
 export const ZONE_BACKENDS = BACKEND_KINDS
 
@@ -198,14 +200,30 @@ export const configSchema = table({
     notify: list(notifyTarget(), 'a list of addresses such as "192.0.2.1:53"').default([]),
     allow_transfer_keys: list(text('a key name'), 'a list of update_keys names').default([]),
     update_keys: updateKeysSchema,
+    // Response-rate limiting of UDP answers per client /24 or /56 (src/authoritative/rrl.ts).
+    rrl: table({
+      enabled: boolean().default(true),
+      responses_per_second: integer(1, 1_000_000).default(200),
+      slip: integer(0, 10).default(2),
+      exempt: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),
+    }).prefault({}),
   }).prefault({}),
-  database: table({
-    backend: oneOf(DATABASE_BACKENDS).default('sqlite'),
-    path: text('a file path').default(''),
-  }).prefault({}),
+  database: databaseSchema,
   security: table({
     pepper: secret().prefault(''),
     password_cache_seconds: integer(0, 86400).default(900),
+    // Lockouts per (credential, source) after bad credentials (src/core/lockout.ts).
+    lockout_threshold: integer(0, 1000).default(5),
+    lockout_base_seconds: integer(1, 86400).default(60),
+    lockout_max_seconds: integer(1, 2592000).default(3600),
+    lockout_reset_seconds: integer(1, 2592000).default(86400),
+    lockout_allow: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),
+  }).prefault({}),
+  cluster: table({
+    // "" = `<hostname>:<http.port>`, resolved at start: stable across restarts, so a crashed
+    // instance takes its own publisher leases back at once.
+    instance_id: text('an instance name').max(200).default(''),
+    lease_seconds: integer(1, 300).default(15),
   }).prefault({}),
   log: table({
     level: oneOf(LOG_LEVELS).default('info'),
@@ -228,6 +246,22 @@ export const configSchema = table({
     answer_deadline_ms: integer(0, 60000).default(3000),
     max_hosts: integer(1, 1000).default(20),
     txt_ttl_seconds: integer(1, 604800).default(3600),
+    // Special-use addresses in public zones (src/core/address-policy.ts).
+    address_policy: oneOf(ADDRESS_POLICY_MODES).default('auto'),
+    address_policy_public: list(domainName(), 'a list of zone names').default([]),
+    address_policy_any: list(domainName(), 'a list of zone names').default([]),
+  }).prefault({}),
+  // Request budgets per client address, account and host (src/core/rate-limit-guard.ts).
+  rate_limit: table({
+    enabled: boolean().default(true),
+    good_window_seconds: integer(1, 86400).default(3600),
+    good_max: integer(1, 10_000_000).default(720),
+    host_good_max: integer(1, 10_000_000).default(240),
+    bad_window_seconds: integer(1, 86400).default(900),
+    bad_max: integer(1, 10_000_000).default(30),
+    cleanup_interval_seconds: integer(1, 86400).default(300),
+    max_entries: integer(100, 10_000_000).default(100_000),
+    exempt: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),
   }).prefault({}),
   expiry: table({
     // How often hosts whose expiry_ttl passed lose their stale records.

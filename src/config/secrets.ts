@@ -5,18 +5,27 @@
  */
 import { resolve } from 'node:path'
 import { tryRead, type ReadFile } from './config-file.ts'
+import { looseModeWarning } from '../security/file-mode.ts'
 import type { ConfigIssue } from './errors.ts'
 import { describeInput } from './fields.ts'
 import { CONFIG_KEYS, formatPath } from './keys.ts'
 import { deletePath, getPath, isTable, setPath, type Merged, type Table } from './layers.ts'
 
-/** Replaces each `<key>_file` in the merged tree by `<key>` = the file's trimmed contents. */
-export function resolveSecretFiles(merged: Merged, readFile: ReadFile, cwd: string): ConfigIssue[] {
+/**
+ * Replaces each `<key>_file` in the merged tree by `<key>` = the file's trimmed contents.
+ * A file readable by group or others adds a line to `warnings` (not an issue: it still loads).
+ */
+export function resolveSecretFiles(
+  merged: Merged,
+  readFile: ReadFile,
+  cwd: string,
+  warnings: string[] = [],
+): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   for (const key of CONFIG_KEYS) {
     if (key.role !== 'secret-file') continue
     for (const at of locate(merged.tree, key.path, [])) {
-      resolveOne(merged, readFile, cwd, at, issues)
+      resolveOne(merged, readFile, cwd, at, issues, warnings)
     }
   }
   return issues
@@ -48,6 +57,7 @@ function resolveOne(
   cwd: string,
   at: Located,
   issues: ConfigIssue[],
+  warnings: string[],
 ): void {
   const file = getPath(at.table, at.path)
   if (file === undefined) return
@@ -72,6 +82,8 @@ function resolveOne(
       i === at.path.length - 1 ? s.replace(/_file$/, '') : s,
     )
     setPath(at.table, secretPath, text.trim())
+    const loose = looseModeWarning(resolve(cwd, file), `${key}:`)
+    if (loose !== undefined) warnings.push(loose)
     merged.sources.set(formatPath(at.display.slice(0, -1).concat(secretPath.at(-1) ?? '')), source)
   }
 }

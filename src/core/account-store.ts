@@ -2,6 +2,7 @@
 import type { GroupStore } from './group-store.ts'
 import type { Fqdn } from './names.ts'
 import type { TokenScope } from './token-scope.ts'
+import type { TokenRestrictions } from './token-restrictions.ts'
 
 /** A user as listed. */
 export interface UserSummary {
@@ -34,6 +35,10 @@ export interface TokenSummary {
   readonly label: string
   /** What the token may change. */
   readonly scope: TokenScope
+  /** Scoped tokens (0007): the hosts of a multi-host token, record types, source ranges. */
+  readonly hosts?: readonly Fqdn[]
+  readonly recordTypes?: readonly string[]
+  readonly sources?: readonly string[]
   readonly expiresAt: string | null
   readonly createdAt: string
   readonly lastUsedAt: string | null
@@ -77,6 +82,7 @@ export interface AccountStore extends GroupStore {
     expiresAt: string | null
     createdAt: string
     scope?: TokenScope
+    restrictions?: TokenRestrictions
   }): Promise<TokenSummary>
   listTokens(owner?: string): Promise<TokenSummary[]>
   deleteToken(id: number): Promise<boolean>

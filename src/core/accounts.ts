@@ -9,6 +9,8 @@ import type { KeyedHasher, PasswordHasher } from './ports.ts'
 import { err, ok, type Result } from './result.ts'
 import type { AccountStore, HostSummary, TokenSummary, UserSummary } from './account-store.ts'
 import type { TokenScope } from './token-scope.ts'
+import type { Cidr } from './addresses.ts'
+import type { RestrictableType, TokenRestrictions } from './token-restrictions.ts'
 import type { GroupSummary } from './group-store.ts'
 import * as groups from './prefix-groups.ts'
 
@@ -200,19 +202,38 @@ export class AccountService {
     expiresAt?: Date
     /** Default `all`; `acme` tokens change only `_acme-challenge` TXT values. */
     scope?: TokenScope
+    /** More hosts (with `host`): the token may change only these. */
+    hosts?: readonly string[]
+    /** Record types the token may write; absent means any its scope allows. */
+    recordTypes?: readonly RestrictableType[]
+    /** Ranges the client address must be inside; absent means anywhere. */
+    sources?: readonly Cidr[]
   }): Promise<Result<{ token: TokenSummary; secret: string }, AccountError>> {
     const owner = await this.#o.store.userByName(input.owner)
     if (!owner) return err(notFound('user', input.owner))
-    let hostId: number | null = null
-    if (input.host !== undefined) {
-      const name = parseName(input.host)
+    const hostIds: number[] = []
+    for (const wanted of [
+      ...(input.host === undefined ? [] : [input.host]),
+      ...(input.hosts ?? []),
+    ]) {
+      const name = parseName(wanted)
       if (!name.ok) return err({ code: 'invalid', message: name.error.message })
       const host = await this.#o.store.hostByName(name.value)
       if (!host) return err(notFound('host', name.value))
       if (host.owner !== owner.name) {
         return err({ code: 'invalid', message: `host "${name.value}" belongs to another user` })
       }
-      hostId = host.id
+      if (!hostIds.includes(host.id)) hostIds.push(host.id)
+    }
+    if (input.recordTypes?.length === 0 || input.sources?.length === 0) {
+      return err({ code: 'invalid', message: 'an empty type or source list would allow nothing' })
+    }
+    // One host keeps the classic host-bound token (it may omit the hostname); more go to a list.
+    const hostId = hostIds.length === 1 ? (hostIds[0] ?? null) : null
+    const restrictions: TokenRestrictions = {
+      ...(hostIds.length > 1 ? { hostIds } : {}),
+      ...(input.recordTypes === undefined ? {} : { recordTypes: input.recordTypes }),
+      ...(input.sources === undefined ? {} : { sources: input.sources }),
     }
     const secret = generateTokenSecret(this.#o.randomBytes)
     const token = await this.#o.store.insertToken({
@@ -223,6 +244,7 @@ export class AccountService {
       expiresAt: input.expiresAt?.toISOString() ?? null,
       createdAt: this.#o.now().toISOString(),
       scope: input.scope ?? 'all',
+      ...(Object.keys(restrictions).length === 0 ? {} : { restrictions }),
     })
     return ok({ token, secret })
   }

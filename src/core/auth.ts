@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { Credentials } from './update-intent.ts'
 import type { Clock, KeyedHasher, PasswordHasher, UpdateStore } from './ports.ts'
 import type { TokenScope } from './token-scope.ts'
+import type { TokenRestrictions } from './token-restrictions.ts'
 
 /** Who an update runs as. */
 export interface Principal {
@@ -20,6 +21,8 @@ export interface Principal {
   readonly hostId?: number | null
   /** What the principal may change; absent means `all` (account passwords). */
   readonly scope?: TokenScope
+  /** A scoped token's host, record-type and source limits; absent means none. */
+  readonly restrictions?: TokenRestrictions
 }
 
 /** Options of the authenticator. */
@@ -64,7 +67,8 @@ export class Authenticator {
     const token = await this.#o.store.findTokenByHash(hash)
     if (token === undefined || !sameHex(token.hash, hash)) return undefined
     const now = this.#o.clock.now()
-    if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now.getTime()) return undefined
+    // An unreadable expiry counts as expired: a limit must never turn into no limit.
+    if (token.expiresAt !== null && !(Date.parse(token.expiresAt) > now.getTime())) return undefined
     await this.#o.store.touchToken(token.id, now.toISOString())
     return {
       userId: token.ownerId,
@@ -73,6 +77,7 @@ export class Authenticator {
       tokenId: token.id,
       hostId: token.hostId,
       scope: token.scope ?? 'all',
+      ...(token.restrictions === undefined ? {} : { restrictions: token.restrictions }),
     }
   }
 

@@ -7,6 +7,7 @@ import type { ChangeSet, RecordType } from './records.ts'
 import type { Fqdn } from './names.ts'
 import type { Result } from './result.ts'
 import type { TokenScope } from './token-scope.ts'
+import type { TokenRestrictions } from './token-restrictions.ts'
 
 /** A user as core needs it for authentication. */
 export interface UserRecord {
@@ -27,6 +28,8 @@ export interface TokenRecord {
   readonly expiresAt: string | null
   /** What the token may change; absent means `all`. */
   readonly scope?: TokenScope
+  /** Host, record-type and source limits (scoped tokens); absent means none. */
+  readonly restrictions?: TokenRestrictions
 }
 
 /** A host with its current address records. */

@@ -31,6 +31,8 @@ export interface RecordKey {
 export interface ChangeSet {
   readonly zone: Fqdn
   readonly serial: number
+  /** The zone's serial before this change: a publisher that saw another one notices the gap. */
+  readonly base?: number
   readonly replace: readonly RecordSet[]
   readonly remove: readonly RecordKey[]
 }

@@ -1,18 +1,24 @@
 /**
  * Token scopes: what a token may change. `address` tokens update A/AAAA only, `acme` tokens
  * only the `_acme-challenge` TXT values (so a certificate client's credential cannot move
- * the host), `all` both. Account passwords are always `all`.
+ * the host), `all` both. `api` tokens are for the REST API and never update DNS through a
+ * dialect: a leaked automation credential must not move a host. Account passwords are `all`.
  */
 import type { UpdateIntent } from './update-intent.ts'
 
 /** The scopes, in the order the CLI lists them. */
-export const TOKEN_SCOPES = ['all', 'address', 'acme'] as const
+export const TOKEN_SCOPES = ['all', 'address', 'acme', 'api'] as const
 /** One token scope. */
 export type TokenScope = (typeof TOKEN_SCOPES)[number]
 
 /** Reads a scope name; undefined when it is not one. */
 export function parseTokenScope(text: string): TokenScope | undefined {
   return TOKEN_SCOPES.find((s) => s === text.trim().toLowerCase())
+}
+
+/** True when a principal of this scope may use the dialects (DNS updates) at all. */
+export function scopeUpdatesDns(scope: TokenScope): boolean {
+  return scope !== 'api'
 }
 
 /** True when a principal of this scope may carry out everything the intent asks. */
@@ -27,5 +33,7 @@ export function scopeAllows(scope: TokenScope, intent: UpdateIntent): boolean {
       return !txt
     case 'acme':
       return txt && !addresses
+    case 'api':
+      return false
   }
 }

@@ -73,10 +73,19 @@ export interface HostOutcome {
   readonly txt?: readonly string[]
 }
 
-/** Request-level refusals, answered once for the whole request. */
-export type RejectCode = 'badauth' | 'numhost' | 'notfqdn' | 'badip' | '911'
+/**
+ * Request-level refusals, answered once for the whole request. `abuse`: over a rate limit
+ * or locked out after bad credentials; the reply carries `Retry-After`.
+ */
+export type RejectCode = 'badauth' | 'numhost' | 'notfqdn' | 'badip' | '911' | 'abuse'
 
 /** What core answers for one intent. */
 export type UpdateResult =
   | { readonly kind: 'hosts'; readonly outcomes: readonly HostOutcome[] }
-  | { readonly kind: 'rejected'; readonly code: RejectCode; readonly message: string }
+  | {
+      readonly kind: 'rejected'
+      readonly code: RejectCode
+      readonly message: string
+      /** With `abuse`: seconds until the client may try again (`Retry-After`). */
+      readonly retryAfterSeconds?: number
+    }

@@ -9,13 +9,17 @@
  * and the publisher keeps trying, so the client's next ping is `nochg` once DNS catches up.
  */
 import { addTxt, liveTxt, sameTxtValues, type TxtValue } from './acme-txt.ts'
+import { intentRefusal, type AddressPolicy } from './address-policy.ts'
 import type { IpAddress } from './addresses.ts'
 import type { Authenticator, Principal } from './auth.ts'
 import { parseName } from './names.ts'
 import type { ChangePublisher, Clock, HostWrite, Notifier, UpdateStore } from './ports.ts'
 import { checkPrefixLength, prefixGroupFor, reprefixGroup } from './prefix-update.ts'
+import type { AbuseGuard } from './rate-limit-guard.ts'
 import { scopeAllows } from './token-scope.ts'
+import { credentialRefusal, restrictionsAllow } from './token-restrictions.ts'
 import { authFailureEvent, changeEvents, namedFamilies } from './update-notify.ts'
+import { failuresOf, type UpdateFailureLog } from './update-failures.ts'
 import type {
   AddressWish,
   HostOutcome,
@@ -36,6 +40,12 @@ export interface UpdateServiceOptions {
   readonly txtTtlSeconds?: number
   /** Told of changes (`notify_change=1`) and failed logins; never awaited. */
   readonly notifier?: Notifier
+  /** Rate limits and lockouts (`rate-limit-guard.ts`); absent means none. */
+  readonly guard?: AbuseGuard
+  /** Which addresses each zone accepts (`address-policy.ts`); absent means any. */
+  readonly addressPolicy?: AddressPolicy
+  /** Where failed updates are kept per host (`update-failures.ts`); absent means nowhere. */
+  readonly failures?: UpdateFailureLog
 }
 
 /** Runs update intents from every dialect. */
@@ -48,12 +58,34 @@ export class UpdateService {
 
   /** Applies one intent and returns per-host outcomes or a request-level refusal. */
   async update(intent: UpdateIntent): Promise<UpdateResult> {
+    const result = await this.#update(intent)
+    const failed = this.#o.failures === undefined ? [] : failuresOf(intent, result)
+    if (failed.length > 0) await this.#o.failures?.record(failed, this.#o.clock.now().toISOString())
+    return result
+  }
+
+  async #update(intent: UpdateIntent): Promise<UpdateResult> {
     if (intent.credentials === null) return reject('badauth', 'no credentials')
+    const guard = this.#o.guard
+    const held = await guard?.admit(intent)
+    if (held !== undefined) return held
     const principal = await this.#o.auth.authenticate(intent.credentials)
     if (principal === undefined) {
       this.#o.notifier?.authFailed(authFailureEvent(intent, this.#o.clock.now().toISOString()))
-      return reject('badauth', 'bad credentials')
+      await guard?.authFailed(intent)
+      return settle(guard, intent, undefined, reject('badauth', 'bad credentials'))
     }
+    // REST API tokens and tokens used from outside their source ranges are no update
+    // credentials here: every dialect answers its own auth failure.
+    const refused = credentialRefusal(principal, intent)
+    if (refused !== undefined) return settle(guard, intent, principal, reject('badauth', refused))
+    const limited = await guard?.authenticated(intent, principal)
+    if (limited !== undefined) return limited
+    return settle(guard, intent, principal, await this.updateAs(principal, intent))
+  }
+
+  /** Applies one intent for a principal already authenticated (the REST API, the web UI). */
+  async updateAs(principal: Principal, intent: UpdateIntent): Promise<UpdateResult> {
     if (intent.hostnames.length > this.#o.maxHosts) {
       return reject('numhost', `more than ${String(this.#o.maxHosts)} hostnames`)
     }
@@ -61,6 +93,9 @@ export class UpdateService {
     if (hostnames.length === 0) return reject('notfqdn', 'no hostname given')
     const badPrefix = await checkPrefixLength(this.#o.store, hostnames, intent, principal)
     if (badPrefix !== undefined) return reject('badip', badPrefix)
+    const policy = this.#o.addressPolicy
+    const badAddress = policy && intentRefusal(policy, hostnames, this.#o.store.zoneNames(), intent)
+    if (badAddress !== undefined) return reject('badip', badAddress)
 
     // Per host: the state as found and as it will be; a host named twice builds on its first plan.
     const writes = new Map<number, HostWrite>()
@@ -130,6 +165,10 @@ export class UpdateService {
     }
     // A scoped token answers as for a host it does not own: nothing about the host leaks.
     if (!scopeAllows(principal.scope ?? 'all', intent)) {
+      return { hostname, fqdn, status: '!yours' }
+    }
+    // So does a host or record type outside a scoped token's limits.
+    if (!restrictionsAllow(principal, found.id, intent)) {
       return { hostname, fqdn, status: '!yours' }
     }
     // A prefix for a group of another user's is refused like a host of theirs.
@@ -207,6 +246,17 @@ function touched(
     wish.kind === 'set' || (wish.kind === 'auto' && intent.clientIp.family === family)
   if (!reported || value === null) return {}
   return family === 4 ? { ipv4: value } : { ipv6: value }
+}
+
+// Tells the guard what a request came to, and passes the result on.
+function settle(
+  guard: AbuseGuard | undefined,
+  intent: UpdateIntent,
+  principal: Principal | undefined,
+  result: UpdateResult,
+): UpdateResult {
+  guard?.settled(intent, principal, result)
+  return result
 }
 
 function reject(code: 'badauth' | 'numhost' | 'notfqdn' | 'badip', message: string): UpdateResult {

@@ -63,6 +63,21 @@ describe('signMessage / verifyMessage', () => {
     })
   }
 
+  it('holds a sender-chosen fudge to 300 s, either side of now', () => {
+    const signed = signMessage(query(), sha256, { now: NOW, fudge: 65535 })
+    assert.ok(signed.ok)
+    for (const [now, code] of [
+      [NOW + 300, null],
+      [NOW - 300, null],
+      [NOW + 301, 'BADTIME'],
+      [NOW - 301, 'BADTIME'],
+      [NOW + 3600, 'BADTIME'],
+    ] as const) {
+      const v = verifyMessage(signed.value.message, lookup, { now })
+      assert.equal(v.ok ? null : v.error.code, code, `at now ${now - NOW}`)
+    }
+  })
+
   it('accepts a rewritten ID: the MAC covers the original ID (RFC 8945 §4.3.2)', () => {
     const signed = signMessage(query(), sha256, { now: NOW })
     assert.ok(signed.ok)

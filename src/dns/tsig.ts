@@ -229,12 +229,17 @@ function parseSigned(msg: Uint8Array): Result<{ record: TsigRecord; stripped: Bu
   return ok({ record: record.value, stripped })
 }
 
+// The sender picks the fudge; one of 65535 s would let a captured message be replayed for
+// 18 hours. The window is held to the recommended 300 s (RFC 8945 §10) whatever it asks.
+const MAX_FUDGE = DEFAULT_FUDGE
+
 function checkTime(record: TsigRecord, now: number): TsigError | undefined {
-  if (Math.abs(Math.floor(now) - record.timeSigned) <= record.fudge) return undefined
+  const fudge = Math.min(record.fudge, MAX_FUDGE)
+  if (Math.abs(Math.floor(now) - record.timeSigned) <= fudge) return undefined
   return {
     code: 'BADTIME',
     fromPeer: false,
-    message: `signed at ${record.timeSigned}, now ${Math.floor(now)}, fudge ${record.fudge}`,
+    message: `signed at ${record.timeSigned}, now ${Math.floor(now)}, fudge ${fudge}`,
   }
 }
 

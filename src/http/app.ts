@@ -16,6 +16,7 @@ import type {
 import type { Logger } from '../observability/logger.ts'
 import { parseBasicAuth } from './basic-auth.ts'
 import { clientAddress } from './client-ip.ts'
+import { registerRequestLimits, registerSecurityHeaders } from './security-headers.ts'
 import { TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 
 /** What the HTTP app needs. */
@@ -37,6 +38,8 @@ export interface HttpAppOptions {
 /** Builds the Fastify app (not listening yet). */
 export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const app = createFastify(options.https)
+  registerRequestLimits(app)
+  registerSecurityHeaders(app, options.https !== undefined)
   if (options.logRequests === true) {
     app.addHook('onResponse', (req, reply, done) => {
       options.logger.info(
@@ -155,6 +158,11 @@ async function handleUpdate(
     try {
       const result = await options.updates.update(intent.value)
       response = dialect.render(result, req)
+      // Every dialect's rate-limit or lockout reply says when to come back (RFC 9110 §10.2.3).
+      if (result.kind === 'rejected' && result.retryAfterSeconds !== undefined) {
+        const retry = { 'retry-after': String(result.retryAfterSeconds) }
+        response = { ...response, headers: { ...response.headers, ...retry } }
+      }
       results = result.kind === 'rejected' ? [result.code] : result.outcomes.map((o) => o.status)
       summary =
         result.kind === 'rejected'
@@ -195,6 +203,11 @@ function serverOptions() {
     bodyLimit: 64 * 1024,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
+    // Idle keep-alive sockets go after 5 s; a slowloris sending headers a byte at a time
+    // is cut off after 10 s (checked every 2 s); request line plus headers may not exceed
+    // 16 KiB (431).
+    keepAliveTimeout: 5_000,
+    http: { headersTimeout: 10_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 2_000 },
     // Routers send odd URLs (`?hostname=a,b` unescaped, `%2C`); keep matching lenient.
     routerOptions: {
       ignoreTrailingSlash: true,
@@ -211,6 +224,12 @@ function createFastify(https: TlsFiles | undefined): FastifyInstance {
   if (https === undefined) return Fastify(serverOptions())
   return Fastify<Server>({
     ...serverOptions(),
-    https: { ...https, minVersion: TLS_MIN_VERSION },
+    https: {
+      ...https,
+      minVersion: TLS_MIN_VERSION,
+      headersTimeout: 10_000,
+      maxHeaderSize: 16 * 1024,
+      connectionsCheckingInterval: 2_000,
+    },
   })
 }

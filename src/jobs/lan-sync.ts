@@ -25,12 +25,20 @@ export interface LanSyncOptions {
   readonly logger: Logger
 }
 
+// A poll may take at most one part in DUTY_CYCLE of the time.
+const DUTY_CYCLE = 20
+
 /** Polls the store for LAN addresses and hands changes to the index. */
 export class LanSync {
   readonly #o: LanSyncOptions
   readonly #last = new Map<Fqdn, string>()
   #timer: NodeJS.Timeout | undefined
   #running = false
+  // The read scans every host of a zone; on a zone of a million hosts it takes a good part
+  // of a second, during which the DNS server cannot answer. Polls are spaced so the feed
+  // takes at most 1/DUTY_CYCLE of the time: every second on ordinary zones, less often on
+  // huge ones (a LAN change then shows within a few seconds rather than one).
+  #notBefore = 0
 
   constructor(options: LanSyncOptions) {
     this.#o = options
@@ -40,6 +48,7 @@ export class LanSync {
   async tick(): Promise<void> {
     if (this.#running) return
     this.#running = true
+    const started = performance.now()
     try {
       for (const zone of this.#o.zones) {
         const rows = await readLanAddresses(this.#o.db, zone)
@@ -58,12 +67,16 @@ export class LanSync {
       this.#o.logger.error({ err: e }, 'LAN address sync failed')
     } finally {
       this.#running = false
+      const took = performance.now() - started
+      this.#notBefore = performance.now() + took * (DUTY_CYCLE - 1)
     }
   }
 
   /** Starts polling; the timer does not keep the process alive. */
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.tick(), intervalMs)
+    this.#timer = setInterval(() => {
+      if (performance.now() >= this.#notBefore) void this.tick()
+    }, intervalMs)
     this.#timer.unref()
   }
 

@@ -28,6 +28,8 @@ export interface ZoneSyncOptions {
   readonly publisher: Publisher
   readonly logger: Logger
   readonly observer?: PublisherObserver
+  /** Several instances: whether this one publishes the zone now (its lease); default yes. */
+  readonly holds?: (zone: Fqdn) => boolean
 }
 
 /** Loads zones into backends, resyncs them, and follows out-of-process changes. */
@@ -45,10 +47,23 @@ export class ZoneSync {
   /** Loads (checks) and resyncs every zone; returns the first failure. */
   async loadAll(): Promise<string | undefined> {
     for (const apex of this.#o.zones) {
-      const problem = await this.#load(apex)
+      // Another instance publishes it; this one loads it when it wins the lease (`takeOver`).
+      if (!this.#holds(apex.zone.name)) continue
+      const problem = await this.takeOver(apex.zone.name)
+      if (problem !== undefined) return problem
+    }
+    return undefined
+  }
+
+  /** Loads (checks) and resyncs one zone: at start, and when this instance wins its lease. */
+  async takeOver(zone: Fqdn): Promise<string | undefined> {
+    for (const apex of this.#o.zones.filter((z) => z.zone.name === zone)) {
+      // In the zone's turn: a load read from the store must not undo a newer push.
+      const problem = await this.#o.publisher.exclusive(zone, () => this.#load(apex))
       if (problem !== undefined) return problem
       const backend = this.#o.backends.get(apex.zone.name)
-      if (backend?.read === undefined) continue
+      // The built-in index was just replaced whole from the store: nothing can have drifted.
+      if (backend?.read === undefined || backend.kind === 'builtin') continue
       const r = await this.resync(apex.zone.name, true)
       if (!r.ok) return `zone ${apex.zone.name}: ${r.error}`
     }
@@ -108,9 +123,13 @@ export class ZoneSync {
     }
   }
 
+  #holds(zone: Fqdn): boolean {
+    return this.#o.holds?.(zone) ?? true
+  }
+
   async #answerRequests(): Promise<void> {
     for (const [zone, requestedAt] of await pendingResyncs(this.#o.db)) {
-      if (!this.#o.zones.some((z) => z.zone.name === zone)) continue
+      if (!this.#o.zones.some((z) => z.zone.name === zone) || !this.#holds(zone)) continue
       const started = performance.now()
       const r = await this.resync(zone, true)
       const ms = Math.round(performance.now() - started)
@@ -128,6 +147,7 @@ export class ZoneSync {
       const { publisher } = this.#o
       if (
         serial === undefined ||
+        !this.#holds(name) ||
         serial === publisher.publishedSerial(name) ||
         !publisher.idle(name)
       )

@@ -35,6 +35,9 @@ const templatesSchema = table({
   auth_failures_subject: template('auth-failures'),
   auth_failures_body: template('auth-failures'),
   auth_failures_body_file: filePath,
+  lockout_subject: template('lockout'),
+  lockout_body: template('lockout'),
+  lockout_body_file: filePath,
 }).prefault({})
 
 /** `[notify.smtp]`: where mail goes; an empty host turns mail off. */

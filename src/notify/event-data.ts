@@ -10,6 +10,16 @@ export type EventData =
   | { readonly kind: 'changed'; readonly event: HostChangedEvent }
   | { readonly kind: 'expired'; readonly event: HostExpiredEvent }
   | { readonly kind: 'auth-failures'; readonly digest: AuthDigest }
+  | { readonly kind: 'lockout'; readonly event: LockoutNotice }
+
+/** A credential locked out at one address (the first lock of an episode). */
+export interface LockoutNotice {
+  /** The user or host name as shown to the owner. */
+  readonly subjectName: string
+  readonly clientIp: string
+  readonly until: string
+  readonly at: string
+}
 
 const NONE = '-'
 
@@ -62,6 +72,16 @@ export function templateValues(data: EventData, user: string): Record<string, st
         window_end: d.windowEnd.toISOString(),
       }
     }
+    case 'lockout': {
+      const e = data.event
+      return {
+        time: e.at,
+        user,
+        subject_name: e.subjectName,
+        client_ip: e.clientIp,
+        until: e.until,
+      }
+    }
   }
 }
 
@@ -105,6 +125,17 @@ export function eventPayload(data: EventData, user: string | null): Record<strin
         dialects: d.dialects,
         window_start: d.windowStart.toISOString(),
         window_end: d.windowEnd.toISOString(),
+      }
+    }
+    case 'lockout': {
+      const e = data.event
+      return {
+        event: 'lockout',
+        time: e.at,
+        user,
+        subject: e.subjectName,
+        client_ip: e.clientIp,
+        until: e.until,
       }
     }
   }

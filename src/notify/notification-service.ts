@@ -10,6 +10,7 @@ import type {
   HostExpiredEvent,
   Notifier,
 } from '../core/ports.ts'
+import type { LockEvent } from '../core/lockout.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { AuthDigest, AuthFailureDigests } from './auth-digest.ts'
 import { eventPayload, templateValues, type EventData } from './event-data.ts'
@@ -37,6 +38,8 @@ export interface NotificationServiceOptions {
 export class NotificationService implements Notifier {
   readonly #o: NotificationServiceOptions
   readonly #pending = new Set<Promise<void>>()
+  /** When each user or host was last told of a lockout (ms). */
+  readonly #lockoutNotices = new Map<string, number>()
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: NotificationServiceOptions) {
@@ -53,6 +56,14 @@ export class NotificationService implements Notifier {
 
   authFailed(event: AuthFailureEvent): void {
     this.#track(this.#recordFailure(event))
+  }
+
+  /**
+   * A credential was locked out at one address: its owner hears of it, at most once an
+   * hour per user or host (an attack from many addresses makes one mail, not one each).
+   */
+  lockedOut(event: LockEvent): void {
+    this.#track(this.#lockout(event))
   }
 
   /** Sends the digests whose window ended; returns how many. */
@@ -95,6 +106,25 @@ export class NotificationService implements Notifier {
     this.#o.digests.record(subject, event.clientIp, event.dialect, new Date(event.at))
   }
 
+  async #lockout(event: LockEvent): Promise<void> {
+    // Bare tokens name nobody: there is no owner to tell.
+    if (!event.subject.startsWith('user:')) return
+    const subject = await this.#o.recipients.authSubject(event.subject.slice(5), [])
+    if (subject === undefined) return
+    const now = this.#o.clock.now()
+    const last = this.#lockoutNotices.get(subject.key)
+    if (last !== undefined && now.getTime() - last < LOCKOUT_NOTICE_MS) return
+    if (this.#lockoutNotices.size >= 10_000) this.#lockoutNotices.clear()
+    this.#lockoutNotices.set(subject.key, now.getTime())
+    const notice = {
+      subjectName: subject.name,
+      clientIp: event.clientIp,
+      until: event.until,
+      at: now.toISOString(),
+    }
+    await this.#dispatch({ kind: 'lockout', event: notice }, subject.ownerId)
+  }
+
   async #dispatch(data: EventData, ownerId: number): Promise<void> {
     const owner = await this.#o.recipients.owner(ownerId)
     const values = templateValues(data, owner?.name ?? '')
@@ -133,6 +163,9 @@ export class NotificationService implements Notifier {
     }
   }
 }
+
+/** At most one lockout notice per user or host in this time. */
+const LOCKOUT_NOTICE_MS = 3600_000
 
 function digestData(digest: AuthDigest): EventData {
   return { kind: 'auth-failures', digest }

@@ -173,6 +173,31 @@ void describe('mail through a real SMTP server', () => {
     )
   })
 
+  void it('mails the owner of a locked-out user name, at most once an hour', async () => {
+    const n = notifier(config())
+    const lock = (subject: string, clientIp: string) => {
+      n.lockedOut({ subject, source: clientIp, clientIp, level: 1, until: '2030-01-01T00:01:00Z' })
+    }
+    lock('user:alice', '203.0.113.1')
+    lock('user:alice', '203.0.113.2')
+    lock('token', '203.0.113.3')
+    lock('user:mallory', '203.0.113.4')
+    await n.idle()
+    now = new Date(T0.getTime() + 3600_000)
+    lock(`user:home.${ZONE}`, '203.0.113.5')
+    await n.idle()
+    n.close()
+    const mails = await smtp.waitForMails(2)
+    assert.deepEqual(
+      mails.map((m) => [m.to, m.subject]),
+      [
+        [['alice@example.org'], '[dynzone] alice locked out at 203.0.113.1'],
+        [['alice@example.org'], `[dynzone] home.${ZONE} locked out at 203.0.113.5`],
+      ],
+    )
+    assert.match(mails.at(0)?.body ?? '', /locked out at that address until 2030-01-01T00:01:00Z/)
+  })
+
   void it('uses templates from the config and from files', async () => {
     const n = notifier(
       config({

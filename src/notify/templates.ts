@@ -6,7 +6,7 @@
  */
 
 /** The events dynzone notifies about, as named in config (`events = [...]`). */
-export const NOTIFY_EVENTS = ['changed', 'expired', 'auth-failures'] as const
+export const NOTIFY_EVENTS = ['changed', 'expired', 'auth-failures', 'lockout'] as const
 /** One notification event kind. */
 export type NotifyEventKind = (typeof NOTIFY_EVENTS)[number]
 
@@ -37,6 +37,7 @@ export const TEMPLATE_VARIABLES: Readonly<Record<NotifyEventKind, readonly strin
     'window_start',
     'window_end',
   ],
+  lockout: [...COMMON, 'subject_name', 'client_ip', 'until'],
 }
 
 /** Subject and body of one event's mail. */
@@ -77,6 +78,16 @@ From: {{ sources }}
 Dialects: {{ dialects }}
 
 If this is your router or update client, its password or token is probably out of date.
+`,
+  },
+  lockout: {
+    subject: '[dynzone] {{ subject_name }} locked out at {{ client_ip }}',
+    body: `Repeated update requests for {{ subject_name }} from {{ client_ip }} failed
+authentication, so {{ subject_name }} is locked out at that address until {{ until }}.
+Requests from other addresses are not affected.
+
+If this is your router or update client, fix its password or token; an administrator can
+lift the lockout at once with "dynzone lockout lift". If not, someone is guessing.
 `,
   },
 }

@@ -53,11 +53,18 @@ export class Metrics implements PublisherObserver {
     labelNames: ['zone'] as const,
     registers: [this.registry],
   })
-  readonly dnsQueries = new Counter({
+  // Counted per answer on the DNS hot path as plain integers (transport × 4-bit rcode),
+  // handed to prom-client only when scraped.
+  readonly #dnsCounts = { udp: new Float64Array(16), tcp: new Float64Array(16) }
+  readonly #dnsExported = { udp: new Float64Array(16), tcp: new Float64Array(16) }
+  readonly dnsQueries: Counter<'transport' | 'rcode'> = new Counter({
     name: 'dynzone_dns_queries_total',
     help: 'Queries answered by the built-in DNS server',
     labelNames: ['transport', 'rcode'] as const,
     registers: [this.registry],
+    collect: () => {
+      this.#exportDnsCounts()
+    },
   })
   readonly drift = new Counter({
     name: 'dynzone_backend_drift_total',
@@ -72,7 +79,21 @@ export class Metrics implements PublisherObserver {
 
   /** Counts one answered DNS message by transport and rcode name. */
   answered(transport: 'udp' | 'tcp', rcode: number): void {
-    this.dnsQueries.inc({ transport, rcode: RCODE_NAMES.get(rcode) ?? String(rcode) })
+    const counts = this.#dnsCounts[transport]
+    counts[rcode & 0x0f] = (counts[rcode & 0x0f] ?? 0) + 1
+  }
+
+  #exportDnsCounts(): void {
+    for (const transport of ['udp', 'tcp'] as const) {
+      const counts = this.#dnsCounts[transport]
+      const exported = this.#dnsExported[transport]
+      for (let rcode = 0; rcode < 16; rcode++) {
+        const delta = (counts[rcode] ?? 0) - (exported[rcode] ?? 0)
+        if (delta <= 0) continue
+        exported[rcode] = counts[rcode] ?? 0
+        this.dnsQueries.inc({ transport, rcode: RCODE_NAMES.get(rcode) ?? String(rcode) }, delta)
+      }
+    }
   }
 
   /** Counts one update request's results and its duration. */

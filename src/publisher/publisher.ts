@@ -27,6 +27,20 @@ export interface PublisherOptions {
   readonly retryMaxMs?: number
   readonly random?: () => number
   readonly observer?: PublisherObserver
+  /** Several instances: which zones this one pushes (lease.ts); absent means every zone. */
+  readonly gate?: PublishGate
+}
+
+/**
+ * Which zones this instance may push, and how a change to a zone pushed by another instance
+ * is awaited (that instance records the serial it made live in the database).
+ */
+export interface PublishGate {
+  holds(zone: Fqdn): boolean
+  /** Tells the other instances that `serial` is live. */
+  published(zone: Fqdn, serial: number): void
+  /** Resolves true once the zone's holder made `serial` (or a later one) live. */
+  waitPublished(zone: Fqdn, serial: number, deadlineMs: number): Promise<boolean>
 }
 
 /** Hooks for metrics; every method is optional to implement as a no-op. */
@@ -73,14 +87,29 @@ export class Publisher implements ChangePublisher {
     changes: readonly ChangeSet[],
     deadlineMs: number,
   ): Promise<Result<void, PublishError>> {
-    const done = changes.map((change) => this.#enqueue(change))
+    const gate = this.#o.gate
+    // A zone another instance holds: the change is committed, and that instance's zone sync
+    // pushes it; the caller waits for it to be live there, within the same deadline.
+    const done = changes.map((change) =>
+      gate === undefined || gate.holds(change.zone)
+        ? this.#enqueue(change)
+        : gate.waitPublished(change.zone, change.serial, deadlineMs).then((live) => {
+            if (!live) throw new Error('not live')
+          }),
+    )
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => {
         resolve('timeout')
       }, deadlineMs)
     })
-    const outcome = await Promise.race([Promise.all(done).then(() => 'done' as const), timeout])
+    const outcome = await Promise.race([
+      Promise.all(done).then(
+        () => 'done' as const,
+        () => 'timeout' as const,
+      ),
+      timeout,
+    ])
     clearTimeout(timer)
     return outcome === 'done'
       ? ok(undefined)
@@ -101,6 +130,12 @@ export class Publisher implements ChangePublisher {
   /** Records that the backend was loaded whole at `serial` (start-up, resync). */
   markLoaded(zone: Fqdn, serial: number): void {
     this.#queue(zone).publishedSerial = serial
+    this.#o.gate?.published(zone, serial)
+  }
+
+  /** Forgets what the backend holds (a lease just won): the zone sync resyncs it. */
+  forget(zone: Fqdn): void {
+    this.#queue(zone).publishedSerial = undefined
   }
 
   /** Publishing state of every zone that has had a change or a load. */
@@ -192,11 +227,22 @@ export class Publisher implements ChangePublisher {
         const batch = [...q.pending]
         const merged = coalesce(batch)
         if (merged === undefined) break
+        if (this.#o.gate?.holds(zone) === false) {
+          // Lease lost: the new holder resyncs from the store; callers get the deadline's error.
+          q.pending = []
+          q.waiters = []
+          break
+        }
         const result = await this.#apply(zone, merged, batch.length)
         q.lastError = result
         if (result === null) {
           q.pending = q.pending.slice(batch.length)
-          q.publishedSerial = merged.serial
+          // Only when no change committed elsewhere slipped in between (another instance, the
+          // CLI): otherwise the zone sync sees the store ahead and resyncs.
+          if (follows(q.publishedSerial, batch)) {
+            q.publishedSerial = merged.serial
+            this.#o.gate?.published(zone, merged.serial)
+          }
           const count = batch.length
           const released = q.waiters.slice(0, count)
           q.waiters = q.waiters.slice(count)
@@ -263,4 +309,15 @@ export class Publisher implements ChangePublisher {
       this.#abort.signal.addEventListener('abort', onAbort, { once: true })
     })
   }
+}
+
+/** True when `batch` continues exactly from `published` (changes without a base always do). */
+function follows(published: number | undefined, batch: readonly ChangeSet[]): boolean {
+  let at = published
+  for (const change of batch) {
+    if (change.base === undefined) return true
+    if (change.base !== at) return false
+    at = change.serial
+  }
+  return true
 }

@@ -4,8 +4,11 @@ import type { AccountStore, HostSummary, TokenSummary, UserSummary } from '../co
 import type { GroupSummary } from '../core/group-store.ts'
 import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
 import { parseTokenScope, type TokenScope } from '../core/token-scope.ts'
+import type { TokenRestrictions } from '../core/token-restrictions.ts'
+import { restrictionValues, tokenHostNames, writeTokenHosts } from './token-restrictions-store.ts'
 import type { Database } from './schema.ts'
 import { bumpSerial } from './zone-serials.ts'
+import { insertId } from './sql-dialect.ts'
 import * as groups from './prefix-group-store.ts'
 
 /** Users, hosts and tokens in SQL. */
@@ -64,18 +67,18 @@ export class SqlAccountStore implements AccountStore {
     isAdmin: boolean
     createdAt: string
   }): Promise<UserSummary> {
-    const r = await this.#db
-      .insertInto('users')
-      .values({
+    const id = await insertId(
+      this.#db,
+      this.#db.insertInto('users').values({
         name: u.name,
         email: u.email,
         password_hash: u.passwordHash,
         is_admin: u.isAdmin ? 1 : 0,
         created_at: u.createdAt,
-      })
-      .executeTakeFirstOrThrow()
+      }),
+    )
     return {
-      id: Number(r.insertId),
+      id,
       name: u.name,
       email: u.email,
       isAdmin: u.isAdmin,
@@ -143,18 +146,17 @@ export class SqlAccountStore implements AccountStore {
       .select('id')
       .where('name', '=', h.zone)
       .executeTakeFirstOrThrow()
-    const r = await this.#db
-      .insertInto('hosts')
-      .values({
+    const id = await insertId(
+      this.#db,
+      this.#db.insertInto('hosts').values({
         zone_id: zone.id,
         label: h.label,
         owner_id: h.ownerId,
         dns_ttl: h.ttl,
         expiry_ttl: h.expiryTtl ?? 0,
         created_at: h.createdAt,
-      })
-      .executeTakeFirstOrThrow()
-    const id = Number(r.insertId)
+      }),
+    )
     const [host] = await this.#hosts((q) => q.where('hosts.id', '=', id))
     if (host === undefined) throw new Error(`host ${String(id)} vanished after insert`)
     return host
@@ -247,20 +249,25 @@ export class SqlAccountStore implements AccountStore {
     expiresAt: string | null
     createdAt: string
     scope?: TokenScope
+    restrictions?: TokenRestrictions
   }): Promise<TokenSummary> {
-    const r = await this.#db
-      .insertInto('tokens')
-      .values({
-        owner_id: t.ownerId,
-        hash: t.hash,
-        label: t.label,
-        host_id: t.hostId,
-        expires_at: t.expiresAt,
-        created_at: t.createdAt,
-        scope: t.scope ?? 'all',
-      })
-      .executeTakeFirstOrThrow()
-    const id = Number(r.insertId)
+    const id = await this.#db.transaction().execute(async (trx) => {
+      const tokenId = await insertId(
+        trx,
+        trx.insertInto('tokens').values({
+          owner_id: t.ownerId,
+          hash: t.hash,
+          label: t.label,
+          host_id: t.hostId,
+          expires_at: t.expiresAt,
+          created_at: t.createdAt,
+          scope: t.scope ?? 'all',
+          ...restrictionValues(t.restrictions),
+        }),
+      )
+      await writeTokenHosts(trx, tokenId, t.restrictions?.hostIds)
+      return tokenId
+    })
     const [token] = (await this.listTokens()).filter((x) => x.id === id)
     if (token === undefined) throw new Error(`token ${String(id)} vanished after insert`)
     return token
@@ -282,15 +289,22 @@ export class SqlAccountStore implements AccountStore {
         'tokens.expires_at',
         'tokens.created_at',
         'tokens.last_used_at',
+        'tokens.host_limited',
+        'tokens.record_types',
+        'tokens.source_cidrs',
       ])
     if (owner !== undefined) q = q.where('users.name', '=', owner)
     const rows = await q.orderBy('tokens.id').execute()
+    const hostLists = await tokenHostNames(this.#db)
     return rows.map((r) => ({
       id: r.id,
       owner: r.owner,
       host: r.label === null || r.zone === null ? null : joinName(r.label, r.zone as Fqdn),
       label: r.tokenLabel,
-      scope: parseTokenScope(r.scope) ?? 'all',
+      scope: parseTokenScope(r.scope) ?? 'api',
+      ...(r.host_limited === 1 ? { hosts: (hostLists.get(r.id) ?? []) as Fqdn[] } : {}),
+      ...(r.record_types === null ? {} : { recordTypes: r.record_types.split(',') }),
+      ...(r.source_cidrs === null ? {} : { sources: r.source_cidrs.split(',') }),
       expiresAt: r.expires_at,
       createdAt: r.created_at,
       lastUsedAt: r.last_used_at,

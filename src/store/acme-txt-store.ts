@@ -8,6 +8,7 @@ import { joinName, type Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
 import { changeSets } from './zone-serials.ts'
+import { lockZones } from './zone-locks.ts'
 import type { Database } from './schema.ts'
 
 /** The RRset change of one host's TXT values. */
@@ -83,6 +84,7 @@ export async function sweepExpiredTxt(
   at: string,
 ): Promise<ChangeSet[]> {
   return db.transaction().execute(async (trx) => {
+    await lockZones(trx, 'all')
     const hosts = await trx
       .selectFrom('acme_txt')
       .innerJoin('hosts', 'hosts.id', 'acme_txt.host_id')

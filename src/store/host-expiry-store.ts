@@ -13,6 +13,7 @@ import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 import type { StoreZone } from './update-store.ts'
 import { changeSets } from './zone-serials.ts'
+import { lockZones } from './zone-locks.ts'
 
 /** What one sweep removed: change sets to publish and one event per host. */
 export interface HostExpiryResult {
@@ -35,6 +36,7 @@ export async function expireHosts(
   const zoneById = new Map(zones.map((z) => [z.id, z]))
   const iso = at.toISOString()
   return db.transaction().execute(async (trx) => {
+    await lockZones(trx, 'all')
     const rows = await trx
       .selectFrom('records')
       .innerJoin('hosts', 'hosts.id', 'records.host_id')

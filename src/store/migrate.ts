@@ -6,7 +6,12 @@ import * as zoneResync from './migrations/0003-zone-resync.ts'
 import * as prefixGroups from './migrations/0004-prefix-groups.ts'
 import * as lanAddresses from './migrations/0005-lan-addresses.ts'
 import * as serialScheme from './migrations/0006-serial-scheme.ts'
+import * as tokenScopes from './migrations/0007-token-scopes.ts'
+import * as lockouts from './migrations/0008-lockouts.ts'
+import * as webSessions from './migrations/0009-web-sessions.ts'
+import * as publisherLeases from './migrations/0010-publisher-leases.ts'
 import { err, ok, type Result } from '../core/result.ts'
+import { collationProblem } from './dialects/mariadb-collation.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -15,10 +20,20 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-prefix-groups': prefixGroups,
   '0005-lan-addresses': lanAddresses,
   '0006-serial-scheme': serialScheme,
+  '0007-token-scopes': tokenScopes,
+  '0008-lockouts': lockouts,
+  '0009-web-sessions': webSessions,
+  '0010-publisher-leases': publisherLeases,
 }
 
 /** Brings the schema to the latest version; returns the names applied now. */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<Result<string[], string>> {
+  try {
+    const collation = await collationProblem(db)
+    if (collation !== undefined) return err(collation)
+  } catch (e) {
+    return err(`cannot reach the database: ${(e as Error).message}`)
+  }
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },

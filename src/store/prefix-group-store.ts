@@ -4,6 +4,7 @@ import type { GroupSummary } from '../core/group-store.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { HostRecord, HostWrite, PrefixGroupRecord } from '../core/ports.ts'
 import type { Database } from './schema.ts'
+import { insertId } from './sql-dialect.ts'
 
 /** The group `hostId` is a member of, with every member loaded by `loadHost`. */
 export async function findPrefixGroup(
@@ -92,17 +93,16 @@ export async function insertGroup(
   db: Kysely<Database>,
   g: { name: string; ownerId: number; prefixLength: number; createdAt: string },
 ): Promise<number> {
-  const r = await db
-    .insertInto('prefix_groups')
-    .values({
+  return insertId(
+    db,
+    db.insertInto('prefix_groups').values({
       name: g.name,
       owner_id: g.ownerId,
       prefix_length: g.prefixLength,
       prefix: null,
       created_at: g.createdAt,
-    })
-    .executeTakeFirstOrThrow()
-  return Number(r.insertId)
+    }),
+  )
 }
 
 /** Deletes a group and its memberships (the members' records stay). */

@@ -12,6 +12,7 @@ import { writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 import { SqlUpdateStore, type StoreZone } from './update-store.ts'
 import { changeSets } from './zone-serials.ts'
+import { lockZones } from './zone-locks.ts'
 
 /** Kysely-backed implementation of core's `RecordStore`. */
 export class SqlRecordStore implements RecordStore {
@@ -50,6 +51,10 @@ export class SqlRecordStore implements RecordStore {
     context: UpdateContext,
   ): Promise<ChangeSet[]> {
     return this.#db.transaction().execute(async (trx) => {
+      await lockZones(
+        trx,
+        writes.map((w) => w.host.zone),
+      )
       const byZone = new Map<Fqdn, { replace: RecordSet[]; remove: RecordKey[] }>()
       for (const write of writes) {
         const zone = this.#zones.get(write.host.zone)

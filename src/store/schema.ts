@@ -16,6 +16,11 @@ export interface Database {
   acme_txt: AcmeTxtTable
   prefix_groups: PrefixGroupsTable
   prefix_group_members: PrefixGroupMembersTable
+  token_hosts: TokenHostsTable
+  web_sessions: WebSessionsTable
+  update_failures: UpdateFailuresTable
+  publisher_leases: PublisherLeasesTable
+  lockouts: LockoutsTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -80,8 +85,20 @@ export interface TokensTable {
   expires_at: string | null
   created_at: string
   last_used_at: string | null
-  /** `all`, `address` or `acme` (core's `TokenScope`). */
+  /** `all`, `address`, `acme` or `api` (core's `TokenScope`). */
   scope: ColumnType<string, string | undefined, string>
+  /** 0007: 1 when the token may change only the hosts in `token_hosts`. */
+  host_limited: ColumnType<number, number | undefined, number>
+  /** 0007: comma-separated record types (`A,AAAA,TXT`), null for any. */
+  record_types: ColumnType<string | null, string | null | undefined, string | null>
+  /** 0007: comma-separated CIDRs the client address must be inside, null for anywhere. */
+  source_cidrs: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** Hosts a multi-host token may change (0007). */
+export interface TokenHostsTable {
+  token_id: number
+  host_id: number
 }
 
 /** Who changed what, from where. */
@@ -122,4 +139,51 @@ export interface PrefixGroupMembersTable {
   host_id: number
   group_id: number
   iid: string
+}
+
+/** Web UI sessions (0009): the cookie's id only as a keyed hash. */
+export interface WebSessionsTable {
+  id: Generated<number>
+  hash: string
+  user_id: number
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+}
+
+/** Failed updates of existing hosts (0009), deduplicated per minute; never a secret. */
+export interface UpdateFailuresTable {
+  id: Generated<number>
+  host_id: number
+  at: string
+  dialect: string
+  client_ip: string
+  actor: string
+  result: string
+  message: string
+}
+
+/** Publisher leases (0010): which instance pushes a zone to its backend, until when. */
+export interface PublisherLeasesTable {
+  zone: string
+  holder: string
+  /** bigint: PostgreSQL returns it as a string. Grows with every change of holder. */
+  epoch: ColumnType<number | string, number, number>
+  acquired_at: string
+  expires_at: string
+  /** The serial the holder last made live; null before its first push or load. */
+  published_serial: ColumnType<number | string | null, number | null | undefined, number | null>
+}
+
+/** Bad-credential failures and locks per (credential, source) (0008, core/lockout.ts). */
+export interface LockoutsTable {
+  id: Generated<number>
+  /** `user:<name as sent>` or `token`. */
+  subject: string
+  /** Client address, IPv6 as its /64. */
+  source: string
+  failures: number
+  level: number
+  locked_until: string | null
+  last_failure_at: string
 }

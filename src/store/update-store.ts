@@ -19,7 +19,9 @@ import { parseTokenScope } from '../core/token-scope.ts'
 import { readTxt, sweepExpiredTxt, txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
 import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
 import { writeHistory } from './history.ts'
+import { readRestrictions } from './token-restrictions-store.ts'
 import { changeSets } from './zone-serials.ts'
+import { lockZones } from './zone-locks.ts'
 import type { Database } from './schema.ts'
 
 /** A served zone as the store knows it. */
@@ -73,9 +75,13 @@ export class SqlUpdateStore implements UpdateStore {
         'tokens.host_id',
         'tokens.expires_at',
         'tokens.scope',
+        'tokens.host_limited',
+        'tokens.record_types',
+        'tokens.source_cidrs',
       ])
       .where('tokens.hash', '=', hash)
       .executeTakeFirst()
+    const restrictions = row && (await readRestrictions(this.#db, row))
     return (
       row && {
         id: row.id,
@@ -84,7 +90,9 @@ export class SqlUpdateStore implements UpdateStore {
         hash: row.hash,
         hostId: row.host_id,
         expiresAt: row.expires_at,
-        scope: parseTokenScope(row.scope) ?? 'all',
+        // An unknown stored scope is the narrowest one, never `all`.
+        scope: parseTokenScope(row.scope) ?? 'api',
+        ...(restrictions === undefined ? {} : { restrictions }),
       }
     )
   }
@@ -146,6 +154,10 @@ export class SqlUpdateStore implements UpdateStore {
     refreshed?: ReadonlyMap<number, readonly AddressType[]>,
   ): Promise<ChangeSet[]> {
     return this.#db.transaction().execute(async (trx) => {
+      await lockZones(
+        trx,
+        changed.map((w) => w.host.zone),
+      )
       if (refreshed !== undefined) await refreshFamilies(trx, refreshed, context.at)
       await writeGroupPrefixes(trx, changed)
       const seenIds = [...changed.map((w) => w.host.id), ...unchanged.map((h) => h.id)]

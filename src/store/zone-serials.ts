@@ -7,6 +7,7 @@ import { isSerialScheme, nextSerial } from '../dns/serial.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import type { Database } from './schema.ts'
+import { forUpdate } from './sql-dialect.ts'
 
 /** The RRsets one transaction replaces and removes, per zone. */
 export type ZoneEdits = ReadonlyMap<
@@ -20,15 +21,24 @@ export async function bumpSerial(
   zone: Fqdn,
   at: string,
 ): Promise<number> {
-  const row = await trx
-    .selectFrom('zones')
-    .select(['serial', 'serial_scheme'])
-    .where('name', '=', zone)
-    .executeTakeFirstOrThrow()
+  return (await bump(trx, zone, at)).serial
+}
+
+/** Raises a zone's serial; returns the serial before (`base`) and after. */
+async function bump(
+  trx: Transaction<Database>,
+  zone: Fqdn,
+  at: string,
+): Promise<{ base: number; serial: number }> {
+  // Locked: concurrent writers on PostgreSQL/MariaDB must not both read the same serial.
+  const row = await forUpdate(
+    trx,
+    trx.selectFrom('zones').select(['serial', 'serial_scheme']).where('name', '=', zone),
+  ).executeTakeFirstOrThrow()
   const scheme = isSerialScheme(row.serial_scheme) ? row.serial_scheme : 'unixtime'
   const serial = nextSerial(Number(row.serial), Math.floor(Date.parse(at) / 1000), scheme)
   await trx.updateTable('zones').set({ serial }).where('name', '=', zone).execute()
-  return serial
+  return { base: Number(row.serial), serial }
 }
 
 /** Bumps each edited zone's serial once and returns the change sets to publish. */
@@ -39,7 +49,7 @@ export async function changeSets(
 ): Promise<ChangeSet[]> {
   const changes: ChangeSet[] = []
   for (const [zone, entry] of edits) {
-    changes.push({ zone, serial: await bumpSerial(trx, zone, at), ...entry })
+    changes.push({ zone, ...(await bump(trx, zone, at)), ...entry })
   }
   return changes
 }

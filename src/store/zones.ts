@@ -5,6 +5,7 @@ import { joinName, type Fqdn } from '../core/names.ts'
 import type { RecordSet, RecordType } from '../core/records.ts'
 import { RECORD_TYPES } from '../core/records.ts'
 import type { Database } from './schema.ts'
+import { insertId } from './sql-dialect.ts'
 import { initialSerial, type SerialScheme } from '../dns/serial.ts'
 import type { StoreZone } from './update-store.ts'
 
@@ -35,17 +36,16 @@ export async function syncZones(
       .executeTakeFirst()
     let id: number
     if (row === undefined) {
-      const r = await db
-        .insertInto('zones')
-        .values({
+      id = await insertId(
+        db,
+        db.insertInto('zones').values({
           name: zone.name,
           backend: zone.backend,
           serial: initialSerial(zone.serialScheme ?? 'unixtime', Math.floor(now.getTime() / 1000)),
           serial_scheme: zone.serialScheme ?? 'unixtime',
           created_at: now.toISOString(),
-        })
-        .executeTakeFirstOrThrow()
-      id = Number(r.insertId)
+        }),
+      )
     } else {
       id = row.id
       // The scheme may change between starts: the next bump moves on from the current serial.

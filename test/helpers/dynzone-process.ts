@@ -4,6 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import {
+  appendLog,
+  nextLogFile,
+  recordSecret,
+  secretsInDir,
+  secretsInInput,
+  secretsInOutput,
+} from './artifacts.ts'
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 // Absolute, so the child resolves tsx from this checkout whatever its working directory.
@@ -32,14 +40,22 @@ export function startDynzone(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  // For the whole-suite log audit (artifacts.ts): all output logged, all known secrets noted.
+  const logFile = nextLogFile()
+  recordSecret(...secretsInInput(args, env), ...secretsInDir(cwd, args))
+  child.on('exit', () => {
+    recordSecret(...secretsInDir(cwd, args))
+  })
   let out = ''
   let err = ''
   const listeners = new Set<() => void>()
   child.stdout.on('data', (d: Buffer) => {
+    appendLog(logFile, d.toString())
     out += d.toString()
     for (const l of listeners) l()
   })
   child.stderr.on('data', (d: Buffer) => {
+    appendLog(logFile, d.toString())
     err += d.toString()
     for (const l of listeners) l()
   })
@@ -115,8 +131,16 @@ export async function runDynzone(
   })
   let stdout = ''
   let stderr = ''
+  // Stdout is the command's product (a new token is shown there once, on purpose), so only
+  // stderr goes to the audited log; the secrets it printed and was given are noted.
+  const logFile = nextLogFile()
+  recordSecret(...secretsInInput(args, options.env ?? {}), ...secretsInDir(cwd, args))
+  if (args.some((a) => a.endsWith('-stdin'))) recordSecret(...(options.stdin ?? '').split('\n'))
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stderr.on('data', (d: Buffer) => {
+    appendLog(logFile, d.toString())
+    stderr += d.toString()
+  })
   child.stdin.end(options.stdin ?? '')
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
   const code = await new Promise<number | null>((resolve) =>
@@ -125,5 +149,6 @@ export async function runDynzone(
     }),
   )
   clearTimeout(timer)
+  recordSecret(...secretsInOutput(stdout), ...secretsInDir(cwd, args))
   return { code, stdout, stderr }
 }

@@ -84,6 +84,8 @@ function render(result: UpdateResult | DialectError, req: UpdateRequest): Dialec
         return problem(400, 'bad_subdomain')
       case '911':
         return problem(500, 'db_error')
+      case 'abuse':
+        return problem(429, 'too_many_requests')
     }
   }
   const o = result.outcomes[0]

@@ -80,6 +80,7 @@ function render(
       : BAD_REQUEST
   }
   if (result.kind === 'rejected') {
+    if (result.code === 'abuse') return jsonReply(429, pyJson([['error', 'Too many requests']]))
     return result.code === '911' || result.code === 'numhost'
       ? jsonReply(500, pyJson([['error', 'Internal error']]))
       : AUTH_FAILURE

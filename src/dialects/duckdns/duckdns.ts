@@ -143,6 +143,10 @@ function wishes(
 const KO = textReply(200, 'KO')
 
 function render(result: UpdateResult | DialectError, req: UpdateRequest): DialectResponse {
+  // DuckDNS has one failure word; `abuse` keeps it, with 429 so clients back off.
+  if ('kind' in result && result.kind === 'rejected' && result.code === 'abuse') {
+    return textReply(429, 'KO')
+  }
   if (!('kind' in result) || result.kind === 'rejected') return KO
   const failed = result.outcomes.some((o) => o.status !== 'good' && o.status !== 'nochg')
   if (failed || result.outcomes.length === 0) return KO

@@ -89,7 +89,9 @@ function render(
   const json = (req.headers.accept ?? '').includes('application/json')
   if (!('kind' in result))
     return refusal(result.code, result.code === 'badip' ? result.message : '', json, realm)
-  if (result.kind === 'rejected') return refusal(result.code, '', json, realm)
+  // A core `badip` says why (a prefix length, the address policy); other refusals do not.
+  if (result.kind === 'rejected')
+    return refusal(result.code, result.code === 'badip' ? result.message : '', json, realm)
   if (json) {
     const items = result.outcomes.map(jsonOutcome)
     return reply(200, JSON.stringify(items.length === 1 ? items[0] : items), true)
@@ -119,7 +121,15 @@ const SUCCESS_WORDS = /ok|good|true|updated|nochg/i
 function refusal(code: string, message: string, json: boolean, realm: string): DialectResponse {
   // The detail may quote the client's input (`myip=token`): never let it say "success".
   const detail = SUCCESS_WORDS.test(message) ? '' : message
-  const status = code === 'badauth' ? 401 : code === 'badip' || code === 'badrequest' ? 400 : 200
+  // `abuse` as 429: clients that only read the status retry later instead of giving up.
+  const status =
+    code === 'badauth'
+      ? 401
+      : code === 'abuse'
+        ? 429
+        : code === 'badip' || code === 'badrequest'
+          ? 400
+          : 200
   const body = json
     ? JSON.stringify({ status: code, ...(detail === '' ? {} : { message: detail }) })
     : detail === ''

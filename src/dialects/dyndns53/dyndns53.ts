@@ -48,6 +48,7 @@ const CHALLENGE = textReply(401, '', { 'www-authenticate': 'Basic realm=""' })
 function render(result: UpdateResult | DialectError): DialectResponse {
   if (!('kind' in result)) return CHALLENGE
   if (result.kind === 'rejected') {
+    if (result.code === 'abuse') return textReply(429, 'Too Many Requests')
     return result.code === '911' || result.code === 'numhost'
       ? textReply(500, 'Internal Server Error')
       : CHALLENGE

@@ -101,6 +101,8 @@ function render(result: UpdateResult | DialectError): DialectResponse {
       case 'numhost':
       case '911':
         return textReply(500, 'internal error')
+      case 'abuse':
+        return textReply(429, 'too many requests')
     }
   }
   const o = result.outcomes[0]

@@ -61,6 +61,7 @@ const FAIL = textReply(500, 'FAIL')
 function render(result: UpdateResult | DialectError): DialectResponse {
   if (!('kind' in result)) return BADKEY
   if (result.kind === 'rejected') {
+    if (result.code === 'abuse') return textReply(429, 'ABUSE')
     return result.code === 'badauth' || result.code === 'notfqdn' ? BADKEY : FAIL
   }
   switch (result.outcomes[0]?.status) {

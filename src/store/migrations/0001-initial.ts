@@ -1,28 +1,23 @@
 /** The first schema: users, zones, hosts, records, tokens, update history. */
 import type { Kysely } from 'kysely'
+import { withId } from '../sql-dialect.ts'
 
 /** Creates the initial tables. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('users'))
     .addColumn('name', 'varchar(64)', (c) => c.notNull().unique())
     .addColumn('email', 'varchar(254)')
     .addColumn('password_hash', 'varchar(255)')
     .addColumn('is_admin', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
     .execute()
-  await db.schema
-    .createTable('zones')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('zones'))
     .addColumn('name', 'varchar(253)', (c) => c.notNull().unique())
     .addColumn('backend', 'varchar(32)', (c) => c.notNull())
     .addColumn('serial', 'bigint', (c) => c.notNull())
     .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
     .execute()
-  await db.schema
-    .createTable('hosts')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('hosts'))
     .addColumn('zone_id', 'integer', (c) => c.notNull().references('zones.id').onDelete('cascade'))
     .addColumn('label', 'varchar(253)', (c) => c.notNull())
     .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -35,9 +30,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('hosts_zone_label', ['zone_id', 'label'])
     .execute()
   await db.schema.createIndex('hosts_owner').on('hosts').column('owner_id').execute()
-  await db.schema
-    .createTable('records')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('records'))
     .addColumn('host_id', 'integer', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
     .addColumn('type', 'varchar(10)', (c) => c.notNull())
     .addColumn('value', 'varchar(2048)', (c) => c.notNull())
@@ -48,9 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('records')
     .columns(['host_id', 'type'])
     .execute()
-  await db.schema
-    .createTable('tokens')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('tokens'))
     .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('hash', 'char(64)', (c) => c.notNull().unique())
     .addColumn('label', 'varchar(100)', (c) => c.notNull().defaultTo(''))
@@ -59,9 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'varchar(40)', (c) => c.notNull())
     .addColumn('last_used_at', 'varchar(40)')
     .execute()
-  await db.schema
-    .createTable('update_history')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('update_history'))
     .addColumn('host_id', 'integer', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
     .addColumn('at', 'varchar(40)', (c) => c.notNull())
     .addColumn('dialect', 'varchar(32)', (c) => c.notNull())

@@ -1,11 +1,10 @@
 /** ACME TXT values (each with its own expiry) and token scopes. */
 import type { Kysely } from 'kysely'
+import { withId } from '../sql-dialect.ts'
 
 /** Adds `acme_txt` and `tokens.scope` (existing tokens keep doing everything: `all`). */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('acme_txt')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('acme_txt'))
     .addColumn('host_id', 'integer', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
     .addColumn('value', 'varchar(255)', (c) => c.notNull())
     .addColumn('created_at', 'varchar(40)', (c) => c.notNull())

@@ -1,11 +1,10 @@
 /** IPv6 prefix groups: a prefix length per group, an interface identifier per member. */
 import type { Kysely } from 'kysely'
+import { withId } from '../sql-dialect.ts'
 
 /** Adds `prefix_groups` and `prefix_group_members` (a host is in at most one group). */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .createTable('prefix_groups')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+  await withId(db, db.schema.createTable('prefix_groups'))
     .addColumn('name', 'varchar(64)', (c) => c.notNull().unique())
     .addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('prefix_length', 'integer', (c) => c.notNull())

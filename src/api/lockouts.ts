@@ -1,0 +1,64 @@
+/**
+ * `/lockouts` (admin): the (credential, source) pairs with recent bad-credential failures,
+ * locked ones first, and lifting one so its owner can update again before the lock ends.
+ */
+import { err, ok } from '../core/result.ts'
+import { lockoutIds } from '../store/host-admin-store.ts'
+import { listLockouts, SqlLockoutStore } from '../store/lockout-store.ts'
+import { requireAdmin, type ApiDeps } from './deps.ts'
+import { apiError } from './errors.ts'
+import { numericKey, pageOf, pageQuery } from './pagination.ts'
+import { defineRoute, type ApiRoute } from './route.ts'
+import { idParams, lockout, pageOfSchema } from './schemas.ts'
+import { z } from 'zod'
+
+const listQuery = pageQuery.extend({ locked: z.enum(['true', 'false']).optional() })
+
+/** The lockout routes. */
+export function lockoutRoutes(deps: ApiDeps): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/lockouts',
+      summary: 'List failure counts and locks per credential and source (admin)',
+      tag: 'lockouts',
+      query: listQuery,
+      status: 200,
+      response: pageOfSchema(lockout),
+      errors: ['forbidden', 'invalid_cursor'],
+      handler: async ({ caller, query }) => {
+        const admin = requireAdmin(caller)
+        if (!admin.ok) return admin
+        const ids = await lockoutIds(deps.db)
+        const views = await listLockouts(deps.db, deps.clock.now(), {
+          lockedOnly: query.locked === 'true',
+        })
+        const items = views.flatMap((v) => {
+          const id = ids.get(`${v.subject}\0${v.source}`)
+          return id === undefined ? [] : [{ id, ...v }]
+        })
+        return pageOf(items, (l) => numericKey(l.id), query)
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/lockouts/{id}',
+      summary: 'Lift a lock and forget its failures (admin)',
+      tag: 'lockouts',
+      params: idParams,
+      status: 204,
+      response: null,
+      errors: ['forbidden', 'lockout_not_found'],
+      handler: async ({ caller, params }) => {
+        const admin = requireAdmin(caller)
+        if (!admin.ok) return admin
+        const ids = [...(await lockoutIds(deps.db)).values()]
+        if (!ids.includes(params.id)) {
+          return err(apiError('lockout_not_found', `lockout ${String(params.id)} not found`))
+        }
+        await new SqlLockoutStore(deps.db).remove(params.id)
+        return ok(null)
+      },
+    }),
+  ]
+}

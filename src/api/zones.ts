@@ -1,0 +1,66 @@
+/**
+ * `/zones`: the served zones (every signed-in user may list them: they choose host names
+ * inside them) and, for admins, a resync request. Like `dynzone zone resync`, the request is
+ * stamped in the zones table and carried out by the server's zone sync within a second; its
+ * report appears in the zone's `resync` fields.
+ */
+import { parseName } from '../core/names.ts'
+import { err, ok } from '../core/result.ts'
+import { requestResync, zoneStates, type ZoneResyncState } from '../store/zone-resync.ts'
+import { requireAdmin, type ApiDeps } from './deps.ts'
+import { apiError } from './errors.ts'
+import { pageOf, pageQuery } from './pagination.ts'
+import { defineRoute, type ApiRoute } from './route.ts'
+import { nameParams, pageOfSchema, resyncRequested, zone } from './schemas.ts'
+
+function view(z: ZoneResyncState) {
+  return {
+    name: z.name,
+    backend: z.backend,
+    serial: z.serial,
+    hosts: z.hosts,
+    resync: { requestedAt: z.requestedAt, handledAt: z.handledAt, report: z.report },
+  }
+}
+
+/** The zone routes. */
+export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/zones',
+      summary: 'List served zones with serial, host count and last resync',
+      tag: 'zones',
+      query: pageQuery,
+      status: 200,
+      response: pageOfSchema(zone),
+      errors: ['invalid_cursor'],
+      handler: async ({ query }) => {
+        const page = pageOf(await zoneStates(deps.db), (z) => z.name, query)
+        return page.ok ? ok({ items: page.value.items.map(view), next: page.value.next }) : page
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/zones/{name}/resync',
+      summary: 'Ask the server to resync a zone with its backend (admin)',
+      tag: 'zones',
+      params: nameParams,
+      status: 202,
+      response: resyncRequested,
+      errors: ['forbidden', 'zone_not_found'],
+      handler: async ({ caller, params }) => {
+        const admin = requireAdmin(caller)
+        if (!admin.ok) return admin
+        const name = parseName(params.name)
+        const zones = await zoneStates(deps.db)
+        const found = name.ok ? zones.find((z) => z.name === name.value) : undefined
+        if (found === undefined) {
+          return err(apiError('zone_not_found', `zone "${params.name.slice(0, 255)}" not served`))
+        }
+        const at = await requestResync(deps.db, [found.name], deps.clock.now())
+        return ok({ zone: found.name, requestedAt: at })
+      },
+    }),
+  ]
+}

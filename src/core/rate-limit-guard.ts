@@ -1,0 +1,146 @@
+/**
+ * The abuse guard of the update path: rate limits per client address, per account and per
+ * host, and lockouts after bad credentials. The update service asks it before
+ * authenticating (address budgets, lock of the credential at this address), after
+ * authenticating (account and host budgets) and tells it the result.
+ *
+ * What counts: a request with at least one `good`/`nochg` host is one success for the
+ * address and the account, and each such host is one success for that host; a request
+ * refused for the client's fault (`badauth`, `nohost`, `!yours`, `notfqdn`, `numhost`,
+ * `badip`) is one failure for the address (and the account when known). Server trouble
+ * (`dnserr`, `911`) and the guard's own `abuse` refusals count for nothing: a router must
+ * never be punished for the server's faults, nor kept out longer for waiting politely.
+ */
+import type { Cidr, IpAddress } from './addresses.ts'
+import type { Principal } from './auth.ts'
+import type { Lockouts } from './lockout.ts'
+import { parseName } from './names.ts'
+import { sourceKey, type Budget, type Limited, type RateLimiter } from './rate-limit.ts'
+import type { Credentials, UpdateIntent, UpdateResult } from './update-intent.ts'
+
+/** Budgets per scope. */
+export interface GuardBudgets {
+  /** Successful requests per client address and per account. */
+  readonly good: Budget
+  /** Successful updates per host. */
+  readonly hostGood: Budget
+  /** Failed requests per client address and per account. */
+  readonly bad: Budget
+}
+
+/** Options of the guard; either part may be absent (turned off). */
+export interface GuardOptions {
+  readonly limiter?: RateLimiter
+  readonly budgets: GuardBudgets
+  readonly lockouts?: Lockouts
+  /** Client addresses no budget applies to (loopback by default: the host itself). */
+  readonly exempt?: readonly Cidr[]
+}
+
+/** Rate limits and lockouts around the update path. */
+export class AbuseGuard {
+  readonly #o: GuardOptions
+
+  constructor(options: GuardOptions) {
+    this.#o = options
+  }
+
+  /** Before authenticating: the address's budgets, then the credential's lock here. */
+  async admit(intent: UpdateIntent): Promise<UpdateResult | undefined> {
+    const wait = this.#limiter(intent)?.check(this.#addressLimits(intent.clientIp))
+    if (wait !== undefined) return abuse('too many requests from this address', wait)
+    const subject = lockSubject(intent.credentials)
+    if (subject === undefined || this.#o.lockouts === undefined) return undefined
+    const locked = await this.#o.lockouts.check(subject, intent.clientIp)
+    if (locked === undefined) return undefined
+    return abuse('locked out after repeated bad credentials from this address', locked)
+  }
+
+  /** Bad credentials: one more failure for the credential at this address. */
+  async authFailed(intent: UpdateIntent): Promise<void> {
+    const subject = lockSubject(intent.credentials)
+    if (subject !== undefined) await this.#o.lockouts?.failed(subject, intent.clientIp)
+  }
+
+  /** After authenticating: clears the credential's failures here; the account's and hosts' budgets. */
+  async authenticated(
+    intent: UpdateIntent,
+    principal: Principal,
+  ): Promise<UpdateResult | undefined> {
+    const subject = lockSubject(intent.credentials)
+    if (subject !== undefined) await this.#o.lockouts?.succeeded(subject, intent.clientIp)
+    const { good, hostGood, bad } = this.#o.budgets
+    const account = `user:${String(principal.userId)}`
+    const hosts = intent.hostnames.flatMap((h) => {
+      const name = parseName(h)
+      return name.ok ? [{ key: `host:${name.value}`, budget: hostGood }] : []
+    })
+    const wait = this.#limiter(intent)?.check([
+      { key: `good:${account}`, budget: good },
+      { key: `bad:${account}`, budget: bad },
+      ...hosts,
+    ])
+    return wait === undefined
+      ? undefined
+      : abuse('too many requests for this account or host', wait)
+  }
+
+  /** Counts the finished request against the budgets. */
+  settled(intent: UpdateIntent, principal: Principal | undefined, result: UpdateResult): void {
+    const limiter = this.#limiter(intent)
+    if (limiter === undefined) return
+    const verdict = classify(result)
+    if (verdict === undefined) return
+    const { good, hostGood, bad } = this.#o.budgets
+    const budget = verdict === 'good' ? good : bad
+    const keys: Limited[] = [{ key: `${verdict}:ip:${sourceKey(intent.clientIp)}`, budget }]
+    if (principal !== undefined) {
+      keys.push({ key: `${verdict}:user:${String(principal.userId)}`, budget })
+    }
+    if (result.kind === 'hosts') {
+      for (const o of result.outcomes) {
+        if ((o.status === 'good' || o.status === 'nochg') && o.fqdn !== undefined) {
+          keys.push({ key: `host:${o.fqdn}`, budget: hostGood })
+        }
+      }
+    }
+    limiter.record(keys)
+  }
+
+  /** Drops idle rate-limit keys; returns how many. */
+  sweep(): number {
+    return this.#o.limiter?.sweep() ?? 0
+  }
+
+  #limiter(intent: UpdateIntent): RateLimiter | undefined {
+    const exempt = this.#o.exempt?.some((c) => c.contains(intent.clientIp)) === true
+    return exempt ? undefined : this.#o.limiter
+  }
+
+  #addressLimits(ip: IpAddress): Limited[] {
+    const key = sourceKey(ip)
+    return [
+      { key: `good:ip:${key}`, budget: this.#o.budgets.good },
+      { key: `bad:ip:${key}`, budget: this.#o.budgets.bad },
+    ]
+  }
+}
+
+/** What a lock is keyed by: the user name as sent, or "a bare token". */
+export function lockSubject(credentials: Credentials | null): string | undefined {
+  if (credentials === null) return undefined
+  if (credentials.kind === 'token') return 'token'
+  return `user:${credentials.username.slice(0, 200)}`
+}
+
+function classify(result: UpdateResult): 'good' | 'bad' | undefined {
+  if (result.kind === 'rejected') {
+    return result.code === '911' || result.code === 'abuse' ? undefined : 'bad'
+  }
+  if (result.outcomes.some((o) => o.status === 'good' || o.status === 'nochg')) return 'good'
+  return result.outcomes.some((o) => o.status !== 'dnserr') ? 'bad' : undefined
+}
+
+function abuse(message: string, retryAfterSeconds: number): UpdateResult {
+  return { kind: 'rejected', code: 'abuse', message, retryAfterSeconds }
+}

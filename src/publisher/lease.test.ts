@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict'
+import { afterEach, beforeEach, describe, it } from 'node:test'
+import type { Kysely } from 'kysely'
+import type { Fqdn } from '../core/names.ts'
+import { migrateToLatest } from '../store/migrate.ts'
+import type { Database } from '../store/schema.ts'
+import { openSqlite } from '../store/sqlite.ts'
+import { STORE_DIALECTS } from '../../test/helpers/store-dialects.ts'
+import { LeaseKeeper } from './lease.ts'
+import { SqlLeaseStore } from './lease-store.ts'
+
+const ZONE = 'dyn.example' as Fqdn
+const T0 = Date.parse('2026-01-01T00:00:00Z')
+const at = (s: number): Date => new Date(T0 + s * 1000)
+const quiet = { info: () => undefined, warn: () => undefined }
+
+let db: Kysely<Database>
+
+// The conditional UPDATEs must decide the same way on every SQL dialect.
+for (const dialect of STORE_DIALECTS) {
+  void describe(`SqlLeaseStore on ${dialect.name}`, () => {
+    dialect.useServer()
+    beforeEach(async () => {
+      db = await dialect.fresh()
+      const m = await migrateToLatest(db as Kysely<unknown>)
+      assert.ok(m.ok, m.ok ? '' : m.error)
+    })
+    afterEach(async () => {
+      await db.destroy()
+    })
+    leaseStoreCases()
+  })
+}
+
+function leaseStoreCases(): void {
+  it('gives a zone to one holder until it expires, with a new epoch per holder', async () => {
+    const s = new SqlLeaseStore(db)
+    assert.equal(await s.acquire(ZONE, 'a', at(0), at(15)), 1)
+    assert.equal(await s.acquire(ZONE, 'b', at(5), at(20)), undefined)
+    assert.equal(await s.renew(ZONE, 'a', 1, at(25)), true)
+    assert.equal(await s.acquire(ZONE, 'b', at(24), at(39)), undefined)
+    assert.equal(await s.acquire(ZONE, 'b', at(25), at(40)), 2)
+    // The old holder finds out on its next renewal and can no longer record anything.
+    assert.equal(await s.renew(ZONE, 'a', 1, at(41)), false)
+    assert.equal(await s.recordPublished(ZONE, 'a', 1, 7), false)
+    assert.equal(await s.publishedSerial(ZONE), undefined)
+    assert.equal(await s.recordPublished(ZONE, 'b', 2, 8), true)
+    assert.equal(await s.publishedSerial(ZONE), 8)
+  })
+
+  it('lets a holder take its own lease back at once (a restart) and frees it on release', async () => {
+    const s = new SqlLeaseStore(db)
+    assert.equal(await s.acquire(ZONE, 'a', at(0), at(15)), 1)
+    assert.equal(await s.acquire(ZONE, 'a', at(1), at(16)), 2)
+    await s.release(ZONE, 'a', 1) // a stale epoch releases nothing
+    assert.equal(await s.acquire(ZONE, 'b', at(2), at(17)), undefined)
+    await s.release(ZONE, 'a', 2)
+    assert.equal(await s.acquire(ZONE, 'b', at(2), at(17)), 3)
+  })
+
+  it('keeps zones apart', async () => {
+    const s = new SqlLeaseStore(db)
+    assert.equal(await s.acquire(ZONE, 'a', at(0), at(15)), 1)
+    assert.equal(await s.acquire('other.example', 'b', at(0), at(15)), 1)
+  })
+}
+
+void describe('LeaseKeeper', () => {
+  beforeEach(async () => {
+    db = openSqlite(':memory:')
+    const m = await migrateToLatest(db as Kysely<unknown>)
+    assert.ok(m.ok)
+  })
+  afterEach(async () => {
+    await db.destroy()
+  })
+
+  function keeper(id: string, clock: { wall: number; mono: number }, won: Fqdn[]): LeaseKeeper {
+    return new LeaseKeeper({
+      store: new SqlLeaseStore(db),
+      instanceId: id,
+      zones: [ZONE],
+      leaseMs: 3000,
+      now: () => new Date(T0 + clock.wall),
+      monotonic: () => clock.mono,
+      logger: quiet,
+      onAcquired: (zone) => {
+        won.push(zone)
+        return Promise.resolve()
+      },
+      pollMs: 5,
+    })
+  }
+
+  it('moves a zone to the other instance once the holder stops renewing', async () => {
+    const clockA = { wall: 0, mono: 0 }
+    const clockB = { wall: 0, mono: 0 }
+    const wonB: Fqdn[] = []
+    const a = keeper('a', clockA, [])
+    const b = keeper('b', clockB, wonB)
+    await a.tick()
+    await b.tick()
+    b.start()
+    assert.equal(a.holds(ZONE), true)
+    assert.equal(b.holds(ZONE), false)
+    assert.equal(a.holds('builtin.example' as Fqdn), true, 'zones without a lease are always held')
+    // A stalls: it stops pushing at two thirds of the lease, before anyone may take over.
+    clockA.mono = 2000
+    assert.equal(a.holds(ZONE), false)
+    clockB.wall = 2999
+    await b.tick()
+    assert.equal(b.holds(ZONE), false)
+    clockB.wall = 3000
+    await b.tick()
+    assert.equal(b.holds(ZONE), true)
+    assert.deepEqual(wonB, [ZONE])
+    // A's next renewal fails: it knows it lost the zone.
+    await a.tick()
+    assert.equal(a.holds(ZONE), false)
+    await b.stop()
+    await a.stop()
+  })
+
+  it('renewals keep the lease; stop releases it to the other instance at once', async () => {
+    const clock = { wall: 0, mono: 0 }
+    const a = keeper('a', clock, [])
+    const b = keeper('b', { wall: 100, mono: 0 }, [])
+    await a.tick()
+    for (let s = 1; s <= 5; s++) {
+      clock.wall = s * 1000
+      clock.mono = s * 1000
+      await a.tick()
+      assert.equal(a.holds(ZONE), true)
+    }
+    await a.stop()
+    await b.tick()
+    assert.equal(b.holds(ZONE), true)
+  })
+
+  it('waitPublished resolves once the holder records the serial, false at the deadline', async () => {
+    const a = keeper('a', { wall: 0, mono: 0 }, [])
+    const b = new LeaseKeeper({
+      store: new SqlLeaseStore(db),
+      instanceId: 'b',
+      zones: [ZONE],
+      leaseMs: 3000,
+      now: () => new Date(T0),
+      monotonic: () => performance.now(),
+      logger: quiet,
+      onAcquired: () => Promise.resolve(),
+      pollMs: 5,
+    })
+    await a.tick()
+    assert.equal(await b.waitPublished(ZONE, 10, 30), false)
+    const waiting = b.waitPublished(ZONE, 10, 2000)
+    a.published(ZONE, 11)
+    assert.equal(await waiting, true)
+    await a.stop()
+  })
+})

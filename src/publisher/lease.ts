@@ -1,0 +1,160 @@
+/**
+ * Which zones this instance publishes. With several instances on one database, each zone
+ * whose backend is shared (everything but the built-in server, which every instance holds
+ * for itself) is pushed by one lease holder at a time (lease-store.ts). The keeper takes
+ * free leases, renews its own every third of a lease, and stops pushing a zone on its own
+ * once two thirds of a lease passed without a renewal, well before another instance may take
+ * it over (at full expiry): a holder cut off from the database never pushes next to its
+ * successor. A newly won zone is handed to `onAcquired` (a resync: the previous holder may
+ * have died with changes committed but not pushed).
+ */
+import type { Fqdn } from '../core/names.ts'
+import { serialGreater } from '../dns/serial.ts'
+import type { LeaseStore } from './lease-store.ts'
+import type { PublishGate } from './publisher.ts'
+
+/** What the keeper logs. */
+export interface LeaseLogger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+}
+
+/** Options of the lease keeper. */
+export interface LeaseKeeperOptions {
+  readonly store: LeaseStore
+  /** This instance's name in the lease table (`cluster.instance_id`). */
+  readonly instanceId: string
+  /** Zones that need a lease: those on a backend shared by all instances. */
+  readonly zones: readonly Fqdn[]
+  readonly leaseMs: number
+  readonly now: () => Date
+  /** A monotonic clock in ms (`performance.now`): wall-clock jumps do not extend a lease. */
+  readonly monotonic: () => number
+  readonly logger: LeaseLogger
+  /** Called, not awaited, when this instance wins a zone after `start` (before: the caller loads). */
+  readonly onAcquired: (zone: Fqdn) => Promise<void>
+  /** How often a change committed here is looked for as live; default 100 ms. */
+  readonly pollMs?: number
+}
+
+interface Held {
+  epoch: number
+  /** Monotonic ms until which this instance may push. */
+  validUntil: number
+}
+
+/** Takes, renews and releases this instance's publisher leases. */
+export class LeaseKeeper implements PublishGate {
+  readonly #o: LeaseKeeperOptions
+  readonly #held = new Map<Fqdn, Held>()
+  readonly #leased: ReadonlySet<Fqdn>
+  #timer: NodeJS.Timeout | undefined
+  #running: Promise<void> | undefined
+  #started = false
+
+  constructor(options: LeaseKeeperOptions) {
+    this.#o = options
+    this.#leased = new Set(options.zones)
+  }
+
+  /** How often leases are renewed and free ones looked for. */
+  get intervalMs(): number {
+    return Math.max(100, Math.floor(this.#o.leaseMs / 3))
+  }
+
+  /** True when this instance may push the zone now (always, for a zone needing no lease). */
+  holds(zone: Fqdn): boolean {
+    if (!this.#leased.has(zone)) return true
+    const h = this.#held.get(zone)
+    return h !== undefined && this.#o.monotonic() < h.validUntil
+  }
+
+  /** Renews held leases and tries to take free ones, once; never runs twice at a time. */
+  tick(): Promise<void> {
+    this.#running ??= this.#round().finally(() => (this.#running = undefined))
+    return this.#running
+  }
+
+  /** Starts the renewal timer (the first round should be awaited with `tick` before). */
+  start(): void {
+    this.#started = true
+    this.#timer = setInterval(() => void this.tick(), this.intervalMs)
+    this.#timer.unref()
+  }
+
+  /** Stops renewing and releases every held lease so another instance takes over at once. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer)
+    await this.#running
+    for (const [zone, h] of this.#held) {
+      try {
+        await this.#o.store.release(zone, this.#o.instanceId, h.epoch)
+      } catch (e) {
+        this.#o.logger.warn({ zone, error: String(e) }, 'lease release failed; it expires')
+      }
+    }
+    this.#held.clear()
+  }
+
+  /** Records the serial just made live, for instances waiting on it; best effort. */
+  published(zone: Fqdn, serial: number): void {
+    const h = this.#held.get(zone)
+    if (h === undefined) return
+    this.#o.store.recordPublished(zone, this.#o.instanceId, h.epoch, serial).catch((e: unknown) => {
+      this.#o.logger.warn({ zone, error: String(e) }, 'published serial not recorded')
+    })
+  }
+
+  /** Polls the holder's published serial until it reaches `serial` or the deadline passes. */
+  async waitPublished(zone: Fqdn, serial: number, deadlineMs: number): Promise<boolean> {
+    const deadline = this.#o.monotonic() + deadlineMs
+    for (;;) {
+      try {
+        const live = await this.#o.store.publishedSerial(zone)
+        if (live !== undefined && (live === serial || serialGreater(live, serial))) return true
+      } catch {
+        // The database is briefly unreachable: the caller's deadline decides.
+      }
+      const left = deadline - this.#o.monotonic()
+      if (left <= 0) return false
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, this.#o.pollMs ?? 100)))
+    }
+  }
+
+  async #round(): Promise<void> {
+    for (const zone of this.#o.zones) {
+      try {
+        await this.#one(zone)
+      } catch (e) {
+        // The database is unreachable: keep what we hold until it runs out on its own.
+        this.#o.logger.warn({ zone, error: String(e) }, 'lease round failed')
+      }
+    }
+  }
+
+  async #one(zone: Fqdn): Promise<void> {
+    const { store, instanceId, leaseMs } = this.#o
+    // Measured before the round trip: the lease is valid from the moment we asked.
+    const started = this.#o.monotonic()
+    const now = this.#o.now()
+    const until = new Date(now.getTime() + leaseMs)
+    const validUntil = started + leaseMs - this.intervalMs
+    const h = this.#held.get(zone)
+    if (h !== undefined) {
+      if (await store.renew(zone, instanceId, h.epoch, until)) {
+        h.validUntil = validUntil
+        return
+      }
+      this.#held.delete(zone)
+      this.#o.logger.warn({ zone, epoch: h.epoch }, 'publisher lease lost to another instance')
+    }
+    const epoch = await store.acquire(zone, instanceId, now, until)
+    if (epoch === undefined) return
+    this.#held.set(zone, { epoch, validUntil })
+    this.#o.logger.info({ zone, epoch, instance: instanceId }, 'publisher lease acquired')
+    if (!this.#started) return
+    this.#o.onAcquired(zone).catch((e: unknown) => {
+      this.#o.logger.warn({ zone, error: String(e) }, 'takeover resync failed')
+    })
+  }
+}

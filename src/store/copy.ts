@@ -1,0 +1,107 @@
+/**
+ * `dynzone db copy`: every row of one database into another (SQLite to PostgreSQL or MariaDB
+ * when one machine is no longer enough), ids kept, tables in dependency order, all in one
+ * transaction on the target so a failed copy leaves it as it was. Both sides must be at the
+ * latest schema. On PostgreSQL the id sequences are moved past the copied ids.
+ */
+import type { Kysely, Transaction } from 'kysely'
+import { err, ok, type Result } from '../core/result.ts'
+import type { Database } from './schema.ts'
+import { sqlDialect } from './sql-dialect.ts'
+
+/** Every table, parents before children (the order rows are inserted in). */
+export const COPY_ORDER = [
+  'users',
+  'zones',
+  'hosts',
+  'records',
+  'tokens',
+  'token_hosts',
+  'update_history',
+  'update_failures',
+  'acme_txt',
+  'prefix_groups',
+  'prefix_group_members',
+  'web_sessions',
+  'publisher_leases',
+  'lockouts',
+] as const satisfies readonly (keyof Database)[]
+
+type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>
+/** Type-level check: a table added to the schema but not to COPY_ORDER fails to compile. */
+export const EVERY_TABLE_COPIED: [Uncopied] extends [never] ? true : Uncopied = true
+
+/** Tables without a generated `id` (no sequence to move). */
+const WITHOUT_ID: ReadonlySet<string> = new Set([
+  'token_hosts',
+  'prefix_group_members',
+  'publisher_leases',
+])
+
+/** Rows per INSERT: far below PostgreSQL's 65535 parameters for the widest table. */
+const BATCH = 200
+
+type Rows = Record<string, Record<string, unknown>>
+
+/** Rows copied per table, in copy order. */
+export type CopyCounts = readonly { readonly table: string; readonly rows: number }[]
+
+/** Copies every row of `source` into `target`; refuses a non-empty target unless `force`. */
+export async function copyDatabase(
+  source: Kysely<Database>,
+  target: Kysely<Database>,
+  options: { readonly force: boolean },
+): Promise<Result<CopyCounts, string>> {
+  const from = source as unknown as Kysely<Rows>
+  const dialect = sqlDialect(target)
+  return (target as unknown as Kysely<Rows>).transaction().execute(async (trx) => {
+    const filled = await nonEmpty(trx)
+    if (filled.length > 0 && !options.force) {
+      return err(
+        `the target database is not empty (${filled.join(', ')}); --force replaces its rows`,
+      )
+    }
+    for (const table of [...COPY_ORDER].reverse()) await trx.deleteFrom(table).execute()
+    const counts: { table: string; rows: number }[] = []
+    for (const table of COPY_ORDER) {
+      const rows = await from.selectFrom(table).selectAll().execute()
+      for (let i = 0; i < rows.length; i += BATCH) {
+        await trx
+          .insertInto(table)
+          .values(rows.slice(i, i + BATCH))
+          .execute()
+      }
+      if (dialect === 'postgres' && !WITHOUT_ID.has(table)) await resetSequence(trx, table)
+      counts.push({ table, rows: rows.length })
+    }
+    return ok(counts)
+  })
+}
+
+/** The tables of the target that hold rows. */
+async function nonEmpty(trx: Transaction<Rows>): Promise<string[]> {
+  const filled: string[] = []
+  for (const table of COPY_ORDER) {
+    const row = await trx.selectFrom(table).selectAll().limit(1).executeTakeFirst()
+    if (row !== undefined) filled.push(table)
+  }
+  return filled
+}
+
+/** `setval` the table's id sequence to its largest id, so the next insert gets a new one. */
+async function resetSequence(trx: Transaction<Rows>, table: string): Promise<void> {
+  await trx
+    .selectFrom(table)
+    .select((eb) => {
+      const max = eb.fn.max<number | null>(eb.ref('id'))
+      return eb
+        .fn('setval', [
+          eb.fn('pg_get_serial_sequence', [eb.val(table), eb.val('id')]),
+          eb.fn.coalesce(max, eb.val(1)),
+          // false when empty: the next id is then 1 itself.
+          eb(max, 'is not', null),
+        ])
+        .as('next')
+    })
+    .execute()
+}

@@ -1,0 +1,126 @@
+/**
+ * Lockouts in the database (table `lockouts`, migration 0008): the `LockoutStore` core's
+ * `Lockouts` uses, and the admin side's `listLockouts` / `liftLockout` (CLI, API, web UI).
+ * Portable Kysely only: insert-or-update is a find then an insert or update by id.
+ */
+import type { Kysely, Selectable } from 'kysely'
+import type { LockoutRecord, LockoutStore } from '../core/lockout.ts'
+import type { Database, LockoutsTable } from './schema.ts'
+
+/** Kysely-backed lockout state. */
+export class SqlLockoutStore implements LockoutStore {
+  readonly #db: Kysely<Database>
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db
+  }
+
+  async find(subject: string, source: string): Promise<LockoutRecord | undefined> {
+    const row = await this.#db
+      .selectFrom('lockouts')
+      .selectAll()
+      .where('subject', '=', subject)
+      .where('source', '=', source)
+      .executeTakeFirst()
+    return row && toRecord(row)
+  }
+
+  async save(record: LockoutRecord): Promise<void> {
+    const values = {
+      failures: record.failures,
+      level: record.level,
+      locked_until: record.lockedUntil,
+      last_failure_at: record.lastFailureAt,
+    }
+    if (record.id !== undefined) {
+      await this.#db.updateTable('lockouts').set(values).where('id', '=', record.id).execute()
+      return
+    }
+    try {
+      await this.#db
+        .insertInto('lockouts')
+        .values({ subject: record.subject, source: record.source, ...values })
+        .execute()
+    } catch (e) {
+      // Two first failures at once: the other insert won the unique pair; update that row.
+      const found = await this.find(record.subject, record.source)
+      if (found?.id === undefined) throw e
+      await this.#db.updateTable('lockouts').set(values).where('id', '=', found.id).execute()
+    }
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.#db.deleteFrom('lockouts').where('id', '=', id).execute()
+  }
+}
+
+/** A lockout as admins see it. */
+export interface LockoutView {
+  readonly subject: string
+  readonly source: string
+  readonly failures: number
+  readonly level: number
+  readonly lockedUntil: string | null
+  readonly lastFailureAt: string
+  /** Whether the pair is locked at the time of listing. */
+  readonly locked: boolean
+}
+
+/** Every pair with failures or a lock, locked ones first, newest failure first. */
+export async function listLockouts(
+  db: Kysely<Database>,
+  now: Date,
+  options: { readonly lockedOnly?: boolean } = {},
+): Promise<LockoutView[]> {
+  const rows = await db.selectFrom('lockouts').selectAll().execute()
+  const at = now.toISOString()
+  return rows
+    .map((r) => ({ ...view(r), locked: r.locked_until !== null && r.locked_until > at }))
+    .filter((v) => options.lockedOnly !== true || v.locked)
+    .sort(
+      (a, b) =>
+        Number(b.locked) - Number(a.locked) || b.lastFailureAt.localeCompare(a.lastFailureAt),
+    )
+}
+
+/**
+ * Lifts the locks (and forgets the failures) of a subject: a user name, `user:<name>` or
+ * `token`; only from one source when given. Returns how many pairs were lifted.
+ */
+export async function liftLockout(
+  db: Kysely<Database>,
+  subject: string,
+  source?: string,
+): Promise<number> {
+  const key = subject === 'token' || subject.startsWith('user:') ? subject : `user:${subject}`
+  let q = db.deleteFrom('lockouts').where('subject', '=', key)
+  if (source !== undefined) q = q.where('source', '=', source)
+  const r = await q.executeTakeFirst()
+  return Number(r.numDeletedRows)
+}
+
+/** Forgets pairs whose lock ended and whose last failure is older than `before`. */
+export async function sweepLockouts(db: Kysely<Database>, before: Date): Promise<number> {
+  const at = before.toISOString()
+  const r = await db
+    .deleteFrom('lockouts')
+    .where('last_failure_at', '<', at)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]))
+    .executeTakeFirst()
+  return Number(r.numDeletedRows)
+}
+
+function toRecord(r: Selectable<LockoutsTable>): LockoutRecord {
+  return { id: r.id, ...view(r) }
+}
+
+function view(r: Selectable<LockoutsTable>): Omit<LockoutView, 'locked'> {
+  return {
+    subject: r.subject,
+    source: r.source,
+    failures: r.failures,
+    level: r.level,
+    lockedUntil: r.locked_until,
+    lastFailureAt: r.last_failure_at,
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * HTML templating without a framework: a tagged template that escapes every interpolated
+ * value unless it is already `Html` (the output of another `html` call). Pages are plain
+ * functions returning `Html`; nothing user-supplied reaches the page unescaped.
+ */
+
+/** Markup that is safe to insert as is. */
+export class Html {
+  readonly text: string
+
+  constructor(text: string) {
+    this.text = text
+  }
+
+  toString(): string {
+    return this.text
+  }
+}
+
+/** What a template may interpolate: text is escaped, arrays are joined, nullish is empty. */
+export type HtmlValue = Html | string | number | null | undefined | false | readonly HtmlValue[]
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+}
+
+/** Escapes text for element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
+}
+
+function render(value: HtmlValue): string {
+  if (value instanceof Html) return value.text
+  if (value === null || value === undefined || value === false) return ''
+  if (Array.isArray(value)) return value.map(render).join('')
+  return escapeHtml(String(value))
+}
+
+/** The template tag: `html\`<p>${name}</p>\`` escapes `name`. */
+export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): Html {
+  let out = strings[0] ?? ''
+  values.forEach((v, i) => {
+    out += render(v) + (strings[i + 1] ?? '')
+  })
+  return new Html(out)
+}
+
+/** A hidden CSRF field for a form. */
+export function csrfField(csrf: string): Html {
+  return html`<input type="hidden" name="csrf" value="${csrf}" />`
+}
+
+/** Formats an ISO timestamp for display (UTC, minute precision), or a dash. */
+export function when(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—'
+  return iso.replace('T', ' ').slice(0, 19) + ' UTC'
+}

@@ -1,0 +1,264 @@
+/**
+ * The web routes in-process (`inject`) on a real SQLite store and core's account service:
+ * sign-in rules, CSRF refusal, no cross-user access, admin-only pages, input validation that
+ * changes nothing, escaping, same-site redirects only, and login lockouts.
+ */
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { parseIp } from '../core/addresses.ts'
+import { AccountService } from '../core/accounts.ts'
+import { createKeyedHasher } from '../core/keyed-hash.ts'
+import type { PasswordHasher } from '../core/ports.ts'
+import type { Fqdn } from '../core/names.ts'
+import { Secret } from '../core/secret.ts'
+import { SqlAccountStore } from '../store/account-store.ts'
+import { migrateToLatest } from '../store/migrate.ts'
+import type { Database } from '../store/schema.ts'
+import { openSqlite } from '../store/sqlite.ts'
+import { syncZones } from '../store/zones.ts'
+import { createWebDeps, registerWebRoutes } from './routes.ts'
+
+const NOW = new Date('2030-01-01T00:00:00Z')
+const ZONE = 'dyn.example' as Fqdn
+const passwords: PasswordHasher = {
+  hash: (p) => Promise.resolve(`plain:${p}`),
+  verify: (h, p) => Promise.resolve(h === `plain:${p}`),
+}
+
+describe('web routes', () => {
+  let db: Kysely<Database>
+  let app: FastifyInstance
+  let accounts: AccountService
+  const cookies = new Map<string, string>()
+
+  const form = (fields: Record<string, string>) => ({
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  })
+  const login = async (name: string, password: string, next?: string) => {
+    const page = await app.inject({ url: '/login' })
+    const token = /dynzone_login=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1] ?? ''
+    const r = await app.inject({
+      method: 'POST',
+      url: '/login',
+      ...form({ form: token, username: name, password, ...(next === undefined ? {} : { next }) }),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: `dynzone_login=${token}`,
+      },
+    })
+    const session = /dynzone_session=([^;]+)/.exec(String(r.headers['set-cookie']))?.[1]
+    if (session !== undefined) cookies.set(name, `dynzone_session=${session}`)
+    return r
+  }
+  const csrfOf = async (name: string): Promise<string> => {
+    const r = await app.inject({ url: '/tokens', headers: { cookie: cookies.get(name) ?? '' } })
+    return /name="csrf" value="([0-9a-f]{64})"/.exec(r.body)?.[1] ?? ''
+  }
+  const post = async (name: string, url: string, fields: Record<string, string>, csrf = true) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: cookies.get(name) ?? '',
+      },
+      payload: new URLSearchParams({
+        ...fields,
+        ...(csrf ? { csrf: await csrfOf(name) } : {}),
+      }).toString(),
+    })
+  const get = (name: string, url: string) =>
+    app.inject({ url, headers: { cookie: cookies.get(name) ?? '' } })
+  const hostRow = (label: string) =>
+    db.selectFrom('hosts').selectAll().where('label', '=', label).executeTakeFirst()
+
+  before(async () => {
+    db = openSqlite(':memory:')
+    assert.ok((await migrateToLatest(db as Kysely<unknown>)).ok)
+    await syncZones(
+      db,
+      [{ name: ZONE, backend: 'builtin', ttl: 60, serialScheme: 'unixtime' }],
+      NOW,
+    )
+    const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
+    accounts = new AccountService({
+      store: new SqlAccountStore(db),
+      passwords,
+      hasher,
+      randomBytes: (n) => new Uint8Array(n).map((_, i) => i + 1),
+      now: () => NOW,
+    })
+    for (const [name, admin] of [
+      ['root', true],
+      ['alice', false],
+      ['bob', false],
+    ] as const) {
+      assert.ok((await accounts.addUser({ name, password: `${name}-password`, admin })).ok)
+    }
+    assert.ok((await accounts.addHost({ fqdn: `home.${ZONE}`, owner: 'alice' })).ok)
+    const deps = createWebDeps({
+      db,
+      hasher,
+      accounts,
+      clock: { now: () => NOW },
+      clientIp: () => {
+        const ip = parseIp('192.0.2.9')
+        if (!ip.ok) throw new Error('bad test address')
+        return ip.value
+      },
+      security: {
+        lockout_threshold: 3,
+        lockout_base_seconds: 600,
+        lockout_max_seconds: 3600,
+        lockout_reset_seconds: 3600,
+        lockout_allow: [],
+      },
+    })
+    app = Fastify()
+    app.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => {
+        done(null, new URLSearchParams(typeof body === 'string' ? body : ''))
+      },
+    )
+    registerWebRoutes(app, { ...deps, passwords })
+    for (const name of ['root', 'alice', 'bob']) {
+      assert.equal((await login(name, `${name}-password`)).statusCode, 303)
+    }
+  })
+  after(async () => {
+    await app.close()
+    await db.destroy()
+  })
+
+  it('sends visitors without a session to the login page, keeping a same-site target', async () => {
+    const r = await app.inject({ url: '/hosts?page=2' })
+    assert.equal(r.statusCode, 303)
+    assert.equal(r.headers.location, '/login?next=%2Fhosts%3Fpage%3D2')
+    assert.equal((await app.inject({ url: '/' })).headers.location, '/login')
+    assert.equal((await get('alice', '/')).headers.location, '/hosts')
+  })
+
+  it('redirects after login only to same-site paths', async () => {
+    for (const [next, location] of [
+      ['/tokens', '/tokens'],
+      ['//evil.example/x', '/hosts'],
+      ['/\\evil.example', '/hosts'],
+      ['https://evil.example/', '/hosts'],
+    ] as const) {
+      const r = await login('bob', 'bob-password', next)
+      assert.equal(r.headers.location, location, next)
+    }
+  })
+
+  it('refuses a login form without its form token', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/login',
+      ...form({ username: 'alice', password: 'alice-password' }),
+    })
+    assert.equal(r.statusCode, 403)
+    assert.equal(r.headers['set-cookie']?.includes('dynzone_session'), false)
+  })
+
+  it('refuses a POST without the CSRF token and creates nothing', async () => {
+    const r = await post('alice', '/hosts/new', { label: 'forged', zone: ZONE }, false)
+    assert.equal(r.statusCode, 403)
+    assert.equal(await hostRow('forged'), undefined)
+    const ok = await post('alice', '/hosts/new', { label: 'office', zone: ZONE })
+    assert.equal(ok.statusCode, 303)
+    assert.ok(await hostRow('office'))
+  })
+
+  it('shows and changes only your own hosts and tokens', async () => {
+    const home = await hostRow('home')
+    assert.ok(home)
+    assert.equal((await get('bob', `/hosts/${String(home.id)}`)).statusCode, 404)
+    const ttl = await post('bob', `/hosts/${String(home.id)}/ttl`, {
+      dns_ttl: '5',
+      expiry_ttl: '0',
+    })
+    assert.equal(ttl.statusCode, 404)
+    assert.equal((await hostRow('home'))?.dns_ttl, null)
+    const created = await accounts.createToken({ owner: 'alice', label: 'router' })
+    assert.ok(created.ok)
+    const revoke = await post('bob', `/tokens/${String(created.value.token.id)}/revoke`, {})
+    assert.equal(revoke.statusCode, 404)
+    assert.equal((await accounts.listTokens('alice')).length, 1)
+    assert.doesNotMatch((await get('bob', '/hosts')).body, /home\.dyn\.example/)
+    assert.equal((await get('root', `/hosts/${String(home.id)}`)).statusCode, 200)
+  })
+
+  it('validates TTLs, changing nothing on bad input and bumping the serial on a change', async () => {
+    const home = await hostRow('home')
+    assert.ok(home)
+    const serial = async () =>
+      Number((await db.selectFrom('zones').select('serial').executeTakeFirstOrThrow()).serial)
+    const before = await serial()
+    for (const bad of [
+      { dns_ttl: '0', expiry_ttl: '0' },
+      { dns_ttl: 'abc', expiry_ttl: '0' },
+      { dns_ttl: '300', expiry_ttl: '-1' },
+      { dns_ttl: '300', expiry_ttl: '' },
+    ]) {
+      const r = await post('alice', `/hosts/${String(home.id)}/ttl`, bad)
+      assert.equal(r.statusCode, 422, JSON.stringify(bad))
+      assert.match(r.body, /class="error"/)
+    }
+    assert.equal((await hostRow('home'))?.dns_ttl, null)
+    assert.equal(await serial(), before)
+    const r = await post('alice', `/hosts/${String(home.id)}/ttl`, {
+      dns_ttl: '300',
+      expiry_ttl: '86400',
+    })
+    assert.equal(r.statusCode, 303)
+    const after = await hostRow('home')
+    assert.equal(after?.dns_ttl, 300)
+    assert.equal(after.expiry_ttl, 86400)
+    assert.ok((await serial()) > before)
+  })
+
+  it('keeps admin pages to admins', async () => {
+    for (const url of ['/admin/users', '/admin/hosts', '/admin/zones', '/admin/lockouts']) {
+      assert.equal((await get('alice', url)).statusCode, 403, url)
+      assert.equal((await get('root', url)).statusCode, 200, url)
+    }
+    const r = await post('alice', '/admin/users', { name: 'mallory', password: 'mallory-pw1' })
+    assert.equal(r.statusCode, 403)
+    assert.equal(
+      (await accounts.listUsers()).some((u) => u.name === 'mallory'),
+      false,
+    )
+  })
+
+  it('escapes what users type', async () => {
+    const r = await post('root', '/admin/users', {
+      name: 'carol',
+      email: '<script>alert(1)</script>@x',
+      password: 'carol-password',
+    })
+    assert.equal(r.statusCode, 303)
+    const page = (await get('root', '/admin/users')).body
+    assert.doesNotMatch(page, /<script>alert/)
+    assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;@x/)
+  })
+
+  it('locks a user out of logins from a source after repeated wrong passwords', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await login('bob', 'wrong-password')).statusCode, 401)
+    const r = await login('bob', 'bob-password')
+    assert.equal(r.statusCode, 429)
+    assert.match(r.body, /Too many failed logins/)
+    const admin = await get('root', '/admin/lockouts')
+    assert.match(admin.body, /user:bob/)
+    const lift = await post('root', '/admin/lockouts/lift', {
+      subject: 'user:bob',
+      source: '192.0.2.9',
+    })
+    assert.equal(lift.statusCode, 303)
+    assert.equal((await login('bob', 'bob-password')).statusCode, 303)
+  })
+})

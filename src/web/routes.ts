@@ -1,0 +1,99 @@
+/**
+ * Mounts the web UI: static files, login and logout, then the self-service and admin pages.
+ * `GET /` belongs to sftdyn (the caller's address) when its prefix is `/`; a browser asking
+ * for HTML there is sent to the UI instead, scripts keep their answer.
+ */
+import { readFileSync } from 'node:fs'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { AccountService } from '../core/accounts.ts'
+import { parseCidr, type IpAddress } from '../core/addresses.ts'
+import type { Clock, KeyedHasher } from '../core/ports.ts'
+import { Lockouts } from '../core/lockout.ts'
+import type { GuardSettings } from '../core/rate-limit-setup.ts'
+import { createArgon2Hasher } from '../security/argon2-hasher.ts'
+import { SqlLockoutStore } from '../store/lockout-store.ts'
+import type { Database } from '../store/schema.ts'
+import { registerAdminRoutes } from './admin-routes.ts'
+import { registerHostRoutes } from './host-routes.ts'
+import { registerLoginRoutes } from './login-routes.ts'
+import { WebSessions } from './session.ts'
+import { registerTokenRoutes } from './token-routes.ts'
+import { WebStore } from './web-store.ts'
+import { redirect, type WebDeps } from './web-http.ts'
+
+export type { WebDeps } from './web-http.ts'
+
+/** Builds the web UI's parts once per server (the sessions are shared with the REST API). */
+export function createWebDeps(o: {
+  db: Kysely<Database>
+  hasher: KeyedHasher
+  accounts: AccountService
+  clock: Clock
+  /** The client's address (trusted proxies applied), for login lockouts. */
+  clientIp?: (req: FastifyRequest) => IpAddress
+  /** The `security.lockout_*` keys: bad passwords count like bad update credentials. */
+  security?: GuardSettings['security']
+}): WebDeps {
+  const lockouts = o.security === undefined ? undefined : loginLockouts(o.db, o.clock, o.security)
+  return {
+    sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
+    store: new WebStore(o.db),
+    accounts: o.accounts,
+    passwords: createArgon2Hasher(),
+    clock: o.clock,
+    ...(o.clientIp === undefined ? {} : { clientIp: o.clientIp }),
+    ...(lockouts === undefined ? {} : { lockouts }),
+  }
+}
+
+/** Lockouts over the same table and settings as the update path's. */
+function loginLockouts(db: Kysely<Database>, clock: Clock, s: GuardSettings['security']): Lockouts {
+  return new Lockouts({
+    store: new SqlLockoutStore(db),
+    clock,
+    settings: {
+      threshold: s.lockout_threshold,
+      baseSeconds: s.lockout_base_seconds,
+      maxSeconds: s.lockout_max_seconds,
+      resetSeconds: s.lockout_reset_seconds,
+    },
+    allow: s.lockout_allow.flatMap((c) => {
+      const r = parseCidr(c)
+      return r.ok ? [r.value] : []
+    }),
+  })
+}
+
+const asset = (name: string): string =>
+  readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8')
+
+/** Registers every web UI route on the app. */
+export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const staticFile = (type: string, body: string) => (_req: FastifyRequest, reply: FastifyReply) =>
+    reply
+      .header('content-type', type)
+      .header('cache-control', 'public, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
+      .send(body)
+  app.get('/static/web.css', staticFile('text/css; charset=utf-8', asset('web.css')))
+  app.get('/static/web.js', staticFile('text/javascript; charset=utf-8', asset('web.js')))
+
+  const home = async (req: FastifyRequest, reply: FastifyReply) =>
+    redirect(reply, (await deps.sessions.fromRequest(req)) === undefined ? '/login' : '/hosts')
+  if (app.hasRoute({ method: 'GET', url: '/' })) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.method === 'GET' && req.url === '/' && wantsHtml(req)) await home(req, reply)
+    })
+  } else {
+    app.get('/', home)
+  }
+  registerLoginRoutes(app, deps)
+  registerHostRoutes(app, deps)
+  registerTokenRoutes(app, deps)
+  registerAdminRoutes(app, deps)
+}
+
+function wantsHtml(req: FastifyRequest): boolean {
+  return (req.headers.accept ?? '').includes('text/html')
+}

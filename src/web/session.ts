@@ -1,0 +1,157 @@
+/**
+ * Web sessions for the UI and for cookie-authenticated REST API calls.
+ *
+ * A login creates a random 256-bit session id, sent once in an `HttpOnly; SameSite=Lax;
+ * Path=/` cookie (`Secure` over HTTPS) and stored only as a keyed hash, with an idle and an
+ * absolute expiry; logout deletes the row. Each session has a CSRF token derived from its id
+ * (a keyed hash, so nothing more is stored); every state-changing form carries it in a hidden
+ * `csrf` field and every state-changing API call made with the cookie in `x-csrf-token`.
+ *
+ * Use from other HTTP modules (the REST API):
+ *   `const s = await sessions.fromRequest(req)` → `WebSession | undefined`
+ *   `sessions.checkCsrf(s, req.headers['x-csrf-token'])` → `boolean` (constant-time)
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Clock, KeyedHasher } from '../core/ports.ts'
+import type { Database } from '../store/schema.ts'
+
+/** The name of the session cookie. */
+export const SESSION_COOKIE = 'dynzone_session'
+
+/** A signed-in user as a request sees it. */
+export interface WebSession {
+  readonly userId: number
+  readonly userName: string
+  readonly isAdmin: boolean
+  /** The token state-changing requests must echo (form field `csrf`, header `x-csrf-token`). */
+  readonly csrf: string
+  /** The keyed hash of the session id (the row key; never the id itself). */
+  readonly key: string
+}
+
+/** Options of the session store. */
+export interface WebSessionsOptions {
+  readonly db: Kysely<Database>
+  readonly hasher: KeyedHasher
+  readonly clock: Clock
+  /** Seconds without a request after which a session ends (default 2 hours). */
+  readonly idleSeconds?: number
+  /** Seconds after login after which a session ends regardless (default 7 days). */
+  readonly absoluteSeconds?: number
+}
+
+/** The headers a request needs to carry a session: only `cookie` is read. */
+export interface CookieCarrier {
+  readonly headers: { readonly cookie?: string | undefined }
+}
+
+// Writing last_seen_at on every page view would turn reads into writes; a minute is plenty.
+const TOUCH_AFTER_MS = 60_000
+
+/** Sessions in the `web_sessions` table. */
+export class WebSessions {
+  readonly #o: WebSessionsOptions
+  readonly #idleMs: number
+  readonly #absoluteMs: number
+
+  constructor(options: WebSessionsOptions) {
+    this.#o = options
+    this.#idleMs = (options.idleSeconds ?? 2 * 3600) * 1000
+    this.#absoluteMs = (options.absoluteSeconds ?? 7 * 86400) * 1000
+  }
+
+  /** Starts a session for a user; returns the cookie value (shown to nobody else). */
+  async create(userId: number): Promise<string> {
+    const id = randomBytes(32).toString('base64url')
+    const now = this.#o.clock.now()
+    await this.#o.db
+      .insertInto('web_sessions')
+      .values({
+        hash: this.#key(id),
+        user_id: userId,
+        created_at: now.toISOString(),
+        last_seen_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + this.#absoluteMs).toISOString(),
+      })
+      .execute()
+    return id
+  }
+
+  /** The session a request's cookie names, when it exists and has not expired. */
+  async fromRequest(req: CookieCarrier): Promise<WebSession | undefined> {
+    const id = readCookie(req.headers.cookie, SESSION_COOKIE)
+    if (id === undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined
+    const key = this.#key(id)
+    const row = await this.#o.db
+      .selectFrom('web_sessions')
+      .innerJoin('users', 'users.id', 'web_sessions.user_id')
+      .select(['web_sessions.last_seen_at', 'web_sessions.expires_at'])
+      .select(['users.id as userId', 'users.name as userName', 'users.is_admin as isAdmin'])
+      .where('web_sessions.hash', '=', key)
+      .executeTakeFirst()
+    if (row === undefined) return undefined
+    const now = this.#o.clock.now().getTime()
+    const lastSeen = Date.parse(row.last_seen_at)
+    if (now >= Date.parse(row.expires_at) || now >= lastSeen + this.#idleMs) {
+      await this.#o.db.deleteFrom('web_sessions').where('hash', '=', key).execute()
+      return undefined
+    }
+    if (now - lastSeen > TOUCH_AFTER_MS) {
+      await this.#o.db
+        .updateTable('web_sessions')
+        .set({ last_seen_at: new Date(now).toISOString() })
+        .where('hash', '=', key)
+        .execute()
+    }
+    return {
+      userId: row.userId,
+      userName: row.userName,
+      isAdmin: row.isAdmin === 1,
+      csrf: this.#o.hasher.digest(`csrf\0${key}`),
+      key,
+    }
+  }
+
+  /** True when `value` is the session's CSRF token (constant-time). */
+  checkCsrf(session: WebSession, value: unknown): boolean {
+    if (typeof value !== 'string') return false
+    const want = Buffer.from(session.csrf, 'utf8')
+    const got = Buffer.from(value, 'utf8')
+    return want.length === got.length && timingSafeEqual(want, got)
+  }
+
+  /** Ends a session (logout). */
+  async destroy(session: WebSession): Promise<void> {
+    await this.#o.db.deleteFrom('web_sessions').where('hash', '=', session.key).execute()
+  }
+
+  /** Ends every session of a user (password reset, user deleted). */
+  async destroyAllOf(userId: number): Promise<void> {
+    await this.#o.db.deleteFrom('web_sessions').where('user_id', '=', userId).execute()
+  }
+
+  #key(id: string): string {
+    return this.#o.hasher.digest(`session\0${id}`)
+  }
+}
+
+/** The `Set-Cookie` value that carries a new session id. */
+export function sessionCookie(id: string, secure: boolean): string {
+  return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Lax; Path=/${secure ? '; Secure' : ''}`
+}
+
+/** The `Set-Cookie` value that removes the session cookie. */
+export function clearedSessionCookie(secure: boolean): string {
+  return `${SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0${secure ? '; Secure' : ''}`
+}
+
+/** One cookie's value from a `Cookie` header. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}

@@ -1,0 +1,248 @@
+/**
+ * The web UI in a real headless Chromium (Debian `chromium` driven by playwright-core)
+ * against a real `dynzone serve`: keyboard-only login, a wrong password, creating a host and
+ * a token, a real dyndns2 update with curl showing up on the host page and in its history,
+ * revoking the token so the next update is refused, CSRF refusal, the admin pages, and a
+ * screenshot of each main page (desktop and phone width) in test-artifacts/screenshots/.
+ */
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, before, describe, it } from 'node:test'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { curl, digShort } from '../helpers/tools.ts'
+
+const ZONE = 'dyn.example.test'
+const HOST = `home.${ZONE}`
+const ARGS = ['--set', 'http.port=0', '--set', 'dns.port=0', '--set', 'demo.enabled=false']
+const SHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url))
+const PHONE = { width: 390, height: 844 }
+
+describe('web UI in Chromium', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynzone-web-'))
+  let server: DynzoneProcess
+  let browser: Browser
+  let base = ''
+  let dnsPort = 0
+  let alice: BrowserContext
+  let page: Page
+  let token = ''
+
+  const cli = async (args: string[], stdin: string): Promise<void> => {
+    const r = await runDynzone([...args, ...ARGS], dir, { stdin })
+    assert.equal(r.code, 0, `dynzone ${args.join(' ')}: ${r.stderr}`)
+  }
+  const shot = async (p: Page, name: string): Promise<void> => {
+    await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
+  }
+  const update = (secret: string, ip: string) =>
+    curl(['-u', `alice:${secret}`, `${base}/nic/update?hostname=${HOST}&myip=${ip}`])
+  const login = async (p: Page, name: string, password: string): Promise<void> => {
+    await p.goto(`${base}/login`)
+    await p.getByLabel('User name').fill(name)
+    await p.getByLabel('Password').fill(password)
+    await p.getByRole('button', { name: 'Log in' }).click()
+    await p.waitForURL(`${base}/hosts`)
+  }
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true })
+    await cli(['user', 'add', 'root', '--admin', '--password-stdin'], 'root-password\n')
+    await cli(['user', 'add', 'alice', '--password-stdin'], 'alice-password\n')
+    server = startDynzone(['serve', ...ARGS], dir)
+    const m = await server.waitFor(/HTTP on (\S+):(\d+), DNS on \S+:(\d+)/)
+    base = `http://127.0.0.1:${m[2] ?? ''}`
+    dnsPort = Number(m[3])
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    })
+    alice = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    page = await alice.newPage()
+  })
+  after(async () => {
+    await browser.close()
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('sends a visitor without a session to the login page', async () => {
+    const r = await page.goto(`${base}/`)
+    assert.equal(new URL(page.url()).pathname, '/login')
+    assert.ok(r !== null)
+    assert.equal(r.headers()['x-frame-options'], 'DENY')
+    assert.match(r.headers()['content-security-policy'] ?? '', /default-src 'self'/)
+    await shot(page, 'login')
+    // A script asking `/` without HTML still gets sftdyn's answer: its own address.
+    const plain = await curl([`${base}/`])
+    assert.equal(plain.body.trim(), '127.0.0.1')
+  })
+
+  it('shows an error for a wrong password and creates no session', async () => {
+    await page.getByLabel('User name').fill('alice')
+    await page.getByLabel('Password').fill('not-the-password')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByText('Wrong user name or password.').waitFor()
+    assert.equal(new URL(page.url()).pathname, '/login')
+    const cookies = await alice.cookies()
+    assert.equal(
+      cookies.find((c) => c.name === 'dynzone_session'),
+      undefined,
+    )
+  })
+
+  it('logs in with the keyboard alone', async () => {
+    await page.goto(`${base}/login`)
+    // The user name field has focus on load; Tab reaches the password, Enter submits.
+    await page.keyboard.type('alice')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('alice-password')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`${base}/hosts`)
+    const cookie = (await alice.cookies()).find((c) => c.name === 'dynzone_session')
+    assert.equal(cookie?.httpOnly, true)
+    assert.equal(cookie.sameSite, 'Lax')
+  })
+
+  it('creates a host', async () => {
+    await page.getByRole('link', { name: 'New host' }).click()
+    await shot(page, 'new-host')
+    await page.getByLabel('Name').fill('home')
+    await page.getByRole('button', { name: 'Create host' }).click()
+    await page.getByText('Host created.').waitFor()
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), HOST)
+  })
+
+  it('creates a token whose secret is shown once, with client settings', async () => {
+    await page.getByLabel('Label').fill('router')
+    await page.getByRole('button', { name: 'Create token' }).click()
+    await page.getByText('Copy the secret now').waitFor()
+    token = ((await page.locator('#secret').textContent()) ?? '').trim()
+    assert.match(token, /^[a-z2-7]{32}$/)
+    const curlLine = (await page.locator('#client-curl').textContent()) ?? ''
+    assert.ok(curlLine.includes(`${base.replace('http://', '')}/nic/update?hostname=${HOST}`))
+    assert.ok(curlLine.includes(`alice:${token}`))
+    await shot(page, 'token-created')
+    await page.getByRole('link', { name: 'Done' }).click()
+    assert.equal(await page.locator('main').getByText(token).count(), 0)
+  })
+
+  it('shows the address and history entry of a real curl update', async () => {
+    const r = await update(token, '203.0.113.45')
+    assert.equal(r.status, 200)
+    assert.equal(r.body.trim(), 'good 203.0.113.45')
+    assert.deepEqual(await digShort('127.0.0.1', dnsPort, HOST), ['203.0.113.45'])
+    await page.reload()
+    const main = page.locator('main')
+    assert.match((await main.textContent()) ?? '', /IPv4 \(A\)\s*203\.0\.113\.45/)
+    const history = page.locator('#history + .table-wrap tbody tr')
+    assert.equal(await history.count(), 1)
+    const row = (await history.first().textContent()) ?? ''
+    assert.match(row, /dyndns2/)
+    assert.match(row, /203\.0\.113\.45/)
+    await shot(page, 'host')
+    await page.getByRole('link', { name: 'My hosts' }).click()
+    assert.match((await page.locator('tbody').textContent()) ?? '', /203\.0\.113\.45/)
+    await shot(page, 'hosts')
+  })
+
+  it('revokes the token and the next update is refused', async () => {
+    await page.getByRole('link', { name: HOST }).click()
+    await page.getByRole('button', { name: 'Revoke token router' }).click()
+    await page.getByText('Token revoked.').waitFor()
+    const r = await update(token, '203.0.113.46')
+    assert.equal(r.status, 401)
+    assert.equal(r.body.trim(), 'badauth')
+    assert.deepEqual(await digShort('127.0.0.1', dnsPort, HOST), ['203.0.113.45'])
+    // The refused update is in the host's history, with its reason, for the owner to see.
+    await page.reload()
+    const latest =
+      (await page.locator('#history + .table-wrap tbody tr').first().textContent()) ?? ''
+    assert.match(latest, /badauth/)
+    assert.match(latest, /bad credentials/)
+    assert.ok(!latest.includes(token))
+  })
+
+  it('rotates a token: the old secret stops working, the new one works', async () => {
+    await page.getByRole('link', { name: 'Tokens' }).click()
+    await page.getByLabel('Host').selectOption(HOST)
+    await page.getByLabel('Label').fill('script')
+    await page.getByRole('button', { name: 'Create token' }).click()
+    const first = ((await page.locator('#secret').textContent()) ?? '').trim()
+    await page.getByRole('link', { name: 'Done' }).click()
+    await shot(page, 'tokens')
+    assert.equal((await update(first, '203.0.113.47')).body.trim(), 'good 203.0.113.47')
+    await page.getByRole('button', { name: 'Rotate token script' }).click()
+    await page.getByText('The old secret no longer works.').waitFor()
+    const second = ((await page.locator('#secret').textContent()) ?? '').trim()
+    assert.notEqual(second, first)
+    assert.equal((await update(first, '203.0.113.48')).status, 401)
+    assert.equal((await update(second, '203.0.113.47')).body.trim(), 'nochg 203.0.113.47')
+  })
+
+  it('refuses a POST without the CSRF token and changes nothing', async () => {
+    const r = await page.request.post(`${base}/hosts/new`, {
+      form: { label: 'sneaky', zone: ZONE },
+      maxRedirects: 0,
+    })
+    assert.equal(r.status(), 403)
+    await page.goto(`${base}/hosts`)
+    assert.equal(await page.getByRole('link', { name: `sneaky.${ZONE}` }).count(), 0)
+  })
+
+  it('keeps non-admins out of the admin pages', async () => {
+    const r = await page.goto(`${base}/admin/users`)
+    assert.equal(r?.status(), 403)
+    assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0)
+  })
+
+  it('renders the main pages readably at phone width', async () => {
+    const phone = await browser.newContext({ viewport: PHONE, isMobile: true })
+    const p = await phone.newPage()
+    await login(p, 'alice', 'alice-password')
+    await shot(p, 'phone-hosts')
+    await p.getByRole('link', { name: HOST }).click()
+    await shot(p, 'phone-host')
+    // Nothing but the tables may scroll sideways: the page itself fits the screen.
+    const width = Number(await p.evaluate('document.documentElement.scrollWidth'))
+    assert.ok(width <= PHONE.width, `page is ${String(width)} px wide`)
+    await phone.close()
+  })
+
+  it('lets an admin manage users and see every host and zone', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const p = await ctx.newPage()
+    await login(p, 'root', 'root-password')
+    await p.getByRole('link', { name: 'Users' }).click()
+    await p.locator('#name').fill('bob')
+    await p.locator('#password').fill('bob-password')
+    await p.getByRole('button', { name: 'Create user' }).click()
+    await p.getByText('User created.').waitFor()
+    assert.equal(await p.getByRole('cell', { name: 'bob', exact: true }).count(), 1)
+    await shot(p, 'admin-users')
+    await p.getByRole('link', { name: 'All hosts' }).click()
+    await p.getByLabel('Search hosts').fill('home')
+    await p.getByRole('button', { name: 'Search' }).click()
+    assert.equal(await p.getByRole('link', { name: HOST }).count(), 1)
+    assert.equal(await p.getByRole('cell', { name: 'alice', exact: true }).count(), 1)
+    await shot(p, 'admin-hosts')
+    await p.getByRole('link', { name: 'Zones' }).click()
+    assert.equal(await p.getByRole('cell', { name: ZONE, exact: true }).count(), 1)
+    await shot(p, 'admin-zones')
+    await p.getByRole('link', { name: 'Lockouts' }).click()
+    assert.equal(await p.getByRole('heading', { name: 'Lockouts' }).count(), 1)
+    await shot(p, 'admin-lockouts')
+    await ctx.close()
+  })
+
+  it('logs out: the session is gone', async () => {
+    await page.goto(`${base}/hosts`)
+    await page.getByRole('button', { name: /Log out/ }).click()
+    await page.getByText('You are logged out.').waitFor()
+    await page.goto(`${base}/hosts`)
+    assert.equal(new URL(page.url()).pathname, '/login')
+  })
+})
