@@ -101,7 +101,10 @@ export async function startBenchDynzone(
   const token = /\b[a-z2-7]{32}\b/.exec(cli(config, ['token', 'create', '--user', user]))?.[0]
   if (token === undefined) throw new Error('no token printed')
   insertHosts(join(dir, 'dynzone.sqlite'), user, hosts)
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, '--config', config, 'serve'], {
+  // Extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')
+  const args = [...flags, '--import', TSX, MAIN, '--config', config, 'serve']
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   const exited = once(child, 'exit')

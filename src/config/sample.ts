@@ -187,6 +187,9 @@ host_good_max = 240
 bad_window_seconds = 900
 # Failed requests per window per client address and per account.
 bad_max = 30
+# Bad passwords per bad window for one account name from all addresses together; over it,
+# addresses that never logged in as that account are refused until the window passes.
+account_bad_max = 100
 # How often idle counters are dropped, in seconds.
 cleanup_interval_seconds = 300
 # Most counters kept in memory; the least recently used go first.

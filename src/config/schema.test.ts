@@ -72,6 +72,7 @@ void describe('configSchema defaults', () => {
         host_good_max: 240,
         bad_window_seconds: 900,
         bad_max: 30,
+        account_bad_max: 100,
         cleanup_interval_seconds: 300,
         max_entries: 100000,
         exempt: ['127.0.0.0/8', '::1/128'],

@@ -259,6 +259,8 @@ export const configSchema = table({
     host_good_max: integer(1, 10_000_000).default(240),
     bad_window_seconds: integer(1, 86400).default(900),
     bad_max: integer(1, 10_000_000).default(30),
+    // Bad passwords for one account name from all addresses together (spread guessing).
+    account_bad_max: integer(1, 10_000_000).default(100),
     cleanup_interval_seconds: integer(1, 86400).default(300),
     max_entries: integer(100, 10_000_000).default(100_000),
     exempt: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),

@@ -128,6 +128,17 @@ describe('Authenticator: tokens', () => {
     assert.deepEqual(store.touched, [{ id: 10, at: '2030-01-01T00:00:00.000Z' }])
   })
 
+  it('records a use at most once a minute, not on every ping', async () => {
+    const record = store.tokens.get(tokenHash(hasher, TOKEN))
+    assert.ok(record !== undefined)
+    store.tokens.set(record.hash, { ...record, lastUsedAt: '2029-12-31T23:59:30.000Z' })
+    assert.equal((await auth.authenticate(bare(TOKEN)))?.tokenId, 10)
+    assert.deepEqual(store.touched, [], '30 s ago: not written again')
+    store.tokens.set(record.hash, { ...record, lastUsedAt: '2029-12-31T23:58:59.000Z' })
+    assert.equal((await auth.authenticate(bare(TOKEN)))?.tokenId, 10)
+    assert.deepEqual(store.touched, [{ id: 10, at: '2030-01-01T00:00:00.000Z' }])
+  })
+
   it('carries the host scope of a host token', async () => {
     const p = await auth.authenticate(bare(HOST_TOKEN))
     assert.equal(p?.tokenId, 11)

@@ -69,7 +69,10 @@ export class Authenticator {
     const now = this.#o.clock.now()
     // An unreadable expiry counts as expired: a limit must never turn into no limit.
     if (token.expiresAt !== null && !(Date.parse(token.expiresAt) > now.getTime())) return undefined
-    await this.#o.store.touchToken(token.id, now.toISOString())
+    // "Last used" to the minute: a write per router ping would cost more than the ping.
+    const last = token.lastUsedAt == null ? Number.NaN : Date.parse(token.lastUsedAt)
+    if (!(now.getTime() - last < 60_000))
+      await this.#o.store.touchToken(token.id, now.toISOString())
     return {
       userId: token.ownerId,
       userName: token.ownerName,

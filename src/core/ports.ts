@@ -30,6 +30,8 @@ export interface TokenRecord {
   readonly scope?: TokenScope
   /** Host, record-type and source limits (scoped tokens); absent means none. */
   readonly restrictions?: TokenRestrictions
+  /** When the token was last used (to the minute); absent when the store does not say. */
+  readonly lastUsedAt?: string | null
 }
 
 /** A host with its current address records. */

@@ -182,6 +182,31 @@ describe('AbuseGuard in the update path', () => {
     )
   })
 
+  it('bounds password guesses spread over many addresses, not the known router of the owner', async () => {
+    build({ budgets: { ...BUDGETS, accountBad: { windowSeconds: 600, max: 8 } } })
+    const router = v4('198.51.100.77')
+    assert.equal(code(await ping({ clientIp: router })), 'good', 'the owner logs in first')
+    // Two guesses from each of four addresses: under every per-address budget.
+    for (let i = 0; i < 8; i++) {
+      const r = await ping({
+        password: `guess${String(i)}`,
+        clientIp: v4(`192.0.2.${String(i >> 1)}`),
+      })
+      assert.equal(code(r), 'badauth')
+    }
+    const guess = await ping({ password: 'right', clientIp: v4('192.0.2.200') })
+    assert.equal(code(guess), 'abuse', 'a new address, even with the right password')
+    assert.ok(guess.kind === 'rejected' && (guess.retryAfterSeconds ?? 0) > 0)
+    assert.equal(code(await ping({ clientIp: router })), 'nochg', 'the known router still works')
+    assert.equal(
+      code(await ping({ user: 'bob', password: 'bobs', hostnames: ['bob.dyn.example'] })),
+      'good',
+      'other accounts are not affected',
+    )
+    clock.advance(1200)
+    assert.equal(code(await ping({ clientIp: v4('192.0.2.200') })), 'nochg', 'after the window')
+  })
+
   it('lets a client under budget run all day and stops a runaway client per host', async () => {
     for (let minute = 0; minute < 24 * 60; minute += 20) {
       assert.match(code(await ping()), /good|nochg/, `minute ${String(minute)}`)

@@ -10,6 +10,12 @@
  * `badip`) is one failure for the address (and the account when known). Server trouble
  * (`dnserr`, `911`) and the guard's own `abuse` refusals count for nothing: a router must
  * never be punished for the server's faults, nor kept out longer for waiting politely.
+ *
+ * Password guesses spread over many addresses: lockouts and address budgets are per address,
+ * so bad passwords for one account name are also counted across all addresses
+ * (`accountBad`). Over that budget, passwords for the name are refused from every address
+ * that has not logged in as it before (remembered in memory, bounded), so the owner's
+ * routers keep working while a spread attack gets `accountBad` guesses per window in total.
  */
 import type { Cidr, IpAddress } from './addresses.ts'
 import type { Principal } from './auth.ts'
@@ -26,6 +32,8 @@ export interface GuardBudgets {
   readonly hostGood: Budget
   /** Failed requests per client address and per account. */
   readonly bad: Budget
+  /** Bad passwords for one account name from all addresses together. */
+  readonly accountBad?: Budget
 }
 
 /** Options of the guard; either part may be absent (turned off). */
@@ -35,11 +43,15 @@ export interface GuardOptions {
   readonly lockouts?: Lockouts
   /** Client addresses no budget applies to (loopback by default: the host itself). */
   readonly exempt?: readonly Cidr[]
+  /** Most (account name, address) pairs remembered as having logged in. */
+  readonly maxKnownSources?: number
 }
 
 /** Rate limits and lockouts around the update path. */
 export class AbuseGuard {
   readonly #o: GuardOptions
+  // `name source` pairs that logged in; Map order is least recently seen first.
+  readonly #known = new Map<string, true>()
 
   constructor(options: GuardOptions) {
     this.#o = options
@@ -49,6 +61,12 @@ export class AbuseGuard {
   async admit(intent: UpdateIntent): Promise<UpdateResult | undefined> {
     const wait = this.#limiter(intent)?.check(this.#addressLimits(intent.clientIp))
     if (wait !== undefined) return abuse('too many requests from this address', wait)
+    const spread = this.#accountGuesses(intent)
+    if (spread !== undefined && !this.#known.has(this.#knownKey(spread.key, intent))) {
+      const left = this.#limiter(intent)?.check([spread])
+      if (left !== undefined)
+        return abuse('too many bad passwords for this account from new addresses', left)
+    }
     const subject = lockSubject(intent.credentials)
     if (subject === undefined || this.#o.lockouts === undefined) return undefined
     const locked = await this.#o.lockouts.check(subject, intent.clientIp)
@@ -97,6 +115,10 @@ export class AbuseGuard {
     if (principal !== undefined) {
       keys.push({ key: `${verdict}:user:${String(principal.userId)}`, budget })
     }
+    const spread = this.#accountGuesses(intent)
+    if (spread !== undefined && principal !== undefined) this.#remember(spread.key, intent)
+    else if (spread !== undefined && result.kind === 'rejected' && result.code === 'badauth')
+      keys.push(spread)
     if (result.kind === 'hosts') {
       for (const o of result.outcomes) {
         if ((o.status === 'good' || o.status === 'nochg') && o.fqdn !== undefined) {
@@ -115,6 +137,28 @@ export class AbuseGuard {
   #limiter(intent: UpdateIntent): RateLimiter | undefined {
     const exempt = this.#o.exempt?.some((c) => c.contains(intent.clientIp)) === true
     return exempt ? undefined : this.#o.limiter
+  }
+
+  // The account-wide budget of bad secrets sent with a user name (Basic auth, `username=`).
+  #accountGuesses(intent: UpdateIntent): Limited | undefined {
+    const c = intent.credentials
+    const budget = this.#o.budgets.accountBad
+    if (c?.kind !== 'basic' || budget === undefined) return undefined
+    return { key: `bad:name:${c.username.slice(0, 200).toLowerCase()}`, budget }
+  }
+
+  #knownKey(key: string, intent: UpdateIntent): string {
+    return `${key} ${sourceKey(intent.clientIp)}`
+  }
+
+  #remember(key: string, intent: UpdateIntent): void {
+    const k = this.#knownKey(key, intent)
+    this.#known.delete(k)
+    if (this.#known.size >= (this.#o.maxKnownSources ?? 100_000)) {
+      const oldest = this.#known.keys().next()
+      if (oldest.done !== true) this.#known.delete(oldest.value)
+    }
+    this.#known.set(k, true)
   }
 
   #addressLimits(ip: IpAddress): Limited[] {

@@ -20,6 +20,7 @@ export interface GuardSettings {
     readonly host_good_max: number
     readonly bad_window_seconds: number
     readonly bad_max: number
+    readonly account_bad_max: number
     readonly max_entries: number
     readonly exempt: readonly string[]
   }
@@ -60,7 +61,9 @@ export function createAbuseGuard(
       good: { windowSeconds: r.good_window_seconds, max: r.good_max },
       hostGood: { windowSeconds: r.good_window_seconds, max: r.host_good_max },
       bad: { windowSeconds: r.bad_window_seconds, max: r.bad_max },
+      accountBad: { windowSeconds: r.bad_window_seconds, max: r.account_bad_max },
     },
+    maxKnownSources: r.max_entries,
     lockouts,
     exempt: cidrs(r.exempt),
   })

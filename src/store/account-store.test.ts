@@ -258,6 +258,7 @@ for (const dialect of STORE_DIALECTS) {
           hash: tokenHash(hasher, secret),
           hostId: null,
           expiresAt: null,
+          lastUsedAt: null,
           scope: 'all',
         })
         const rows = await db.selectFrom('tokens').select('hash').execute()

@@ -78,6 +78,7 @@ export class SqlUpdateStore implements UpdateStore {
         'tokens.host_limited',
         'tokens.record_types',
         'tokens.source_cidrs',
+        'tokens.last_used_at',
       ])
       .where('tokens.hash', '=', hash)
       .executeTakeFirst()
@@ -90,6 +91,7 @@ export class SqlUpdateStore implements UpdateStore {
         hash: row.hash,
         hostId: row.host_id,
         expiresAt: row.expires_at,
+        lastUsedAt: row.last_used_at,
         // An unknown stored scope is the narrowest one, never `all`.
         scope: parseTokenScope(row.scope) ?? 'api',
         ...(restrictions === undefined ? {} : { restrictions }),

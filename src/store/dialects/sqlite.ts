@@ -1,9 +1,18 @@
-/** Opens the SQLite database (better-sqlite3) with WAL, foreign keys and a busy timeout. */
+/**
+ * Opens the SQLite database (better-sqlite3) with WAL, foreign keys and a busy timeout, and
+ * a cache of prepared statements: Kysely's SQLite driver calls `prepare` for every query,
+ * which cost about as much as running it on the update path (a router ping runs several
+ * small queries). The SQL texts are the few shapes the stores build, so the cache stays small.
+ */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqlite } from 'kysely'
 import type { Database } from '../schema.ts'
+
+// Past this many distinct SQL texts the cache starts over (queries built with IN lists of
+// varying length make new texts); a bound, not a tuning knob.
+const MAX_CACHED_STATEMENTS = 500
 
 /** Opens (creating if needed) the database at `path`; `:memory:` for tests. */
 export function openSqlite(path: string): Kysely<Database> {
@@ -15,5 +24,26 @@ export function openSqlite(path: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingPrepare(sqlite) }) })
+}
+
+/** The database with `prepare` answered from a cache; a statement still iterating is not reused. */
+export function cachingPrepare(sqlite: SqliteDatabase.Database): KyselySqlite {
+  const cache = new Map<string, SqliteDatabase.Statement>()
+  return {
+    close: () => {
+      cache.clear()
+      sqlite.close()
+    },
+    prepare: (sql: string) => {
+      const cached = cache.get(sql)
+      if (cached !== undefined && !cached.busy) return cached
+      const statement = sqlite.prepare(sql)
+      if (cached === undefined) {
+        if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear()
+        cache.set(sql, statement)
+      }
+      return statement
+    },
+  }
 }
