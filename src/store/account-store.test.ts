@@ -36,9 +36,17 @@ for (const dialect of STORE_DIALECTS) {
 
     beforeEach(async () => {
       db = await dialect.fresh()
-      const migrated = await migrateToLatest(db as Kysely<unknown>)
+      let migrated = await migrateToLatest(db as Kysely<unknown>)
+      if (!migrated.ok) {
+        // Seen twice under CI load on MariaDB, cause not yet known: say why, then try once
+        // more on another fresh database (the assertion below still requires success).
+        console.error(`${dialect.name}: first migration attempt failed: ${migrated.error}`)
+        await db.destroy()
+        db = await dialect.fresh()
+        migrated = await migrateToLatest(db as Kysely<unknown>)
+      }
       // Every migration applies on a fresh database, the initial one first.
-      assert.equal(migrated.ok && migrated.value[0], '0001-initial')
+      assert.equal(migrated.ok ? migrated.value[0] : migrated.error, '0001-initial')
       zones = await syncZones(
         db,
         [
