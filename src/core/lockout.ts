@@ -110,9 +110,17 @@ export class Lockouts {
 
   /** Seconds the pair stays locked, or undefined when it may try. */
   async check(subject: string, ip: IpAddress): Promise<number | undefined> {
-    if (!this.#applies(ip)) return undefined
+    return (await this.inspect(subject, ip)).lockedFor
+  }
+
+  /** The lock, and whether the pair has a record at all (a success then has one to clear). */
+  async inspect(
+    subject: string,
+    ip: IpAddress,
+  ): Promise<{ lockedFor: number | undefined; recorded: boolean }> {
+    if (!this.#applies(ip)) return { lockedFor: undefined, recorded: false }
     const record = await this.#o.store.find(subject, sourceKey(ip))
-    return lockedFor(record, this.#o.clock.now())
+    return { lockedFor: lockedFor(record, this.#o.clock.now()), recorded: record !== undefined }
   }
 
   /** Counts one failure; locks the pair when it reaches the threshold. */

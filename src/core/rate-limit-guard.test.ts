@@ -249,6 +249,9 @@ describe('AbuseGuard in the update path', () => {
     assert.equal(code(await ping({ clientIp: v4('198.51.100.9') })), 'good', 'victim elsewhere')
     clock.advance(60)
     assert.equal(code(await ping()), 'nochg', 'lock over, right password clears it')
+    // Cleared: the next wrong password is one failure again, not a renewed lock.
+    assert.equal(code(await ping({ password: 'wrong' })), 'badauth')
+    assert.equal(code(await ping()), 'nochg')
   })
 
   it('applies no budget to exempt addresses', async () => {

@@ -52,6 +52,9 @@ export class AbuseGuard {
   readonly #o: GuardOptions
   // `name source` pairs that logged in; Map order is least recently seen first.
   readonly #known = new Map<string, true>()
+  // Requests whose credential had a lockout record at `admit`: only those have one to clear,
+  // so a clean router ping reads the lockout table once, not twice.
+  readonly #recorded = new WeakSet<UpdateIntent>()
 
   constructor(options: GuardOptions) {
     this.#o = options
@@ -69,7 +72,8 @@ export class AbuseGuard {
     }
     const subject = lockSubject(intent.credentials)
     if (subject === undefined || this.#o.lockouts === undefined) return undefined
-    const locked = await this.#o.lockouts.check(subject, intent.clientIp)
+    const { lockedFor: locked, recorded } = await this.#o.lockouts.inspect(subject, intent.clientIp)
+    if (recorded) this.#recorded.add(intent)
     if (locked === undefined) return undefined
     return abuse('locked out after repeated bad credentials from this address', locked)
   }
@@ -86,7 +90,8 @@ export class AbuseGuard {
     principal: Principal,
   ): Promise<UpdateResult | undefined> {
     const subject = lockSubject(intent.credentials)
-    if (subject !== undefined) await this.#o.lockouts?.succeeded(subject, intent.clientIp)
+    if (subject !== undefined && this.#recorded.has(intent))
+      await this.#o.lockouts?.succeeded(subject, intent.clientIp)
     const { good, hostGood, bad } = this.#o.budgets
     const account = `user:${String(principal.userId)}`
     const hosts = intent.hostnames.flatMap((h) => {
