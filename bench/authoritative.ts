@@ -4,11 +4,13 @@
  * database filled in one transaction), NSD, Knot, BIND and a minimal Node UDP server that answers a
  * pre-encoded reply (the ceiling of any Node DNS server here). Runs are interleaved across the
  * servers so drift in the shared machine's load hits all alike. Run: `npm run bench:dns`
- * (about 6 minutes); options `--sizes 10000,1000000 --seconds 10 --runs 3 --json [file]`.
+ * (about 6 minutes); options `--sizes 10000,1000000 --seconds 10 --runs 3 --json [file]`,
+ * `--servers ceiling,nsd,knot,bind,dynzone,workers` (a subset for a quick comparison; `workers`:
+ * BIND with one thread per core and dynzone with `dns.workers` = the core count).
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runDnsperf, type PerfRun } from './authoritative/dnsperf.ts'
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
     outstanding: { type: 'string', default: '100' },
+    servers: { type: 'string', default: 'ceiling,nsd,knot,bind,dynzone,workers' },
     json: { type: 'string' },
   },
 })
@@ -31,6 +34,9 @@ const SECONDS = Number(values.seconds)
 const RUNS = Number(values.runs)
 const OUTSTANDING = Number(values.outstanding)
 const QUERY_LINES = 100_000
+// A subset (`--servers ceiling,dynzone`) for quick comparisons; the anchors need all.
+const SERVERS = new Set(values.servers.split(','))
+const CORES = availableParallelism()
 
 /** Migrates and fills dynzone's database; returns the config path and the fill time. */
 function prepareDynzone(dir: string, hosts: number): { config: string; fillMs: number } {
@@ -45,6 +51,20 @@ function prepareDynzone(dir: string, hosts: number): { config: string; fillMs: n
   return { config, fillMs: performance.now() - started }
 }
 
+/** BIND with a thread per core (its own directory) and dynzone with a worker per core. */
+async function startPerCore(
+  dir: string,
+  zoneFile: string,
+  config: string,
+  hosts: number,
+): Promise<servers.ServerUnderTest[]> {
+  const loadMs = 60_000 + hosts / 2 // every worker loads the zone too
+  const bindDir = join(dir, 'bind-per-core')
+  mkdirSync(bindDir)
+  const bind = await servers.startNamed(bindDir, zoneFile, hosts, loadMs, CORES)
+  return [bind, await servers.startDynzone(config, hosts, loadMs, [], CORES)]
+}
+
 async function benchSize(hosts: number): Promise<SizeFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-bench-dns-'))
   const running: servers.ServerUnderTest[] = []
@@ -56,11 +76,12 @@ async function benchSize(hosts: number): Promise<SizeFigures> {
     const { config, fillMs } = prepareDynzone(dir, hosts)
     const loadMs = 60_000 + hosts / 4 // generous (a loaded machine): a slow start fails loudly
     // One at a time, so each start-up time is measured without the others loading alongside.
-    running.push(await servers.startCeiling(hosts))
-    running.push(await servers.startNsd(dir, zoneFile, hosts, loadMs))
-    running.push(await servers.startKnotd(dir, zoneFile, hosts, loadMs))
-    running.push(await servers.startNamed(dir, zoneFile, hosts, loadMs))
-    running.push(await servers.startDynzone(config, hosts, loadMs))
+    if (SERVERS.has('ceiling')) running.push(await servers.startCeiling(hosts))
+    if (SERVERS.has('nsd')) running.push(await servers.startNsd(dir, zoneFile, hosts, loadMs))
+    if (SERVERS.has('knot')) running.push(await servers.startKnotd(dir, zoneFile, hosts, loadMs))
+    if (SERVERS.has('bind')) running.push(await servers.startNamed(dir, zoneFile, hosts, loadMs))
+    if (SERVERS.has('dynzone')) running.push(await servers.startDynzone(config, hosts, loadMs))
+    if (SERVERS.has('workers')) running.push(...(await startPerCore(dir, zoneFile, config, hosts)))
     const rss = new Map(running.map((s) => [s.name, treeMemoryMiB(s.pid)]))
     const runs = new Map<string, PerfRun[]>(running.map((s) => [s.name, []]))
     for (let r = 1; r <= RUNS; r++) {

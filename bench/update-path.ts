@@ -30,6 +30,7 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '50' },
     hosts: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '1000' },
+    modes: { type: 'string', default: 'nochg,builtin,bind' },
     json: { type: 'string' },
   },
 })
@@ -38,6 +39,7 @@ const RUNS = Number(opts.runs)
 const CONNECTIONS = Number(opts.connections)
 const HOSTS = Number(opts.hosts)
 const RATE = Number(opts.rate)
+const MODES = new Set(opts.modes.split(','))
 const KEY = {
   name: 'bench',
   algorithm: 'hmac-sha256',
@@ -210,46 +212,54 @@ async function withDynzone<T>(publish: Publish, body: (d: BenchDynzone) => Promi
   }
 }
 
-// 1. nochg: dynzone vs the bare route, interleaved run by run.
+// 1. nochg: dynzone vs the bare route, interleaved run by run (the anchor always runs).
 const bare = await startBare()
 const anchorRuns: Load[] = []
 const nochgRuns: Load[] = []
 await withDynzone({ kind: 'builtin' }, async (d) => {
-  const current = await prime(d)
+  const current = MODES.has('nochg') ? await prime(d) : []
   let n = 0
   for (let r = 0; r < RUNS; r++) {
     anchorRuns.push(await load(bare.url, basic(d), 'nochg', () => path(0, '192.0.2.1')))
+    if (!MODES.has('nochg')) continue
     nochgRuns.push(await load(d.http, basic(d), 'nochg', () => path(n, current[n++ % HOSTS] ?? '')))
   }
 })
 await bare.stop()
 const anchor = row('bare Fastify route (anchor)', anchorRuns, 0)
-row('dynzone nochg, token auth', nochgRuns, anchor)
+if (MODES.has('nochg')) row('dynzone nochg, token auth', nochgRuns, anchor)
 
 // 2. changing addresses: into the built-in server, then into BIND.
-await withDynzone({ kind: 'builtin' }, async (d) => {
-  const runs: Load[] = []
-  let n = 0
-  for (let r = 0; r < RUNS; r++)
-    runs.push(await load(d.http, basic(d), 'good', () => path(n++, nextAddress().value)))
-  row('dynzone changing, built-in server', runs, anchor)
-  streamLine('built-in server', await openLoop(d, d.dnsPort))
-})
-const bind = await startBind([KEY], [{ name: ZONE, keys: [KEY.name] }])
-try {
-  const keyFile = join(bind.dir, 'bench.key')
-  writeFileSync(keyFile, `key "${KEY.name}" { algorithm hmac-sha256; secret "${KEY.secret}"; };\n`)
-  await withDynzone({ kind: 'rfc2136', port: bind.port, keyFile }, async (d) => {
+if (MODES.has('builtin'))
+  await withDynzone({ kind: 'builtin' }, async (d) => {
     const runs: Load[] = []
     let n = 0
     for (let r = 0; r < RUNS; r++)
       runs.push(await load(d.http, basic(d), 'good', () => path(n++, nextAddress().value)))
-    row('dynzone changing, into BIND (RFC 2136)', runs, anchor)
-    streamLine('BIND', await openLoop(d, bind.port))
+    row('dynzone changing, built-in server', runs, anchor)
+    streamLine('built-in server', await openLoop(d, d.dnsPort))
   })
-} finally {
-  await bind.stop()
-}
+const bind = MODES.has('bind')
+  ? await startBind([KEY], [{ name: ZONE, keys: [KEY.name] }])
+  : undefined
+if (bind !== undefined)
+  try {
+    const keyFile = join(bind.dir, 'bench.key')
+    writeFileSync(
+      keyFile,
+      `key "${KEY.name}" { algorithm hmac-sha256; secret "${KEY.secret}"; };\n`,
+    )
+    await withDynzone({ kind: 'rfc2136', port: bind.port, keyFile }, async (d) => {
+      const runs: Load[] = []
+      let n = 0
+      for (let r = 0; r < RUNS; r++)
+        runs.push(await load(d.http, basic(d), 'good', () => path(n++, nextAddress().value)))
+      row('dynzone changing, into BIND (RFC 2136)', runs, anchor)
+      streamLine('BIND', await openLoop(d, bind.port))
+    })
+  } finally {
+    await bind.stop()
+  }
 
 console.log(
   `update path, ${String(CONNECTIONS)} connections, ${String(HOSTS)} hosts, ${String(RUNS)} runs of ${String(SECONDS)} s`,

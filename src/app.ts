@@ -15,6 +15,9 @@ import { ZoneIndex } from './authoritative/zone-index.ts'
 import { startDnsServer, type DnsServer } from './authoritative/server.ts'
 import { notifySecondaries } from './authoritative/secondaries.ts'
 import { buildUpdateKeys } from './authoritative/update-keys.ts'
+import { createFeed, startDnsWorkers, workerCount } from './authoritative/workers/setup.ts'
+import type { ReplicaFeed } from './authoritative/workers/replica-feed.ts'
+import type { WorkerPool } from './authoritative/workers/worker-pool.ts'
 import { RecordUpdateService } from './core/record-update.ts'
 import { SqlRecordStore } from './store/record-store.ts'
 import type { Config } from './config/schema.ts'
@@ -25,7 +28,8 @@ import { Authenticator } from './core/auth.ts'
 import { createAbuseGuard, createAddressPolicy } from './core/rate-limit-setup.ts'
 import { createKeyedHasher } from './core/keyed-hash.ts'
 import type { Fqdn } from './core/names.ts'
-import type { Clock, KeyedHasher } from './core/ports.ts'
+import type { Clock, KeyedHasher, UpdateStore } from './core/ports.ts'
+import type { LockoutStore } from './core/lockout.ts'
 import { err, ok, type Result } from './core/result.ts'
 import { UpdateService } from './core/update-service.ts'
 import { acmeDnsRegisterRoute } from './dialects/acme-dns/register.ts'
@@ -53,10 +57,15 @@ import { looseModeWarning } from './security/file-mode.ts'
 import { loadPepper } from './security/pepper.ts'
 import { SqlAccountStore } from './store/account-store.ts'
 import { SqlLockoutStore, sweepLockouts } from './store/lockout-store.ts'
+import { startSharedCounters } from './store/rate-counter-store.ts'
 import { migrateToLatest } from './store/migrate.ts'
 import type { Database } from './store/schema.ts'
 import { describeDatabase, openDatabase } from './store/database.ts'
 import { SqlUpdateStore, type StoreZone } from './store/update-store.ts'
+import { CachedLockoutStore, CachedUpdateStore } from './store/cached-update-store.ts'
+import { EpochProbe } from './store/cache-epochs.ts'
+import { SeenMarks } from './store/seen-marks.ts'
+import { sqlDialect } from './store/sql-dialect.ts'
 import { syncZones } from './store/zones.ts'
 import { SqlFailureHistory } from './store/failure-history.ts'
 import { createWebDeps, registerWebRoutes } from './web/routes.ts'
@@ -150,7 +159,10 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     return err(message)
   }
   const index = new ZoneIndex()
-  const created = await createBackends(context, index)
+  // dns.workers: every change to the index also goes to the worker processes.
+  const workers = config.dns.enabled ? workerCount(config.dns.workers) : 0
+  const feed = workers > 0 ? createFeed(config.update.answer_deadline_ms, logger) : null
+  const created = await createBackends(context, index, feed)
   if (!created.ok) return fail(created.error)
   const backends = created.value
   undo.push(() => closeBackends(backends))
@@ -199,7 +211,12 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   if (loadProblem !== undefined) return fail(loadProblem)
   leases.start()
   sync.start(1000)
-  const lanSync = new LanSync({ db, zones: context.zones, index, logger })
+  const lanSync = new LanSync({
+    db,
+    zones: context.zones,
+    index: feed?.lanTarget(index) ?? index,
+    logger,
+  })
   undo.push(
     () => {
       sync.stop()
@@ -211,7 +228,8 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   await lanSync.tick()
   lanSync.start(1000)
 
-  const store = new SqlUpdateStore(db, context.zones)
+  const { store, sqlStore, lockoutStore, seen } = updateStores(db, context, logger)
+  undo.push(() => seen?.stop())
   const auth = new Authenticator({
     store,
     hasher: context.hasher,
@@ -219,10 +237,21 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     clock: systemClock,
     cacheSeconds: config.security.password_cache_seconds,
   })
-  const guard = createAbuseGuard(config, new SqlLockoutStore(db), systemClock, (event) => {
-    logger.warn({ subject: event.subject, client: event.clientIp, until: event.until }, 'lockout')
-    notifier.lockedOut(event)
+  // Rate-limit counters shared with the other instances (undefined: counted here alone).
+  const rateCounters = startSharedCounters(config, db, systemClock, (step, e, inARow) => {
+    logger.warn({ err: e, job: 'rate-counter-sync', step, inARow }, 'rate counter sync failed')
   })
+  undo.push(() => rateCounters?.close())
+  const guard = createAbuseGuard(
+    config,
+    lockoutStore,
+    systemClock,
+    (event) => {
+      logger.warn({ subject: event.subject, client: event.clientIp, until: event.until }, 'lockout')
+      notifier.lockedOut(event)
+    },
+    rateCounters,
+  )
   // Idle rate-limit counters go, and lockouts that ended longer ago than the reset time.
   const guardSweep = setInterval(() => {
     guard.sweep()
@@ -261,6 +290,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     clock: systemClock,
     clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
     security: config.security,
+    spread: guard,
   })
   const build = (https?: TlsFiles): FastifyInstance => {
     const app = buildHttpApp({
@@ -300,11 +330,13 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       logger,
       clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
       sessions: web.sessions,
+      guard,
     })
     return app
   }
 
   let dns: DnsServer | null = null
+  let dnsWorkers: WorkerPool | null = null
   if (config.dns.enabled) {
     const keys = buildUpdateKeys(config.dns.update_keys, config.dns.allow_transfer_keys, (path) => {
       const loose = looseModeWarning(path, 'TSIG key file')
@@ -324,6 +356,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       port: config.dns.port,
       index,
       logger,
+      ...(feed === null ? {} : { udp: false }),
       ...(config.dns.rrl.enabled
         ? {
             rrl: {
@@ -355,6 +388,12 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     if (!started.ok) return fail(started.error.message)
     dns = started.value
     undo.push(() => started.value.close())
+    if (feed !== null) {
+      const pool = await startWorkers(context, feed, workers, started.value, metrics)
+      if (!pool.ok) return fail(pool.error)
+      dnsWorkers = pool.value
+      undo.push(() => pool.value.close())
+    }
   }
   // After the server listens: secondaries answer a NOTIFY by querying it at once.
   const notifications = notifySecondaries(
@@ -367,7 +406,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   if (!listeners.ok) return fail(listeners.error)
   const { http, httpPort, httpsPort } = listeners.value
   const txtExpiry = new TxtExpiry({
-    store,
+    store: sqlStore,
     publisher,
     clock: systemClock,
     logger,
@@ -375,7 +414,13 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   })
   txtExpiry.start(sweepIntervalMs(config.update.txt_ttl_seconds))
   const hostExpiry = new HostExpiry({
-    store: { expireHosts: (at) => expireHosts(db, context.zones, at) },
+    store: {
+      // Marks written behind are written first: a host pinged a moment ago is not expired.
+      expireHosts: async (at) => {
+        await seen?.flush()
+        return expireHosts(db, context.zones, at)
+      },
+    },
     publisher,
     clock: systemClock,
     logger,
@@ -391,6 +436,10 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     sync.stop()
     lanSync.stop()
     await listeners.value.close()
+    await rateCounters?.close()
+    await seen?.stop().catch((e: unknown) => {
+      logger.warn({ err: e }, 'writing last-seen marks failed')
+    })
     // SIGTERM drain: no new updates arrive now; give queued pushes a bounded time to land.
     // What is still pending stays committed in the store and the next start's resync sends it.
     const left = await publisher.flush(SHUTDOWN_DRAIN_MS)
@@ -400,6 +449,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     await leases.stop()
     notifier.close()
     await notifications.close()
+    await dnsWorkers?.close()
     await dns?.close()
     await closeBackends(backends)
   }
@@ -434,6 +484,45 @@ async function readiness(db: Kysely<Database>, publisher: Publisher): Promise<Re
   return problems
 }
 
+/**
+ * The update path's stores: reads from memory while the database's cache epochs hold
+ * (`update.cache_entries`), last-seen marks of unchanged pings written behind
+ * (`update.seen_flush_ms`).
+ */
+function updateStores(
+  db: Kysely<Database>,
+  context: Context,
+  logger: Logger,
+): {
+  store: UpdateStore
+  sqlStore: SqlUpdateStore
+  lockoutStore: LockoutStore
+  seen: SeenMarks | undefined
+} {
+  const { cache_entries: entries, seen_flush_ms: flushMs } = context.config.update
+  const seen =
+    flushMs > 0
+      ? new SeenMarks(db, (e) => {
+          logger.warn({ err: e }, 'writing last-seen marks failed; kept for the next try')
+        })
+      : undefined
+  seen?.start(flushMs)
+  const sqlStore = new SqlUpdateStore(db, context.zones, seen)
+  const lockouts = new SqlLockoutStore(db)
+  if (entries === 0) return { store: sqlStore, sqlStore, lockoutStore: lockouts, seen }
+  const probe = new EpochProbe(db)
+  return {
+    store: new CachedUpdateStore(sqlStore, {
+      probe,
+      maxEntries: entries,
+      keepWarm: sqlDialect(db) === 'sqlite',
+    }),
+    sqlStore,
+    lockoutStore: new CachedLockoutStore(lockouts, probe, entries),
+    seen,
+  }
+}
+
 /** Releases every backend's sockets and timers (each backend's own `close`). */
 async function closeBackends(backends: ReadonlyMap<Fqdn, DnsBackend>): Promise<void> {
   await Promise.all([...backends.values()].map((b) => b.close()))
@@ -443,6 +532,7 @@ async function closeBackends(backends: ReadonlyMap<Fqdn, DnsBackend>): Promise<v
 async function createBackends(
   context: Context,
   index: ZoneIndex,
+  feed: ReplicaFeed | null,
 ): Promise<Result<Map<Fqdn, DnsBackend>, string>> {
   const backends = new Map<Fqdn, DnsBackend>()
   for (const zone of context.zones) {
@@ -453,9 +543,51 @@ async function createBackends(
       return err(`zone ${zone.name}: unknown backend`)
     }
     const deps = { index, logger: context.logger }
-    backends.set(zone.name, factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, deps))
+    const backend = factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, deps)
+    // The built-in index is copied in the DNS workers: its changes go to them too.
+    backends.set(
+      zone.name,
+      feed !== null && backend.kind === 'builtin' ? feed.replicated(backend) : backend,
+    )
   }
   return ok(backends)
+}
+
+/** Starts `dns.workers` processes answering UDP on the server's port. */
+function startWorkers(
+  context: Context,
+  feed: ReplicaFeed,
+  count: number,
+  server: DnsServer,
+  metrics: Metrics | null,
+): Promise<Result<WorkerPool, string>> {
+  const { config, logger } = context
+  const builtin = new Set(config.zones.filter((z) => z.backend === 'builtin').map((z) => z.name))
+  const rrl = config.dns.rrl
+  return startDnsWorkers({
+    count,
+    feed,
+    server,
+    database: config.database,
+    apexes: zoneApexes(context).filter((a) => builtin.has(a.zone.name)),
+    rrl: rrl.enabled
+      ? { responsesPerSecond: rrl.responses_per_second, slip: rrl.slip, exempt: rrl.exempt }
+      : null,
+    logger,
+    ...(metrics === null
+      ? {}
+      : {
+          onCounts: (worker: number, udp: readonly number[]) => {
+            udp.forEach((n, rcode) => {
+              if (n > 0) metrics.answered('udp', rcode, n)
+            })
+            metrics.workerAnswered(
+              worker,
+              udp.reduce((a, b) => a + b, 0),
+            )
+          },
+        }),
+  })
 }
 
 /** The apex data (SOA, NS, NS addresses) of each served zone, from the config. */

@@ -36,6 +36,12 @@ export function qpsOf(size: SizeFigures, server: string): number {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US')
 const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}x` : '-')
 
+/** The BIND row a server is compared with: the one with as many threads as it has workers. */
+export function bindAnchor(server: string): string {
+  const n = /, (\d+) (?:workers|threads)$/.exec(server)?.[1]
+  return n === undefined ? 'BIND' : `BIND, ${n} threads`
+}
+
 /** The table `npm run bench:dns` prints. */
 export function formatTable(sizes: readonly SizeFigures[]): string {
   const header = [
@@ -53,11 +59,11 @@ export function formatTable(sizes: readonly SizeFigures[]): string {
   const rows = [header]
   for (const size of sizes) {
     const nsd = qpsOf(size, 'NSD')
-    const bind = qpsOf(size, 'BIND')
     const ceiling = qpsOf(size, 'node ceiling')
     for (const s of size.servers) {
       const qps = s.runs.map((r) => r.qps)
       const q = median(qps)
+      const bind = qpsOf(size, bindAnchor(s.server))
       rows.push([
         fmt(size.hosts),
         s.server,

@@ -21,6 +21,8 @@ export interface ServerUnderTest {
   readonly port: number
   /** Milliseconds from spawn until it answered the last host of the zone correctly. */
   readonly startMs: number
+  /** The last few KB of its standard error. */
+  log(): string
   stop(): Promise<void>
 }
 
@@ -59,7 +61,7 @@ async function launch(
     if (values.includes(want)) {
       const pid = child.pid
       if (pid === undefined) throw new Error(`${name}: no pid`)
-      return { name, pid, port, startMs: performance.now() - started, stop }
+      return { name, pid, port, startMs: performance.now() - started, log: () => log, stop }
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
@@ -136,12 +138,13 @@ export async function startKnotd(
   return launch('Knot', 'knotd', ['-c', conf], port, hosts, timeoutMs)
 }
 
-/** BIND's `named` serving `zoneFile` as a primary, one worker thread (`-n 1`). */
+/** BIND's `named` serving `zoneFile` as a primary, `threads` worker threads (`-n 1`). */
 export async function startNamed(
   dir: string,
   zoneFile: string,
   hosts: number,
   timeoutMs: number,
+  threads = 1,
 ): Promise<ServerUnderTest> {
   const port = await freePort()
   const conf = join(dir, 'named.conf')
@@ -160,7 +163,8 @@ export async function startNamed(
     `zone "${BENCH_ZONE}" { type primary; file "${zoneFile}"; };`,
   ]
   writeFileSync(conf, lines.join('\n') + '\n')
-  return launch('BIND', 'named', ['-g', '-n', '1', '-c', conf], port, hosts, timeoutMs)
+  const name = threads === 1 ? 'BIND' : `BIND, ${String(threads)} threads`
+  return launch(name, 'named', ['-g', '-n', String(threads), '-c', conf], port, hosts, timeoutMs)
 }
 
 /** The minimal Node UDP server: a pre-encoded answer for every query. */
@@ -199,18 +203,29 @@ export function writeDynzoneConfig(dir: string): string {
   return path
 }
 
-/** The CLI as a child: `dynzone --config <config> <args>`. */
-export function dynzoneArgs(config: string, args: readonly string[]): string[] {
-  return ['--import', TSX, MAIN, '--config', config, ...args]
+/** The CLI as a child: `dynzone --config <config> <args>`, `nodeFlags` after tsx's import. */
+export function dynzoneArgs(
+  config: string,
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+): string[] {
+  return ['--import', TSX, ...nodeFlags, MAIN, '--config', config, ...args]
 }
 
-/** `dynzone serve` on its filled database, timed from spawn to answering the last host. */
+/**
+ * `dynzone serve` on its filled database, timed from spawn to answering the last host;
+ * `nodeFlags` go to its Node (after tsx, so they may import TypeScript); `workers`: `dns.workers`.
+ */
 export async function startDynzone(
   config: string,
   hosts: number,
   timeoutMs: number,
+  nodeFlags: readonly string[] = [],
+  workers = 0,
 ): Promise<ServerUnderTest> {
   const port = await freePort()
-  const args = dynzoneArgs(config, ['serve', '--dns-port', String(port)])
-  return launch('dynzone', process.execPath, args, port, hosts, timeoutMs)
+  const serve = ['serve', '--dns-port', String(port), '--set', `dns.workers=${String(workers)}`]
+  const args = dynzoneArgs(config, serve, nodeFlags)
+  const name = workers === 0 ? 'dynzone' : `dynzone, ${String(workers)} workers`
+  return launch(name, process.execPath, args, port, hosts, timeoutMs)
 }

@@ -9,6 +9,7 @@ import type { AccountService } from '../core/accounts.ts'
 import type { AccountStore, HostSummary } from '../core/account-store.ts'
 import type { IpAddress } from '../core/addresses.ts'
 import type { Authenticator } from '../core/auth.ts'
+import type { AbuseGuard } from '../core/rate-limit-guard.ts'
 import { parseName } from '../core/names.ts'
 import type { Clock, PasswordHasher, UpdateStore } from '../core/ports.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -35,6 +36,8 @@ export interface ApiDeps {
   readonly clientIp: (req: FastifyRequest) => IpAddress
   /** The web UI's sessions, accepted for API calls (with CSRF on changes). */
   readonly sessions?: ApiSessions
+  /** The update path's rate limits, applied to record changes too; absent means none. */
+  readonly guard?: Pick<AbuseGuard, 'admitAuthenticated' | 'settled'>
 }
 
 /** The host named `fqdn` when the caller may see it. */

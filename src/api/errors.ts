@@ -26,6 +26,7 @@ export const API_ERRORS = {
   user_exists: [409, 'a user of that name exists'],
   host_exists: [409, 'a host of that name exists'],
   invalid_value: [422, 'well-formed, but against a rule (zone not served, range, ownership)'],
+  rate_limited: [429, 'over a rate limit of the update path; retry after `Retry-After` seconds'],
   internal: [500, 'a bug: the request id is in the server log'],
 } as const satisfies Record<string, readonly [number, string]>
 
@@ -37,6 +38,8 @@ export interface ApiError {
   readonly code: ApiErrorCode
   readonly message: string
   readonly details?: readonly { readonly path: string; readonly message: string }[]
+  /** Sent as the `Retry-After` header (`rate_limited`), not in the body. */
+  readonly retryAfterSeconds?: number
 }
 
 /** Builds an error value. */
@@ -55,8 +58,10 @@ export function statusOf(code: ApiErrorCode): number {
 
 /** Sends an error as JSON with its status. */
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  const { retryAfterSeconds, ...body } = error
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds))
   return reply
     .status(statusOf(error.code))
     .header('cache-control', 'no-store')
-    .send({ error: error })
+    .send({ error: body })
 }

@@ -3,7 +3,7 @@
  * locked ones first, and lifting one so its owner can update again before the lock ends.
  */
 import { err, ok } from '../core/result.ts'
-import { lockoutIds } from '../store/host-admin-store.ts'
+import { lockoutIds } from '../store/user-admin-store.ts'
 import { listLockouts, SqlLockoutStore } from '../store/lockout-store.ts'
 import { requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError } from './errors.ts'

@@ -158,3 +158,36 @@ describe('api records and history', () => {
     assert.ok(all.some((h) => h.newValue.includes('192.0.2.10')))
   })
 })
+
+describe('api record changes under the update rate limits', () => {
+  let f: ApiFixture
+  let alice: string
+  const host = `limited.${ZONE}`
+  // Two successes per window per address and account; loopback (the test's address) counts.
+  before(async () => {
+    f = await startApiFixture({ rate_limit: { exempt: [], good_max: 2 } })
+    await f.user('alice')
+    alice = await f.token('alice')
+    assert.ok((await f.context.accounts.addHost({ fqdn: host, owner: 'alice' })).ok)
+  })
+  after(() => f.close())
+
+  it('refuses changes past the budget with rate_limited and Retry-After', async () => {
+    const put = (n: number) =>
+      f.call('PUT', `/hosts/${host}/records`, { token: alice, body: { A: `192.0.2.${n}` } })
+    assert.equal((await put(1)).status, 200)
+    assert.equal((await put(2)).status, 200)
+    const third = await put(3)
+    assert.equal(third.status, 429)
+    assert.equal(errorCode(third), 'rate_limited')
+    assert.ok(Number(third.headers['retry-after']) >= 1, String(third.headers['retry-after']))
+    const del = await f.call('DELETE', `/hosts/${host}/records`, { token: alice })
+    assert.equal(errorCode(del), 'rate_limited')
+    const records = await f.call('GET', `/hosts/${host}/records`, { token: alice })
+    assert.deepEqual(
+      (records.body as { items: Rec[] }).items.map((r) => r.value),
+      ['192.0.2.2'],
+      'the refused changes were not applied',
+    )
+  })
+})

@@ -1,16 +1,17 @@
 /**
  * `/hosts/{fqdn}/records` and `/hosts/{fqdn}/history`. Record changes are update intents run
  * through core's update service, the path every dialect takes, so the dual-stack rules, the
- * history row, the serial bump and publishing happen exactly as for a router's update. TXT
- * values are the host's `_acme-challenge` values and expire like those set by ACME clients.
+ * history row, the serial bump, publishing and the rate limits (`rate_limited`, 429) happen
+ * exactly as for a router's update. TXT values are the host's `_acme-challenge` values and
+ * expire like those set by ACME clients.
  */
 import { acmeName, parseTxtText } from '../core/acme-txt.ts'
 import { parseIpOf, type IpFamily } from '../core/addresses.ts'
 import type { HostSummary } from '../core/account-store.ts'
 import { liveTxt } from '../core/acme-txt.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import type { AddressWish, TxtWish, UpdateIntent } from '../core/update-intent.ts'
-import { historyPage } from '../store/host-admin-store.ts'
+import type { AddressWish, TxtWish, UpdateIntent, UpdateResult } from '../core/update-intent.ts'
+import { historyPage } from '../store/host-history-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { visibleHost, type ApiDeps } from './deps.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -84,7 +85,8 @@ async function change(
 ): Promise<Result<z.output<typeof recordsChanged>, ApiError>> {
   const found = await visibleHost(deps, input.caller, fqdn)
   if (!found.ok) return found
-  const result = await deps.updates.updateAs(principalOf(input.caller), {
+  const principal = principalOf(input.caller)
+  const intent: UpdateIntent = {
     dialect: 'api',
     credentials: null,
     hostnames: [found.value.fqdn],
@@ -93,7 +95,14 @@ async function change(
     ...(input.req.headers['user-agent'] === undefined
       ? {}
       : { userAgent: input.req.headers['user-agent'] }),
-  })
+  }
+  // The update path's budgets (address, account, host) hold here too.
+  const limited = await deps.guard?.admitAuthenticated(intent, principal)
+  const result = limited ?? (await deps.updates.updateAs(principal, intent))
+  deps.guard?.settled(intent, principal, result)
+  if (result.kind === 'rejected' && result.code === 'abuse') {
+    return err({ ...apiError('rate_limited', result.message), ...retryAfter(result) })
+  }
   // An address the zone's policy refuses (a private address in a public zone) is bad input.
   if (result.kind === 'rejected' && result.code === 'badip') {
     return err(apiError('invalid_value', result.message))
@@ -108,6 +117,11 @@ async function change(
     published: outcome.status !== 'dnserr',
     records: await currentRecords(deps, found.value),
   })
+}
+
+function retryAfter(result: UpdateResult): { retryAfterSeconds?: number } {
+  const seconds = result.kind === 'rejected' ? result.retryAfterSeconds : undefined
+  return seconds === undefined ? {} : { retryAfterSeconds: seconds }
 }
 
 // The caller acts as the host's owner (or admin) with full rights over its records.
@@ -150,7 +164,7 @@ export function recordRoutes(deps: ApiDeps): ApiRoute[] {
       body: recordsPut,
       status: 200,
       response: recordsChanged,
-      errors: ['host_not_found', 'invalid_value'],
+      errors: ['host_not_found', 'invalid_value', 'rate_limited'],
       handler: async (input) => {
         const w = wishes(input.body)
         return w.ok ? change(deps, input, input.params.fqdn, w.value) : w
@@ -164,7 +178,7 @@ export function recordRoutes(deps: ApiDeps): ApiRoute[] {
       params: fqdnParams,
       status: 200,
       response: recordsChanged,
-      errors: ['host_not_found'],
+      errors: ['host_not_found', 'rate_limited'],
       handler: (input) =>
         change(deps, input, input.params.fqdn, {
           ipv4: { kind: 'delete' },

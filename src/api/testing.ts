@@ -49,8 +49,8 @@ export interface ApiFixture {
   close(): Promise<void>
 }
 
-/** Starts the fixture server. */
-export async function startApiFixture(): Promise<ApiFixture> {
+/** Starts the fixture server; `extra` adds config tables (e.g. `rate_limit`). */
+export async function startApiFixture(extra: Record<string, unknown> = {}): Promise<ApiFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-api-'))
   const config = parseConfigTree({
     data_dir: dir,
@@ -60,6 +60,7 @@ export async function startApiFixture(): Promise<ApiFixture> {
     zones: [{ name: ZONE }, { name: 'other.example' }],
     // A zone held to public addresses, as a real public zone is.
     update: { address_policy_public: ['other.example'] },
+    ...extra,
   })
   if (!config.ok) throw new Error(JSON.stringify(config.error))
   const logger = createLogger('silent')

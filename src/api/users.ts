@@ -5,7 +5,7 @@
  */
 import type { UserSummary } from '../core/account-store.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import { setUserFields } from '../store/host-admin-store.ts'
+import { setUserFields } from '../store/user-admin-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { accountError, defined, requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError, type ApiError } from './errors.ts'

@@ -167,4 +167,27 @@ describe('fastAnswer', () => {
     assert.equal(fast.toString('latin1', 13, 19), 'MYHOST')
     assert.equal((fast[3] ?? 0) & 0x10, 0x10)
   })
+
+  it('picks the longest matching zone by bytes, with few zones and with many', () => {
+    const zones = new ZoneIndex()
+    const child = ZONE.replaceAll('dyn.example.test', 'sub.dyn.example.test')
+    assert.ok(zones.load(zoneFromLines(ZONE)).ok)
+    assert.ok(zones.load(zoneFromLines(child)).ok)
+    const check = (): void => {
+      for (const name of ['myhost.sub.dyn.example.test', 'myhost.dyn.example.test']) {
+        const q = query(name, RRType.A)
+        const fast = fastAnswer(q, zones)
+        assert.ok(fast !== undefined, name)
+        assert.deepEqual(fast, answerQuery(q, zones, { transport: 'udp' }))
+      }
+      // A zone's name as the tail of a label is no match: `xdyn.example.test` is outside.
+      assert.equal(fastAnswer(query('myhost.xdyn.example.test', RRType.A), zones), undefined)
+    }
+    check()
+    for (let i = 0; i < 10; i++) {
+      const other = ZONE.replaceAll('dyn.example.test', `z${String(i)}.example.org`)
+      assert.ok(zones.load(zoneFromLines(other)).ok)
+    }
+    check() // more zones than the byte comparison handles: by string
+  })
 })

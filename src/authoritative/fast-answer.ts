@@ -13,12 +13,15 @@
  * do not fit the UDP payload (TC).
  */
 import { EDNS_UDP_PAYLOAD, CLASSIC_UDP_PAYLOAD, RRType } from '../dns/constants.ts'
+import { hashBytes } from './owner-table.ts'
+import type { PackedRecords } from './packed-rrsets.ts'
 import type { PreparedRRset } from './prepared-rrset.ts'
 import type { ZoneData } from './zone-data.ts'
 
 /** Finds the served zone of a lowercase name (the longest match). */
 export interface FastZones {
-  zoneOf(name: string): ZoneData | undefined
+  /** The zone of the name whose lowercase text is the first `length` bytes of `name`. */
+  zoneAt(name: Uint8Array, length: number): ZoneData | undefined
 }
 
 const HEADER = 12
@@ -50,47 +53,77 @@ export function fastAnswer(query: Buffer, zones: FastZones): Buffer | undefined 
   if (qtype === 0 || qtype > 127 || GENERAL_TYPES.has(qtype)) return undefined
   const edns = arcount === 1 ? readOpt(query, qEnd + 4) : length === qEnd + 4 ? 0 : -1
   if (edns < 0) return undefined
-  const name = NAME.toString('latin1', 0, nameLength)
-  const zone = zones.zoneOf(name)
-  if (zone === undefined || zone.hasCuts || (zone.lan.size > 0 && zone.lan.has(name))) {
-    return undefined
-  }
-  const node = zone.objectNode(name)
-  if (node !== undefined) {
-    const rrset = node.get(qtype)
-    if (rrset !== undefined) return fromRRset(query, qEnd + 4, edns, rrset)
-    if (node.has(RRType.CNAME)) return undefined
-  } else {
-    const packed = zone.packed.records(name, qtype)
-    if (packed !== undefined) {
-      let size = 0
-      for (let i = 0, at = packed.at; i < packed.count; i++) {
-        const tail = packed.chunk.readUInt16BE(at)
-        size += 2 + tail
-        at += 2 + tail
-      }
-      return respond(query, qEnd + 4, edns, packed.count, 0, size, (out, p) => {
-        let at = packed.at
-        for (let i = 0; i < packed.count; i++) {
-          const tail = packed.chunk.readUInt16BE(at)
-          out[p] = 0xc0
-          out[p + 1] = HEADER
-          p += 2 + packed.chunk.copy(out, p + 2, at + 2, at + 2 + tail)
-          at += 2 + tail
-        }
-        return p
-      })
+  const zone = zones.zoneAt(NAME, nameLength)
+  if (zone === undefined || zone.hasCuts) return undefined
+  const qEndAll = qEnd + 4
+  const hash = hashBytes(NAME, nameLength)
+  // A string only for the rare names that may be held as objects or have LAN addresses.
+  let name: string | undefined
+  if (zone.lan.size > 0 || zone.mayHoldObjects(hash)) {
+    name = NAME.toString('latin1', 0, nameLength)
+    if (zone.lan.has(name)) return undefined
+    const node = zone.objectNode(name)
+    if (node !== undefined) {
+      const rrset = node.get(qtype)
+      if (rrset !== undefined) return fromRRset(query, qEndAll, edns, rrset)
+      if (node.has(RRType.CNAME)) return undefined
+      return nodata(query, qEndAll, edns, zone, labels)
     }
-    if (!zone.packed.has(name) && !zone.below.has(name)) return undefined
   }
-  // NODATA: the negative SOA, its owner a pointer to the apex inside the question.
+  const ref = zone.packed.find(NAME, nameLength, hash)
+  if (ref >= 0) {
+    const packed = zone.packed.recordsAt(ref, qtype)
+    if (packed !== undefined) return fromPacked(query, qEndAll, edns, packed)
+  } else if (
+    zone.below.size === 0 ||
+    !zone.below.has(name ?? NAME.toString('latin1', 0, nameLength))
+  ) {
+    return undefined // no such name: NXDOMAIN or a wildcard, from the general path
+  }
+  return nodata(query, qEndAll, edns, zone, labels)
+}
+
+// NODATA: the negative SOA, its owner a pointer to the apex inside the question.
+function nodata(
+  query: Buffer,
+  qEnd: number,
+  edns: number,
+  zone: ZoneData,
+  labels: number,
+): Buffer | undefined {
   const apexAt = LABEL_AT[labels - zoneLabels(zone.name)] ?? HEADER
   const soa = zone.negativeSoa.records[0]
   if (soa === undefined) return undefined
-  return respond(query, qEnd + 4, edns, 0, 1, 2 + soa.length, (out, p) => {
+  return respond(query, qEnd, edns, 0, 1, 2 + soa.length, (out, p) => {
     out[p] = 0xc0 | (apexAt >> 8)
     out[p + 1] = apexAt & 0xff
     return p + 2 + soa.copy(out, p + 2)
+  })
+}
+
+function fromPacked(
+  query: Buffer,
+  qEnd: number,
+  edns: number,
+  packed: PackedRecords,
+): Buffer | undefined {
+  const { chunk, count } = packed
+  let size = 0
+  for (let i = 0, at = packed.at; i < count; i++) {
+    const tail = chunk.readUInt16BE(at)
+    size += 2 + tail
+    at += 2 + tail
+  }
+  return respond(query, qEnd, edns, count, 0, size, (out, p) => {
+    let at = packed.at
+    for (let i = 0; i < count; i++) {
+      const tail = chunk.readUInt16BE(at)
+      out[p] = 0xc0
+      out[p + 1] = HEADER
+      p += 2 + chunk.copy(out, p + 2, at + 2, at + 2 + tail)
+      at += 2 + tail
+    }
+    return p
   })
 }
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import type { Fqdn } from '../core/names.ts'
 import type { RecordSet, ZoneSnapshot } from '../core/records.ts'
 import { RRType } from '../dns/constants.ts'
+import { hashBytes } from './owner-table.ts'
 import { PackedRRsets } from './packed-rrsets.ts'
 import { ZoneIndex } from './zone-index.ts'
 
@@ -141,5 +142,36 @@ describe('PackedRRsets', () => {
     for (const bad of ['01.0.0.0', '256.0.0.0', '1.2.3', '1.2.3.4.5', '1..2.3', '1.2.3.4a', '']) {
       assert.equal(add(bad), false, bad)
     }
+  })
+
+  it('finds every owner of a table that grew, by text and by bytes, after drops too', () => {
+    const packed = new PackedRRsets()
+    const name = (i: number): string => `h${String(i)}.dyn.example.test`
+    const N = 5000 // the table starts at 1024 slots: it grows several times
+    for (let i = 0; i < N; i++) {
+      const set = { name: f(name(i)), type: 'A' as const, ttl: 60, values: ['192.0.2.1'] }
+      assert.deepEqual(packed.add(name(i), set), { ok: true, value: true })
+    }
+    const txt = { name: f(name(7)), type: 'TXT' as const, ttl: 60, values: ['"x"'] }
+    assert.ok(packed.add(name(7), txt).ok)
+    for (let i = 0; i < N; i += 2) assert.ok(packed.drop(name(i)))
+    assert.equal(packed.drop(name(0)), false)
+    assert.equal(packed.size, N / 2)
+    for (let i = 0; i < N; i++) {
+      const bytes = Buffer.from(name(i), 'latin1')
+      const ref = packed.find(bytes, bytes.length, hashBytes(bytes, bytes.length))
+      assert.equal(packed.has(name(i)), i % 2 === 1, name(i))
+      assert.equal(ref >= 0, i % 2 === 1, name(i))
+      assert.equal(packed.recordsAt(ref, RRType.A)?.count, i % 2 === 1 ? 1 : undefined)
+    }
+    // A prefix of a held name, and a name differing in its last byte, are not found.
+    const near = Buffer.from(`${name(1)}x`, 'latin1')
+    assert.equal(packed.find(near, near.length - 1, hashBytes(near, near.length - 1)) >= 0, true)
+    assert.equal(packed.find(near, near.length, hashBytes(near, near.length)), -1)
+    assert.equal(packed.records(name(7), RRType.TXT)?.count, 1)
+    assert.equal(packed.node(name(7))?.size, 2)
+    const owners = [...packed.owners()]
+    assert.equal(owners.length, N / 2)
+    assert.deepEqual(owners.slice(0, 3), [name(1), name(3), name(5)])
   })
 })

@@ -1,31 +1,37 @@
 /**
  * RRsets of a bulk-loaded zone kept as bytes in large shared slabs instead of one object
  * graph per RRset: a million hosts fit in about a hundred megabytes and load without a
- * million short-lived objects. Each entry holds what `PreparedRRset` would (the owner in
- * wire form and every record's TYPE..RDATA, ready to copy into an answer) plus the values
- * as loaded, for read-back. Entries of one owner are chained, newest first. Entries are
- * never changed in place: a changed owner moves to the full node map (zone-data.ts), and
- * `drop` forgets it here.
+ * million short-lived objects. Each entry holds what `PreparedRRset` would (every record's
+ * TYPE..RDATA, ready to copy into an answer) plus the owner and the values as loaded, for
+ * read-back. Entries of one owner are chained, newest first; the owners' heads are found
+ * through an open-addressing table over typed arrays (owner-table.ts) keyed by the owner's
+ * bytes in the slab, so no string or Map entry is held per owner and the UDP fast path
+ * looks up the query's name bytes directly. Entries are never changed in place: a changed
+ * owner moves to the full node map (zone-data.ts), and `drop` forgets it here.
  *
- * Entry layout: next entry ref (i32, -1: none), TYPE (u16), TTL (u32), record count (u16)
- * and per record its length (u16) and bytes, value count (u16) and per value its UTF-8
- * length (u16) and bytes, owner text length (u8) and bytes. The owner's wire form is not
- * kept: an answer points at the question's name, and building an object recomputes it.
+ * Entry layout: next entry ref (i32, -1: none), owner text length (u8) and bytes (the
+ * lowercase name: packed names have no upper case), TYPE (u16), TTL (u32), record count
+ * (u16) and per record its length (u16) and bytes, value count (u16) and per value its
+ * UTF-8 length (u16) and bytes. The owner's wire form is not kept: an answer points at the
+ * question's name, and building an object recomputes it.
  */
-import type { Fqdn } from '../core/names.ts'
-import type { RecordSet, RecordType } from '../core/records.ts'
+import type { RecordSet } from '../core/records.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import { CLASS_IN, RRType, typeCode } from '../dns/constants.ts'
+import { typeCode } from '../dns/constants.ts'
 import { nameToWire } from '../dns/name-text.ts'
-import { encodeRdata } from '../dns/rdata-encode.ts'
 import { wireError, type WireError } from '../dns/wire-error.ts'
 import type { PreparedRRset } from './prepared-rrset.ts'
+import { DELETED, EMPTY, hashBytes, hashText, OwnerTable } from './owner-table.ts'
+import { encodeValues, entryEnd, plainName, packable, unpack, writeEntry } from './packed-entry.ts'
 
-// Refs are chunk * CHUNK_SIZE + offset: small integers (no boxing in the Map) up to 1 GiB.
+// Refs are chunk * CHUNK_SIZE + offset: int32 (the owner table's slots) up to 1 GiB.
 const CHUNK_SIZE = 1 << 20
 const MAX_CHUNKS = 1 << 10
 // RFC 2181 §8: a TTL is 0..2^31-1.
 const MAX_TTL = 0x7fffffff
+
+// Reused: an owner given as text, as bytes for the table's lookup.
+const KEY = Buffer.alloc(256)
 
 /** Where one packed RRset's records start, for copying them into an answer. */
 export interface PackedRecords {
@@ -35,42 +41,47 @@ export interface PackedRecords {
   readonly count: number
 }
 
-/** The type names the packed form can restore for read-back. */
-const TYPE_NAMES = new Map<number, RecordType>([
-  [1, 'A'],
-  [28, 'AAAA'],
-  [16, 'TXT'],
-])
-
-/** True when an RRset of this type code may be packed (no targets, no delegation role). */
-export function packable(type: number): boolean {
-  return TYPE_NAMES.has(type)
-}
-
 /** Packed RRsets by lowercase owner name. */
 export class PackedRRsets {
-  private readonly heads = new Map<string, number>()
+  private readonly table = new OwnerTable()
   private readonly chunks: Buffer[] = []
+  // Bytes used in each chunk, for walking the entries in order.
+  private readonly fill: number[] = []
   private used = CHUNK_SIZE
+  private owners_ = 0
 
   /** Number of owners held. */
   get size(): number {
-    return this.heads.size
+    return this.owners_
   }
 
   /** Whether `owner` has packed RRsets. */
   has(owner: string): boolean {
-    return this.heads.has(owner)
+    return this.head(owner) >= 0
   }
 
   /** Owners held, in insertion order. */
-  owners(): IterableIterator<string> {
-    return this.heads.keys()
+  *owners(): IterableIterator<string> {
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]
+      const end = c === this.chunks.length - 1 ? this.used : (this.fill[c] ?? 0)
+      if (chunk === undefined) continue
+      for (let at = 0; at < end; at = entryEnd(chunk, at)) {
+        // An owner's oldest entry (the end of its chain) marks its place in load order.
+        if (chunk.readInt32BE(at) !== -1) continue
+        const owner = chunk.toString('latin1', at + 5, at + 5 + (chunk[at + 4] ?? 0))
+        if (this.has(owner)) yield owner
+      }
+    }
   }
 
   /** Forgets `owner` (its bytes stay in the slab until the zone is reloaded). */
   drop(owner: string): boolean {
-    return this.heads.delete(owner)
+    const slot = this.slotOf(owner)
+    if (slot < 0) return false
+    this.table.remove(slot)
+    this.owners_--
+    return true
   }
 
   /**
@@ -92,43 +103,25 @@ export class PackedRRsets {
         wireError('bad-rdata', `TTL ${set.ttl} of ${set.name} ${set.type} is out of range`),
       )
     }
-    const rdatas: Buffer[] = []
-    let size = 4 + 2 + 4 + 2 + 2 + 1 + set.name.length
-    for (const value of set.values) {
-      const rdata = type === RRType.A ? fastA(value) : undefined
-      const encoded = rdata === undefined ? encodeRdata(set.type, value) : ok(rdata)
-      if (!encoded.ok) {
-        return err(wireError('bad-rdata', `${set.name} ${set.type}: ${encoded.error.message}`))
-      }
-      if (rdatas.some((r) => r.equals(encoded.value))) continue
-      rdatas.push(encoded.value)
-      size += 2 + 10 + encoded.value.length + 2 + 3 * value.length
-    }
+    const rdatas = encodeValues(set, type)
+    if (!rdatas.ok) return rdatas
+    let size = 4 + 1 + owner.length + 2 + 4 + 2 + 2
+    for (const rdata of rdatas.value) size += 2 + 10 + rdata.length
+    for (const value of set.values) size += 2 + 3 * value.length
     if (size > CHUNK_SIZE || set.values.some((v) => 3 * v.length > 0xffff)) return ok(false)
     const chunk = this.room(size)
     if (chunk === undefined) return ok(false)
     const start = this.used
-    let p = chunk.writeInt32BE(this.heads.get(owner) ?? -1, start)
-    p = chunk.writeUInt16BE(type, p)
-    p = chunk.writeUInt32BE(set.ttl, p)
-    p = chunk.writeUInt16BE(rdatas.length, p)
-    for (const rdata of rdatas) {
-      p = chunk.writeUInt16BE(10 + rdata.length, p)
-      p = chunk.writeUInt16BE(type, p)
-      p = chunk.writeUInt16BE(CLASS_IN, p)
-      p = chunk.writeUInt32BE(set.ttl, p)
-      p = chunk.writeUInt16BE(rdata.length, p)
-      p += rdata.copy(chunk, p)
+    const slot = this.slotOf(owner)
+    const previous = slot < 0 ? -1 : this.table.ref(slot)
+    this.used = writeEntry(chunk, start, previous, owner, type, set, rdatas.value)
+    const ref = (this.chunks.length - 1) * CHUNK_SIZE + start
+    if (slot < 0) {
+      this.table.insert(hashText(owner), ref)
+      this.owners_++
+    } else {
+      this.table.replace(slot, ref)
     }
-    p = chunk.writeUInt16BE(set.values.length, p)
-    for (const v of set.values) {
-      const length = chunk.write(v, p + 2, 'utf8')
-      p = chunk.writeUInt16BE(length, p) + length
-    }
-    p = chunk.writeUInt8(set.name.length, p)
-    p += chunk.write(set.name, p, 'latin1')
-    this.used = p
-    this.heads.set(owner, (this.chunks.length - 1) * CHUNK_SIZE + start)
     return ok(true)
   }
 
@@ -136,35 +129,48 @@ export class PackedRRsets {
   private room(size: number): Buffer | undefined {
     if (this.used + size > CHUNK_SIZE) {
       if (this.chunks.length >= MAX_CHUNKS) return undefined
+      if (this.chunks.length > 0) this.fill[this.chunks.length - 1] = this.used
       this.chunks.push(Buffer.allocUnsafe(CHUNK_SIZE))
       this.used = 0
     }
     return this.chunks[this.chunks.length - 1]
   }
 
-  /** The records of `owner`'s RRset of `type`, without building objects (the query path). */
-  records(owner: string, type: number): PackedRecords | undefined {
-    for (let ref = this.heads.get(owner) ?? -1; ref >= 0;) {
-      const chunk = this.chunks[Math.floor(ref / CHUNK_SIZE)]
-      if (chunk === undefined) return undefined
+  /**
+   * The head ref of the owner whose lowercase name is the first `length` bytes of `name`
+   * (hashed with `hashBytes`), or -1: the UDP fast path, without building a string.
+   */
+  find(name: Uint8Array, length: number, hash: number): number {
+    const slot = this.slotAt(name, length, hash)
+    return slot < 0 ? -1 : this.table.ref(slot)
+  }
+
+  /** The records of the RRset of `type` in the chain from `ref` (from `find`), if any. */
+  recordsAt(ref: number, type: number): PackedRecords | undefined {
+    while (ref >= 0) {
+      const chunk = this.chunkOf(ref)
       const at = ref % CHUNK_SIZE
-      if (chunk.readUInt16BE(at + 4) === type) {
-        return { chunk, at: at + 12, count: chunk.readUInt16BE(at + 10) }
+      const p = at + 5 + (chunk[at + 4] ?? 0)
+      if (chunk.readUInt16BE(p) === type) {
+        return { chunk, at: p + 8, count: chunk.readUInt16BE(p + 6) }
       }
       ref = chunk.readInt32BE(at)
     }
     return undefined
   }
 
+  /** The records of `owner`'s RRset of `type`, without building objects. */
+  records(owner: string, type: number): PackedRecords | undefined {
+    return this.recordsAt(this.head(owner), type)
+  }
+
   /** Every RRset of `owner` as objects (the general path and read-back); undefined if none. */
   node(owner: string): Map<number, PreparedRRset> | undefined {
-    let ref = this.heads.get(owner)
-    if (ref === undefined) return undefined
+    let ref = this.head(owner)
+    if (ref < 0) return undefined
     const newestFirst: PreparedRRset[] = []
     while (ref >= 0) {
-      const chunk = this.chunks[Math.floor(ref / CHUNK_SIZE)]
-      if (chunk === undefined) break
-      const { rrset, next } = unpack(owner, chunk, ref % CHUNK_SIZE)
+      const { rrset, next } = unpack(owner, this.chunkOf(ref), ref % CHUNK_SIZE)
       newestFirst.push(rrset)
       ref = next
     }
@@ -176,88 +182,38 @@ export class PackedRRsets {
     }
     return node
   }
-}
 
-function unpack(owner: string, chunk: Buffer, at: number): { rrset: PreparedRRset; next: number } {
-  const next = chunk.readInt32BE(at)
-  const type = chunk.readUInt16BE(at + 4)
-  const ttl = chunk.readUInt32BE(at + 6)
-  let p = at + 10
-  const records: Buffer[] = []
-  const recordCount = chunk.readUInt16BE(p)
-  p += 2
-  for (let i = 0; i < recordCount; i++) {
-    const length = chunk.readUInt16BE(p)
-    records.push(chunk.subarray(p + 2, p + 2 + length))
-    p += 2 + length
+  private head(owner: string): number {
+    const slot = this.slotOf(owner)
+    return slot < 0 ? -1 : this.table.ref(slot)
   }
-  const values: string[] = []
-  const valueCount = chunk.readUInt16BE(p)
-  p += 2
-  for (let i = 0; i < valueCount; i++) {
-    const length = chunk.readUInt16BE(p)
-    values.push(chunk.toString('utf8', p + 2, p + 2 + length))
-    p += 2 + length
+
+  // The table slot of `owner`, or -1. Packed owners are plain names: others are not here.
+  private slotOf(owner: string): number {
+    if (!plainName(owner)) return -1
+    const length = KEY.write(owner, 'latin1')
+    return this.slotAt(KEY, length, hashBytes(KEY, length))
   }
-  const nameLength = chunk[p++] ?? 0
-  const name = chunk.toString('latin1', p, p + nameLength)
-  const typeName = TYPE_NAMES.get(type) ?? 'TXT'
-  const source: RecordSet = { name: name as Fqdn, type: typeName, ttl, values }
-  const ownerWire = wireOf(nameToWire(owner))
-  return { rrset: { owner, ownerWire, type, ttl, records, targets: [], source }, next }
-}
 
-function wireOf(wire: Result<Buffer, WireError>): Buffer {
-  // Packed names passed plainName: lowercase letters, digits, '-', '_', '*' and dots.
-  return wire.ok ? wire.value : Buffer.from([0])
-}
-
-// A name the packed store takes: 1..63-octet labels of lowercase letters, digits, '-', '_'
-// or '*' (no escapes), at most 253 characters; anything else goes through nameToWire.
-function plainName(name: string): boolean {
-  if (name.length === 0 || name.length > 253) return false
-  let label = 0
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i)
-    if (c === 0x2e) {
-      if (label === 0) return false
-      label = 0
-    } else if (
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x2d ||
-      c === 0x5f ||
-      c === 0x2a
-    ) {
-      if (++label > 63) return false
-    } else {
-      return false
+  // The table slot of the owner spelt by the first `length` bytes of `name`, or -1.
+  private slotAt(name: Uint8Array, length: number, hash: number): number {
+    const { table } = this
+    for (let slot = table.first(hash); ; slot = table.next(slot)) {
+      const ref = table.ref(slot)
+      if (ref === EMPTY) return -1
+      if (ref === DELETED || table.hash(slot) !== hash) continue
+      const chunk = this.chunkOf(ref)
+      const at = ref % CHUNK_SIZE
+      if (chunk[at + 4] !== length) continue
+      let i = 0
+      while (i < length && chunk[at + 5 + i] === name[i]) i++
+      if (i === length) return slot
     }
   }
-  return label > 0
-}
 
-// The common A value (a strict dotted quad, no spaces) without a regex; undefined: let
-// encodeRdata decide (it trims, and reports what is wrong).
-function fastA(value: string): Buffer | undefined {
-  const out = Buffer.allocUnsafe(4)
-  let octet = 0
-  let digits = 0
-  let part = 0
-  for (let i = 0; i <= value.length; i++) {
-    const c = i === value.length ? 0x2e : value.charCodeAt(i)
-    if (c === 0x2e) {
-      if (digits === 0 || octet > 255 || part > 3) return undefined
-      out[part++] = octet
-      octet = 0
-      digits = 0
-    } else if (c >= 0x30 && c <= 0x39) {
-      if (digits > 0 && octet === 0) return undefined // a leading zero
-      octet = octet * 10 + (c - 0x30)
-      if (++digits > 3) return undefined
-    } else {
-      return undefined
-    }
+  private chunkOf(ref: number): Buffer {
+    const chunk = this.chunks[Math.floor(ref / CHUNK_SIZE)]
+    if (chunk === undefined) throw new Error(`packed ref ${String(ref)} out of range`)
+    return chunk
   }
-  return part === 4 ? out : undefined
 }

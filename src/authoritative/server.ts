@@ -42,6 +42,8 @@ export interface DnsServerOptions {
   readonly rrl?: RrlOptions
   /** Called once per answered message with its rcode (for metrics); absent: no cost. */
   readonly onAnswer?: (transport: 'udp' | 'tcp', rcode: number) => void
+  /** False: TCP only; UDP is read by DNS workers, which hand some queries to `answerUdp`. */
+  readonly udp?: boolean
 }
 
 /** A running server. */
@@ -49,6 +51,8 @@ export interface DnsServer {
   readonly host: string
   /** The port actually bound (UDP and TCP). */
   readonly port: number
+  /** Answers a UDP query received elsewhere (by a DNS worker); counted in `onAnswer`. */
+  answerUdp(query: Buffer, client: string): Answer | Promise<Answer>
   /** Stops listening and drops open TCP connections. */
   close(): Promise<void>
 }
@@ -80,6 +84,7 @@ export async function startDnsServer(
     }),
     options.onAnswer,
   )
+  if (options.udp === false) return listenTcpOnly(options, answer, onError)
   for (let attempt = 1; ; attempt++) {
     const answerUdp = answer('udp')
     const rrl = options.rrl === undefined ? null : createRrl(options.rrl)
@@ -112,7 +117,7 @@ export async function startDnsServer(
     const listened = await listenTcp(tcp, host, port, onError('tcp socket'))
     if (listened.ok) {
       logger?.info({ host, port }, 'DNS server listening (UDP and TCP)')
-      return ok(running(host, port, udp, tcp))
+      return ok(running(host, port, udp, tcp, answer('udp')))
     }
     await closeUdp(udp)
     const retry = options.port === 0 && listened.error.code === 'EADDRINUSE'
@@ -120,12 +125,38 @@ export async function startDnsServer(
   }
 }
 
-function running(host: string, port: number, udp: UdpSocket, tcp: TcpListener): DnsServer {
+// The server without a UDP socket of its own (`dns.workers`): TCP on the port asked for.
+async function listenTcpOnly(
+  options: DnsServerOptions,
+  answer: Handler,
+  onError: (where: string) => (e: unknown) => void,
+): Promise<Result<DnsServer, DnsServerError>> {
+  const { host, port } = options
+  const tcp = createTcpListener({
+    answer: answer('tcp'),
+    idleTimeoutMs: options.tcpIdleTimeoutMs ?? 10_000,
+    maxConnections: options.maxTcpConnections ?? 100,
+  })
+  const listened = await listenTcp(tcp, host, port, onError('tcp socket'))
+  if (!listened.ok) return err(describe(listened.error, host, port))
+  const bound = tcp.server.address()
+  const actual = typeof bound === 'object' && bound !== null ? bound.port : port
+  options.logger?.info({ host, port: actual }, 'DNS server listening (TCP; UDP in the workers)')
+  return ok(running(host, actual, null, tcp, answer('udp')))
+}
+
+function running(
+  host: string,
+  port: number,
+  udp: UdpSocket | null,
+  tcp: TcpListener,
+  answerUdp: DnsServer['answerUdp'],
+): DnsServer {
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     for (const socket of tcp.sockets) socket.destroy()
     await Promise.all([
-      closeUdp(udp),
+      udp === null ? undefined : closeUdp(udp),
       new Promise<void>((resolve) => {
         tcp.server.close(() => {
           resolve()
@@ -136,6 +167,7 @@ function running(host: string, port: number, udp: UdpSocket, tcp: TcpListener): 
   return {
     host,
     port,
+    answerUdp,
     close: () => (closing ??= close()),
   }
 }

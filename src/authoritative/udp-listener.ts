@@ -7,11 +7,16 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import { err, ok, type Result } from '../core/result.ts'
 
-/** Binds a UDP socket; resolves with the bind error (EADDRINUSE, EACCES, …) if that fails. */
+/**
+ * Binds a UDP socket; resolves with the bind error (EADDRINUSE, EACCES, …) if that fails.
+ * `shared`: in a cluster worker, take the main process's socket for this address, so every
+ * worker reads the same one and the kernel hands each datagram to one of them.
+ */
 export function bindUdp(
   host: string,
   port: number,
   onMessage: (message: Buffer, peer: RemoteInfo, socket: Socket) => void,
+  shared = false,
 ): Promise<Result<Socket, NodeJS.ErrnoException>> {
   const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' })
   return new Promise((resolve) => {
@@ -20,7 +25,7 @@ export function bindUdp(
       resolve(err(e))
     }
     socket.once('error', onError)
-    socket.bind({ address: host, port, exclusive: true }, () => {
+    socket.bind({ address: host, port, exclusive: !shared }, () => {
       socket.off('error', onError)
       socket.on('message', (message, peer) => {
         onMessage(message, peer, socket)

@@ -10,9 +10,13 @@ import { RRType } from '../dns/constants.ts'
 import { ZoneJournal } from './journal.ts'
 import { ok, type Result } from '../core/result.ts'
 import type { WireError } from '../dns/wire-error.ts'
+import { hashText } from './owner-table.ts'
 import { PackedRRsets } from './packed-rrsets.ts'
 import type { PreparedRRset } from './prepared-rrset.ts'
 import { additionalFor, matchWildcard, type NodeLookup, type ZoneNodes } from './wildcard.ts'
+
+// Name hashes cut to 30 bits: small integers, so Map keys are never boxed numbers.
+const HASH_KEY = 0x3fffffff
 
 /** A host's LAN addresses as prepared RRsets, served to clients behind its WAN address. */
 export interface LanRRsets {
@@ -61,6 +65,8 @@ export class ZoneData implements ServedZone, ZoneNodes {
     get: (owner) => this.full.get(owner) ?? this.packed.node(owner),
     has: (owner) => this.full.has(owner) || this.packed.has(owner),
   }
+  /** Hashes (owner-table.ts, 30 bits) of the owners in `full`, with their counts. */
+  private readonly fullHashes = new Map<number, number>()
   /** Owner → number of non-empty names strictly below it (only names between them and apex). */
   readonly below = new Map<string, number>()
   private cuts = 0
@@ -102,12 +108,20 @@ export class ZoneData implements ServedZone, ZoneNodes {
     return this.full.get(owner)
   }
 
+  /**
+   * False when no owner held as objects has this name hash (`hashBytes` of the lowercase
+   * name): the fast path then needs no string for the name.
+   */
+  mayHoldObjects(hash: number): boolean {
+    return this.fullHashes.has(hash & HASH_KEY)
+  }
+
   /** Adds or replaces one RRset whole. */
   put(rrset: PreparedRRset): void {
     let node = this.fullNode(rrset.owner)
     if (node === undefined) {
       node = new Map()
-      this.full.set(rrset.owner, node)
+      this.setFull(rrset.owner, node)
       this.countAncestors(rrset.owner, 1)
     }
     if (this.isCut(rrset.owner, rrset.type) && !node.has(rrset.type)) this.cuts++
@@ -133,8 +147,18 @@ export class ZoneData implements ServedZone, ZoneNodes {
     if (this.isCut(owner, type)) this.cuts--
     if (node.size === 0) {
       this.full.delete(owner)
+      const key = hashText(owner) & HASH_KEY
+      const count = (this.fullHashes.get(key) ?? 0) - 1
+      if (count > 0) this.fullHashes.set(key, count)
+      else this.fullHashes.delete(key)
       this.countAncestors(owner, -1)
     }
+  }
+
+  private setFull(owner: string, node: Map<number, PreparedRRset>): void {
+    this.full.set(owner, node)
+    const key = hashText(owner) & HASH_KEY
+    this.fullHashes.set(key, (this.fullHashes.get(key) ?? 0) + 1)
   }
 
   // The object node of `owner`, moving it out of the packed store first (it is changing).
@@ -144,7 +168,7 @@ export class ZoneData implements ServedZone, ZoneNodes {
     const unpacked = this.packed.node(owner)
     if (unpacked === undefined) return undefined
     this.packed.drop(owner)
-    this.full.set(owner, unpacked)
+    this.setFull(owner, unpacked)
     return unpacked
   }
 

@@ -5,7 +5,7 @@
  * longest matching zone (RFC 1034 §4.3.2 step 2).
  */
 import { isInZone, type Fqdn } from '../core/names.ts'
-import type { ChangeSet, RecordSet, SoaFields, ZoneSnapshot } from '../core/records.ts'
+import type { ChangeSet, RecordSet, SoaFields, ZoneHead, ZoneSnapshot } from '../core/records.ts'
 import { RRType, typeCode } from '../dns/constants.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { prepareRecordSet, prepareSoa, withTtl, type PreparedRRset } from './prepared-rrset.ts'
@@ -17,16 +17,16 @@ import {
   type ZoneAnswer,
 } from './zone-data.ts'
 import { rrsetKey, type JournalEntry } from './journal.ts'
+import { outside, ZoneLoad, type ZoneIndexError } from './zone-load.ts'
 
 /** What the index says about a query: a zone's answer, or refused (no served zone). */
 export type LookupResult =
   (ZoneAnswer & { readonly zone: ServedZone }) | { readonly kind: 'refused' }
 
-/** Why a zone or change was not taken; maps one to one onto `BackendError` codes. */
-export interface ZoneIndexError {
-  readonly code: 'zone-not-found' | 'invalid-record'
-  readonly message: string
-}
+export type { ZoneIndexError } from './zone-load.ts'
+
+// Up to this many served zones, the fast path finds the zone by comparing bytes.
+const FEW_ZONES = 8
 
 /** Anything answers can be looked up in (the index, or a fake in tests). */
 export interface ZoneLookup {
@@ -52,41 +52,41 @@ export class ZoneIndex implements ZoneLookup {
 
   /** Loads or replaces a whole zone; on error the previous content stays served. */
   load(snapshot: ZoneSnapshot): Result<void, ZoneIndexError> {
-    const zone = snapshot.name.toLowerCase() as Fqdn
-    const soa = buildSoa(zone, snapshot.ttl, snapshot.soa)
+    const load = this.beginLoad(snapshot)
+    if (!load.ok) return load
+    for (const set of snapshot.records) if (!load.value.add(set)) break
+    return load.value.finish(snapshot.soa.serial)
+  }
+
+  /**
+   * Starts loading or replacing a whole zone fed one RRset at a time (`head`: its apex data;
+   * the serial of the records is given to `finish`); the previous content is served until then.
+   */
+  beginLoad(head: ZoneHead): Result<ZoneLoad, ZoneIndexError> {
+    const zone = head.name.toLowerCase() as Fqdn
+    const soa = buildSoa(zone, head.ttl, head.soa)
     if (!soa.ok) return soa
-    const previous = this.zones.get(zone)
-    const data = new ZoneData(
-      zone,
-      soa.value.soa,
-      soa.value.negative,
-      snapshot.soa,
-      previous?.journal,
-    )
-    const apexNs =
-      snapshot.ns.length > 0
-        ? [{ name: zone, type: 'NS' as const, ttl: snapshot.ttl, values: snapshot.ns }]
-        : []
-    // Apex NS from `ns` first, so an apex NS RRset in `records` (more specific) wins.
-    for (const sets of [apexNs, snapshot.records]) {
-      for (const set of sets) {
-        if (set.values.length === 0) continue
-        const owner = set.name.toLowerCase()
-        if (!isInZone(owner as Fqdn, zone)) return err(outside(set.name, zone))
-        const packed = data.pack(owner, set)
-        if (!packed.ok) return err({ code: 'invalid-record', message: packed.error.message })
-        if (packed.value) continue
-        const prepared = prepareOne(zone, set)
-        if (!prepared.ok) return prepared
-        data.put(prepared.value)
-      }
-    }
+    const journal = this.zones.get(zone)?.journal
+    const data = new ZoneData(zone, soa.value.soa, soa.value.negative, head.soa, journal)
+    const load = new ZoneLoad(data, (d, serial) => this.install(d, head, serial))
+    // Apex NS from `ns` first, so an apex NS RRset in the records (more specific) wins.
+    if (head.ns.length > 0) load.add({ name: zone, type: 'NS', ttl: head.ttl, values: head.ns })
+    return ok(load)
+  }
+
+  // Serves a fully loaded zone in place of the previous one.
+  private install(data: ZoneData, head: ZoneHead, serial: number): Result<void, ZoneIndexError> {
+    const fields = { ...head.soa, serial }
+    const soa = buildSoa(data.name, head.ttl, fields)
+    if (!soa.ok) return soa
+    data.setSoa(soa.value.soa, soa.value.negative, fields)
+    const previous = this.zones.get(data.name)
     // LAN addresses come from their own feed (setLanAddresses) and outlive reloads.
     if (previous !== undefined) data.lan = previous.lan
-    const reloaded = previous !== undefined && previous.soaFields.serial !== snapshot.soa.serial
+    const reloaded = previous !== undefined && previous.soaFields.serial !== serial
     // A reload (changes made by another process) is journaled as the difference it makes.
     if (reloaded) data.journal.record(reloadStep(previous, data))
-    this.zones.set(zone, data)
+    this.zones.set(data.name, data)
     // A first load is announced too, so secondaries catch up after a restart of dynzone.
     if (reloaded || previous === undefined) this.emit(data)
     return ok(undefined)
@@ -187,6 +187,26 @@ export class ZoneIndex implements ZoneLookup {
     return undefined
   }
 
+  /**
+   * `zoneOf` for the name whose lowercase text is the first `length` bytes of `name` (the
+   * UDP fast path): with a handful of zones, comparing bytes beats building a string.
+   */
+  zoneAt(name: Uint8Array, length: number): ZoneData | undefined {
+    if (this.zones.size > FEW_ZONES)
+      return this.zoneOf(Buffer.from(name.buffer, name.byteOffset, length).toString('latin1'))
+    let best: ZoneData | undefined
+    for (const zone of this.zones.values()) {
+      const z = zone.name
+      if (z.length > length || (best !== undefined && z.length <= best.name.length)) continue
+      const at = length - z.length
+      if (at > 0 && name[at - 1] !== 0x2e) continue
+      let i = 0
+      while (i < z.length && name[at + i] === z.charCodeAt(i)) i++
+      if (i === z.length) best = zone
+    }
+    return best
+  }
+
   /** Looks up a lowercase name (no trailing dot) in the longest matching served zone. */
   lookup(qname: string, qtype: number, client?: string): LookupResult {
     for (let n: string | undefined = qname; n !== undefined; n = parentName(n)) {
@@ -283,8 +303,4 @@ function prepareOne(zone: Fqdn, set: RecordSet): Result<PreparedRRset, ZoneIndex
   const prepared = prepareRecordSet(set)
   if (!prepared.ok) return err({ code: 'invalid-record', message: prepared.error.message })
   return prepared
-}
-
-function outside(name: string, zone: Fqdn): ZoneIndexError {
-  return { code: 'invalid-record', message: `${name} is not inside zone ${zone}` }
 }

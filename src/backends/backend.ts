@@ -2,7 +2,7 @@
  * The one interface every DNS backend implements. A backend makes DNS match a `ChangeSet`;
  * it never decides what the records should be (that is core's job).
  */
-import type { ChangeSet, RecordSet, ZoneSnapshot } from '../core/records.ts'
+import type { ChangeSet, RecordSet, ZoneHead, ZoneSnapshot } from '../core/records.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { Result } from '../core/result.ts'
 
@@ -30,6 +30,16 @@ export interface DnsBackend {
   readonly kind: string
   /** Called once at start with the zone as the store holds it. */
   load(zone: ZoneSnapshot, signal: AbortSignal): Promise<Result<void, BackendError>>
+  /**
+   * Like `load`, with the RRsets handed over one at a time by `feed` (which resolves with the
+   * serial they were read at; `head.soa.serial` is not used), so a big zone is never held
+   * whole as objects. Optional capability: `load` is used otherwise.
+   */
+  loadStreamed?(
+    head: ZoneHead,
+    feed: (take: (set: RecordSet) => void) => Promise<number>,
+    signal: AbortSignal,
+  ): Promise<Result<void, BackendError>>
   /** Makes the zone match the change set; idempotent. */
   apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>>
   /** Reads back the zone's RRsets, for resync. Optional capability. */

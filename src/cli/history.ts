@@ -1,7 +1,7 @@
 /** `dynzone history <host>`: a host's update history, newest first (who, from where, what). */
 import type { Command } from 'commander'
 import { parseName } from '../core/names.ts'
-import { historyPage } from '../store/host-admin-store.ts'
+import { historyPage } from '../store/host-history-store.ts'
 import { EXIT } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'

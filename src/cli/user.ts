@@ -1,6 +1,6 @@
 /** `dynzone user add|list|delete|passwd|email`; passwords only from standard input, never argv. */
 import type { Command } from 'commander'
-import { setUserFields } from '../store/host-admin-store.ts'
+import { setUserFields } from '../store/user-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'

@@ -109,5 +109,7 @@ function kindOf(schema: z.ZodType, path: readonly string[]): LeafKind {
   if (schema instanceof z.ZodNumber) return 'number'
   if (schema instanceof z.ZodBoolean) return 'boolean'
   if (schema instanceof z.ZodArray) return 'array'
+  // A number or a word (`dns.workers`: 4 or "auto"): read as its first option, the word kept.
+  if (schema instanceof z.ZodUnion) return kindOf(schema.options[0] as z.ZodType, path)
   throw new Error(`config key ${path.join('.')}: no override rule for this schema type`)
 }

@@ -199,6 +199,18 @@ void describe('loadConfig: environment', () => {
     },
     { name: 'enum', env: { DYNZONE_LOG_LEVEL: 'trace' }, check: (c) => c.log.level, want: 'trace' },
     {
+      name: 'number or word',
+      env: { DYNZONE_DNS_WORKERS: '3' },
+      check: (c) => c.dns.workers,
+      want: 3,
+    },
+    {
+      name: 'number or word, the word',
+      env: { DYNZONE_DNS_WORKERS: 'auto' },
+      check: (c) => c.dns.workers,
+      want: 'auto',
+    },
+    {
       name: 'quoted string',
       env: { DYNZONE_LOG_LEVEL: '"warn"' },
       check: (c) => c.log.level,

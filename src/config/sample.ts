@@ -50,6 +50,9 @@ allow_transfer = []
 notify = []
 # TSIG keys (names from [[dns.update_keys]]) allowed to transfer zones, from any address.
 allow_transfer_keys = []
+# Processes answering UDP queries on the same port: 0 = the main process answers them all;
+# "auto" = one per core. Each keeps a copy of the zones; rrl budgets are per process.
+workers = 0
 
 # Response-rate limiting of UDP answers, against reflection: answers per second per client
 # /24 (IPv4) or /56 (IPv6); over it every slip-th answer is truncated (TC=1), the rest dropped.
@@ -164,6 +167,12 @@ answer_deadline_ms = 3000
 max_hosts = 20
 # How long an ACME TXT value (_acme-challenge) lives after it was last set, in seconds.
 txt_ttl_seconds = 3600
+# Tokens, accounts, hosts and lockout states kept in memory, per kind; 0 reads the database
+# every time. Changes by anyone (CLI, API, other instances) are seen on the next request.
+cache_entries = 100000
+# How often the last-seen marks of pings that change nothing are written, together, in ms;
+# 0 writes them with each ping. A crash loses at most this long of marks, never an address.
+seen_flush_ms = 1000
 # Private, loopback, link-local, CGNAT, ULA, documentation addresses in updates: "public"
 # refuses them, "any" accepts them, "auto" refuses them in public zones only (zones not under
 # .test, .example, .invalid, .localhost, .local, .internal, .lan, .home.arpa, example.com/net/org).
@@ -196,6 +205,12 @@ cleanup_interval_seconds = 300
 max_entries = 100000
 # Client addresses (CIDR ranges) no budget applies to; loopback is the host itself.
 exempt = ["127.0.0.0/8", "::1/128"]
+# Share the counters between instances through the database: "auto" (on PostgreSQL and
+# MariaDB, off on SQLite), "on" or "off".
+shared = "auto"
+# How often shared counters are synced, in milliseconds: several instances together may pass
+# a budget by what they accept within about this long.
+sync_ms = 1000
 
 [expiry]
 # How often hosts whose expiry TTL passed lose their stale records (host add --expiry-ttl), in seconds.

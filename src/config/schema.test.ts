@@ -18,6 +18,7 @@ void describe('configSchema defaults', () => {
         notify: [],
         allow_transfer_keys: [],
         update_keys: [],
+        workers: 0,
         rrl: {
           enabled: true,
           responses_per_second: 200,
@@ -61,6 +62,8 @@ void describe('configSchema defaults', () => {
         answer_deadline_ms: 3000,
         max_hosts: 20,
         txt_ttl_seconds: 3600,
+        cache_entries: 100_000,
+        seen_flush_ms: 1000,
         address_policy: 'auto',
         address_policy_public: [],
         address_policy_any: [],
@@ -76,6 +79,8 @@ void describe('configSchema defaults', () => {
         cleanup_interval_seconds: 300,
         max_entries: 100000,
         exempt: ['127.0.0.0/8', '::1/128'],
+        shared: 'auto',
+        sync_ms: 1000,
       },
       expiry: { interval_seconds: 60 },
       notify: {
@@ -134,6 +139,19 @@ void describe('configSchema defaults', () => {
     const bad = parseConfigTree({ http: { port: -1 } })
     assert.ok(!bad.ok)
     assert.deepEqual(bad.error[0]?.path, ['http', 'port'])
+  })
+
+  void it('dns.workers takes 0..64 or "auto"', () => {
+    const workers = (value: unknown) => {
+      const r = parseConfigTree({ dns: { workers: value } })
+      return r.ok ? r.value.dns.workers : r.error.map((i) => `${i.path.join('.')}: ${i.message}`)
+    }
+    assert.deepEqual([workers(4), workers('auto')], [4, 'auto'])
+    for (const bad of [-1, 65, 1.5, 'many']) {
+      const got = workers(bad)
+      assert.ok(Array.isArray(got) && got.length === 1, String(bad))
+      assert.match(got[0] ?? '', /^dns\.workers: expected an integer from 0 to 64 or "auto", got /)
+    }
   })
 })
 

@@ -11,6 +11,7 @@ import { parseNotifyTarget } from '../authoritative/notify-target.ts'
 import { updateKeysSchema } from '../authoritative/config-schema.ts'
 import { nsAddressesSchema, nsAddressIssues } from '../authoritative/ns-addresses.ts'
 import { ADDRESS_POLICY_MODES } from '../core/address-policy.ts'
+import { SHARED_MODES } from '../core/rate-limit-shared.ts'
 import { joinName, parseName, type Fqdn } from '../core/names.ts'
 import { dialectsSchema, endpointsSchema } from '../dialects/config-schema.ts'
 import { notifySchema } from '../notify/config-schema.ts'
@@ -175,6 +176,14 @@ function zoneName(entry: unknown): string | undefined {
   return typeof entry.name === 'string' ? entry.name : undefined
 }
 
+// `dns.workers`: one message for every wrong value, a number or not.
+const workerCountError = expecting('an integer from 0 to 64 or "auto"')
+const workerCount = z
+  .number({ error: workerCountError })
+  .int({ error: workerCountError })
+  .min(0, { error: workerCountError })
+  .max(64, { error: workerCountError })
+
 /** The config schema: raw TOML-shaped input in, validated and defaulted config out. */
 export const configSchema = table({
   data_dir: text('a directory path')
@@ -200,6 +209,9 @@ export const configSchema = table({
     notify: list(notifyTarget(), 'a list of addresses such as "192.0.2.1:53"').default([]),
     allow_transfer_keys: list(text('a key name'), 'a list of update_keys names').default([]),
     update_keys: updateKeysSchema,
+    // Processes answering UDP queries besides the main one (src/authoritative/README.md):
+    // 0 = the main process answers; "auto" = one per core.
+    workers: z.union([workerCount, z.literal('auto')], { error: workerCountError }).default(0),
     // Response-rate limiting of UDP answers per client /24 or /56 (src/authoritative/rrl.ts).
     rrl: table({
       enabled: boolean().default(true),
@@ -246,6 +258,10 @@ export const configSchema = table({
     answer_deadline_ms: integer(0, 60000).default(3000),
     max_hosts: integer(1, 1000).default(20),
     txt_ttl_seconds: integer(1, 604800).default(3600),
+    // Tokens, accounts, hosts and lockouts held in memory (src/store/cached-update-store.ts).
+    cache_entries: integer(0, 10_000_000).default(100_000),
+    // Last-seen marks of unchanged pings, written together (src/store/seen-marks.ts).
+    seen_flush_ms: integer(0, 60_000).default(1000),
     // Special-use addresses in public zones (src/core/address-policy.ts).
     address_policy: oneOf(ADDRESS_POLICY_MODES).default('auto'),
     address_policy_public: list(domainName(), 'a list of zone names').default([]),
@@ -264,6 +280,10 @@ export const configSchema = table({
     cleanup_interval_seconds: integer(1, 86400).default(300),
     max_entries: integer(100, 10_000_000).default(100_000),
     exempt: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),
+    // Counters shared by the instances through the database (src/core/rate-limit-shared.ts):
+    // "auto" shares them on PostgreSQL and MariaDB, where several instances may run.
+    shared: oneOf(SHARED_MODES).default('auto'),
+    sync_ms: integer(50, 60_000).default(1000),
   }).prefault({}),
   expiry: table({
     // How often hosts whose expiry_ttl passed lose their stale records.

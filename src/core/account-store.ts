@@ -1,4 +1,7 @@
-/** The store port for account administration. */
+/**
+ * The store port for account administration: what core's account service reads and writes,
+ * and the shapes users, hosts and tokens are listed in by the CLI, the REST API and the web UI.
+ */
 import type { GroupStore } from './group-store.ts'
 import type { Fqdn } from './names.ts'
 import type { TokenScope } from './token-scope.ts'
@@ -44,46 +47,55 @@ export interface TokenSummary {
   readonly lastUsedAt: string | null
 }
 
+/** A user to add: the password as its hash, or none (token-only accounts). */
+export interface NewUser {
+  readonly name: string
+  readonly email: string | null
+  readonly passwordHash: string | null
+  readonly isAdmin: boolean
+  readonly createdAt: string
+}
+
+/** A host to add, by zone and label. */
+export interface NewHost {
+  readonly zone: Fqdn
+  readonly label: string
+  readonly ownerId: number
+  readonly ttl: number | null
+  /** Seconds without an update after which a family's record is removed; 0 = never. */
+  readonly expiryTtl?: number
+  readonly createdAt: string
+}
+
+/** A token to add: its keyed hash, never the secret. */
+export interface NewToken {
+  readonly ownerId: number
+  readonly hash: string
+  readonly label: string
+  readonly hostId: number | null
+  readonly expiresAt: string | null
+  readonly createdAt: string
+  readonly scope?: TokenScope
+  readonly restrictions?: TokenRestrictions
+}
+
 /** Persistence for users, hosts, tokens and prefix groups. */
 export interface AccountStore extends GroupStore {
   zoneNames(): Promise<Fqdn[]>
   userByName(name: string): Promise<{ id: number; name: string } | undefined>
-  insertUser(u: {
-    name: string
-    email: string | null
-    passwordHash: string | null
-    isAdmin: boolean
-    createdAt: string
-  }): Promise<UserSummary>
+  insertUser(u: NewUser): Promise<UserSummary>
   updatePassword(userId: number, hash: string): Promise<void>
   /** Deletes the user, their hosts' records and tokens; bumps serials; returns touched zones. */
   deleteUser(userId: number, at: string): Promise<Fqdn[]>
   listUsers(): Promise<UserSummary[]>
   hostByName(fqdn: Fqdn): Promise<HostSummary | undefined>
-  insertHost(h: {
-    zone: Fqdn
-    label: string
-    ownerId: number
-    ttl: number | null
-    /** Seconds without an update after which a family's record is removed; 0 = never. */
-    expiryTtl?: number
-    createdAt: string
-  }): Promise<HostSummary>
+  insertHost(h: NewHost): Promise<HostSummary>
   /** Deletes the host and its records and bumps the zone serial. */
   deleteHost(hostId: number, at: string): Promise<void>
   /** Sets (string), clears (null) or keeps (absent) a host's LAN addresses (split horizon). */
   setHostLan(hostId: number, lan: { ipv4?: string | null; ipv6?: string | null }): Promise<void>
   listHosts(owner?: string): Promise<HostSummary[]>
-  insertToken(t: {
-    ownerId: number
-    hash: string
-    label: string
-    hostId: number | null
-    expiresAt: string | null
-    createdAt: string
-    scope?: TokenScope
-    restrictions?: TokenRestrictions
-  }): Promise<TokenSummary>
+  insertToken(t: NewToken): Promise<TokenSummary>
   listTokens(owner?: string): Promise<TokenSummary[]>
   deleteToken(id: number): Promise<boolean>
 }

@@ -57,6 +57,19 @@ export interface Cidr {
   contains(address: IpAddress): boolean
 }
 
+// Each request's address is matched against several ranges (exempt, trusted, lockout allow):
+// parsed once per address object.
+const parsedAddresses = new WeakMap<IpAddress, ipaddr.IPv4 | ipaddr.IPv6>()
+
+function parsedOf(address: IpAddress): ipaddr.IPv4 | ipaddr.IPv6 {
+  let parsed = parsedAddresses.get(address)
+  if (parsed === undefined) {
+    parsed = ipaddr.parse(address.text)
+    parsedAddresses.set(address, parsed)
+  }
+  return parsed
+}
+
 /** Parses `addr/len` or a bare address (a host route). */
 export function parseCidr(input: string): Result<Cidr, AddressError> {
   const s = input.trim()
@@ -74,7 +87,7 @@ export function parseCidr(input: string): Result<Cidr, AddressError> {
       text: `${addr.toString()}/${bits}`,
       contains(address: IpAddress): boolean {
         if (address.family !== family) return false
-        const parsed = ipaddr.parse(address.text)
+        const parsed = parsedOf(address)
         return parsed.kind() === addr.kind() && parsed.match(range)
       },
     })

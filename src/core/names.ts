@@ -19,6 +19,20 @@ const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/
  * Underscore labels are allowed (`_acme-challenge`), as DNS itself allows them.
  */
 export function parseName(input: string): Result<Fqdn, NameError> {
+  const known = parsedNames.get(input)
+  if (known !== undefined) return known
+  const parsed = parseNameAnew(input)
+  // Routers repeat the same few names: a bounded memo of results (they are never mutated),
+  // of names short enough to be valid, so hostile input cannot make it large.
+  if (input.length > 255) return parsed
+  if (parsedNames.size >= 10_000) parsedNames.clear()
+  parsedNames.set(input, parsed)
+  return parsed
+}
+
+const parsedNames = new Map<string, Result<Fqdn, NameError>>()
+
+function parseNameAnew(input: string): Result<Fqdn, NameError> {
   const trimmed = input.trim().replace(/\.$/, '')
   if (trimmed === '') return err({ code: 'notfqdn', message: 'empty hostname' })
   if (trimmed.length > 253 * 4) return err({ code: 'notfqdn', message: 'hostname too long' })

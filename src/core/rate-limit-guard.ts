@@ -16,6 +16,10 @@
  * (`accountBad`). Over that budget, passwords for the name are refused from every address
  * that has not logged in as it before (remembered in memory, bounded), so the owner's
  * routers keep working while a spread attack gets `accountBad` guesses per window in total.
+ *
+ * Outside the dialects: REST API record changes (already authenticated) pass
+ * `admitAuthenticated` and `settled`; web UI logins use `spreadWait` and `passwordChecked`,
+ * so their bad passwords share the name's `accountBad` budget.
  */
 import type { Cidr, IpAddress } from './addresses.ts'
 import type { Principal } from './auth.ts'
@@ -64,12 +68,10 @@ export class AbuseGuard {
   async admit(intent: UpdateIntent): Promise<UpdateResult | undefined> {
     const wait = this.#limiter(intent)?.check(this.#addressLimits(intent.clientIp))
     if (wait !== undefined) return abuse('too many requests from this address', wait)
-    const spread = this.#accountGuesses(intent)
-    if (spread !== undefined && !this.#known.has(this.#knownKey(spread.key, intent))) {
-      const left = this.#limiter(intent)?.check([spread])
-      if (left !== undefined)
-        return abuse('too many bad passwords for this account from new addresses', left)
-    }
+    const c = intent.credentials
+    const left = c?.kind === 'basic' ? this.spreadWait(c.username, intent.clientIp) : undefined
+    if (left !== undefined)
+      return abuse('too many bad passwords for this account from new addresses', left)
     const subject = lockSubject(intent.credentials)
     if (subject === undefined || this.#o.lockouts === undefined) return undefined
     const { lockedFor: locked, recorded } = await this.#o.lockouts.inspect(subject, intent.clientIp)
@@ -121,7 +123,7 @@ export class AbuseGuard {
       keys.push({ key: `${verdict}:user:${String(principal.userId)}`, budget })
     }
     const spread = this.#accountGuesses(intent)
-    if (spread !== undefined && principal !== undefined) this.#remember(spread.key, intent)
+    if (spread !== undefined && principal !== undefined) this.#remember(spread.key, intent.clientIp)
     else if (spread !== undefined && result.kind === 'rejected' && result.code === 'badauth')
       keys.push(spread)
     if (result.kind === 'hosts') {
@@ -134,30 +136,72 @@ export class AbuseGuard {
     limiter.record(keys)
   }
 
+  /**
+   * A request authenticated another way (a REST API token or web session, no credentials in
+   * the intent): the address's budgets, then the account's and hosts'. Count its result with
+   * `settled`.
+   */
+  async admitAuthenticated(
+    intent: UpdateIntent,
+    principal: Principal,
+  ): Promise<UpdateResult | undefined> {
+    const wait = this.#limiter(intent)?.check(this.#addressLimits(intent.clientIp))
+    if (wait !== undefined) return abuse('too many requests from this address', wait)
+    return this.authenticated(intent, principal)
+  }
+
+  /**
+   * Seconds to wait before a password for `username` is checked from `client`, when bad
+   * passwords for the name from all addresses passed `accountBad` and `client` never logged
+   * in as it; else undefined. For logins outside the update path (the web UI).
+   */
+  spreadWait(username: string, client: IpAddress): number | undefined {
+    const spread = this.#nameGuesses(username)
+    if (spread === undefined || this.#known.has(this.#knownKey(spread.key, client)))
+      return undefined
+    return this.#limiterFor(client)?.check([spread])
+  }
+
+  /** A password for `username` was checked from `client`: a bad one counts, a good one is remembered. */
+  passwordChecked(username: string, client: IpAddress, good: boolean): void {
+    const spread = this.#nameGuesses(username)
+    if (spread === undefined) return
+    if (good) this.#remember(spread.key, client)
+    else this.#limiterFor(client)?.record([spread])
+  }
+
   /** Drops idle rate-limit keys; returns how many. */
   sweep(): number {
     return this.#o.limiter?.sweep() ?? 0
   }
 
   #limiter(intent: UpdateIntent): RateLimiter | undefined {
-    const exempt = this.#o.exempt?.some((c) => c.contains(intent.clientIp)) === true
+    return this.#limiterFor(intent.clientIp)
+  }
+
+  #limiterFor(client: IpAddress): RateLimiter | undefined {
+    const exempt = this.#o.exempt?.some((c) => c.contains(client)) === true
     return exempt ? undefined : this.#o.limiter
   }
 
   // The account-wide budget of bad secrets sent with a user name (Basic auth, `username=`).
   #accountGuesses(intent: UpdateIntent): Limited | undefined {
     const c = intent.credentials
+    return c?.kind === 'basic' ? this.#nameGuesses(c.username) : undefined
+  }
+
+  #nameGuesses(username: string): Limited | undefined {
     const budget = this.#o.budgets.accountBad
-    if (c?.kind !== 'basic' || budget === undefined) return undefined
-    return { key: `bad:name:${c.username.slice(0, 200).toLowerCase()}`, budget }
+    if (budget === undefined) return undefined
+    return { key: `bad:name:${username.slice(0, 200).toLowerCase()}`, budget }
   }
 
-  #knownKey(key: string, intent: UpdateIntent): string {
-    return `${key} ${sourceKey(intent.clientIp)}`
+  #knownKey(key: string, client: IpAddress): string {
+    return `${key} ${sourceKey(client)}`
   }
 
-  #remember(key: string, intent: UpdateIntent): void {
-    const k = this.#knownKey(key, intent)
+  #remember(key: string, client: IpAddress): void {
+    const k = this.#knownKey(key, client)
     this.#known.delete(k)
     if (this.#known.size >= (this.#o.maxKnownSources ?? 100_000)) {
       const oldest = this.#known.keys().next()

@@ -8,7 +8,7 @@ import { AddressPolicy, type AddressPolicyMode } from './address-policy.ts'
 import { Lockouts, type LockEvent, type LockoutStore } from './lockout.ts'
 import type { Fqdn } from './names.ts'
 import type { Clock } from './ports.ts'
-import { MemoryWindowCounters, RateLimiter } from './rate-limit.ts'
+import { MemoryWindowCounters, RateLimiter, type WindowCounters } from './rate-limit.ts'
 import { AbuseGuard } from './rate-limit-guard.ts'
 
 /** The config keys the guard reads (as parsed by the config schema). */
@@ -33,12 +33,16 @@ export interface GuardSettings {
   }
 }
 
-/** The guard for the update path. */
+/**
+ * The guard for the update path; its counters are `counters` when given (shared with other
+ * instances), else this process's own.
+ */
 export function createAbuseGuard(
   s: GuardSettings,
   store: LockoutStore,
   clock: Clock,
   onLocked?: (event: LockEvent) => void,
+  counters?: WindowCounters,
 ): AbuseGuard {
   const r = s.rate_limit
   const lockouts = new Lockouts({
@@ -55,7 +59,7 @@ export function createAbuseGuard(
   })
   return new AbuseGuard({
     ...(r.enabled
-      ? { limiter: new RateLimiter(new MemoryWindowCounters(r.max_entries), clock) }
+      ? { limiter: new RateLimiter(counters ?? new MemoryWindowCounters(r.max_entries), clock) }
       : {}),
     budgets: {
       good: { windowSeconds: r.good_window_seconds, max: r.good_max },

@@ -42,7 +42,7 @@ interface Entry {
   readonly windowMs: number
 }
 
-/** In-memory counters with a cap on the number of keys (oldest-touched evicted first). */
+/** In-memory counters with a cap on the number of keys (stalest window evicted first). */
 export class MemoryWindowCounters implements WindowCounters {
   readonly #entries = new Map<string, Entry>()
   readonly #maxEntries: number
@@ -66,8 +66,14 @@ export class MemoryWindowCounters implements WindowCounters {
   add(key: string, windowMs: number, nowMs: number): void {
     const start = Math.floor(nowMs / windowMs) * windowMs
     const found = this.#entries.get(key)
+    // The common case, counted in place: a key already counting in this window.
+    if (found !== undefined && found.start === start) {
+      found.current += 1
+      return
+    }
     const state = found === undefined ? { start, previous: 0, current: 0 } : roll(found, start)
-    // Re-inserted so the Map's order is least recently touched first.
+    // Re-inserted when its window moves on, so the Map's order is by when each key's
+    // current window was first touched: the stalest key is evicted first.
     this.#entries.delete(key)
     if (this.#entries.size >= this.#maxEntries) {
       const oldest = this.#entries.keys().next()

@@ -56,3 +56,6 @@ export interface ZoneSnapshot {
   readonly ns: readonly Fqdn[]
   readonly records: readonly RecordSet[]
 }
+
+/** A zone's apex data without its RRsets, for a load fed one RRset at a time. */
+export type ZoneHead = Omit<ZoneSnapshot, 'records'>

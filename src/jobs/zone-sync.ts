@@ -9,14 +9,15 @@
 import type { Kysely } from 'kysely'
 import type { DnsBackend } from '../backends/backend.ts'
 import type { Fqdn } from '../core/names.ts'
+import type { RecordSet } from '../core/records.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { Publisher, PublisherObserver } from '../publisher/publisher.ts'
 import { describeResync, resyncZone } from '../publisher/resync.ts'
 import type { Database } from '../store/schema.ts'
-import { readZone, zoneSerials } from '../store/zones.ts'
+import { readZone, streamZone, zoneSerials } from '../store/zones.ts'
 import { hostNames, pendingResyncs, resyncHandled } from '../store/zone-resync.ts'
 import type { Logger } from '../observability/logger.ts'
-import { snapshot, type ZoneApex } from './zone-snapshot.ts'
+import { nsAddressFill, snapshot, zoneHead, type ZoneApex } from './zone-snapshot.ts'
 
 export type { ZoneApex } from './zone-snapshot.ts'
 
@@ -80,16 +81,15 @@ export class ZoneSync {
       if (problem !== undefined) return err(problem)
       return ok(`${backend.kind} backend cannot read back: loaded whole`)
     }
-    let known = this.#known.get(zone)
-    if (known === undefined) this.#known.set(zone, (known = new Set()))
     const r = await resyncZone({
       zone,
       backend,
       publisher: this.#o.publisher,
-      known,
+      known: this.#knownOf(zone, backend),
       logger: this.#o.logger,
       countDrift,
       ...(this.#o.observer === undefined ? {} : { observer: this.#o.observer }),
+      ...(backend.kind === 'builtin' ? { heldHosts: (held) => indexHosts(apex, held) } : {}),
       desired: async () => ({
         ...(await readZone(this.#o.db, apex.zone)),
         hosts: await hostNames(this.#o.db, apex.zone.id, zone),
@@ -165,14 +165,61 @@ export class ZoneSync {
   async #load(apex: ZoneApex): Promise<string | undefined> {
     const backend = this.#o.backends.get(apex.zone.name)
     if (backend === undefined) return `zone ${apex.zone.name}: no backend`
-    const { serial, records } = await readZone(this.#o.db, apex.zone)
-    const hosts = await hostNames(this.#o.db, apex.zone.id, apex.zone.name)
-    let known = this.#known.get(apex.zone.name)
-    if (known === undefined) this.#known.set(apex.zone.name, (known = new Set()))
-    for (const host of hosts) known.add(host)
-    const r = await backend.load(snapshot(apex, serial, records), this.#abort.signal)
-    if (!r.ok) return `zone ${apex.zone.name}: ${backend.kind} backend: ${r.error.message}`
-    this.#o.publisher.markLoaded(apex.zone.name, serial)
+    // The built-in index needs no list of the zone's hosts (a million strings on a big zone):
+    // a resync finds them among the index's owners (`indexHosts`).
+    if (backend.kind !== 'builtin') {
+      const known = this.#knownOf(apex.zone.name, backend)
+      for (const host of await hostNames(this.#o.db, apex.zone.id, apex.zone.name)) known.add(host)
+    }
+    const loaded = await this.#loadInto(backend, apex)
+    if (!loaded.ok) return `zone ${apex.zone.name}: ${backend.kind} backend: ${loaded.error}`
+    this.#o.publisher.markLoaded(apex.zone.name, loaded.value)
     return undefined
+  }
+
+  // Host names seen in this process, kept per zone; a fresh set each time for the built-in
+  // backend, whose held owners say which hosts were seen (`indexHosts`).
+  #knownOf(zone: Fqdn, backend: DnsBackend): Set<Fqdn> {
+    if (backend.kind === 'builtin') return new Set()
+    let known = this.#known.get(zone)
+    if (known === undefined) this.#known.set(zone, (known = new Set()))
+    return known
+  }
+
+  // The whole zone into the backend: streamed from the store where the backend can take it
+  // so (a million hosts are then never held as RRset objects at once); the serial loaded.
+  async #loadInto(backend: DnsBackend, apex: ZoneApex): Promise<Result<number, string>> {
+    const signal = this.#abort.signal
+    if (backend.loadStreamed === undefined) {
+      const { serial, records } = await readZone(this.#o.db, apex.zone)
+      const r = await backend.load(snapshot(apex, serial, records), signal)
+      return r.ok ? ok(serial) : err(r.error.message)
+    }
+    let serial = 0
+    const fill = nsAddressFill(apex)
+    const feed = async (take: (set: RecordSet) => void): Promise<number> => {
+      serial = await streamZone(this.#o.db, apex.zone, (set) => {
+        fill.see(set)
+        take(set)
+      })
+      for (const set of fill.rest()) take(set)
+      return serial
+    }
+    const r = await backend.loadStreamed(zoneHead(apex, 0), feed, signal)
+    return r.ok ? ok(serial) : err(r.error.message)
+  }
+}
+
+/**
+ * Owners of the built-in index that are host names: every one but the apex and the
+ * configured name-server addresses, since the index holds nothing dynzone did not put there
+ * (an `_acme-challenge` owner counted as a host only adds keys that match nothing else).
+ */
+function* indexHosts(apex: ZoneApex, held: readonly RecordSet[]): Generator<Fqdn> {
+  const names = [apex.zone.name, ...(apex.nsAddresses ?? []).map((a) => a.name)]
+  const skip = new Set(names.map((n) => n.toLowerCase()))
+  for (const set of held) {
+    const name = set.name.toLowerCase()
+    if (!skip.has(name)) yield name as Fqdn
   }
 }

@@ -66,6 +66,12 @@ export class Metrics implements PublisherObserver {
       this.#exportDnsCounts()
     },
   })
+  readonly dnsWorkerAnswers = new Counter({
+    name: 'dynzone_dns_worker_answers_total',
+    help: 'UDP answers sent by each DNS worker process (dns.workers), reported every second',
+    labelNames: ['worker'] as const,
+    registers: [this.registry],
+  })
   readonly drift = new Counter({
     name: 'dynzone_backend_drift_total',
     help: 'RRsets found different from the store during a resync, and repaired',
@@ -77,10 +83,15 @@ export class Metrics implements PublisherObserver {
     collectDefaultMetrics({ register: this.registry, prefix: 'dynzone_' })
   }
 
-  /** Counts one answered DNS message by transport and rcode name. */
-  answered(transport: 'udp' | 'tcp', rcode: number): void {
+  /** Counts answered DNS messages (one, or `count` reported by a DNS worker) by rcode. */
+  answered(transport: 'udp' | 'tcp', rcode: number, count = 1): void {
     const counts = this.#dnsCounts[transport]
-    counts[rcode & 0x0f] = (counts[rcode & 0x0f] ?? 0) + 1
+    counts[rcode & 0x0f] = (counts[rcode & 0x0f] ?? 0) + count
+  }
+
+  /** Counts a DNS worker's reported answers (`dns.workers`), also counted in `answered`. */
+  workerAnswered(worker: number, count: number): void {
+    this.dnsWorkerAnswers.inc({ worker: String(worker) }, count)
   }
 
   #exportDnsCounts(): void {

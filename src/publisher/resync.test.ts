@@ -94,4 +94,38 @@ describe('resyncZone', () => {
     assert.equal(describeResync(r.value), 'in sync at serial 3')
     publisher.close()
   })
+
+  it('counts the held owners it is told are hosts, for that resync only', async () => {
+    const { index, backend, publisher } = setup()
+    const desired: DesiredZone = {
+      serial: 4,
+      hosts: [home],
+      records: recordSetsFromLines(`
+        home.dyn.example.test. 60 IN A 203.0.113.1
+        home.dyn.example.test. 60 IN AAAA 2001:db8::1
+      `),
+    }
+    const known = new Set<Fqdn>()
+    const r = await resyncZone({
+      zone,
+      backend,
+      publisher,
+      desired: () => Promise.resolve(desired),
+      known,
+      // As zone-sync does for the built-in index: every owner but the apex and ns1's address.
+      heldHosts: (held) =>
+        held.map((s) => s.name).filter((n) => n !== zone && n !== 'ns1.dyn.example.test'),
+      logger: { info: () => undefined, warn: () => undefined },
+      countDrift: true,
+    })
+    assert.ok(r.ok)
+    assert.equal(
+      describeResync(r.value),
+      'repaired 1 RRset at serial 4: gone.dyn.example.test A (extra)',
+    )
+    const names = (index.read(zone) ?? []).map((s) => s.name).sort()
+    assert.deepEqual(names, [zone, home, home, 'ns1.dyn.example.test'])
+    assert.deepEqual([...known], [home])
+    publisher.close()
+  })
 })

@@ -35,6 +35,12 @@ export interface ResyncOptions {
   readonly desired: () => Promise<DesiredZone>
   /** Host names seen earlier in this process; grows, so a deleted host's records go too. */
   readonly known: Set<Fqdn>
+  /**
+   * Owners the backend holds that count as host names for this resync only, for a backend
+   * that holds nothing dynzone did not put there (the built-in index): a deleted host's
+   * records are then found without remembering every host name seen.
+   */
+  readonly heldHosts?: (held: readonly RecordSet[]) => Iterable<Fqdn>
   readonly logger: PublisherLogger
   readonly observer?: PublisherObserver
   /** False when the differences are expected (following a CLI change): logged, not counted. */
@@ -51,7 +57,8 @@ export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, strin
     for (const host of desired.hosts) o.known.add(host)
     const held = await read(zone, signal)
     if (!held.ok) return err(`${backend.kind} backend: reading back failed: ${held.error.message}`)
-    const managed = managedKeys(o.known, desired.records)
+    const hosts = o.heldHosts === undefined ? o.known : both(o.known, o.heldHosts(held.value))
+    const managed = managedKeys(hosts, desired.records)
     const repair = diffZone(zone, desired.serial, desired.records, held.value, managed)
     if (repair.drift.length > 0) {
       const applied = await backend.apply(repair.change, signal)
@@ -68,6 +75,11 @@ export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, strin
     if (o.countDrift && repair.drift.length > 0) o.observer?.drifted?.(zone, repair.drift.length)
     return ok({ zone, serial: desired.serial, drift: repair.drift })
   })
+}
+
+function* both(a: Iterable<Fqdn>, b: Iterable<Fqdn>): Generator<Fqdn> {
+  yield* a
+  yield* b
 }
 
 /** One line for the CLI and the log: what a resync did. */

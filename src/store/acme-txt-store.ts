@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import { acmeName, quoteTxt, type TxtValue } from '../core/acme-txt.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
+import type { UpdateContext } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
 import { changeSets } from './zone-serials.ts'
@@ -51,6 +52,28 @@ export async function writeTxt(
   const changed =
     before.length !== after.length || [...before].sort().join('\n') !== [...after].sort().join('\n')
   return { changed, before }
+}
+
+/**
+ * Writes a host's TXT values inside the update transaction; when the set of values changed,
+ * adds the RRset change to `edits` and a history row. Renewing an expiry rewrites the rows
+ * but changes neither DNS nor the serial.
+ */
+export async function commitTxt(
+  trx: Transaction<Database>,
+  host: { readonly id: number; readonly fqdn: Fqdn },
+  values: readonly TxtValue[],
+  ttl: number,
+  context: UpdateContext,
+  edits: { replace: RecordSet[]; remove: RecordKey[] },
+): Promise<void> {
+  const txt = await writeTxt(trx, host.id, values, context.at)
+  if (!txt.changed) return
+  const texts = values.map((v) => v.value)
+  const change = txtChange(host.fqdn, ttl, texts)
+  if ('replace' in change) edits.replace.push(change.replace)
+  else edits.remove.push(change.remove)
+  await writeHistory(trx, host.id, context, txtHistory(txt.before), txtHistory(texts))
 }
 
 /** The RRset change that serves exactly these values at the host's ACME name. */

@@ -25,6 +25,8 @@ export const COPY_ORDER = [
   'web_sessions',
   'publisher_leases',
   'lockouts',
+  'rate_counters',
+  'cache_epochs',
 ] as const satisfies readonly (keyof Database)[]
 
 type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>
@@ -36,6 +38,8 @@ const WITHOUT_ID: ReadonlySet<string> = new Set([
   'token_hosts',
   'prefix_group_members',
   'publisher_leases',
+  'rate_counters',
+  'cache_epochs',
 ])
 
 /** Rows per INSERT: far below PostgreSQL's 65535 parameters for the widest table. */
@@ -81,7 +85,8 @@ export async function copyDatabase(
 /** The tables of the target that hold rows. */
 async function nonEmpty(trx: Transaction<Rows>): Promise<string[]> {
   const filled: string[] = []
-  for (const table of COPY_ORDER) {
+  // Every migrated database has its two epoch rows: they are no user data.
+  for (const table of COPY_ORDER.filter((t) => t !== 'cache_epochs')) {
     const row = await trx.selectFrom(table).selectAll().limit(1).executeTakeFirst()
     if (row !== undefined) filled.push(table)
   }

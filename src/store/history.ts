@@ -1,6 +1,7 @@
 /** The one writer of `update_history` rows, inside the caller's transaction. */
 import type { Transaction } from 'kysely'
 import type { UpdateContext } from '../core/ports.ts'
+import { statement } from './compiled.ts'
 import type { Database } from './schema.ts'
 
 /** Who and what the expiry jobs record as the actor of their changes. */
@@ -15,17 +16,29 @@ export async function writeHistory(
   newValue: string,
   result: 'good' | 'expired' = 'good',
 ): Promise<void> {
-  await trx
-    .insertInto('update_history')
-    .values({
-      host_id: hostId,
-      at: context.at,
-      dialect: context.dialect,
-      client_ip: context.clientIp,
-      actor: context.actor,
-      result,
-      old_value: oldValue,
-      new_value: newValue,
-    })
-    .execute()
+  await insertHistory(trx, {
+    host: hostId,
+    at: context.at,
+    dialect: context.dialect,
+    ip: context.clientIp,
+    actor: context.actor,
+    result,
+    old: oldValue,
+    new: newValue,
+  })
 }
+
+const insertHistory = statement(
+  ['host', 'at', 'dialect', 'ip', 'actor', 'result', 'old', 'new'],
+  (db, m) =>
+    db.insertInto('update_history').values({
+      host_id: m.host,
+      at: m.at,
+      dialect: m.dialect,
+      client_ip: m.ip,
+      actor: m.actor,
+      result: m.result,
+      old_value: m.old,
+      new_value: m.new,
+    }),
+)

@@ -1,13 +1,40 @@
 /**
- * Reads and writes the REST API needs beyond the account store: a host's settings and last
- * update, its TTL changes (which bump the zone serial so the zone sync republishes the
- * records with the new TTL), a user's email and admin flag, and update history one page at
- * a time (keyset on the row id, newest first).
+ * Hosts in the host-administration store, the one place the CLI, the REST API and the web UI
+ * read and change hosts: one listing query (host, zone, owner and settings) with the current
+ * addresses, looked up by name, id, owner or a searched page; adding and deleting hosts; their
+ * settings. A changed DNS TTL bumps the zone serial in the same transaction, so the zone sync
+ * republishes the records with it. Owner checks stay with the callers: these functions see
+ * every host.
  */
 import type { Kysely } from 'kysely'
-import type { Fqdn } from '../core/names.ts'
+import type { HostSummary, NewHost } from '../core/account-store.ts'
+import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
+import { lastAttempts, type LastAttempt } from './host-history-store.ts'
 import type { Database } from './schema.ts'
+import { insertId } from './sql-dialect.ts'
 import { bumpSerial } from './zone-serials.ts'
+
+/** A host with its settings and last update attempt, as the host pages show it. */
+export interface HostDetail {
+  readonly id: number
+  readonly fqdn: Fqdn
+  readonly zone: Fqdn
+  readonly owner: string
+  readonly ownerId: number
+  readonly dnsTtl: number | null
+  readonly expiryTtl: number
+  readonly ipv4: string | null
+  readonly ipv6: string | null
+  readonly lanIpv4: string | null
+  readonly lanIpv6: string | null
+  /** The last attempt's time, address and client: a newer failure's, else the last update's. */
+  readonly lastSeenAt: string | null
+  readonly lastClientIp: string | null
+  readonly lastDialect: string | null
+  /** The last attempt's result: a newer failure's code, else `good` or `nochg`. */
+  readonly lastResult: string | null
+  readonly createdAt: string
+}
 
 /** What a host listing lacks: expiry, LAN addresses, last update, prefix group. */
 export interface HostSettings {
@@ -19,16 +46,61 @@ export interface HostSettings {
   readonly group: { readonly name: string; readonly iid: string } | null
 }
 
-/** One history row as the API shows it. */
-export interface HistoryRow {
-  readonly id: number
-  readonly at: string
-  readonly dialect: string
-  readonly clientIp: string
-  readonly actor: string
-  readonly result: string
-  readonly oldValue: string
-  readonly newValue: string
+/** Which hosts to list: one owner's or all, filtered by a name fragment, one page. */
+export interface HostQuery {
+  readonly ownerId?: number
+  readonly search?: string
+  readonly offset: number
+  readonly limit: number
+}
+
+/** The served zones' names, sorted. */
+export async function zoneNames(db: Kysely<Database>): Promise<Fqdn[]> {
+  const rows = await db.selectFrom('zones').select('name').orderBy('name').execute()
+  return rows.map((r) => r.name as Fqdn)
+}
+
+/** Every host, or one owner's (by user name), by zone and label. */
+export async function listHosts(db: Kysely<Database>, owner?: string): Promise<HostSummary[]> {
+  const q = hostRows(db)
+  return summaries(db, await sorted(owner === undefined ? q : q.where('users.name', '=', owner)))
+}
+
+/** The host named `fqdn`, if it is in a served zone and exists. */
+export async function hostByName(
+  db: Kysely<Database>,
+  fqdn: Fqdn,
+): Promise<HostSummary | undefined> {
+  const zone = findZone(fqdn, await zoneNames(db))
+  if (zone === undefined) return undefined
+  const q = hostRows(db).where('zones.name', '=', zone)
+  const rows = await q.where('hosts.label', '=', relativeLabel(fqdn, zone)).execute()
+  return (await summaries(db, rows))[0]
+}
+
+/** One host by id, with its settings and last attempt. */
+export async function hostById(db: Kysely<Database>, id: number): Promise<HostDetail | undefined> {
+  const rows = await hostRows(db).where('hosts.id', '=', id).execute()
+  return (await details(db, rows))[0]
+}
+
+/** One page of hosts (one more than `limit` is fetched to tell whether a next page exists). */
+export async function hostPage(
+  db: Kysely<Database>,
+  q: HostQuery,
+): Promise<{ hosts: HostDetail[]; more: boolean }> {
+  let query = hostRows(db)
+  if (q.ownerId !== undefined) query = query.where('hosts.owner_id', '=', q.ownerId)
+  const search = q.search?.trim().toLowerCase()
+  if (search !== undefined && search !== '') {
+    // Wildcards are dropped, not escaped: SQLite has no default LIKE escape character.
+    const like = `%${search.replace(/[\\%_]/g, '')}%`
+    query = query.where((eb) =>
+      eb.or([eb('hosts.label', 'like', like), eb('zones.name', 'like', like)]),
+    )
+  }
+  const rows = await sorted(query.limit(q.limit + 1).offset(q.offset))
+  return { hosts: await details(db, rows.slice(0, q.limit)), more: rows.length > q.limit }
 }
 
 /** A host's settings; undefined when the host is gone. */
@@ -36,19 +108,10 @@ export async function hostSettings(
   db: Kysely<Database>,
   hostId: number,
 ): Promise<HostSettings | undefined> {
-  const row = await db
-    .selectFrom('hosts')
+  const row = await hostRows(db)
     .leftJoin('prefix_group_members', 'prefix_group_members.host_id', 'hosts.id')
     .leftJoin('prefix_groups', 'prefix_groups.id', 'prefix_group_members.group_id')
-    .select([
-      'hosts.expiry_ttl',
-      'hosts.lan_ipv4',
-      'hosts.lan_ipv6',
-      'hosts.last_client_ip',
-      'hosts.last_dialect',
-      'prefix_groups.name as group_name',
-      'prefix_group_members.iid',
-    ])
+    .select(['prefix_groups.name as group_name', 'prefix_group_members.iid'])
     .where('hosts.id', '=', hostId)
     .executeTakeFirst()
   if (row === undefined) return undefined
@@ -61,6 +124,43 @@ export async function hostSettings(
     group:
       row.group_name === null || row.iid === null ? null : { name: row.group_name, iid: row.iid },
   }
+}
+
+/** Adds a host; its zone must be in the zones table. */
+export async function insertHost(db: Kysely<Database>, h: NewHost): Promise<HostSummary> {
+  const zone = await db
+    .selectFrom('zones')
+    .select('id')
+    .where('name', '=', h.zone)
+    .executeTakeFirstOrThrow()
+  const id = await insertId(
+    db,
+    db.insertInto('hosts').values({
+      zone_id: zone.id,
+      label: h.label,
+      owner_id: h.ownerId,
+      dns_ttl: h.ttl,
+      expiry_ttl: h.expiryTtl ?? 0,
+      created_at: h.createdAt,
+    }),
+  )
+  const [host] = await summaries(db, await hostRows(db).where('hosts.id', '=', id).execute())
+  if (host === undefined) throw new Error(`host ${String(id)} vanished after insert`)
+  return host
+}
+
+/** Sets (string), clears (null) or keeps (absent) a host's LAN addresses. */
+export async function setHostLan(
+  db: Kysely<Database>,
+  hostId: number,
+  lan: { readonly ipv4?: string | null; readonly ipv6?: string | null },
+): Promise<void> {
+  const set = {
+    ...(lan.ipv4 === undefined ? {} : { lan_ipv4: lan.ipv4 }),
+    ...(lan.ipv6 === undefined ? {} : { lan_ipv6: lan.ipv6 }),
+  }
+  if (Object.keys(set).length === 0) return
+  await db.updateTable('hosts').set(set).where('id', '=', hostId).execute()
 }
 
 /**
@@ -84,49 +184,105 @@ export async function setHostTtls(
   })
 }
 
-/** Sets a user's email (`null` clears it) and/or admin flag; absent fields stay. */
-export async function setUserFields(
-  db: Kysely<Database>,
-  userId: number,
-  fields: { readonly email?: string | null; readonly isAdmin?: boolean },
-): Promise<void> {
-  const set = {
-    ...(fields.email === undefined ? {} : { email: fields.email }),
-    ...(fields.isAdmin === undefined ? {} : { is_admin: fields.isAdmin ? 1 : 0 }),
-  }
-  if (Object.keys(set).length === 0) return
-  await db.updateTable('users').set(set).where('id', '=', userId).execute()
+/** Deletes a host with its records and bumps its zone's serial. */
+export async function deleteHost(db: Kysely<Database>, hostId: number, at: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const zone = await trx
+      .selectFrom('hosts')
+      .innerJoin('zones', 'zones.id', 'hosts.zone_id')
+      .select('zones.name')
+      .where('hosts.id', '=', hostId)
+      .executeTakeFirstOrThrow()
+    await trx.deleteFrom('hosts').where('id', '=', hostId).execute()
+    await bumpSerial(trx, zone.name as Fqdn, at)
+  })
 }
 
-/** Up to `limit` history rows of a host, newest first, older than row `beforeId` if given. */
-export async function historyPage(
-  db: Kysely<Database>,
-  hostId: number,
-  limit: number,
-  beforeId?: number,
-): Promise<HistoryRow[]> {
-  let q = db
-    .selectFrom('update_history')
-    .selectAll()
-    .where('host_id', '=', hostId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-  if (beforeId !== undefined) q = q.where('id', '<', beforeId)
-  const rows = await q.execute()
+// The one host listing query: every column any caller shows, with zone and owner names.
+function hostRows(db: Kysely<Database>) {
+  return db
+    .selectFrom('hosts')
+    .innerJoin('zones', 'zones.id', 'hosts.zone_id')
+    .innerJoin('users', 'users.id', 'hosts.owner_id')
+    .select([
+      'hosts.id',
+      'hosts.label',
+      'zones.name as zone',
+      'users.name as owner',
+      'hosts.owner_id',
+      'hosts.dns_ttl',
+      'hosts.expiry_ttl',
+      'hosts.lan_ipv4',
+      'hosts.lan_ipv6',
+      'hosts.last_seen_at',
+      'hosts.last_client_ip',
+      'hosts.last_dialect',
+      'hosts.created_at',
+    ])
+}
+
+type HostRows = ReturnType<typeof hostRows>
+type HostRow = Awaited<ReturnType<HostRows['execute']>>[number]
+
+function sorted(q: HostRows): Promise<HostRow[]> {
+  return q.orderBy('zones.name').orderBy('hosts.label').execute()
+}
+
+type Addresses = (hostId: number, type: 'A' | 'AAAA') => string | null
+
+// The current A and AAAA value of each host.
+async function addresses(db: Kysely<Database>, rows: readonly HostRow[]): Promise<Addresses> {
+  const ids = rows.map((r) => r.id)
+  const records =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('records')
+          .select(['host_id', 'type', 'value'])
+          .where('host_id', 'in', ids)
+          .where('type', 'in', ['A', 'AAAA'])
+          .execute()
+  return (id, type) => records.find((r) => r.host_id === id && r.type === type)?.value ?? null
+}
+
+async function summaries(db: Kysely<Database>, rows: readonly HostRow[]): Promise<HostSummary[]> {
+  const value = await addresses(db, rows)
   return rows.map((r) => ({
     id: r.id,
-    at: r.at,
-    dialect: r.dialect,
-    clientIp: r.client_ip,
-    actor: r.actor,
-    result: r.result,
-    oldValue: r.old_value,
-    newValue: r.new_value,
+    fqdn: joinName(r.label, r.zone as Fqdn),
+    zone: r.zone as Fqdn,
+    owner: r.owner,
+    ttl: r.dns_ttl,
+    ipv4: value(r.id, 'A'),
+    ipv6: value(r.id, 'AAAA'),
+    lastSeenAt: r.last_seen_at,
+    createdAt: r.created_at,
   }))
 }
 
-/** The row id of each lockout pair, keyed by `subject\0source` (the pair is unique). */
-export async function lockoutIds(db: Kysely<Database>): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('lockouts').select(['id', 'subject', 'source']).execute()
-  return new Map(rows.map((r) => [`${r.subject}\0${r.source}`, r.id]))
+async function details(db: Kysely<Database>, rows: readonly HostRow[]): Promise<HostDetail[]> {
+  const value = await addresses(db, rows)
+  const last = await lastAttempts(db, rows)
+  const none: LastAttempt = { at: null, clientIp: null, dialect: null, result: null }
+  return rows.map((r) => {
+    const l = last.get(r.id) ?? none
+    return {
+      id: r.id,
+      fqdn: joinName(r.label, r.zone as Fqdn),
+      zone: r.zone as Fqdn,
+      owner: r.owner,
+      ownerId: r.owner_id,
+      dnsTtl: r.dns_ttl,
+      expiryTtl: r.expiry_ttl,
+      ipv4: value(r.id, 'A'),
+      ipv6: value(r.id, 'AAAA'),
+      lanIpv4: r.lan_ipv4,
+      lanIpv6: r.lan_ipv6,
+      lastSeenAt: l.at,
+      lastClientIp: l.clientIp,
+      lastDialect: l.dialect,
+      lastResult: l.result,
+      createdAt: r.created_at,
+    }
+  })
 }

@@ -10,6 +10,8 @@ import * as tokenScopes from './migrations/0007-token-scopes.ts'
 import * as lockouts from './migrations/0008-lockouts.ts'
 import * as webSessions from './migrations/0009-web-sessions.ts'
 import * as publisherLeases from './migrations/0010-publisher-leases.ts'
+import * as cacheEpochs from './migrations/0011-cache-epochs.ts'
+import * as rateCounters from './migrations/0012-rate-counters.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { collationProblem } from './dialects/mariadb-collation.ts'
 
@@ -24,6 +26,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-lockouts': lockouts,
   '0009-web-sessions': webSessions,
   '0010-publisher-leases': publisherLeases,
+  '0011-cache-epochs': cacheEpochs,
+  '0012-rate-counters': rateCounters,
 }
 
 /** Brings the schema to the latest version; returns the names applied now. */

@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely'
 import type { Fqdn } from '../core/names.ts'
 import type { HostRecord, RecordStore, RecordWrite, UpdateContext } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
-import { txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
+import { commitTxt } from './acme-txt-store.ts'
 import { writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 import { SqlUpdateStore, type StoreZone } from './update-store.ts'
@@ -62,19 +62,7 @@ export class SqlRecordStore implements RecordStore {
         const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
         const ttl = write.host.ttl ?? zone.ttl
         if (write.kind === 'acme') {
-          const txt = await writeTxt(trx, write.host.id, write.values, context.at)
-          if (!txt.changed) continue
-          const values = write.values.map((v) => v.value)
-          const change = txtChange(write.host.fqdn, ttl, values)
-          if ('replace' in change) entry.replace.push(change.replace)
-          else entry.remove.push(change.remove)
-          await writeHistory(
-            trx,
-            write.host.id,
-            context,
-            txtHistory(txt.before),
-            txtHistory(values),
-          )
+          await commitTxt(trx, write.host, write.values, ttl, context, entry)
         } else {
           const before = await this.#replaceRows(trx, write, context.at)
           const { fqdn } = write.host
@@ -84,7 +72,8 @@ export class SqlRecordStore implements RecordStore {
             cut(`${write.type}:${values.join('|') || '-'}`)
           await writeHistory(trx, write.host.id, context, cell(before), cell(write.values))
         }
-        byZone.set(zone.name, entry)
+        // An unchanged TXT set (a renewed expiry) changes neither DNS nor the serial.
+        if (entry.replace.length + entry.remove.length > 0) byZone.set(zone.name, entry)
       }
       return changeSets(trx, byZone, context.at)
     })

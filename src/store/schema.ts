@@ -21,6 +21,8 @@ export interface Database {
   update_failures: UpdateFailuresTable
   publisher_leases: PublisherLeasesTable
   lockouts: LockoutsTable
+  cache_epochs: CacheEpochsTable
+  rate_counters: RateCountersTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -186,4 +188,20 @@ export interface LockoutsTable {
   level: number
   locked_until: string | null
   last_failure_at: string
+}
+
+/** Rate-limit counts shared by the instances (0012, core/rate-limit-shared.ts). */
+export interface RateCountersTable {
+  /** `good:ip:<address>`, `bad:name:<user name>`, `host:<fqdn>`…; never a secret. */
+  counter_key: string
+  window_ms: number
+  /** bigint (ms since the epoch): PostgreSQL returns it as a string. */
+  window_start: ColumnType<number | string, number, number>
+  hits: number
+}
+
+/** Counters raised by triggers when cached rows change (migration 0011). */
+export interface CacheEpochsTable {
+  name: string
+  value: ColumnType<number | string, number, number>
 }

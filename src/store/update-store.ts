@@ -16,11 +16,14 @@ import type {
 } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { parseTokenScope } from '../core/token-scope.ts'
-import { readTxt, sweepExpiredTxt, txtChange, txtHistory, writeTxt } from './acme-txt-store.ts'
+import { commitTxt, readTxt, sweepExpiredTxt } from './acme-txt-store.ts'
 import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
 import { writeHistory } from './history.ts'
 import { readRestrictions } from './token-restrictions-store.ts'
 import { changeSets } from './zone-serials.ts'
+import { dataEpochIn } from './cache-epochs.ts'
+import { statement } from './compiled.ts'
+import type { SeenMarks } from './seen-marks.ts'
 import { lockZones } from './zone-locks.ts'
 import type { Database } from './schema.ts'
 
@@ -36,15 +39,20 @@ export class SqlUpdateStore implements UpdateStore {
   readonly #db: Kysely<Database>
   readonly #zones: Map<Fqdn, StoreZone>
   readonly #zoneById: Map<number, StoreZone>
+  readonly #zoneNames: readonly Fqdn[]
+  readonly #seen: SeenMarks | undefined
 
-  constructor(db: Kysely<Database>, zones: readonly StoreZone[]) {
+  /** `seen`: last-seen marks of pings that change nothing are written behind (seen-marks.ts). */
+  constructor(db: Kysely<Database>, zones: readonly StoreZone[], seen?: SeenMarks) {
     this.#db = db
     this.#zones = new Map(zones.map((z) => [z.name, z]))
     this.#zoneById = new Map(zones.map((z) => [z.id, z]))
+    this.#zoneNames = [...this.#zones.keys()]
+    this.#seen = seen
   }
 
   zoneNames(): readonly Fqdn[] {
-    return [...this.#zones.keys()]
+    return this.#zoneNames
   }
 
   async findUserByName(name: string): Promise<UserRecord | undefined> {
@@ -155,62 +163,79 @@ export class SqlUpdateStore implements UpdateStore {
     context: UpdateContext,
     refreshed?: ReadonlyMap<number, readonly AddressType[]>,
   ): Promise<ChangeSet[]> {
+    return (await this.commit(changed, unchanged, context, refreshed)).changes
+  }
+
+  /**
+   * `commitUpdate`, also returning the cache epoch before and after the transaction when
+   * `withEpochs` (cached-update-store.ts): equal neighbours mean no other writer came between.
+   * A ping that changes nothing writes no transaction when marks are written behind.
+   */
+  async commit(
+    changed: readonly HostWrite[],
+    unchanged: readonly HostRecord[],
+    context: UpdateContext,
+    refreshed?: ReadonlyMap<number, readonly AddressType[]>,
+    withEpochs = false,
+  ): Promise<{ changes: ChangeSet[]; epochs?: { before: string; after: string } }> {
+    const seen = this.#seen
+    if (seen !== undefined && changed.length === 0) {
+      for (const h of unchanged) seen.note(h.id, context, refreshed?.get(h.id) ?? [])
+      return { changes: [] }
+    }
+    for (const w of changed) seen?.drop(w.host.id)
+    for (const h of unchanged) seen?.drop(h.id)
     return this.#db.transaction().execute(async (trx) => {
-      await lockZones(
-        trx,
-        changed.map((w) => w.host.zone),
-      )
-      if (refreshed !== undefined) await refreshFamilies(trx, refreshed, context.at)
-      await writeGroupPrefixes(trx, changed)
-      const seenIds = [...changed.map((w) => w.host.id), ...unchanged.map((h) => h.id)]
-      if (seenIds.length > 0) {
-        await trx
-          .updateTable('hosts')
-          .set({
-            last_seen_at: context.at,
-            last_client_ip: context.clientIp,
-            last_dialect: context.dialect,
-          })
-          .where('id', 'in', seenIds)
-          .execute()
-      }
-      const byZone = new Map<Fqdn, { replace: RecordSet[]; remove: RecordKey[] }>()
-      for (const write of changed) {
-        const zone = this.#zones.get(write.host.zone)
-        if (zone === undefined) continue
-        const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
-        const ttl = write.host.ttl ?? zone.ttl
-        if (write.ipv4 !== write.host.ipv4 || write.ipv6 !== write.host.ipv6) {
-          await this.#writeHost(trx, write, context)
-          for (const [type, value] of [
-            ['A', write.ipv4],
-            ['AAAA', write.ipv6],
-          ] as const) {
-            if (value === null) entry.remove.push({ name: write.host.fqdn, type })
-            else entry.replace.push({ name: write.host.fqdn, type, ttl, values: [value] })
-          }
-        }
-        if (write.txt !== undefined) {
-          // Renewing an expiry rewrites the rows but changes neither DNS nor the serial.
-          const txt = await writeTxt(trx, write.host.id, write.txt, context.at)
-          if (txt.changed) {
-            const values = write.txt.map((v) => v.value)
-            const change = txtChange(write.host.fqdn, ttl, values)
-            if ('replace' in change) entry.replace.push(change.replace)
-            else entry.remove.push(change.remove)
-            await writeHistory(
-              trx,
-              write.host.id,
-              context,
-              txtHistory(txt.before),
-              txtHistory(values),
-            )
-          }
-        }
-        if (entry.replace.length + entry.remove.length > 0) byZone.set(zone.name, entry)
-      }
-      return changeSets(trx, byZone, context.at)
+      const before = withEpochs ? await dataEpochIn(trx) : undefined
+      const changes = await this.#commitIn(trx, changed, unchanged, context, refreshed)
+      if (before === undefined) return { changes }
+      return { changes, epochs: { before, after: await dataEpochIn(trx) } }
     })
+  }
+
+  async #commitIn(
+    trx: Transaction<Database>,
+    changed: readonly HostWrite[],
+    unchanged: readonly HostRecord[],
+    context: UpdateContext,
+    refreshed?: ReadonlyMap<number, readonly AddressType[]>,
+  ): Promise<ChangeSet[]> {
+    await lockZones(
+      trx,
+      changed.map((w) => w.host.zone),
+    )
+    if (refreshed !== undefined) await refreshFamilies(trx, refreshed, context.at)
+    await writeGroupPrefixes(trx, changed)
+    for (const id of [...changed.map((w) => w.host.id), ...unchanged.map((h) => h.id)]) {
+      await markSeen(trx, {
+        at: context.at,
+        ip: context.clientIp,
+        dialect: context.dialect,
+        host: id,
+      })
+    }
+    const byZone = new Map<Fqdn, { replace: RecordSet[]; remove: RecordKey[] }>()
+    for (const write of changed) {
+      const zone = this.#zones.get(write.host.zone)
+      if (zone === undefined) continue
+      const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
+      const ttl = write.host.ttl ?? zone.ttl
+      if (write.ipv4 !== write.host.ipv4 || write.ipv6 !== write.host.ipv6) {
+        await this.#writeHost(trx, write, context)
+        for (const [type, value] of [
+          ['A', write.ipv4],
+          ['AAAA', write.ipv6],
+        ] as const) {
+          if (value === null) entry.remove.push({ name: write.host.fqdn, type })
+          else entry.replace.push({ name: write.host.fqdn, type, ttl, values: [value] })
+        }
+      }
+      if (write.txt !== undefined) {
+        await commitTxt(trx, write.host, write.txt, ttl, context, entry)
+      }
+      if (entry.replace.length + entry.remove.length > 0) byZone.set(zone.name, entry)
+    }
+    return changeSets(trx, byZone, context.at)
   }
 
   async #writeHost(
@@ -226,16 +251,9 @@ export class SqlUpdateStore implements UpdateStore {
       ['AAAA', host.ipv6, write.ipv6],
     ] as const) {
       if (before === after) continue
-      await trx
-        .deleteFrom('records')
-        .where('host_id', '=', host.id)
-        .where('type', '=', type)
-        .execute()
+      await deleteFamily(trx, { host: host.id, type })
       if (after !== null) {
-        await trx
-          .insertInto('records')
-          .values({ host_id: host.id, type, value: after, updated_at: context.at })
-          .execute()
+        await insertRecord(trx, { host: host.id, type, value: after, at: context.at })
       }
     }
     await writeHistory(
@@ -268,15 +286,32 @@ async function refreshFamilies(
   at: string,
 ): Promise<void> {
   for (const [hostId, types] of refreshed) {
-    if (types.length === 0) continue
-    await trx
-      .updateTable('records')
-      .set({ updated_at: at })
-      .where('host_id', '=', hostId)
-      .where('type', 'in', [...types])
-      .execute()
+    for (const type of types) await refreshFamily(trx, { at, host: hostId, type })
   }
 }
+
+// The transaction's statements, compiled once (compiled.ts): a changed address runs each.
+const markSeen = statement(['at', 'ip', 'dialect', 'host'], (db, m) =>
+  db
+    .updateTable('hosts')
+    .set({ last_seen_at: m.at, last_client_ip: m.ip, last_dialect: m.dialect })
+    .where('id', '=', m.host),
+)
+const refreshFamily = statement(['at', 'host', 'type'], (db, m) =>
+  db
+    .updateTable('records')
+    .set({ updated_at: m.at })
+    .where('host_id', '=', m.host)
+    .where('type', '=', m.type),
+)
+const deleteFamily = statement(['host', 'type'], (db, m) =>
+  db.deleteFrom('records').where('host_id', '=', m.host).where('type', '=', m.type),
+)
+const insertRecord = statement(['host', 'type', 'value', 'at'], (db, m) =>
+  db
+    .insertInto('records')
+    .values({ host_id: m.host, type: m.type, value: m.value, updated_at: m.at }),
+)
 
 function addressPair(ipv4: string | null, ipv6: string | null): string {
   return [ipv4 ?? '-', ipv6 ?? '-'].join(',')

@@ -8,6 +8,7 @@ import type { Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import type { Database } from './schema.ts'
 import { forUpdate } from './sql-dialect.ts'
+import { statement } from './compiled.ts'
 
 /** The RRsets one transaction replaces and removes, per zone. */
 export type ZoneEdits = ReadonlyMap<
@@ -31,15 +32,24 @@ async function bump(
   at: string,
 ): Promise<{ base: number; serial: number }> {
   // Locked: concurrent writers on PostgreSQL/MariaDB must not both read the same serial.
-  const row = await forUpdate(
-    trx,
-    trx.selectFrom('zones').select(['serial', 'serial_scheme']).where('name', '=', zone),
-  ).executeTakeFirstOrThrow()
+  const row = (await readSerial(trx, { zone })).rows[0]
+  if (row === undefined) throw new Error(`zone ${zone} is not in the database`)
   const scheme = isSerialScheme(row.serial_scheme) ? row.serial_scheme : 'unixtime'
   const serial = nextSerial(Number(row.serial), Math.floor(Date.parse(at) / 1000), scheme)
-  await trx.updateTable('zones').set({ serial }).where('name', '=', zone).execute()
+  await writeSerial(trx, { serial, zone })
   return { base: Number(row.serial), serial }
 }
+
+// Compiled once (compiled.ts): every changed address runs both.
+const readSerial = statement(['zone'], (db, m) =>
+  forUpdate(
+    db,
+    db.selectFrom('zones').select(['serial', 'serial_scheme']).where('name', '=', m.zone),
+  ),
+)
+const writeSerial = statement(['serial', 'zone'], (db, m) =>
+  db.updateTable('zones').set({ serial: m.serial }).where('name', '=', m.zone),
+)
 
 /** Bumps each edited zone's serial once and returns the change sets to publish. */
 export async function changeSets(

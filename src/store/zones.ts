@@ -71,28 +71,33 @@ export async function readZone(
   db: Kysely<Database>,
   zone: StoreZone,
 ): Promise<{ serial: number; records: RecordSet[] }> {
+  const records: RecordSet[] = []
+  const serial = await streamZone(db, zone, (set) => records.push(set))
+  return { serial, records }
+}
+
+// Rows per page: bounded memory whatever the zone's size, few enough round trips.
+const PAGE_ROWS = 5000
+
+/**
+ * Hands every RRset of a zone's hosts to `take` as it is read, host by host in label order,
+ * in pages of `pageRows` rows inside one transaction; returns the serial read with them. A
+ * zone of a million hosts never sits in memory whole, as rows or as RRsets.
+ */
+export async function streamZone(
+  db: Kysely<Database>,
+  zone: StoreZone,
+  take: (set: RecordSet) => void,
+  pageRows = PAGE_ROWS,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const z = await trx
       .selectFrom('zones')
       .select('serial')
       .where('id', '=', zone.id)
       .executeTakeFirstOrThrow()
-    const rows = await trx
-      .selectFrom('records')
-      .innerJoin('hosts', 'hosts.id', 'records.host_id')
-      .select(['hosts.label', 'hosts.dns_ttl', 'records.type', 'records.value'])
-      .where('hosts.zone_id', '=', zone.id)
-      .orderBy('records.id')
-      .execute()
-    const sets = new Map<string, { name: Fqdn; type: RecordType; ttl: number; values: string[] }>()
-    for (const row of rows) {
-      const type = RECORD_TYPES.find((t) => t === row.type)
-      if (type === undefined) continue
-      const name = joinName(row.label, zone.name)
-      const key = `${name} ${type}`
-      const set = sets.get(key) ?? { name, type, ttl: row.dns_ttl ?? zone.ttl, values: [] }
-      set.values.push(row.value)
-      sets.set(key, set)
+    for await (const rows of hostRows(trx, zone.id, pageRows)) {
+      for (const set of hostSets(rows, zone)) take(set)
     }
     // ACME TXT values until the expiry sweep removes them: the table is what DNS serves.
     const txt = await trx
@@ -102,13 +107,92 @@ export async function readZone(
       .where('hosts.zone_id', '=', zone.id)
       .orderBy('acme_txt.id')
       .execute()
+    const sets = new Map<string, { name: Fqdn; type: 'TXT'; ttl: number; values: string[] }>()
     for (const row of txt) {
       const name = acmeName(joinName(row.label, zone.name))
-      const key = `${name} TXT`
-      const set = sets.get(key) ?? { name, type: 'TXT', ttl: row.dns_ttl ?? zone.ttl, values: [] }
+      const set = sets.get(name) ?? { name, type: 'TXT', ttl: row.dns_ttl ?? zone.ttl, values: [] }
       set.values.push(quoteTxt(row.value))
-      sets.set(key, set)
+      sets.set(name, set)
     }
-    return { serial: Number(z.serial), records: [...sets.values()] }
+    for (const set of sets.values()) take(set)
+    return Number(z.serial)
   })
+}
+
+interface RecordRow {
+  readonly label: string
+  readonly dns_ttl: number | null
+  readonly type: string
+  readonly value: string
+}
+
+// A zone's record rows, one host's rows at a time. Pages follow the (zone_id, label) unique
+// index (keyset on label, no sort of the whole zone); a host cut by a page's end is read
+// again whole with the next page.
+async function* hostRows(
+  trx: Kysely<Database>,
+  zoneId: number,
+  pageRows: number,
+): AsyncGenerator<RecordRow[]> {
+  let after: string | undefined
+  for (;;) {
+    const rows = await recordRows(trx, zoneId, { after, limit: pageRows })
+    if (rows.length < pageRows) {
+      yield* byHost(rows)
+      return
+    }
+    const last = rows[rows.length - 1]?.label ?? ''
+    let cut = rows.length
+    while (cut > 0 && rows[cut - 1]?.label === last) cut--
+    // One host filled the page: read it alone, unbounded (a host has a handful of records).
+    const page = cut === 0 ? await recordRows(trx, zoneId, { at: last }) : rows.slice(0, cut)
+    yield* byHost(page)
+    after = cut === 0 ? last : (rows[cut - 1]?.label ?? last)
+  }
+}
+
+function recordRows(
+  trx: Kysely<Database>,
+  zoneId: number,
+  page: { after?: string | undefined; limit: number } | { at: string },
+): Promise<RecordRow[]> {
+  let q = trx
+    .selectFrom('records')
+    .innerJoin('hosts', 'hosts.id', 'records.host_id')
+    .select(['hosts.label', 'hosts.dns_ttl', 'records.type', 'records.value'])
+    .where('hosts.zone_id', '=', zoneId)
+    .orderBy('hosts.label')
+    .orderBy('records.id')
+  if ('at' in page) return q.where('hosts.label', '=', page.at).execute()
+  if (page.after !== undefined) q = q.where('hosts.label', '>', page.after)
+  return q.limit(page.limit).execute()
+}
+
+function* byHost(rows: readonly RecordRow[]): Generator<RecordRow[]> {
+  let start = 0
+  for (let i = 1; i <= rows.length; i++) {
+    if (i === rows.length || rows[i]?.label !== rows[start]?.label) {
+      yield rows.slice(start, i)
+      start = i
+    }
+  }
+}
+
+// One host's rows as RRsets, values in row (id) order, sets in order of their first row.
+function hostSets(rows: readonly RecordRow[], zone: StoreZone): RecordSet[] {
+  const sets = new Map<
+    RecordType,
+    { name: Fqdn; type: RecordType; ttl: number; values: string[] }
+  >()
+  for (const row of rows) {
+    const type = RECORD_TYPES.find((t) => t === row.type)
+    if (type === undefined) continue
+    let set = sets.get(type)
+    if (set === undefined) {
+      set = { name: joinName(row.label, zone.name), type, ttl: row.dns_ttl ?? zone.ttl, values: [] }
+      sets.set(type, set)
+    }
+    set.values.push(row.value)
+  }
+  return [...sets.values()]
 }

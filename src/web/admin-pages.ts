@@ -1,117 +1,93 @@
-/** Admin pages: users (create, reset password, admin flag, delete) and zones. */
-import { csrfField, html, when, type Html } from './html.ts'
+/** Admin pages: users (create, reset password, admin flag, delete), zones and lockouts. */
+import { checkbox, field, postForm } from './form.ts'
+import { html, when, type Html, type HtmlValue } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
+import { dataTable } from './table.ts'
 import type { LockoutView } from '../store/lockout-store.ts'
-import type { WebUser } from './web-store.ts'
+import type { UserRecord } from '../store/user-admin-store.ts'
+
+const NEW_PASSWORD = { minlength: 8, autocomplete: 'new-password', required: true } as const
+const USER_NAME = { required: true, autocapitalize: 'none', spellcheck: 'false' } as const
 
 /** The users page. */
 export function usersPage(v: {
   session: WebSession
-  users: readonly WebUser[]
+  users: readonly UserRecord[]
   flash?: Flash | undefined
 }): Html {
-  const csrf = csrfField(v.session.csrf)
-  const rows = v.users.map((u) => {
-    const path = `/admin/users/${encodeURIComponent(u.name)}`
-    const self = u.id === v.session.userId
-    return html`<tr>
-      <td>${u.name}</td>
-      <td>${u.email ?? '—'}</td>
-      <td>${u.isAdmin ? 'yes' : 'no'}</td>
-      <td>${when(u.createdAt)}</td>
-      <td>
-        <form class="row" method="post" action="${path}/password">
-          ${csrf}
-          <div>
-            <label for="pw-${u.id}">New password for ${u.name}</label
-            ><input
-              type="password"
-              id="pw-${u.id}"
-              name="password"
-              minlength="8"
-              autocomplete="new-password"
-              required
-            />
-          </div>
-          <button type="submit" class="secondary">Reset password</button>
-        </form>
-        ${
-          self
-            ? html`<p class="muted">(you)</p>`
-            : html`<form class="inline" method="post" action="${path}/admin">
-                  ${csrf}<input
-                    type="hidden"
-                    name="admin"
-                    value="${u.isAdmin ? 'no' : 'yes'}"
-                  /><button type="submit" class="secondary">
-                    ${u.isAdmin ? 'Remove admin' : 'Make admin'}
-                  </button>
-                </form>
-                <form class="inline" method="post" action="${path}/delete">
-                  ${csrf}<label class="inline-check"
-                    ><input type="checkbox" name="confirm" value="yes" required /> confirm</label
-                  >
-                  <button type="submit" class="danger" aria-label="Delete user ${u.name}">
-                    Delete
-                  </button>
-                </form>`
-        }
-      </td>
-    </tr>`
+  const users = dataTable({
+    rows: v.users,
+    columns: [
+      { label: 'Name', cell: (u) => u.name },
+      { label: 'Email', cell: (u) => u.email ?? '—' },
+      { label: 'Admin', cell: (u) => (u.isAdmin ? 'yes' : 'no') },
+      { label: 'Created', cell: (u) => when(u.createdAt) },
+      { label: 'Actions', cell: (u) => userActions(u, v.session) },
+    ],
   })
   const body = html`<h1>Users</h1>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Admin</th>
-            <th scope="col">Created</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </div>
+    ${users}
     <h2>New user</h2>
-    <form class="stack" method="post" action="/admin/users">
-      ${csrf}
-      <div>
-        <label for="name">User name</label
-        ><input
-          type="text"
-          id="name"
-          name="name"
-          required
-          autocapitalize="none"
-          spellcheck="false"
-        />
-      </div>
-      <div>
-        <label for="email">Email <span class="hint">optional; for notifications</span></label
-        ><input type="email" id="email" name="email" />
-      </div>
-      <div>
-        <label for="password">Password <span class="hint">at least 8 characters</span></label
-        ><input
-          type="password"
-          id="password"
-          name="password"
-          minlength="8"
-          autocomplete="new-password"
-          required
-        />
-      </div>
-      <div>
-        <label><input type="checkbox" name="admin" value="yes" /> Administrator</label>
-      </div>
-      <div><button type="submit">Create user</button></div>
-    </form>`
+    ${postForm({
+      action: '/admin/users',
+      csrf: v.session.csrf,
+      layout: 'stack',
+      fields: [
+        field({ id: 'name', label: 'User name', type: 'text', attrs: USER_NAME }),
+        field({ id: 'email', label: 'Email', hint: 'optional; for notifications', type: 'email' }),
+        field({
+          id: 'password',
+          label: 'Password',
+          hint: 'at least 8 characters',
+          type: 'password',
+          attrs: NEW_PASSWORD,
+        }),
+        html`<div>${checkbox({ name: 'admin', label: 'Administrator' })}</div>`,
+      ],
+      submit: { label: 'Create user' },
+    })}`
   return page({ title: 'Users', session: v.session, current: '/admin/users', flash: v.flash, body })
+}
+
+/** Reset password, and (for anyone but oneself) the admin flag and delete. */
+function userActions(u: UserRecord, s: WebSession): Html {
+  const path = `/admin/users/${encodeURIComponent(u.name)}`
+  const reset = postForm({
+    action: `${path}/password`,
+    csrf: s.csrf,
+    layout: 'row',
+    fields: field({
+      id: `pw-${String(u.id)}`,
+      label: html`New password for ${u.name}`,
+      type: 'password',
+      attrs: { name: 'password', ...NEW_PASSWORD },
+    }),
+    submit: { label: 'Reset password', kind: 'secondary' },
+  })
+  if (u.id === s.userId)
+    return html`${reset}
+      <p class="muted">(you)</p>`
+  const admin = postForm({
+    action: `${path}/admin`,
+    csrf: s.csrf,
+    layout: 'inline',
+    hidden: { admin: u.isAdmin ? 'no' : 'yes' },
+    submit: { label: u.isAdmin ? 'Remove admin' : 'Make admin', kind: 'secondary' },
+  })
+  const remove = postForm({
+    action: `${path}/delete`,
+    csrf: s.csrf,
+    layout: 'inline',
+    fields: checkbox({
+      name: 'confirm',
+      label: 'confirm',
+      required: true,
+      className: 'inline-check',
+    }),
+    submit: { label: 'Delete', kind: 'danger', ariaLabel: `Delete user ${u.name}` },
+  })
+  return html`${reset} ${admin} ${remove}`
 }
 
 /** The zones page. */
@@ -121,29 +97,18 @@ export function zonesPage(v: {
 }): Html {
   const body = html`<h1>Zones</h1>
     <p>Zones are configured in the configuration file; this page shows their state.</p>
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Zone</th>
-            <th scope="col">Backend</th>
-            <th scope="col">Serial</th>
-            <th scope="col">Hosts</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${v.zones.map(
-            (z) =>
-              html`<tr>
-                <td>${z.name}</td>
-                <td>${z.backend}</td>
-                <td><code>${z.serial}</code></td>
-                <td><a href="/admin/hosts?q=${encodeURIComponent(z.name)}">${z.hosts}</a></td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`
+    ${dataTable({
+      rows: v.zones,
+      columns: [
+        { label: 'Zone', cell: (z) => z.name },
+        { label: 'Backend', cell: (z) => z.backend },
+        { label: 'Serial', cell: (z) => html`<code>${z.serial}</code>` },
+        {
+          label: 'Hosts',
+          cell: (z) => html`<a href="/admin/hosts?q=${encodeURIComponent(z.name)}">${z.hosts}</a>`,
+        },
+      ],
+    })}`
   return page({ title: 'Zones', session: v.session, current: '/admin/zones', body })
 }
 
@@ -153,57 +118,31 @@ export function lockoutsPage(v: {
   lockouts: readonly LockoutView[]
   flash?: Flash | undefined
 }): Html {
-  const csrf = csrfField(v.session.csrf)
-  const rows = v.lockouts.map(
-    (l) =>
-      html`<tr>
-        <td>${l.subject}</td>
-        <td><code>${l.source}</code></td>
-        <td>${l.failures}</td>
-        <td>
-          ${l.locked ? html`<span class="result-bad">locked until ${when(l.lockedUntil)}</span>` : 'not locked'}
-        </td>
-        <td>${when(l.lastFailureAt)}</td>
-        <td>
-          <form class="inline" method="post" action="/admin/lockouts/lift">
-            ${csrf} <input type="hidden" name="subject" value="${l.subject}" /><input
-              type="hidden"
-              name="source"
-              value="${l.source}"
-            />
-            <button type="submit" class="secondary" aria-label="Lift ${l.subject} from ${l.source}">
-              Lift
-            </button>
-          </form>
-        </td>
-      </tr>`,
-  )
+  const lift = (l: LockoutView): Html =>
+    postForm({
+      action: '/admin/lockouts/lift',
+      csrf: v.session.csrf,
+      layout: 'inline',
+      hidden: { subject: l.subject, source: l.source },
+      submit: { label: 'Lift', kind: 'secondary', ariaLabel: `Lift ${l.subject} from ${l.source}` },
+    })
   const body = html`<h1>Lockouts</h1>
     <p>
       Repeated bad credentials lock an account or token for a growing time. Lifting forgets the
       failures too.
     </p>
-    ${
-      v.lockouts.length === 0
-        ? html`<p class="muted">Nobody is locked out and no failures are counted.</p>`
-        : html`<div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Failures</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Last failure</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
-          </div>`
-    }`
+    ${dataTable({
+      rows: v.lockouts,
+      empty: 'Nobody is locked out and no failures are counted.',
+      columns: [
+        { label: 'Subject', cell: (l) => l.subject },
+        { label: 'Source', cell: (l) => html`<code>${l.source}</code>` },
+        { label: 'Failures', cell: (l) => l.failures },
+        { label: 'State', cell: lockState },
+        { label: 'Last failure', cell: (l) => when(l.lastFailureAt) },
+        { label: 'Action', cell: lift },
+      ],
+    })}`
   return page({
     title: 'Lockouts',
     session: v.session,
@@ -211,4 +150,10 @@ export function lockoutsPage(v: {
     flash: v.flash,
     body,
   })
+}
+
+function lockState(l: LockoutView): HtmlValue {
+  return l.locked
+    ? html`<span class="result-bad">locked until ${when(l.lockedUntil)}</span>`
+    : 'not locked'
 }

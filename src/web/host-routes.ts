@@ -18,7 +18,7 @@ import {
   signedIn,
   type WebDeps,
 } from './web-http.ts'
-import type { WebHost } from './web-store.ts'
+import type { HostDetail } from '../store/host-admin-store.ts'
 
 /** Hosts per page in host tables. */
 export const PAGE_SIZE = 25
@@ -186,7 +186,7 @@ async function showHost(
   req: FastifyRequest,
   reply: FastifyReply,
   session: WebSession,
-  host: WebHost,
+  host: HostDetail,
   flash: Flash | undefined,
   status: number,
 ): Promise<FastifyReply> {
@@ -201,7 +201,7 @@ async function ownHost(
   deps: WebDeps,
   req: FastifyRequest,
   s: WebSession,
-): Promise<WebHost | undefined> {
+): Promise<HostDetail | undefined> {
   const id = Number((req.params as { id?: string }).id)
   if (!Number.isSafeInteger(id) || id < 1) return undefined
   const host = await deps.store.host(id)

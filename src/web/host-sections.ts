@@ -4,7 +4,8 @@
  */
 import { clientSettings, type ClientTarget } from './client-settings.ts'
 import { html, when, type Html } from './html.ts'
-import type { WebHistory } from './web-store.ts'
+import { Cell, dataTable } from './table.ts'
+import type { HostEvent } from '../store/host-history-store.ts'
 
 /** Renders a result code, coloured by whether it is a success. */
 export function resultBadge(result: string | null): Html {
@@ -30,39 +31,29 @@ export function clientBlocks(target: ClientTarget): Html[] {
 const CHANGES = new Set(['good', 'expired'])
 
 /** The history table: changes (old → new) and failed updates (with their reason). */
-export function historyTable(rows: readonly WebHistory[]): Html {
-  if (rows.length === 0) return html`<p class="muted">No updates yet.</p>`
-  return html`<div class="table-wrap">
-    <table class="wide">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">From</th>
-          <th scope="col">Client</th>
-          <th scope="col">Result</th>
-          <th scope="col">Old</th>
-          <th scope="col">New</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              <td>${when(r.at)}</td>
-              <td><code>${r.clientIp}</code></td>
-              <td>
-                ${r.dialect}${r.actor === '' ? '' : html` <span class="muted">(${r.actor})</span>`}
-              </td>
-              <td>${resultBadge(r.result)}</td>
-              ${
-                CHANGES.has(r.result)
-                  ? html`<td><code>${r.oldValue}</code></td>
-                      <td><code>${r.newValue}</code></td>`
-                  : html`<td colspan="2" class="result-bad">${r.newValue}</td>`
-              }
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`
+export function historyTable(rows: readonly HostEvent[]): Html {
+  const change = (r: HostEvent): boolean => CHANGES.has(r.result)
+  return dataTable({
+    rows,
+    wide: true,
+    empty: 'No updates yet.',
+    columns: [
+      { label: 'When', cell: (r) => when(r.at) },
+      { label: 'From', cell: (r) => html`<code>${r.clientIp}</code>` },
+      {
+        label: 'Client',
+        cell: (r) =>
+          html`${r.dialect}${r.actor === '' ? '' : html` <span class="muted">(${r.actor})</span>`}`,
+      },
+      { label: 'Result', cell: (r) => resultBadge(r.result) },
+      {
+        label: 'Old',
+        cell: (r) =>
+          change(r)
+            ? html`<code>${r.oldValue}</code>`
+            : new Cell(r.newValue, { colspan: 2, className: 'result-bad' }),
+      },
+      { label: 'New', cell: (r) => html`<code>${r.newValue}</code>` },
+    ],
+  })
 }

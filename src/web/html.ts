@@ -49,6 +49,27 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
   return new Html(out)
 }
 
+/** An attribute value: text is escaped, `true` writes the bare name, `false` or nullish none. */
+export type AttrValue = string | number | boolean | null | undefined
+
+const ATTR_NAME = /^[a-z][a-z0-9-]*$/
+
+/** Renders attributes, each with a leading space: `attrs({ id: 'x', required: true })`. */
+export function attrs(values: Readonly<Record<string, AttrValue>>): Html {
+  return new Html(
+    Object.entries(values)
+      .map(([name, value]) => attr(name, value))
+      .join(''),
+  )
+}
+
+function attr(name: string, value: AttrValue): string {
+  // Names come from code, never from input: a bad one is a bug, not something to escape.
+  if (!ATTR_NAME.test(name)) throw new Error(`invalid attribute name: ${name}`)
+  if (value === false || value === null || value === undefined) return ''
+  return value === true ? ` ${name}` : ` ${name}="${escapeHtml(String(value))}"`
+}
+
 /** A hidden CSRF field for a form. */
 export function csrfField(csrf: string): Html {
   return html`<input type="hidden" name="csrf" value="${csrf}" />`

@@ -2,7 +2,8 @@
  * Login and logout. The login form is guarded by a one-time form token also set in a
  * `SameSite=Strict` cookie (no login CSRF); the password is checked with argon2id, with the
  * same work for unknown users; bad passwords count toward the same per-(user, source)
- * lockout as bad update credentials, when lockouts are configured.
+ * lockout as bad update credentials, when lockouts are configured, and toward the same
+ * account-wide budget of bad passwords from all addresses (`rate_limit.account_bad_max`).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -33,20 +34,24 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
     const subject = `user:${name}`
     const ip = deps.clientIp?.(req)
     const locked = ip === undefined ? undefined : await deps.lockouts?.check(subject, ip)
-    if (locked !== undefined) {
-      const minutes = String(Math.ceil(locked / 60))
-      const text = `Too many failed logins from your address. Try again in ${minutes} minutes.`
-      return showLogin(req, reply, 429, text, name)
-    }
+    if (locked !== undefined) return tooMany(req, reply, 'from your address', locked, name)
+    const spread = ip === undefined ? undefined : deps.spread?.spreadWait(name, ip)
+    if (spread !== undefined) return tooMany(req, reply, 'for this account', spread, name)
     const user = name === '' ? undefined : await deps.store.userByName(name)
     // The same argon2 work whether or not the user exists: no user enumeration by timing.
     const hash = user?.passwordHash ?? (await dummyHash(deps))
     const good = await deps.passwords.verify(hash, password)
     if (user === undefined || user.passwordHash === null || !good) {
-      if (ip !== undefined) await deps.lockouts?.failed(subject, ip)
+      if (ip !== undefined) {
+        await deps.lockouts?.failed(subject, ip)
+        deps.spread?.passwordChecked(name, ip, false)
+      }
       return showLogin(req, reply, 401, 'Wrong user name or password.', name)
     }
-    if (ip !== undefined) await deps.lockouts?.succeeded(subject, ip)
+    if (ip !== undefined) {
+      await deps.lockouts?.succeeded(subject, ip)
+      deps.spread?.passwordChecked(name, ip, true)
+    }
     const id = await deps.sessions.create(user.id)
     reply.header('set-cookie', [
       sessionCookie(id, isHttps(req)),
@@ -93,6 +98,18 @@ function showLogin(
           : {}),
     }),
   )
+}
+
+function tooMany(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  scope: string,
+  seconds: number,
+  name: string,
+): FastifyReply {
+  const minutes = String(Math.ceil(seconds / 60))
+  const text = `Too many failed logins ${scope}. Try again in ${minutes} minutes.`
+  return showLogin(req, reply, 429, text, name)
 }
 
 function sameToken(a: string | undefined, b: string | undefined): boolean {

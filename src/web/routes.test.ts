@@ -1,13 +1,16 @@
 /**
  * The web routes in-process (`inject`) on a real SQLite store and core's account service:
  * sign-in rules, CSRF refusal, no cross-user access, admin-only pages, input validation that
- * changes nothing, escaping, same-site redirects only, and login lockouts.
+ * changes nothing, escaping, same-site redirects only, login lockouts and the account-wide
+ * budget of bad passwords.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { parseIp } from '../core/addresses.ts'
+import { MemoryWindowCounters, RateLimiter } from '../core/rate-limit.ts'
+import { AbuseGuard } from '../core/rate-limit-guard.ts'
 import { AccountService } from '../core/accounts.ts'
 import { createKeyedHasher } from '../core/keyed-hash.ts'
 import type { PasswordHasher } from '../core/ports.ts'
@@ -37,7 +40,7 @@ describe('web routes', () => {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: new URLSearchParams(fields).toString(),
   })
-  const login = async (name: string, password: string, next?: string) => {
+  const login = async (name: string, password: string, next?: string, from = '192.0.2.9') => {
     const page = await app.inject({ url: '/login' })
     const token = /dynzone_login=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1] ?? ''
     const r = await app.inject({
@@ -47,6 +50,7 @@ describe('web routes', () => {
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         cookie: `dynzone_login=${token}`,
+        'x-test-client': from,
       },
     })
     const session = /dynzone_session=([^;]+)/.exec(String(r.headers['set-cookie']))?.[1]
@@ -104,8 +108,8 @@ describe('web routes', () => {
       hasher,
       accounts,
       clock: { now: () => NOW },
-      clientIp: () => {
-        const ip = parseIp('192.0.2.9')
+      clientIp: (req) => {
+        const ip = parseIp(String(req.headers['x-test-client'] ?? '192.0.2.9'))
         if (!ip.ok) throw new Error('bad test address')
         return ip.value
       },
@@ -116,6 +120,16 @@ describe('web routes', () => {
         lockout_reset_seconds: 3600,
         lockout_allow: [],
       },
+      // Four bad passwords per name from all addresses together.
+      spread: new AbuseGuard({
+        limiter: new RateLimiter(new MemoryWindowCounters(1000), { now: () => NOW }),
+        budgets: {
+          good: { windowSeconds: 3600, max: 1000 },
+          hostGood: { windowSeconds: 3600, max: 1000 },
+          bad: { windowSeconds: 900, max: 1000 },
+          accountBad: { windowSeconds: 900, max: 4 },
+        },
+      }),
     })
     app = Fastify()
     app.addContentTypeParser(
@@ -260,5 +274,19 @@ describe('web routes', () => {
     })
     assert.equal(lift.statusCode, 303)
     assert.equal((await login('bob', 'bob-password')).statusCode, 303)
+  })
+
+  it('bounds bad passwords for one name spread over addresses; known ones still log in', async () => {
+    // One wrong password from each of four addresses: no address reaches its lockout.
+    for (let i = 1; i <= 4; i++) {
+      assert.equal(
+        (await login('alice', 'wrong', undefined, `198.51.100.${String(i)}`)).statusCode,
+        401,
+      )
+    }
+    const fresh = await login('alice', 'alice-password', undefined, '198.51.100.99')
+    assert.equal(fresh.statusCode, 429, 'a new address is refused, even with the right password')
+    assert.match(fresh.body, /Too many failed logins for this account/)
+    assert.equal((await login('alice', 'alice-password')).statusCode, 303, 'a known address')
   })
 })

@@ -19,7 +19,7 @@ import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
-import { WebStore } from './web-store.ts'
+import { SqlAccountStore } from '../store/account-store.ts'
 import { redirect, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
@@ -34,16 +34,19 @@ export function createWebDeps(o: {
   clientIp?: (req: FastifyRequest) => IpAddress
   /** The `security.lockout_*` keys: bad passwords count like bad update credentials. */
   security?: GuardSettings['security']
+  /** The update path's guard: bad passwords count toward the name's account-wide budget. */
+  spread?: WebDeps['spread']
 }): WebDeps {
   const lockouts = o.security === undefined ? undefined : loginLockouts(o.db, o.clock, o.security)
   return {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
-    store: new WebStore(o.db),
+    store: new SqlAccountStore(o.db),
     accounts: o.accounts,
     passwords: createArgon2Hasher(),
     clock: o.clock,
     ...(o.clientIp === undefined ? {} : { clientIp: o.clientIp }),
     ...(lockouts === undefined ? {} : { lockouts }),
+    ...(o.spread === undefined ? {} : { spread: o.spread }),
   }
 }
 

@@ -1,66 +1,72 @@
 /**
  * Token pages: the token table with rotate and revoke buttons, the tokens page with its
- * create form, and the page that shows a new secret (the only time it is ever shown).
+ * create form, and the page that shows a new secret (the only time it is ever shown). The
+ * label and scope fields are shared with the host page's create form.
  */
 import type { TokenSummary } from '../core/account-store.ts'
 import type { ClientTarget } from './client-settings.ts'
+import { field, postForm, selectField, type Choice } from './form.ts'
 import { clientBlocks } from './host-sections.ts'
-import { csrfField, html, when, type Html } from './html.ts'
+import { html, when, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
+import { dataTable } from './table.ts'
+
+const SCOPES: readonly Choice[] = [
+  { value: 'address', label: 'address updates' },
+  { value: 'all', label: 'addresses and ACME' },
+  { value: 'acme', label: 'ACME TXT only' },
+]
+const API_SCOPE: Choice = { value: 'api', label: 'REST API only' }
+
+/** The scope select of a create form; `api` only where host-less tokens can be made. */
+export function scopeField(withApi: boolean): Html {
+  return selectField({
+    id: 'scope',
+    label: 'Scope',
+    choices: withApi ? [...SCOPES, API_SCOPE] : SCOPES,
+  })
+}
+
+/** The label input of a create form. */
+export function labelField(hint?: string): Html {
+  const hinted = hint === undefined ? {} : { hint }
+  return field({ id: 'label', label: 'Label', ...hinted, type: 'text', attrs: { maxlength: 100 } })
+}
+
+const TOKEN_ACTIONS = {
+  rotate: { label: 'Rotate', kind: 'secondary' },
+  revoke: { label: 'Revoke', kind: 'danger' },
+} as const
 
 /** The token table; `back` is where the buttons return to. */
 export function tokenTable(tokens: readonly TokenSummary[], s: WebSession, back: string): Html {
-  if (tokens.length === 0) return html`<p class="muted">No tokens.</p>`
-  const csrf = csrfField(s.csrf)
-  return html`<div class="table-wrap">
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">Label</th>
-          <th scope="col">Host</th>
-          <th scope="col">Scope</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${tokens.map(
-          (t) =>
-            html`<tr>
-              <td>${t.label === '' ? html`<span class="muted">(none)</span>` : t.label}</td>
-              <td>${t.host ?? 'any of mine'}</td>
-              <td>${t.scope}</td>
-              <td>${when(t.createdAt)}</td>
-              <td>${when(t.lastUsedAt)}</td>
-              <td>${when(t.expiresAt)}</td>
-              <td>
-                <form class="inline" method="post" action="/tokens/${t.id}/rotate">
-                  ${csrf}<input type="hidden" name="back" value="${back}" /><button
-                    type="submit"
-                    class="secondary"
-                    aria-label="Rotate token ${t.label}"
-                  >
-                    Rotate
-                  </button>
-                </form>
-                <form class="inline" method="post" action="/tokens/${t.id}/revoke">
-                  ${csrf}<input type="hidden" name="back" value="${back}" /><button
-                    type="submit"
-                    class="danger"
-                    aria-label="Revoke token ${t.label}"
-                  >
-                    Revoke
-                  </button>
-                </form>
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`
+  const action = (t: TokenSummary, verb: keyof typeof TOKEN_ACTIONS): Html => {
+    const { label, kind } = TOKEN_ACTIONS[verb]
+    return postForm({
+      action: `/tokens/${t.id}/${verb}`,
+      csrf: s.csrf,
+      layout: 'inline',
+      hidden: { back },
+      submit: { label, kind, ariaLabel: `${label} token ${t.label}` },
+    })
+  }
+  return dataTable({
+    rows: tokens,
+    empty: 'No tokens.',
+    columns: [
+      {
+        label: 'Label',
+        cell: (t) => (t.label === '' ? html`<span class="muted">(none)</span>` : t.label),
+      },
+      { label: 'Host', cell: (t) => t.host ?? 'any of mine' },
+      { label: 'Scope', cell: (t) => t.scope },
+      { label: 'Created', cell: (t) => when(t.createdAt) },
+      { label: 'Last used', cell: (t) => when(t.lastUsedAt) },
+      { label: 'Expires', cell: (t) => when(t.expiresAt) },
+      { label: 'Actions', cell: (t) => html`${action(t, 'rotate')} ${action(t, 'revoke')}` },
+    ],
+  })
 }
 
 /** The tokens page: every token of the user and a create form. */
@@ -70,6 +76,10 @@ export function tokensPage(v: {
   hosts: readonly string[]
   flash?: Flash | undefined
 }): Html {
+  const hosts = [
+    { value: '', label: 'any of my hosts' },
+    ...v.hosts.map((h) => ({ value: h, label: h })),
+  ]
   const body = html`<h1>Tokens</h1>
     <p>
       A token is the password a router or script uses to update DNS. Its secret is shown once, when
@@ -77,37 +87,30 @@ export function tokensPage(v: {
     </p>
     ${tokenTable(v.tokens, v.session, '/tokens')}
     <h2>New token</h2>
-    <form class="stack" method="post" action="/tokens">
-      ${csrfField(v.session.csrf)}
-      <input type="hidden" name="back" value="/tokens" />
-      <div>
-        <label for="host"
-          >Host <span class="hint">a token bound to one host cannot change the others</span></label
-        >
-        <select id="host" name="host">
-          <option value="">any of my hosts</option>
-          ${v.hosts.map((h) => html`<option value="${h}">${h}</option>`)}
-        </select>
-      </div>
-      <div>
-        <label for="label">Label</label
-        ><input type="text" id="label" name="label" maxlength="100" />
-      </div>
-      <div>
-        <label for="scope">Scope</label
-        ><select id="scope" name="scope">
-          <option value="address">address updates</option>
-          <option value="all">addresses and ACME</option>
-          <option value="acme">ACME TXT only</option>
-          <option value="api">REST API only</option>
-        </select>
-      </div>
-      <div>
-        <label for="expires_days">Expires after days <span class="hint">empty: never</span></label>
-        <input type="number" id="expires_days" name="expires_days" min="1" max="3650" />
-      </div>
-      <div><button type="submit">Create token</button></div>
-    </form>`
+    ${postForm({
+      action: '/tokens',
+      csrf: v.session.csrf,
+      layout: 'stack',
+      hidden: { back: '/tokens' },
+      fields: [
+        selectField({
+          id: 'host',
+          label: 'Host',
+          hint: 'a token bound to one host cannot change the others',
+          choices: hosts,
+        }),
+        labelField(),
+        scopeField(true),
+        field({
+          id: 'expires_days',
+          label: 'Expires after days',
+          hint: 'empty: never',
+          type: 'number',
+          attrs: { min: 1, max: 3650 },
+        }),
+      ],
+      submit: { label: 'Create token' },
+    })}`
   return page({ title: 'Tokens', session: v.session, current: '/tokens', flash: v.flash, body })
 }
 

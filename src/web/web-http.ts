@@ -8,15 +8,16 @@ import type { AccountService } from '../core/accounts.ts'
 import type { IpAddress } from '../core/addresses.ts'
 import type { Lockouts } from '../core/lockout.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
+import type { AbuseGuard } from '../core/rate-limit-guard.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
-import type { WebStore } from './web-store.ts'
+import type { SqlAccountStore } from '../store/account-store.ts'
 
 /** What the web routes need from the composition root. */
 export interface WebDeps {
   readonly sessions: WebSessions
-  readonly store: WebStore
+  readonly store: SqlAccountStore
   readonly accounts: AccountService
   readonly passwords: PasswordHasher
   readonly clock: Clock
@@ -24,6 +25,8 @@ export interface WebDeps {
   readonly clientIp?: (req: FastifyRequest) => IpAddress
   /** Per-(user, source) lockouts shared with the update path. */
   readonly lockouts?: Pick<Lockouts, 'check' | 'failed' | 'succeeded'>
+  /** The account-wide budget of bad passwords (`rate_limit.account_bad_max`), shared too. */
+  readonly spread?: Pick<AbuseGuard, 'spreadWait' | 'passwordChecked'>
 }
 
 /** The content security policy of every page: nothing but dynzone's own files. */

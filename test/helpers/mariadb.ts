@@ -13,23 +13,42 @@ import { createConnection } from 'mysql2/promise'
 import { freePort } from './free-port.ts'
 import { startLoggedAs, waitUntil, type DbServer } from './db-server.ts'
 
+/**
+ * `mariadb-install-db`, tried up to three times: its bootstrap server (10.11) now and then
+ * dies of SIGSEGV in `ha_maria::drop_table` when the machine is busy, leaving nothing to
+ * start; a fresh data directory then bootstraps fine. Any other failure is thrown at once.
+ */
+function installDb(dir: string, data: string, user: readonly string[]): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(
+        'mariadb-install-db',
+        [
+          '--no-defaults',
+          `--datadir=${data}`,
+          '--auth-root-authentication-method=normal',
+          '--skip-test-db',
+          ...user,
+        ],
+        { stdio: 'pipe', cwd: dir },
+      )
+      return
+    } catch (e) {
+      const crashed = /got signal \d+/.test(String((e as { stderr?: unknown }).stderr ?? e))
+      if (!crashed || attempt >= 3) throw e
+      process.stderr.write(`mariadb-install-db crashed (attempt ${String(attempt)}); retrying\n`)
+      rmSync(data, { recursive: true, force: true })
+    }
+  }
+}
+
 /** Starts MariaDB; resolves once it accepts connections. */
 export async function startMariadb(): Promise<DbServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-mariadb-'))
   const data = join(dir, 'data')
   const asRoot = process.getuid?.() === 0
   const user = asRoot ? ['--user=root'] : []
-  execFileSync(
-    'mariadb-install-db',
-    [
-      '--no-defaults',
-      `--datadir=${data}`,
-      '--auth-root-authentication-method=normal',
-      '--skip-test-db',
-      ...user,
-    ],
-    { stdio: 'pipe', cwd: dir },
-  )
+  installDb(dir, data, user)
   const port = await freePort()
   const daemon = startLoggedAs(
     'mariadbd',

@@ -3,10 +3,11 @@
  * PostgreSQL and MariaDB started once per test file. `fresh()` gives each test an empty
  * database of its own (a new in-memory file, or a new database on the shared server).
  */
-import { after, before } from 'node:test'
+import { after, afterEach, before, beforeEach } from 'node:test'
 import type { Kysely } from 'kysely'
 import { Secret } from '../../src/core/secret.ts'
 import { openDatabase, type DatabaseSettings } from '../../src/store/database.ts'
+import { migrateToLatest } from '../../src/store/migrate.ts'
 import type { Database } from '../../src/store/schema.ts'
 import type { DatabaseBackend } from '../../src/store/config-schema.ts'
 import type { DbServer } from './db-server.ts'
@@ -73,3 +74,25 @@ export const STORE_DIALECTS: readonly StoreDialect[] = [
   serverDialect('postgres', startPostgres),
   serverDialect('mariadb', startMariadb),
 ]
+
+/**
+ * Starts `dialect`'s server for the suite and gives each test a fresh, migrated database,
+ * destroyed after it; returns how a test gets the current one.
+ */
+export function useMigratedDatabase(dialect: StoreDialect): () => Kysely<Database> {
+  let db: Kysely<Database> | undefined
+  dialect.useServer()
+  beforeEach(async () => {
+    db = await dialect.fresh()
+    const migrated = await migrateToLatest(db as Kysely<unknown>)
+    if (!migrated.ok) throw new Error(migrated.error)
+  })
+  afterEach(async () => {
+    await db?.destroy()
+    db = undefined
+  })
+  return () => {
+    if (db === undefined) throw new Error('no database outside a test')
+    return db
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { BackendError, DnsBackend } from '../backend.ts'
 import type { Fqdn } from '../../core/names.ts'
-import type { ChangeSet, RecordSet, ZoneSnapshot } from '../../core/records.ts'
+import type { ChangeSet, RecordSet, ZoneHead, ZoneSnapshot } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import type { ZoneIndex, ZoneIndexError } from '../../authoritative/zone-index.ts'
 
@@ -19,6 +19,18 @@ export class BuiltinBackend implements DnsBackend {
   load(zone: ZoneSnapshot, _signal: AbortSignal): Promise<Result<void, BackendError>> {
     // No I/O happens, so there is nothing to cancel.
     return Promise.resolve(toBackend(this.index.load(zone)))
+  }
+
+  /** Loads a whole zone streamed from the store, packing each RRset as it arrives. */
+  async loadStreamed(
+    head: ZoneHead,
+    feed: (take: (set: RecordSet) => void) => Promise<number>,
+    _signal: AbortSignal,
+  ): Promise<Result<void, BackendError>> {
+    const load = this.index.beginLoad(head)
+    if (!load.ok) return err(backendError(load.error))
+    const serial = await feed((set) => load.value.add(set))
+    return toBackend(load.value.finish(serial))
   }
 
   /** Applies a change set in place; idempotent, since RRsets are replaced whole. */

@@ -7,6 +7,7 @@ import { Kysely, MysqlDialect } from 'kysely'
 import { createPool } from 'mysql2'
 import type { Database } from '../schema.ts'
 import { serverTarget, type ServerSettings } from './server-target.ts'
+import { countLocalWrites } from '../local-writes.ts'
 
 /** Opens a pool to the MariaDB database `settings` name (connections open on first use). */
 export function openMariadb(settings: ServerSettings): Kysely<Database> {
@@ -23,5 +24,5 @@ export function openMariadb(settings: ServerSettings): Kysely<Database> {
     // BIGINT as a number (serials are 32-bit); DECIMAL is not used.
     supportBigNumbers: false,
   })
-  return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) })
+  return new Kysely<Database>({ dialect: new MysqlDialect({ pool }), plugins: [countLocalWrites] })
 }

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { Database } from '../schema.ts'
 import { serverTarget, type ServerSettings } from './server-target.ts'
+import { countLocalWrites } from '../local-writes.ts'
 
 const INT8_OID = 20
 
@@ -28,5 +29,8 @@ export function openPostgres(settings: ServerSettings): Kysely<Database> {
   // An idle connection the server closed (restart, failover) is dropped from the pool; without
   // a listener the pool's 'error' event would end the process. The next query reconnects.
   pool.on('error', () => undefined)
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [countLocalWrites],
+  })
 }

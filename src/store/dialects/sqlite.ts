@@ -9,6 +9,7 @@ import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqlite } from 'kysely'
 import type { Database } from '../schema.ts'
+import { countLocalWrites } from '../local-writes.ts'
 
 // Past this many distinct SQL texts the cache starts over (queries built with IN lists of
 // varying length make new texts); a bound, not a tuning knob.
@@ -24,7 +25,10 @@ export function openSqlite(path: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingPrepare(sqlite) }) })
+  return new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cachingPrepare(sqlite) }),
+    plugins: [countLocalWrites],
+  })
 }
 
 /** The database with `prepare` answered from a cache; a statement still iterating is not reused. */

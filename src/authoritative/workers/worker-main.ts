@@ -1,0 +1,163 @@
+/**
+ * Entry of a DNS worker process (`dns.workers`), forked by worker-pool.ts through
+ * node:cluster: the worker's composition root. It says hello, gets its settings, reads the
+ * built-in server's zones from the store (read only) into its replica while the main
+ * process's changes are kept, then binds the shared UDP socket when told to and answers.
+ * It exits when the main process goes away (the IPC channel closes).
+ */
+import { parseCidr, type Cidr } from '../../core/addresses.ts'
+import { snapshot } from '../../jobs/zone-snapshot.ts'
+import { openDatabase } from '../../store/database.ts'
+import { readZone } from '../../store/zones.ts'
+import type { ZoneSnapshot } from '../../core/records.ts'
+import type { RrlOptions } from '../rrl.ts'
+import {
+  databaseFromPlain,
+  type FromWorker,
+  type ToWorker,
+  type WorkerSettings,
+} from './protocol.ts'
+import { Replica } from './replica.ts'
+import { listenWorker, type WorkerServer } from './worker-server.ts'
+
+// A forwarded query the main process has not answered by then gets no answer (the client
+// retries); UPDATE waits at most the answer deadline (60 s at the most) in the main process.
+const FORWARD_TIMEOUT_MS = 65_000
+
+// A send racing the main process's exit fails with EPIPE: the disconnect handler exits.
+const send = (message: FromWorker): void => {
+  if (process.connected) process.send?.(message, undefined, undefined, () => undefined)
+}
+const log = (level: 'info' | 'warn' | 'error', fields: object, message: string): void => {
+  send({ t: 'log', level, fields, message })
+}
+
+let settings: WorkerSettings | undefined
+let replica: Replica | undefined
+let server: WorkerServer | undefined
+const forwarded = new Map<number, (response: Buffer | null) => void>()
+let nextId = 0
+
+process.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'init':
+      settings = m.settings
+      replica = new Replica(
+        (seq) => {
+          send({ t: 'ack', seq })
+        },
+        (problem) => {
+          log('warn', { problem }, 'DNS worker could not apply a change')
+        },
+      )
+      void load(m.settings, replica)
+      break
+    case 'change':
+      replica?.receive(m.seq, m.change)
+      break
+    case 'listen':
+      if (settings !== undefined && replica !== undefined) void listen(settings, replica)
+      break
+    case 'reply':
+      forwarded.get(m.id)?.(m.response === null ? null : Buffer.from(m.response))
+      break
+  }
+})
+process.on('disconnect', () => {
+  process.exit(0)
+})
+// A signal to the whole process group (Ctrl-C, systemd's stop) is for the main process: it
+// drains, then stops the workers; they must answer until then and not be restarted meanwhile.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined)
+process.on('uncaughtException', (e) => {
+  log('error', { err: String(e.stack ?? e) }, 'DNS worker crashed')
+  process.exit(70)
+})
+send({ t: 'hello' })
+
+async function load(s: WorkerSettings, r: Replica): Promise<void> {
+  const opened = openDatabase(databaseFromPlain(s.database))
+  if (!opened.ok) {
+    fail(opened.error)
+    return
+  }
+  const db = opened.value
+  try {
+    const snapshots: ZoneSnapshot[] = []
+    for (const apex of s.apexes) {
+      const { serial, records } = await readZone(db, apex.zone)
+      snapshots.push(snapshot(apex, serial, records))
+    }
+    const loaded = r.load(snapshots)
+    if (!loaded.ok) {
+      fail(loaded.error)
+      return
+    }
+    send({ t: 'loaded' })
+  } catch (e) {
+    fail(`reading the zones failed: ${(e as Error).message}`)
+  } finally {
+    await db.destroy()
+  }
+}
+
+async function listen(s: WorkerSettings, r: Replica): Promise<void> {
+  const started = await listenWorker({
+    host: s.host,
+    port: s.port,
+    index: r.index,
+    rrl: rrlOptions(s.rrl),
+    forward,
+    onError: (where) => (e) => {
+      log('error', { where, err: String((e as Error).stack ?? e) }, 'DNS worker error')
+    },
+  })
+  if (!started.ok) {
+    fail(started.error)
+    return
+  }
+  server = started.value
+  send({ t: 'listening' })
+  reportCounts(started.value.counts, s.reportMs)
+}
+
+function forward(query: Buffer, client: string): Promise<Buffer | null> {
+  const id = nextId++
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      done(null)
+    }, FORWARD_TIMEOUT_MS)
+    const done = (response: Buffer | null): void => {
+      clearTimeout(timer)
+      forwarded.delete(id)
+      resolve(response)
+    }
+    forwarded.set(id, done)
+    send({ t: 'query', id, query, client })
+  })
+}
+
+// Sends what was answered since the last report (nothing when idle).
+function reportCounts(counts: Float64Array, everyMs: number): void {
+  const reported = new Float64Array(16)
+  setInterval(() => {
+    const delta = Array.from(counts, (n, i) => n - (reported[i] ?? 0))
+    if (delta.every((n) => n === 0)) return
+    reported.set(counts)
+    send({ t: 'counts', udp: delta })
+  }, everyMs).unref()
+}
+
+function rrlOptions(rrl: WorkerSettings['rrl']): RrlOptions | null {
+  if (rrl === null) return null
+  const exempt = rrl.exempt.flatMap((c): Cidr[] => {
+    const r = parseCidr(c)
+    return r.ok ? [r.value] : []
+  })
+  return { responsesPerSecond: rrl.responsesPerSecond, slip: rrl.slip, exempt }
+}
+
+function fail(message: string): void {
+  send({ t: 'failed', message })
+  void server?.close()
+}

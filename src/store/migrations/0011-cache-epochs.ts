@@ -1,0 +1,123 @@
+/**
+ * Cache epochs: counters the database itself raises whenever a row the update path caches
+ * changes, so an instance can keep tokens, accounts, hosts and lockouts in memory and still
+ * see every change made by anyone else (the CLI, the REST API, another instance, a manual
+ * SQL edit) on its next request. Triggers do the raising, so no writer can forget to.
+ *
+ * Two counters: `data` (accounts, tokens, hosts, their addresses and TXT values) and
+ * `lockouts` (kept apart so a stream of failed logins does not empty the data caches).
+ * Columns that change on every router ping (`last_seen_at`, `last_used_at`, a record's
+ * `updated_at`) do not raise them: those writes change nothing a cache holds.
+ *
+ * The SQL differs per dialect: SQLite and PostgreSQL name the columns (`UPDATE OF`),
+ * PostgreSQL needs a trigger function, and MariaDB compares the old and new values instead.
+ */
+import { sql, type Kysely } from 'kysely'
+import { sqlDialect, type SqlDialect } from '../sql-dialect.ts'
+
+/** Which table raises which counter, and the columns whose update counts. */
+export const EPOCH_SOURCES: readonly {
+  readonly table: string
+  readonly epoch: 'data' | 'lockouts'
+  readonly columns: readonly string[]
+}[] = [
+  { table: 'users', epoch: 'data', columns: ['name', 'password_hash', 'is_admin'] },
+  {
+    table: 'tokens',
+    epoch: 'data',
+    columns: [
+      'owner_id',
+      'hash',
+      'host_id',
+      'expires_at',
+      'scope',
+      'host_limited',
+      'record_types',
+      'source_cidrs',
+    ],
+  },
+  { table: 'token_hosts', epoch: 'data', columns: ['token_id', 'host_id'] },
+  { table: 'hosts', epoch: 'data', columns: ['zone_id', 'label', 'owner_id', 'dns_ttl'] },
+  { table: 'records', epoch: 'data', columns: ['host_id', 'type', 'value'] },
+  { table: 'acme_txt', epoch: 'data', columns: ['host_id', 'value', 'expires_at'] },
+  {
+    table: 'lockouts',
+    epoch: 'lockouts',
+    columns: ['subject', 'source', 'failures', 'level', 'locked_until', 'last_failure_at'],
+  },
+]
+
+const EVENTS = ['insert', 'update', 'delete'] as const
+
+/** Creates `cache_epochs` with its two rows and the triggers that raise them. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('cache_epochs')
+    .addColumn('name', 'varchar(32)', (c) => c.primaryKey())
+    .addColumn('value', 'bigint', (c) => c.notNull())
+    .execute()
+  await sql`INSERT INTO cache_epochs (name, value) VALUES ('data', 0), ('lockouts', 0)`.execute(db)
+  const dialect = sqlDialect(db)
+  if (dialect === 'postgres') {
+    await sql
+      .raw(
+        `CREATE FUNCTION dynzone_raise_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE cache_epochs SET value = value + 1 WHERE name = TG_ARGV[0];
+  RETURN NULL;
+END $$`,
+      )
+      .execute(db)
+  }
+  for (const source of EPOCH_SOURCES) {
+    for (const event of EVENTS) await sql.raw(triggerSql(dialect, source, event)).execute(db)
+  }
+}
+
+/** Drops what `up` created. */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  const dialect = sqlDialect(db)
+  for (const source of EPOCH_SOURCES) {
+    for (const event of EVENTS) {
+      const name = triggerName(source.table, event)
+      const on = dialect === 'postgres' ? ` ON ${source.table}` : ''
+      await sql.raw(`DROP TRIGGER IF EXISTS ${name}${on}`).execute(db)
+    }
+  }
+  if (dialect === 'postgres') await sql.raw('DROP FUNCTION dynzone_raise_epoch()').execute(db)
+  await db.schema.dropTable('cache_epochs').execute()
+}
+
+function triggerName(table: string, event: string): string {
+  return `${table}_${event}_epoch`
+}
+
+function triggerSql(
+  dialect: SqlDialect,
+  source: (typeof EPOCH_SOURCES)[number],
+  event: (typeof EVENTS)[number],
+): string {
+  const name = triggerName(source.table, event)
+  const raise = `UPDATE cache_epochs SET value = value + 1 WHERE name = '${source.epoch}'`
+  const cols = source.columns.join(', ')
+  const what = event === 'update' ? `UPDATE OF ${cols}` : event.toUpperCase()
+  switch (dialect) {
+    case 'sqlite':
+      return `CREATE TRIGGER ${name} AFTER ${what} ON ${source.table} BEGIN ${raise}; END`
+    case 'postgres':
+      return (
+        `CREATE TRIGGER ${name} AFTER ${what} ON ${source.table} ` +
+        `FOR EACH STATEMENT EXECUTE FUNCTION dynzone_raise_epoch('${source.epoch}')`
+      )
+    case 'mariadb': {
+      if (event !== 'update') {
+        return `CREATE TRIGGER ${name} AFTER ${what} ON ${source.table} FOR EACH ROW ${raise}`
+      }
+      const same = source.columns.map((c) => `NEW.${c} <=> OLD.${c}`).join(' AND ')
+      return (
+        `CREATE TRIGGER ${name} AFTER UPDATE ON ${source.table} FOR EACH ROW ` +
+        `BEGIN IF NOT (${same}) THEN ${raise}; END IF; END`
+      )
+    }
+  }
+}
