@@ -36,7 +36,8 @@ function readStats(): Map<number, Stat> {
   return stats
 }
 
-function treePids(pid: number, stats = readStats()): Set<number> {
+/** `pid` and every live descendant (dynzone's `dns.workers`, NSD's servers). */
+export function treePids(pid: number, stats = readStats()): Set<number> {
   const tree = new Set([pid])
   // Parents may come after children in the listing: repeat until nothing is added.
   for (let grew = true; grew;) {

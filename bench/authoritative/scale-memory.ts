@@ -4,7 +4,8 @@
  * starts the server, waits for the zone's last host to answer, then reads the process's
  * proportional set size (PSS) and V8 heap, forces a full GC and reads them again: a heap that
  * shrinks was lazy, not live. Run: `npx tsx bench/authoritative/scale-memory.ts --hosts
- * 1000000` (`--dir D` reuses a filled database in D).
+ * 1000000` (`--dir D` reuses a filled database in D; `--workers N` sets `dns.workers`, and the
+ * figures are then those of the whole process tree, peak RSS per process).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -12,14 +13,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { treeCpuSeconds, treeMemoryMiB } from './proc.ts'
+import { treeCpuSeconds, treeMemoryMiB, treePids } from './proc.ts'
 import * as servers from './servers.ts'
 import { fillDatabase } from './zone.ts'
 
 const { values } = parseArgs({
-  options: { hosts: { type: 'string', default: '1000000' }, dir: { type: 'string' } },
+  options: {
+    hosts: { type: 'string', default: '1000000' },
+    dir: { type: 'string' },
+    workers: { type: 'string', default: '0' },
+  },
 })
 const HOSTS = Number(values.hosts)
+const WORKERS = Number(values.workers)
 const PROBE = fileURLToPath(new URL('./gc-probe.ts', import.meta.url))
 
 /** The database directory: `--dir` as given (filled once), or a fresh temporary one. */
@@ -53,22 +59,30 @@ async function heapAfterGc(pid: number, log: () => string): Promise<string> {
   return 'no answer from the probe'
 }
 
+// The resident peak (VmHWM): what the load needed at its worst, not only what it keeps.
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
+  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024
+}
+
 const { dir, config, temporary } = prepare()
 const flags = ['--expose-gc', '--import', PROBE]
-const server = await servers.startDynzone(config, HOSTS, 120_000, flags)
+const server = await servers.startDynzone(config, HOSTS, 120_000, flags, WORKERS)
 try {
-  // The resident peak (VmHWM): what the load needed at its worst, not only what it keeps.
-  const status = readFileSync(`/proc/${String(server.pid)}/status`, 'utf8')
-  const peak = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024
+  // The main process first, then its workers (if any).
+  const pids = [...treePids(server.pid)]
+  const peak = pids.map((p) => peakRssMiB(p).toFixed(0)).join(' + ')
   const pss = treeMemoryMiB(server.pid)
   // CPU time is the start-up figure a busy shared machine distorts least.
   const cpu = treeCpuSeconds(server.pid)
   process.stdout.write(
-    `${String(HOSTS)} hosts: start-up ${(server.startMs / 1000).toFixed(1)} s ` +
+    `${String(HOSTS)} hosts, ${String(WORKERS)} workers: start-up ${(server.startMs / 1000).toFixed(1)} s ` +
       `(${cpu.toFixed(1)} s CPU), ` +
-      `PSS after load ${pss.toFixed(0)} MiB, peak RSS ${peak.toFixed(0)} MiB\n`,
+      `PSS after load ${pss.toFixed(0)} MiB, peak RSS ${peak} MiB\n`,
   )
   const heap = await heapAfterGc(server.pid, () => server.log())
+  // The workers collect too (their probe lines come after the main process's, read above).
+  for (const p of pids.slice(1)) process.kill(p, 'SIGUSR2')
   await new Promise((resolve) => setTimeout(resolve, 500))
   process.stdout.write(
     `after a forced GC: PSS ${treeMemoryMiB(server.pid).toFixed(0)} MiB; ${heap}\n`,

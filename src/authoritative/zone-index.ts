@@ -17,13 +17,13 @@ import {
   type ZoneAnswer,
 } from './zone-data.ts'
 import { rrsetKey, type JournalEntry } from './journal.ts'
-import { outside, ZoneLoad, type ZoneIndexError } from './zone-load.ts'
+import { outside, ZoneLoad, type RecordFeed, type ZoneIndexError } from './zone-load.ts'
 
 /** What the index says about a query: a zone's answer, or refused (no served zone). */
 export type LookupResult =
   (ZoneAnswer & { readonly zone: ServedZone }) | { readonly kind: 'refused' }
 
-export type { ZoneIndexError } from './zone-load.ts'
+export type { RecordFeed, ZoneIndexError } from './zone-load.ts'
 
 // Up to this many served zones, the fast path finds the zone by comparing bytes.
 const FEW_ZONES = 8
@@ -56,6 +56,17 @@ export class ZoneIndex implements ZoneLookup {
     if (!load.ok) return load
     for (const set of snapshot.records) if (!load.value.add(set)) break
     return load.value.finish(snapshot.soa.serial)
+  }
+
+  /**
+   * Loads or replaces a whole zone fed by `feed` (`head.soa.serial` is not used: the feed's
+   * serial is), packing each RRset as it comes; on error the previous content stays served.
+   */
+  async loadStreamed(head: ZoneHead, feed: RecordFeed): Promise<Result<void, ZoneIndexError>> {
+    const load = this.beginLoad(head)
+    if (!load.ok) return load
+    const serial = await feed((set) => load.value.add(set))
+    return load.value.finish(serial)
   }
 
   /**

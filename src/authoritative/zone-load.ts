@@ -10,6 +10,12 @@ import { err, type Result } from '../core/result.ts'
 import { prepareRecordSet } from './prepared-rrset.ts'
 import type { ZoneData } from './zone-data.ts'
 
+/**
+ * Hands a zone's RRsets to `take` one at a time (from the store, page by page); resolves with
+ * the serial they were read at.
+ */
+export type RecordFeed = (take: (set: RecordSet) => void) => Promise<number>
+
 /** Why a zone or change was not taken; maps one to one onto `BackendError` codes. */
 export interface ZoneIndexError {
   readonly code: 'zone-not-found' | 'invalid-record'

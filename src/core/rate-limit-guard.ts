@@ -59,9 +59,35 @@ export class AbuseGuard {
   // Requests whose credential had a lockout record at `admit`: only those have one to clear,
   // so a clean router ping reads the lockout table once, not twice.
   readonly #recorded = new WeakSet<UpdateIntent>()
+  // The keys a ping is counted under, built once per address, account and host name.
+  readonly #sources: KeyCache<string, Verdicts>
+  readonly #accounts: KeyCache<number, Verdicts>
+  readonly #hostsByName: KeyCache<string, Limited | null>
+  readonly #hostsByFqdn: KeyCache<string, Limited>
+  readonly #names: KeyCache<string, Limited> | undefined
 
   constructor(options: GuardOptions) {
     this.#o = options
+    const { good, hostGood, bad } = options.budgets
+    const verdicts = (key: string): Verdicts => ({
+      good: { key: `good:${key}`, budget: good },
+      bad: { key: `bad:${key}`, budget: bad },
+    })
+    const host = (fqdn: string): Limited => ({ key: `host:${fqdn}`, budget: hostGood })
+    this.#sources = new KeyCache((text) => verdicts(`ip:${sourceKey(addressOf(text))}`))
+    this.#accounts = new KeyCache((id) => verdicts(`user:${String(id)}`))
+    this.#hostsByFqdn = new KeyCache(host)
+    const accountBad = options.budgets.accountBad
+    this.#names =
+      accountBad &&
+      new KeyCache((n) => ({
+        key: `bad:name:${n.slice(0, 200).toLowerCase()}`,
+        budget: accountBad,
+      }))
+    this.#hostsByName = new KeyCache((h) => {
+      const name = parseName(h)
+      return name.ok ? host(name.value) : null
+    })
   }
 
   /** Before authenticating: the address's budgets, then the credential's lock here. */
@@ -94,17 +120,15 @@ export class AbuseGuard {
     const subject = lockSubject(intent.credentials)
     if (subject !== undefined && this.#recorded.has(intent))
       await this.#o.lockouts?.succeeded(subject, intent.clientIp)
-    const { good, hostGood, bad } = this.#o.budgets
-    const account = `user:${String(principal.userId)}`
-    const hosts = intent.hostnames.flatMap((h) => {
-      const name = parseName(h)
-      return name.ok ? [{ key: `host:${name.value}`, budget: hostGood }] : []
-    })
-    const wait = this.#limiter(intent)?.check([
-      { key: `good:${account}`, budget: good },
-      { key: `bad:${account}`, budget: bad },
-      ...hosts,
-    ])
+    const limiter = this.#limiter(intent)
+    if (limiter === undefined) return undefined
+    const account = this.#accounts.get(principal.userId)
+    const limits = [account.good, account.bad]
+    for (const h of intent.hostnames) {
+      const host = this.#hostsByName.get(h)
+      if (host !== null) limits.push(host)
+    }
+    const wait = limiter.check(limits)
     return wait === undefined
       ? undefined
       : abuse('too many requests for this account or host', wait)
@@ -116,12 +140,8 @@ export class AbuseGuard {
     if (limiter === undefined) return
     const verdict = classify(result)
     if (verdict === undefined) return
-    const { good, hostGood, bad } = this.#o.budgets
-    const budget = verdict === 'good' ? good : bad
-    const keys: Limited[] = [{ key: `${verdict}:ip:${sourceKey(intent.clientIp)}`, budget }]
-    if (principal !== undefined) {
-      keys.push({ key: `${verdict}:user:${String(principal.userId)}`, budget })
-    }
+    const keys: Limited[] = [this.#sources.get(intent.clientIp.text)[verdict]]
+    if (principal !== undefined) keys.push(this.#accounts.get(principal.userId)[verdict])
     const spread = this.#accountGuesses(intent)
     if (spread !== undefined && principal !== undefined) this.#remember(spread.key, intent.clientIp)
     else if (spread !== undefined && result.kind === 'rejected' && result.code === 'badauth')
@@ -129,7 +149,7 @@ export class AbuseGuard {
     if (result.kind === 'hosts') {
       for (const o of result.outcomes) {
         if ((o.status === 'good' || o.status === 'nochg') && o.fqdn !== undefined) {
-          keys.push({ key: `host:${o.fqdn}`, budget: hostGood })
+          keys.push(this.#hostsByFqdn.get(o.fqdn))
         }
       }
     }
@@ -191,9 +211,7 @@ export class AbuseGuard {
   }
 
   #nameGuesses(username: string): Limited | undefined {
-    const budget = this.#o.budgets.accountBad
-    if (budget === undefined) return undefined
-    return { key: `bad:name:${username.slice(0, 200).toLowerCase()}`, budget }
+    return this.#names?.get(username)
   }
 
   #knownKey(key: string, client: IpAddress): string {
@@ -211,12 +229,42 @@ export class AbuseGuard {
   }
 
   #addressLimits(ip: IpAddress): Limited[] {
-    const key = sourceKey(ip)
-    return [
-      { key: `good:ip:${key}`, budget: this.#o.budgets.good },
-      { key: `bad:ip:${key}`, budget: this.#o.budgets.bad },
-    ]
+    const source = this.#sources.get(ip.text)
+    return [source.good, source.bad]
   }
+}
+
+/** A request's keys under each verdict. */
+interface Verdicts {
+  readonly good: Limited
+  readonly bad: Limited
+}
+
+/** Values made from a key once and kept; bounded (cleared when full), as keys come from clients. */
+class KeyCache<K, V> {
+  readonly #map = new Map<K, V>()
+  readonly #make: (key: K) => V
+
+  constructor(make: (key: K) => V) {
+    this.#make = make
+  }
+
+  get(key: K): V {
+    let value = this.#map.get(key)
+    if (value === undefined) {
+      if (this.#map.size >= KEY_CACHE_MAX) this.#map.clear()
+      value = this.#make(key)
+      this.#map.set(key, value)
+    }
+    return value
+  }
+}
+
+const KEY_CACHE_MAX = 10_000
+
+// An address from its canonical text (an `IpAddress`'s), for `sourceKey`.
+function addressOf(text: string): IpAddress {
+  return { family: text.includes(':') ? 6 : 4, text }
 }
 
 /** What a lock is keyed by: the user name as sent, or "a bare token". */

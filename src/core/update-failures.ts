@@ -38,6 +38,12 @@ const OUTCOME_REASONS: Partial<Record<string, string>> = {
 export function failuresOf(intent: UpdateIntent, result: UpdateResult): UpdateFailure[] {
   // Wget and OpenWrt send credentials only after a 401 challenge: not a failure worth showing.
   if (intent.credentials === null) return []
+  // The common case (every host `good` or `nochg`) builds nothing.
+  if (
+    result.kind === 'hosts' &&
+    !result.outcomes.some((o) => OUTCOME_REASONS[o.status] !== undefined)
+  )
+    return []
   const base = {
     dialect: intent.dialect.slice(0, 32),
     clientIp: intent.clientIp.text,

@@ -103,28 +103,50 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   return app
 }
 
+// Built for every router ping: no copies where the request's own objects already fit.
 function toUpdateRequest(req: FastifyRequest, clientIp: IpAddress): UpdateRequest {
   const params = new Map<string, string>()
-  const add = (key: string, value: unknown): void => {
-    if (!params.has(key) && typeof value === 'string') params.set(key, value)
+  addParams(params, req.query as object, true)
+  if (req.body instanceof URLSearchParams) {
+    for (const [k, v] of req.body) if (!params.has(k)) params.set(k, v)
   }
-  const query = req.query as Record<string, unknown>
-  for (const [k, v] of Object.entries(query)) add(k, Array.isArray(v) ? (v[0] as unknown) : v)
-  if (req.body instanceof URLSearchParams) for (const [k, v] of req.body) add(k, v)
   // JSON bodies (acme-dns): their string fields, like form fields.
   else if (typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body))
-    for (const [k, v] of Object.entries(req.body)) add(k, v)
-  const headers: Record<string, string | undefined> = {}
-  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v
+    addParams(params, req.body, false)
+  const headers = joinedHeaders(req.headers)
+  const at = req.url.indexOf('?')
+  const path = at === -1 ? req.url : req.url.slice(0, at)
   return {
     method: req.method === 'POST' ? 'POST' : 'GET',
-    path: decodePath(req.url.split('?')[0] ?? '/'),
+    path: path.includes('%') ? decodePath(path) : path,
     rawUrl: req.url,
     params,
     headers,
     clientIp,
     basic: parseBasicAuth(headers.authorization),
   }
+}
+
+// The string fields of `source` not yet in `params` (a repeated query parameter: its first).
+function addParams(params: Map<string, string>, source: object, firstOfArray: boolean): void {
+  for (const key in source) {
+    if (!Object.hasOwn(source, key) || params.has(key)) continue
+    const v = (source as Record<string, unknown>)[key]
+    const value: unknown = firstOfArray && Array.isArray(v) ? v[0] : v
+    if (typeof value === 'string') params.set(key, value)
+  }
+}
+
+// Node joins repeated request headers itself except a few (set-cookie): those are joined
+// here; without them the request's own header object is handed on as it is.
+function joinedHeaders(raw: FastifyRequest['headers']): Record<string, string | undefined> {
+  for (const key in raw) {
+    if (!Array.isArray(raw[key])) continue
+    const headers: Record<string, string | undefined> = {}
+    for (const [k, v] of Object.entries(raw)) headers[k] = Array.isArray(v) ? v.join(', ') : v
+    return headers
+  }
+  return raw as Record<string, string | undefined>
 }
 
 function decodePath(path: string): string {

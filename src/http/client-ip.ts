@@ -12,8 +12,7 @@ export function clientAddress(
   headers: Readonly<Record<string, string | string[] | undefined>>,
   trusted: readonly Cidr[],
 ): IpAddress {
-  const parsedPeer = parseIp(peer ?? '')
-  const socketIp: IpAddress = parsedPeer.ok ? parsedPeer.value : { family: 4, text: '0.0.0.0' }
+  const socketIp = peerAddress(peer ?? '')
   if (!isTrusted(socketIp, trusted)) return socketIp
   const hops = forwardedHops(headers)
   for (let i = hops.length - 1; i >= 0; i--) {
@@ -22,6 +21,21 @@ export function clientAddress(
     if (!isTrusted(hop.value, trusted)) return hop.value
   }
   return socketIp
+}
+
+// Peers parsed before: a router's pings come from a few addresses, and the same address
+// object lets each range check reuse its parse (addresses.ts). Bounded: cleared when full.
+const peers = new Map<string, IpAddress>()
+const MAX_PEERS = 4096
+
+function peerAddress(peer: string): IpAddress {
+  const known = peers.get(peer)
+  if (known !== undefined) return known
+  const parsed = parseIp(peer)
+  const ip: IpAddress = Object.freeze(parsed.ok ? parsed.value : { family: 4, text: '0.0.0.0' })
+  if (peers.size >= MAX_PEERS) peers.clear()
+  peers.set(peer, ip)
+  return ip
 }
 
 function isTrusted(ip: IpAddress, trusted: readonly Cidr[]): boolean {

@@ -8,6 +8,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { DnsBackend } from '../backends/backend.ts'
+import type { RecordFeed } from '../authoritative/zone-load.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { RecordSet } from '../core/records.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -196,17 +197,30 @@ export class ZoneSync {
       return r.ok ? ok(serial) : err(r.error.message)
     }
     let serial = 0
-    const fill = nsAddressFill(apex)
-    const feed = async (take: (set: RecordSet) => void): Promise<number> => {
-      serial = await streamZone(this.#o.db, apex.zone, (set) => {
-        fill.see(set)
-        take(set)
-      })
-      for (const set of fill.rest()) take(set)
-      return serial
-    }
-    const r = await backend.loadStreamed(zoneHead(apex, 0), feed, signal)
+    const feed = storeFeed(this.#o.db, apex)
+    const r = await backend.loadStreamed(
+      zoneHead(apex, 0),
+      async (take) => (serial = await feed(take)),
+      signal,
+    )
     return r.ok ? ok(serial) : err(r.error.message)
+  }
+}
+
+/**
+ * A zone's RRsets streamed from the store (`streamZone`, page by page) with its configured
+ * `ns_addresses` filled in, for a streamed load: the main process's built-in backend at start,
+ * and each DNS worker's replica (`dns.workers`).
+ */
+export function storeFeed(db: Kysely<Database>, apex: ZoneApex): RecordFeed {
+  return async (take) => {
+    const fill = nsAddressFill(apex)
+    const serial = await streamZone(db, apex.zone, (set) => {
+      fill.see(set)
+      take(set)
+    })
+    for (const set of fill.rest()) take(set)
+    return serial
   }
 }
 

@@ -96,7 +96,9 @@ describe('web UI in Chromium', () => {
 
   it('logs in with the keyboard alone', async () => {
     await page.goto(`${base}/login`)
-    // The user name field has focus on load; Tab reaches the password, Enter submits.
+    // The user name field has focus on load (`autofocus`, applied once the page settles: on a
+    // busy machine typing at once could go nowhere); Tab reaches the password, Enter submits.
+    await page.waitForFunction("document.activeElement?.getAttribute('name') === 'username'")
     await page.keyboard.type('alice')
     await page.keyboard.press('Tab')
     await page.keyboard.type('alice-password')

@@ -1,17 +1,24 @@
 /**
  * A DNS worker's copy of the main process's index. The worker subscribes to the main
- * process's change stream first, then reads the zones from the store; changes that arrive
- * meanwhile are kept and, once the zones are loaded, applied if newer than the serial read
- * (the store is committed before anything is published, so older ones are already in what
- * was read). From then on every change is applied as it comes, in the main process's order,
- * and acknowledged.
+ * process's change stream first, then streams the zones from the store into its index, as
+ * the main process loads its own (packed as read, never held whole as RRset objects); changes
+ * that arrive meanwhile, between pages too, are kept and, once the zones are loaded, applied
+ * if newer than the serial read (the store is committed before anything is published, so
+ * older ones are already in what was read). From then on every change is applied as it
+ * comes, in the main process's order, and acknowledged.
  */
 import type { Fqdn } from '../../core/names.ts'
-import type { ZoneSnapshot } from '../../core/records.ts'
+import type { ZoneHead } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import { serialGreater } from '../../dns/serial.ts'
-import { ZoneIndex, type ZoneIndexError } from '../zone-index.ts'
+import { ZoneIndex, type RecordFeed, type ZoneIndexError } from '../zone-index.ts'
 import type { IndexChange } from './protocol.ts'
+
+/** One zone for the replica: its apex data, and its RRsets as the store hands them over. */
+export interface ZoneFeed {
+  readonly head: ZoneHead
+  readonly feed: RecordFeed
+}
 
 /** Applies the main process's changes to a local index, buffering until the first load. */
 export class Replica {
@@ -42,11 +49,11 @@ export class Replica {
     this.ack(seq)
   }
 
-  /** Loads the zones as read from the store, then the changes kept meanwhile that are newer. */
-  load(snapshots: readonly ZoneSnapshot[]): Result<void, string> {
-    for (const snapshot of snapshots) {
-      const r = this.index.load(snapshot)
-      if (!r.ok) return err(`zone ${snapshot.name}: ${r.error.message}`)
+  /** Loads the zones one after the other, then the changes kept meanwhile that are newer. */
+  async load(zones: readonly ZoneFeed[]): Promise<Result<void, string>> {
+    for (const { head, feed } of zones) {
+      const r = await this.index.loadStreamed(head, feed)
+      if (!r.ok) return err(`zone ${head.name}: ${r.error.message}`)
     }
     const kept = this.#kept ?? []
     this.#kept = null

@@ -1,15 +1,14 @@
 /**
  * Entry of a DNS worker process (`dns.workers`), forked by worker-pool.ts through
- * node:cluster: the worker's composition root. It says hello, gets its settings, reads the
+ * node:cluster: the worker's composition root. It says hello, gets its settings, streams the
  * built-in server's zones from the store (read only) into its replica while the main
  * process's changes are kept, then binds the shared UDP socket when told to and answers.
  * It exits when the main process goes away (the IPC channel closes).
  */
 import { parseCidr, type Cidr } from '../../core/addresses.ts'
-import { snapshot } from '../../jobs/zone-snapshot.ts'
+import { zoneHead } from '../../jobs/zone-snapshot.ts'
+import { storeFeed } from '../../jobs/zone-sync.ts'
 import { openDatabase } from '../../store/database.ts'
-import { readZone } from '../../store/zones.ts'
-import type { ZoneSnapshot } from '../../core/records.ts'
 import type { RrlOptions } from '../rrl.ts'
 import {
   databaseFromPlain,
@@ -83,12 +82,9 @@ async function load(s: WorkerSettings, r: Replica): Promise<void> {
   }
   const db = opened.value
   try {
-    const snapshots: ZoneSnapshot[] = []
-    for (const apex of s.apexes) {
-      const { serial, records } = await readZone(db, apex.zone)
-      snapshots.push(snapshot(apex, serial, records))
-    }
-    const loaded = r.load(snapshots)
+    // Streamed as the main process's start-up load is: packed page by page.
+    const zones = s.apexes.map((apex) => ({ head: zoneHead(apex, 0), feed: storeFeed(db, apex) }))
+    const loaded = await r.load(zones)
     if (!loaded.ok) {
       fail(loaded.error)
       return

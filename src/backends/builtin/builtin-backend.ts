@@ -7,7 +7,7 @@ import type { BackendError, DnsBackend } from '../backend.ts'
 import type { Fqdn } from '../../core/names.ts'
 import type { ChangeSet, RecordSet, ZoneHead, ZoneSnapshot } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import type { ZoneIndex, ZoneIndexError } from '../../authoritative/zone-index.ts'
+import type { RecordFeed, ZoneIndex, ZoneIndexError } from '../../authoritative/zone-index.ts'
 
 /** A `DnsBackend` over a `ZoneIndex`; several zones may share one index (and one server). */
 export class BuiltinBackend implements DnsBackend {
@@ -24,13 +24,10 @@ export class BuiltinBackend implements DnsBackend {
   /** Loads a whole zone streamed from the store, packing each RRset as it arrives. */
   async loadStreamed(
     head: ZoneHead,
-    feed: (take: (set: RecordSet) => void) => Promise<number>,
+    feed: RecordFeed,
     _signal: AbortSignal,
   ): Promise<Result<void, BackendError>> {
-    const load = this.index.beginLoad(head)
-    if (!load.ok) return err(backendError(load.error))
-    const serial = await feed((set) => load.value.add(set))
-    return toBackend(load.value.finish(serial))
+    return toBackend(await this.index.loadStreamed(head, feed))
   }
 
   /** Applies a change set in place; idempotent, since RRsets are replaced whole. */

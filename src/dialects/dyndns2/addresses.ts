@@ -28,11 +28,8 @@ export function addressWishes(
     if (!prefix.ok) return prefix
     prefixes.push({ kind: 'set', ...prefix.value })
   }
-  const sources = [
-    ...all(params, aliases.myip),
-    ...all(params, aliases.myipv4),
-    ...all(params, aliases.myipv6),
-  ]
+  const sources: string[] = []
+  for (const names of [aliases.myip, aliases.myipv4, aliases.myipv6]) all(params, names, sources)
   for (const value of sources) {
     for (const member of value.split(',')) {
       const text = member.trim()

@@ -45,10 +45,15 @@ export function first(
   return undefined
 }
 
-/** Every value of every alias present, in alias order. */
-export function all(params: ReadonlyMap<string, string>, names: readonly string[]): string[] {
-  return names.flatMap((name) => {
+/** Every value of every alias present, in alias order (appended to `into`). */
+export function all(
+  params: ReadonlyMap<string, string>,
+  names: readonly string[],
+  into: string[] = [],
+): string[] {
+  for (const name of names) {
     const value = params.get(name)
-    return value === undefined ? [] : [value]
-  })
+    if (value !== undefined) into.push(value)
+  }
+  return into
 }
