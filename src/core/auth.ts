@@ -4,6 +4,7 @@
  * of (user, password, stored hash) for a bounded time so periodic pings do not burn a core.
  * A changed password changes the stored hash, which invalidates the cache entry by itself.
  */
+import { timingSafeEqual } from 'node:crypto'
 import type { Credentials } from './update-intent.ts'
 import type { Clock, KeyedHasher, PasswordHasher, UpdateStore } from './ports.ts'
 import type { TokenScope } from './token-scope.ts'
@@ -114,10 +115,8 @@ export class Authenticator {
   }
 }
 
-// Constant-time over the characters (hex digests have a fixed length): no buffers per ping.
 function sameHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
+  const x = Buffer.from(a, 'hex')
+  const y = Buffer.from(b, 'hex')
+  return x.length === y.length && timingSafeEqual(x, y)
 }
