@@ -6,7 +6,7 @@
  * `stop()` stops that PID.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createConnection } from 'mysql2/promise'
@@ -14,9 +14,11 @@ import { freePort } from './free-port.ts'
 import { startLoggedAs, waitUntil, type DbServer } from './db-server.ts'
 
 /**
- * `mariadb-install-db`, tried up to three times: its bootstrap server (10.11) now and then
- * dies of SIGSEGV in `ha_maria::drop_table` when the machine is busy, leaving nothing to
- * start; a fresh data directory then bootstraps fine. Any other failure is thrown at once.
+ * `mariadb-install-db`, tried up to three times. Each server (bootstrap included) gets a
+ * temp dir of its own: a MariaDB server deletes leftover `#sql*` temp files in its tmpdir at
+ * start, so with the shared `/tmp` one test file's server start removed another's bootstrap
+ * temp tables, which then died of SIGSEGV in `ha_maria::drop_table` or failed on the missing
+ * file. The retry stays for a crash all the same; any other failure is thrown at once.
  */
 function installDb(dir: string, data: string, user: readonly string[]): void {
   for (let attempt = 1; ; attempt++) {
@@ -28,13 +30,16 @@ function installDb(dir: string, data: string, user: readonly string[]): void {
           `--datadir=${data}`,
           '--auth-root-authentication-method=normal',
           '--skip-test-db',
+          `--tmpdir=${join(dir, 'tmp')}`,
           ...user,
         ],
         { stdio: 'pipe', cwd: dir },
       )
       return
     } catch (e) {
-      const crashed = /got signal \d+/.test(String((e as { stderr?: unknown }).stderr ?? e))
+      const crashed = /got signal \d+|Error on delete of/.test(
+        String((e as { stderr?: unknown }).stderr ?? e),
+      )
       if (!crashed || attempt >= 3) throw e
       process.stderr.write(`mariadb-install-db crashed (attempt ${String(attempt)}); retrying\n`)
       rmSync(data, { recursive: true, force: true })
@@ -46,6 +51,7 @@ function installDb(dir: string, data: string, user: readonly string[]): void {
 export async function startMariadb(): Promise<DbServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-mariadb-'))
   const data = join(dir, 'data')
+  mkdirSync(join(dir, 'tmp'))
   const asRoot = process.getuid?.() === 0
   const user = asRoot ? ['--user=root'] : []
   installDb(dir, data, user)
@@ -60,6 +66,7 @@ export async function startMariadb(): Promise<DbServer> {
       `--socket=${join(dir, 'sock')}`,
       `--pid-file=${join(dir, 'pid')}`,
       '--skip-log-bin',
+      `--tmpdir=${join(dir, 'tmp')}`,
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_bin',
       // Test data is thrown away: no flush per commit keeps DDL-heavy migrations cheap.
