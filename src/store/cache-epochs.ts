@@ -43,11 +43,6 @@ export class EpochProbe {
     reading.catch(forget)
     return reading
   }
-
-  /** Forgets this turn's reading: after a local write, the next request reads anew. */
-  forget(): void {
-    this.#turn = undefined
-  }
 }
 
 /**

@@ -144,7 +144,6 @@ export class CachedUpdateStore implements UpdateStore {
     } else {
       this.#startOver()
     }
-    this.#o.probe.forget()
     return changes
   }
 
@@ -232,10 +231,9 @@ export class CachedLockoutStore implements LockoutStore {
     this.#written()
   }
 
-  // A write here raises the epoch; the next find reads anew.
+  // A write here raises the epoch (and, being a local write, ends the shared reading).
   #written(): void {
     this.#epoch = undefined
     this.#found.clear()
-    this.#probe.forget()
   }
 }

@@ -115,7 +115,20 @@ const markFamily = statement(['at', 'host', 'type'], (db, m) =>
     .where('updated_at', '<', m.at),
 )
 
-async function writeMark(trx: Transaction<Database>, hostId: number, mark: Mark): Promise<void> {
+/**
+ * Writes one host's mark (also used inside the update transaction for the hosts it commits):
+ * last seen, and the refreshed families' `updated_at`, neither moved backwards.
+ */
+export async function writeMark(
+  trx: Transaction<Database>,
+  hostId: number,
+  mark: {
+    readonly at: string
+    readonly clientIp: string
+    readonly dialect: string
+    readonly families: Iterable<AddressType>
+  },
+): Promise<void> {
   await markHost(trx, { at: mark.at, ip: mark.clientIp, dialect: mark.dialect, host: hostId })
   for (const type of mark.families) await markFamily(trx, { at: mark.at, host: hostId, type })
 }

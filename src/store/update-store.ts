@@ -23,7 +23,7 @@ import { readRestrictions } from './token-restrictions-store.ts'
 import { changeSets } from './zone-serials.ts'
 import { dataEpochIn } from './cache-epochs.ts'
 import { statement } from './compiled.ts'
-import type { SeenMarks } from './seen-marks.ts'
+import { writeMark, type SeenMarks } from './seen-marks.ts'
 import { lockZones } from './zone-locks.ts'
 import type { Database } from './schema.ts'
 
@@ -204,15 +204,9 @@ export class SqlUpdateStore implements UpdateStore {
       trx,
       changed.map((w) => w.host.zone),
     )
-    if (refreshed !== undefined) await refreshFamilies(trx, refreshed, context.at)
     await writeGroupPrefixes(trx, changed)
     for (const id of [...changed.map((w) => w.host.id), ...unchanged.map((h) => h.id)]) {
-      await markSeen(trx, {
-        at: context.at,
-        ip: context.clientIp,
-        dialect: context.dialect,
-        host: id,
-      })
+      await writeMark(trx, id, { ...context, families: refreshed?.get(id) ?? [] })
     }
     const byZone = new Map<Fqdn, { replace: RecordSet[]; remove: RecordKey[] }>()
     for (const write of changed) {
@@ -245,7 +239,7 @@ export class SqlUpdateStore implements UpdateStore {
   ): Promise<void> {
     const { host } = write
     // Only the families whose value changed are rewritten: an unchanged family keeps its
-    // updated_at, which the expiry job counts from (see refreshFamilies).
+    // updated_at, which the expiry job counts from (see writeMark).
     for (const [type, before, after] of [
       ['A', host.ipv4, write.ipv4],
       ['AAAA', host.ipv6, write.ipv6],
@@ -279,31 +273,7 @@ export class SqlUpdateStore implements UpdateStore {
   }
 }
 
-/** Marks the named families of each host fresh at `at`: the expiry job counts from here. */
-async function refreshFamilies(
-  trx: Transaction<Database>,
-  refreshed: ReadonlyMap<number, readonly AddressType[]>,
-  at: string,
-): Promise<void> {
-  for (const [hostId, types] of refreshed) {
-    for (const type of types) await refreshFamily(trx, { at, host: hostId, type })
-  }
-}
-
 // The transaction's statements, compiled once (compiled.ts): a changed address runs each.
-const markSeen = statement(['at', 'ip', 'dialect', 'host'], (db, m) =>
-  db
-    .updateTable('hosts')
-    .set({ last_seen_at: m.at, last_client_ip: m.ip, last_dialect: m.dialect })
-    .where('id', '=', m.host),
-)
-const refreshFamily = statement(['at', 'host', 'type'], (db, m) =>
-  db
-    .updateTable('records')
-    .set({ updated_at: m.at })
-    .where('host_id', '=', m.host)
-    .where('type', '=', m.type),
-)
 const deleteFamily = statement(['host', 'type'], (db, m) =>
   db.deleteFrom('records').where('host_id', '=', m.host).where('type', '=', m.type),
 )
