@@ -31,3 +31,49 @@ export function queryA(port: number, name: Fqdn, timeoutMs = 1000): Promise<stri
     socket.send(query.value, port, '127.0.0.1')
   })
 }
+
+/**
+ * A/AAAA queries over one UDP socket, matched to their answers by ID: the open-loop
+ * benchmarks send a query per update, and a socket per query (bind, close) cost the client
+ * more than the server spends answering.
+ */
+export class DnsProber {
+  readonly #socket = createSocket('udp4')
+  readonly #waiting = new Map<number, (values: string[]) => void>()
+  #nextId = 1
+
+  constructor(private readonly port: number) {
+    this.#socket.on('message', (msg) => {
+      const m = decodeMessage(msg)
+      if (!m.ok) return
+      const resolve = this.#waiting.get(m.value.header.id)
+      if (resolve === undefined) return
+      this.#waiting.delete(m.value.header.id)
+      resolve(m.value.answers.filter((a) => a.type === RRType.A).map((a) => a.data))
+    })
+  }
+
+  /** The A values served for `name`; empty after `timeoutMs` without an answer. */
+  queryA(name: Fqdn, timeoutMs = 1000): Promise<string[]> {
+    let id = this.#nextId
+    while (this.#waiting.has(id)) id = (id % 65535) + 1
+    this.#nextId = (id % 65535) + 1
+    const query = encodeQuery(name, RRType.A, { id, edns: false })
+    if (!query.ok) return Promise.resolve([])
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(id)
+        resolve([])
+      }, timeoutMs)
+      this.#waiting.set(id, (values) => {
+        clearTimeout(timer)
+        resolve(values)
+      })
+      this.#socket.send(query.value, this.port, '127.0.0.1')
+    })
+  }
+
+  close(): void {
+    this.#socket.close()
+  }
+}

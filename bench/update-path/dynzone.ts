@@ -18,7 +18,8 @@ const TSX = import.meta.resolve('tsx')
 export const ZONE = 'bench.example.test'
 
 /** Where the zone is published. */
-export type Publish = { kind: 'builtin' } | { kind: 'rfc2136'; port: number; keyFile: string }
+export type Publish =
+  { kind: 'builtin'; workers?: number } | { kind: 'rfc2136'; port: number; keyFile: string }
 
 /** A running dynzone with its credentials. */
 export interface BenchDynzone {
@@ -59,6 +60,9 @@ function writeConfig(dir: string, publish: Publish, extra: readonly string[]): s
     'port = 0',
     '[dns]',
     'port = 0',
+    ...(publish.kind === 'builtin' && publish.workers !== undefined
+      ? [`workers = ${String(publish.workers)}`]
+      : []),
     '[demo]',
     'enabled = false',
     '[[zones]]',
