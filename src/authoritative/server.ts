@@ -5,7 +5,7 @@
  * server keeps serving.
  */
 import { randomUUID } from 'node:crypto'
-import type { Socket as UdpSocket } from 'node:dgram'
+import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import { err, ok, type Result } from '../core/result.ts'
 import { createDispatcher, type TransferOptions } from './dispatch.ts'
@@ -88,20 +88,19 @@ export async function startDnsServer(
   for (let attempt = 1; ; attempt++) {
     const answerUdp = answer('udp')
     const rrl = options.rrl === undefined ? null : createRrl(options.rrl)
+    const onUdpError = onError('udp')
+    // The hot path of every query: no closure per query, and no send callback (a failed send
+    // is an 'error' event of the socket, logged by its listener below).
     const onUdp: UdpHandler = (message, peer, socket) => {
-      const reply = (answer: Answer): void => {
-        const response = answer?.[0]
-        if (response === undefined) return
-        socket.send(response, peer.port, peer.address, (e) => {
-          if (e !== null) logger?.warn({ err: e, peer: peer.address }, 'DNS UDP send failed')
-        })
-      }
       try {
         const answer = answerUdp(message, peer.address)
-        if (answer instanceof Promise) answer.then(reply, onError('udp'))
-        else reply(answer)
+        if (answer instanceof Promise)
+          answer.then((a) => {
+            sendAnswer(socket, peer, a)
+          }, onUdpError)
+        else sendAnswer(socket, peer, answer)
       } catch (e) {
-        onError('udp')(e)
+        onUdpError(e)
       }
     }
     const bound = await bindUdp(host, options.port, limitUdp(rrl, onUdp))
@@ -123,6 +122,12 @@ export async function startDnsServer(
     const retry = options.port === 0 && listened.error.code === 'EADDRINUSE'
     if (!retry || attempt >= PORT_ZERO_ATTEMPTS) return err(describe(listened.error, host, port))
   }
+}
+
+// The first message of an answer to the query's sender; UDP answers are one message.
+function sendAnswer(socket: UdpSocket, peer: RemoteInfo, answer: Answer): void {
+  const response = answer?.[0]
+  if (response !== undefined) socket.send(response, peer.port, peer.address)
 }
 
 // The server without a UDP socket of its own (`dns.workers`): TCP on the port asked for.
