@@ -8,7 +8,8 @@
  *     Then an open-loop stream at a fixed rate measures request → `good` and `good` → a DNS
  *     query at the serving name server seeing the address (p50, p99).
  * Run: `npm run bench:update`; options `--seconds 5 --runs 3 --connections 50 --hosts 1000
- * --rate 1000 --json [file]`.
+ * --rate 1000 --warmup 2 --json [file]` (`--warmup`: seconds of the open-loop stream sent
+ * before its samples count).
  */
 import { spawn } from 'node:child_process'
 import { Agent, request } from 'node:http'
@@ -31,11 +32,13 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '50' },
     hosts: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '2' },
     modes: { type: 'string', default: 'nochg,builtin,bind' },
     json: { type: 'string' },
   },
 })
 const SECONDS = Number(opts.seconds)
+const WARMUP = Number(opts.warmup)
 const RUNS = Number(opts.runs)
 const CONNECTIONS = Number(opts.connections)
 const HOSTS = Number(opts.hosts)
@@ -187,13 +190,15 @@ async function openLoop(d: BenchDynzone, dnsPort: number): Promise<Stream> {
       if (answer.some((v) => (sequenceOf.get(v) ?? 0) >= a.seq)) break
       if (performance.now() - t1 > 5000) throw new Error(`${hostName(i)} never served`)
     }
-    good.push(t1 - t0)
-    seen.push(performance.now() - t1)
+    if (t0 - start >= WARMUP * 1000) {
+      good.push(t1 - t0)
+      seen.push(performance.now() - t1)
+    }
     busy.delete(i)
   }
   const start = performance.now()
   const all: Promise<void>[] = []
-  while (performance.now() - start < SECONDS * 1000) {
+  while (performance.now() - start < (WARMUP + SECONDS) * 1000) {
     const due = Math.floor(((performance.now() - start) * RATE) / 1000)
     while (all.length < due && busy.size < HOSTS) all.push(one())
     await sleep(1)
