@@ -85,15 +85,19 @@ const systemClock: Clock = { now: () => new Date() }
 /** How long shutdown waits for the publisher's queues (systemd's default stop timeout is 90 s). */
 const SHUTDOWN_DRAIN_MS = 10_000
 
-/** Opens the database, applies migrations and syncs zones from the config. */
+/**
+ * Opens the database, applies migrations and syncs zones from the config; `server`: for
+ * `serve` (SQLite then checkpoints from a worker thread, never inside a commit).
+ */
 export async function openContext(
   config: Config,
   logger: Logger,
+  server = false,
 ): Promise<Result<Context, string>> {
   const pepper = loadPepper(config.security.pepper, config.data_dir)
   if (!pepper.ok) return err(pepper.error)
   if (pepper.value.warning !== undefined) logger.warn(pepper.value.warning)
-  const opened = openDatabase(config.database)
+  const opened = openDatabase(config.database, { backgroundCheckpoints: server })
   if (!opened.ok) return err(opened.error)
   const db = opened.value
   const migrated = await migrateToLatest(db as Kysely<unknown>)

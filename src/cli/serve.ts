@@ -17,7 +17,7 @@ export async function serve(options: GlobalOptions, io: CliIo): Promise<number> 
     return EXIT.config
   }
   const logger = service.logger
-  const opened = await openContext(config, logger)
+  const opened = await openContext(config, logger, true)
   if (!opened.ok) {
     io.err(`dynzone: ${opened.error}\n`)
     return EXIT.unavailable

@@ -8,7 +8,7 @@ import type { DatabaseBackend } from './config-schema.ts'
 import { openMariadb } from './dialects/mariadb.ts'
 import { openPostgres } from './dialects/postgres.ts'
 import { describeTarget, serverTarget, type ServerSettings } from './dialects/server-target.ts'
-import { openSqlite } from './dialects/sqlite.ts'
+import { openSqlite, type SqliteOptions } from './dialects/sqlite.ts'
 import type { Database } from './schema.ts'
 
 /** The `[database]` config table as the opener reads it. */
@@ -19,11 +19,14 @@ export interface DatabaseSettings extends ServerSettings {
 }
 
 /** Opens the database `settings` describe; a server database connects on first use. */
-export function openDatabase(settings: DatabaseSettings): Result<Kysely<Database>, string> {
+export function openDatabase(
+  settings: DatabaseSettings,
+  options: SqliteOptions = {},
+): Result<Kysely<Database>, string> {
   try {
     switch (settings.backend) {
       case 'sqlite':
-        return ok(openSqlite(settings.path))
+        return ok(openSqlite(settings.path, options))
       case 'postgres':
         return ok(openPostgres(settings))
       case 'mariadb':

@@ -10,13 +10,20 @@ import SqliteDatabase from 'better-sqlite3'
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqlite } from 'kysely'
 import type { Database } from '../schema.ts'
 import { countLocalWrites } from '../local-writes.ts'
+import { startCheckpointer } from './sqlite-checkpointer.ts'
 
 // Past this many distinct SQL texts the cache starts over (queries built with IN lists of
 // varying length make new texts); a bound, not a tuning knob.
 const MAX_CACHED_STATEMENTS = 500
 
+/** How the server's connection differs from a CLI command's. */
+export interface SqliteOptions {
+  /** Checkpoint the WAL from a worker thread, never in a commit (sqlite-checkpointer.ts). */
+  readonly backgroundCheckpoints?: boolean
+}
+
 /** Opens (creating if needed) the database at `path`; `:memory:` for tests. */
-export function openSqlite(path: string): Kysely<Database> {
+export function openSqlite(path: string, options: SqliteOptions = {}): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const sqlite = new SqliteDatabase(path)
   sqlite.pragma('journal_mode = WAL')
@@ -25,17 +32,27 @@ export function openSqlite(path: string): Kysely<Database> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  const checkpointer =
+    options.backgroundCheckpoints === true && path !== ':memory:'
+      ? startCheckpointer(sqlite, path)
+      : undefined
   return new Kysely<Database>({
-    dialect: new SqliteDialect({ database: cachingPrepare(sqlite) }),
+    dialect: new SqliteDialect({
+      database: cachingPrepare(sqlite, () => checkpointer?.stop()),
+    }),
     plugins: [countLocalWrites],
   })
 }
 
 /** The database with `prepare` answered from a cache; a statement still iterating is not reused. */
-export function cachingPrepare(sqlite: SqliteDatabase.Database): KyselySqlite {
+export function cachingPrepare(
+  sqlite: SqliteDatabase.Database,
+  beforeClose: () => void = () => undefined,
+): KyselySqlite {
   const cache = new Map<string, SqliteDatabase.Statement>()
   return {
     close: () => {
+      beforeClose()
       cache.clear()
       sqlite.close()
     },
