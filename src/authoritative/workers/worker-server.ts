@@ -45,7 +45,8 @@ export async function listenWorker(o: WorkerServerOptions): Promise<Result<Worke
   const onError = o.onError('udp')
   const send = (socket: Socket, peer: RemoteInfo, response: Buffer | null | undefined): void => {
     if (response === null || response === undefined) return
-    socket.send(response, peer.port, peer.address, () => undefined)
+    // No callback: a failed send is the socket's 'error' event, logged by its listener.
+    socket.send(response, peer.port, peer.address)
   }
   const reply = (socket: Socket, peer: RemoteInfo, response: Buffer | undefined): void => {
     if (response !== undefined) {
