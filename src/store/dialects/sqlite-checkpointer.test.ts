@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -57,6 +57,22 @@ describe('background checkpoints (serve on SQLite)', () => {
       assert.equal(await autocheckpoint(db), 1000)
     } finally {
       await db.destroy()
+    }
+  })
+
+  it('after a stop the database file alone holds every commit', async () => {
+    const path = join(dir, 'stopped.sqlite')
+    const db = openSqlite(path, { backgroundCheckpoints: true })
+    await fill(db)
+    await db.destroy()
+    const copy = join(dir, 'copy.sqlite')
+    copyFileSync(path, copy)
+    const again = openSqlite(copy)
+    try {
+      const r = await sql<{ n: number }>`SELECT count(*) AS n FROM filler`.execute(again)
+      assert.equal(Number(r.rows[0]?.n), 500)
+    } finally {
+      await again.destroy()
     }
   })
 

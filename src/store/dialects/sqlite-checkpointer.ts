@@ -46,7 +46,12 @@ parentPort.on('message', () => {
 
 /** A running checkpoint worker. */
 export interface Checkpointer {
-  /** Ends the worker (its connection closes when it gets the message). */
+  /**
+   * Ends the worker (its connection closes when it gets the message) and checkpoints the
+   * whole WAL from the server's connection, so that after a stop the database file alone
+   * holds every commit, as it did with SQLite's own checkpoints (a copy of just the file is
+   * then complete).
+   */
   stop(): void
 }
 
@@ -71,6 +76,12 @@ export function startCheckpointer(main: SqliteDatabase.Database, path: string): 
     stop() {
       stopped = true
       worker.postMessage('stop')
+      if (!main.open) return
+      try {
+        main.pragma('wal_checkpoint(TRUNCATE)')
+      } catch {
+        // Busy past the timeout: every commit is still in the WAL, replayed at the next open.
+      }
     },
   }
 }
