@@ -23,7 +23,13 @@ import type { Fqdn } from '../src/core/names.ts'
 import { startBind } from '../test/helpers/bind.ts'
 import { DnsProber } from './dns-probe.ts'
 import { median, quantile, sleep, spread, table, writeJson } from './lib/stats.ts'
-import { startBenchDynzone, ZONE, type BenchDynzone, type Publish } from './update-path/dynzone.ts'
+import {
+  benchAddress,
+  startBenchDynzone,
+  ZONE,
+  type BenchDynzone,
+  type Publish,
+} from './update-path/dynzone.ts'
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,7 +39,8 @@ const { values: opts } = parseArgs({
     hosts: { type: 'string', default: '1000' },
     rate: { type: 'string', default: '1000' },
     warmup: { type: 'string', default: '2' },
-    modes: { type: 'string', default: 'nochg,builtin,bind' },
+    scale: { type: 'string', default: '10000,1000000' },
+    modes: { type: 'string', default: 'nochg,builtin,bind,scale' },
     json: { type: 'string' },
   },
 })
@@ -44,6 +51,7 @@ const CONNECTIONS = Number(opts.connections)
 const HOSTS = Number(opts.hosts)
 const RATE = Number(opts.rate)
 const MODES = new Set(opts.modes.split(','))
+const SCALE = opts.scale.split(',').map(Number)
 const KEY = {
   name: 'bench',
   algorithm: 'hmac-sha256',
@@ -244,9 +252,14 @@ function streamLine(name: string, s: Stream): void {
   }
 }
 
-async function withDynzone<T>(publish: Publish, body: (d: BenchDynzone) => Promise<T>): Promise<T> {
+async function withDynzone<T>(
+  publish: Publish,
+  body: (d: BenchDynzone) => Promise<T>,
+  hosts = HOSTS,
+  addresses = false,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-bench-update-'))
-  const d = await startBenchDynzone(dir, publish, HOSTS, LIMITS)
+  const d = await startBenchDynzone(dir, publish, hosts, LIMITS, addresses)
   try {
     return await body(d)
   } finally {
@@ -309,6 +322,37 @@ if (bind !== undefined)
   } finally {
     await bind.stop()
   }
+
+// 3. Scale: the nochg load over zones of each size in --scale, the hosts inserted with their
+// addresses as a bulk import of live hosts would; each request picks a random host.
+const scaleRps: number[] = []
+if (MODES.has('scale'))
+  for (const size of SCALE)
+    await withDynzone(
+      { kind: 'builtin' },
+      async (d) => {
+        const runs: Load[] = []
+        for (let r = 0; r < RUNS; r++)
+          runs.push(
+            await load(d.http, basic(d), 'nochg', () => {
+              const i = Math.floor(Math.random() * size)
+              return `/nic/update?hostname=h${String(i)}.${ZONE}&myip=${benchAddress(i)}`
+            }),
+          )
+        scaleRps.push(
+          row(`dynzone nochg, ${size.toLocaleString('en')} hosts, random`, runs, anchor),
+        )
+      },
+      size,
+      true,
+    )
+if (scaleRps.length > 1) {
+  const first = scaleRps[0] ?? 0
+  const last = scaleRps[scaleRps.length - 1] ?? 0
+  lines.push(
+    `nochg at ${(SCALE[SCALE.length - 1] ?? 0).toLocaleString('en')} hosts: ${(last / first).toFixed(2)}x the ${(SCALE[0] ?? 0).toLocaleString('en')}-host figure`,
+  )
+}
 
 console.log(
   `update path, ${String(CONNECTIONS)} connections, ${String(HOSTS)} hosts, ${String(RUNS)} runs of ${String(SECONDS)} s`,

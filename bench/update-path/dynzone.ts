@@ -74,7 +74,14 @@ function writeConfig(dir: string, publish: Publish, extra: readonly string[]): s
   return path
 }
 
-function insertHosts(dbPath: string, user: string, hosts: number): void {
+/** The A address host `h<i>` gets when the hosts are inserted with addresses. */
+export function benchAddress(i: number): string {
+  return `10.${String((i >> 16) & 255)}.${String((i >> 8) & 255)}.${String(i & 255)}`
+}
+
+// `addresses`: each host also gets an A record (`benchAddress`), as an import of live hosts
+// would; without, the hosts have no address until their first update.
+function insertHosts(dbPath: string, user: string, hosts: number, addresses: boolean): void {
   const db = new Database(dbPath)
   try {
     const now = new Date().toISOString()
@@ -83,20 +90,31 @@ function insertHosts(dbPath: string, user: string, hosts: number): void {
     const insert = db.prepare(
       'INSERT INTO hosts (zone_id, label, owner_id, dns_ttl, expiry_ttl, created_at) VALUES (?, ?, ?, NULL, 0, ?)',
     )
+    const record = db.prepare(
+      "INSERT INTO records (host_id, type, value, updated_at) VALUES (?, 'A', ?, ?)",
+    )
     db.transaction(() => {
-      for (let i = 0; i < hosts; i++) insert.run(zone.id, `h${String(i)}`, owner.id, now)
+      for (let i = 0; i < hosts; i++) {
+        const host = insert.run(zone.id, `h${String(i)}`, owner.id, now)
+        if (addresses) record.run(host.lastInsertRowid, benchAddress(i), now)
+      }
+      db.prepare('UPDATE zones SET serial = serial + 1 WHERE id = ?').run(zone.id)
     })()
   } finally {
     db.close()
   }
 }
 
-/** Prepares the data directory and starts `dynzone serve`; `extra` are top-level TOML lines. */
+/**
+ * Prepares the data directory and starts `dynzone serve`; `extra` are top-level TOML lines,
+ * `addresses`: the hosts are inserted with an A record each (`benchAddress`).
+ */
 export async function startBenchDynzone(
   dir: string,
   publish: Publish,
   hosts: number,
   extra: readonly string[] = [],
+  addresses = false,
 ): Promise<BenchDynzone> {
   const config = writeConfig(dir, publish, extra)
   cli(config, ['db', 'migrate'])
@@ -104,7 +122,7 @@ export async function startBenchDynzone(
   cli(config, ['user', 'add', user, '--password-stdin'], 'bench password of no use\n')
   const token = /\b[a-z2-7]{32}\b/.exec(cli(config, ['token', 'create', '--user', user]))?.[0]
   if (token === undefined) throw new Error('no token printed')
-  insertHosts(join(dir, 'dynzone.sqlite'), user, hosts)
+  insertHosts(join(dir, 'dynzone.sqlite'), user, hosts, addresses)
   // Extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
   const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')
   const args = [...flags, '--import', TSX, MAIN, '--config', config, 'serve']

@@ -10,6 +10,7 @@ import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { EXPIRY_CONTEXT, writeHistory } from './history.ts'
 import { changeSets } from './zone-serials.ts'
 import { lockZones } from './zone-locks.ts'
+import { statement } from './compiled.ts'
 import type { Database } from './schema.ts'
 
 /** The RRset change of one host's TXT values. */
@@ -17,14 +18,18 @@ export type TxtChange = { readonly replace: RecordSet } | { readonly remove: Rec
 
 /** Every stored TXT value of a host (expired ones too, until the sweep removes them). */
 export async function readTxt(db: Kysely<Database>, hostId: number): Promise<TxtValue[]> {
-  const rows = await db
-    .selectFrom('acme_txt')
-    .select(['value', 'expires_at'])
-    .where('host_id', '=', hostId)
-    .orderBy('id')
-    .execute()
+  const { rows } = await txtOf(db, { host: hostId })
   return rows.map((r) => ({ value: r.value, expiresAt: r.expires_at }))
 }
+
+// Read for every host the update path loads: compiled once (compiled.ts).
+const txtOf = statement(['host'], (db, m) =>
+  db
+    .selectFrom('acme_txt')
+    .select(['value', 'expires_at'])
+    .where('host_id', '=', m.host)
+    .orderBy('id'),
+)
 
 /** Makes the host's rows exactly `values`; returns true when the set of values changed. */
 export async function writeTxt(

@@ -111,12 +111,11 @@ export class SqlUpdateStore implements UpdateStore {
     const zoneName = findZone(fqdn, this.#zones.keys())
     const zone = zoneName === undefined ? undefined : this.#zones.get(zoneName)
     if (zone === undefined) return undefined
-    const row = await this.#db
-      .selectFrom('hosts')
-      .select(['id', 'zone_id', 'label', 'owner_id', 'dns_ttl'])
-      .where('zone_id', '=', zone.id)
-      .where('label', '=', relativeLabel(fqdn, zone.name))
-      .executeTakeFirst()
+    const { rows } = await hostByLabel(this.#db, {
+      zone: zone.id,
+      label: relativeLabel(fqdn, zone.name),
+    })
+    const row = rows[0]
     return row && this.#withAddresses(row, zone)
   }
 
@@ -125,11 +124,7 @@ export class SqlUpdateStore implements UpdateStore {
   }
 
   async findHostById(id: number): Promise<HostRecord | undefined> {
-    const row = await this.#db
-      .selectFrom('hosts')
-      .select(['id', 'zone_id', 'label', 'owner_id', 'dns_ttl'])
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const row = (await hostById(this.#db, { id })).rows[0]
     const zone = row && this.#zoneById.get(row.zone_id)
     return row && zone && this.#withAddresses(row, zone)
   }
@@ -138,12 +133,7 @@ export class SqlUpdateStore implements UpdateStore {
     row: { id: number; label: string; owner_id: number; dns_ttl: number | null },
     zone: StoreZone,
   ): Promise<HostRecord> {
-    const records = await this.#db
-      .selectFrom('records')
-      .select(['type', 'value'])
-      .where('host_id', '=', row.id)
-      .where('type', 'in', ['A', 'AAAA'])
-      .execute()
+    const records = (await addressRecords(this.#db, { host: row.id })).rows
     return {
       id: row.id,
       zone: zone.name,
@@ -272,6 +262,27 @@ export class SqlUpdateStore implements UpdateStore {
       .execute()
   }
 }
+
+// A host as the update path reads it when it is not cached (every ping of a zone larger than
+// the cache), compiled once (compiled.ts).
+const HOST_COLUMNS = ['id', 'zone_id', 'label', 'owner_id', 'dns_ttl'] as const
+const hostByLabel = statement(['zone', 'label'], (db, m) =>
+  db
+    .selectFrom('hosts')
+    .select(HOST_COLUMNS)
+    .where('zone_id', '=', m.zone)
+    .where('label', '=', m.label),
+)
+const hostById = statement(['id'], (db, m) =>
+  db.selectFrom('hosts').select(HOST_COLUMNS).where('id', '=', m.id),
+)
+const addressRecords = statement(['host'], (db, m) =>
+  db
+    .selectFrom('records')
+    .select(['type', 'value'])
+    .where('host_id', '=', m.host)
+    .where('type', 'in', ['A', 'AAAA']),
+)
 
 // The transaction's statements, compiled once (compiled.ts): a changed address runs each.
 const deleteFamily = statement(['host', 'type'], (db, m) =>
