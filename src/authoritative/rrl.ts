@@ -19,6 +19,7 @@
 
 import type { RemoteInfo, Socket } from 'node:dgram'
 import { parseIp, type Cidr } from '../core/addresses.ts'
+import { sendUdp } from './udp-listener.ts'
 
 /** How answers are limited. */
 export interface RrlOptions {
@@ -183,7 +184,6 @@ export function limitUdp(rrl: Rrl | null, handler: UdpHandler): UdpHandler {
       handler(message, peer, socket)
       return
     }
-    const tc = verdict === 'slip' ? truncatedAnswer(message) : undefined
-    if (tc !== undefined) socket.send(tc, peer.port, peer.address, () => undefined)
+    sendUdp(socket, peer, verdict === 'slip' ? truncatedAnswer(message) : undefined)
   }
 }

@@ -5,13 +5,13 @@
  * server keeps serving.
  */
 import { randomUUID } from 'node:crypto'
-import type { RemoteInfo, Socket as UdpSocket } from 'node:dgram'
+import type { Socket as UdpSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import { err, ok, type Result } from '../core/result.ts'
 import { createDispatcher, type TransferOptions } from './dispatch.ts'
 import type { UpdateHandlerOptions } from './update-server.ts'
 import { createTcpListener, listenTcp, type Answer, type TcpListener } from './tcp-listener.ts'
-import { bindUdp, closeUdp } from './udp-listener.ts'
+import { bindUdp, closeUdp, sendUdp } from './udp-listener.ts'
 import { createRrl, limitUdp, type RrlOptions, type UdpHandler } from './rrl.ts'
 import type { ZoneLookup } from './zone-index.ts'
 
@@ -89,16 +89,15 @@ export async function startDnsServer(
     const answerUdp = answer('udp')
     const rrl = options.rrl === undefined ? null : createRrl(options.rrl)
     const onUdpError = onError('udp')
-    // The hot path of every query: no closure per query, and no send callback (a failed send
-    // is an 'error' event of the socket, logged by its listener below).
+    // The hot path of every query: no closure per query (sendUdp: no send callback either).
     const onUdp: UdpHandler = (message, peer, socket) => {
       try {
         const answer = answerUdp(message, peer.address)
         if (answer instanceof Promise)
           answer.then((a) => {
-            sendAnswer(socket, peer, a)
+            sendUdp(socket, peer, a?.[0])
           }, onUdpError)
-        else sendAnswer(socket, peer, answer)
+        else sendUdp(socket, peer, answer?.[0])
       } catch (e) {
         onUdpError(e)
       }
@@ -122,12 +121,6 @@ export async function startDnsServer(
     const retry = options.port === 0 && listened.error.code === 'EADDRINUSE'
     if (!retry || attempt >= PORT_ZERO_ATTEMPTS) return err(describe(listened.error, host, port))
   }
-}
-
-// The first message of an answer to the query's sender; UDP answers are one message.
-function sendAnswer(socket: UdpSocket, peer: RemoteInfo, answer: Answer): void {
-  const response = answer?.[0]
-  if (response !== undefined) socket.send(response, peer.port, peer.address)
 }
 
 // The server without a UDP socket of its own (`dns.workers`): TCP on the port asked for.

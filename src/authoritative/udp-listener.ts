@@ -48,6 +48,19 @@ export function bindUdp(
   })
 }
 
+/**
+ * Sends `response` (if any) back to the query's sender. No callback: a failed send is the
+ * socket's 'error' event, which every DNS socket's owner logs; a callback per datagram would
+ * cost the answer path for nothing.
+ */
+export function sendUdp(
+  socket: Socket,
+  peer: RemoteInfo,
+  response: Buffer | null | undefined,
+): void {
+  if (response !== null && response !== undefined) socket.send(response, peer.port, peer.address)
+}
+
 /** Closes a UDP socket; resolves once it is closed (at once if it already was). */
 export function closeUdp(socket: Socket): Promise<void> {
   return new Promise((resolve) => {

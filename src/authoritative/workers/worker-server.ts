@@ -11,7 +11,7 @@ import { createDispatcher } from '../dispatch.ts'
 import { fastAnswer } from '../fast-answer.ts'
 import { createRrl, limitUdp, type RrlOptions } from '../rrl.ts'
 import type { Answer } from '../tcp-listener.ts'
-import { bindUdp, closeUdp } from '../udp-listener.ts'
+import { bindUdp, closeUdp, sendUdp } from '../udp-listener.ts'
 import type { ZoneIndex } from '../zone-index.ts'
 import { needsPrimary } from './forward-rule.ts'
 
@@ -43,17 +43,12 @@ export async function listenWorker(o: WorkerServerOptions): Promise<Result<Worke
     onError: o.onError,
   })('udp')
   const onError = o.onError('udp')
-  const send = (socket: Socket, peer: RemoteInfo, response: Buffer | null | undefined): void => {
-    if (response === null || response === undefined) return
-    // No callback: a failed send is the socket's 'error' event, logged by its listener.
-    socket.send(response, peer.port, peer.address)
-  }
   const reply = (socket: Socket, peer: RemoteInfo, response: Buffer | undefined): void => {
     if (response !== undefined) {
       const rcode = (response[3] ?? 0) & 0x0f
       counts[rcode] = (counts[rcode] ?? 0) + 1
     }
-    send(socket, peer, response)
+    sendUdp(socket, peer, response)
   }
   const answer = (message: Buffer, peer: RemoteInfo, socket: Socket): void => {
     try {
@@ -62,7 +57,7 @@ export async function listenWorker(o: WorkerServerOptions): Promise<Result<Worke
         reply(socket, peer, fast)
       } else if (needsPrimary(message)) {
         o.forward(message, peer.address).then((r) => {
-          send(socket, peer, r)
+          sendUdp(socket, peer, r)
         }, onError)
       } else {
         const answers: Answer | Promise<Answer> = general(message, peer.address)
