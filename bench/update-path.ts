@@ -286,13 +286,17 @@ const anchor = row('bare Fastify route (anchor)', anchorRuns, 0)
 if (MODES.has('nochg')) row('dynzone nochg, token auth', nochgRuns, anchor)
 
 // 2. changing addresses: into the built-in server, then into BIND.
+async function changing(d: BenchDynzone): Promise<Load[]> {
+  const runs: Load[] = []
+  let n = 0
+  for (let r = 0; r < RUNS; r++)
+    runs.push(await load(d.http, basic(d), 'good', () => path(n++, nextAddress().value)))
+  return runs
+}
+
 if (MODES.has('builtin'))
   await withDynzone({ kind: 'builtin' }, async (d) => {
-    const runs: Load[] = []
-    let n = 0
-    for (let r = 0; r < RUNS; r++)
-      runs.push(await load(d.http, basic(d), 'good', () => path(n++, nextAddress().value)))
-    row('dynzone changing, built-in server', runs, anchor)
+    row('dynzone changing, built-in server', await changing(d), anchor)
     streamLine('built-in server', await openLoop(d, d.dnsPort))
   })
 // The same stream with one DNS worker process (`dns.workers = 1`): queries are answered by a
@@ -312,11 +316,7 @@ if (bind !== undefined)
       `key "${KEY.name}" { algorithm hmac-sha256; secret "${KEY.secret}"; };\n`,
     )
     await withDynzone({ kind: 'rfc2136', port: bind.port, keyFile }, async (d) => {
-      const runs: Load[] = []
-      let n = 0
-      for (let r = 0; r < RUNS; r++)
-        runs.push(await load(d.http, basic(d), 'good', () => path(n++, nextAddress().value)))
-      row('dynzone changing, into BIND (RFC 2136)', runs, anchor)
+      row('dynzone changing, into BIND (RFC 2136)', await changing(d), anchor)
       streamLine('BIND', await openLoop(d, bind.port))
     })
   } finally {
