@@ -23,9 +23,9 @@ import { SqlRecordStore } from './store/record-store.ts'
 import type { Config } from './config/schema.ts'
 import { AccountService } from './core/accounts.ts'
 import { AcmeRegistrar } from './core/acme-register.ts'
-import { parseCidr, type Cidr } from './core/addresses.ts'
-import { Authenticator } from './core/auth.ts'
-import { createAbuseGuard, createAddressPolicy } from './core/rate-limit-setup.ts'
+import { parseCidr, parseIp, type Cidr } from './core/addresses.ts'
+import type { CredentialGate } from './core/credential-gate.ts'
+import { createAddressPolicy, createGuards } from './core/rate-limit-setup.ts'
 import { createKeyedHasher } from './core/keyed-hash.ts'
 import type { Fqdn } from './core/names.ts'
 import type { Clock, KeyedHasher, UpdateStore } from './core/ports.ts'
@@ -135,6 +135,8 @@ export interface RunningServer {
   readonly httpsPort: number | null
   readonly dns: DnsServer | null
   readonly updates: UpdateService
+  /** The guarded credential check every door shares. */
+  readonly gate: CredentialGate
   /** Re-reads the HTTPS certificate files; false when the new pair was refused. */
   reloadCertificates(reason: string): boolean
   close(): Promise<void>
@@ -234,28 +236,23 @@ export async function startServer(context: Context): Promise<Result<RunningServe
 
   const { store, sqlStore, lockoutStore, seen } = updateStores(db, context, logger)
   undo.push(() => seen?.stop())
-  const auth = new Authenticator({
-    store,
-    hasher: context.hasher,
-    passwords: createArgon2Hasher(),
-    clock: systemClock,
-    cacheSeconds: config.security.password_cache_seconds,
-  })
   // Rate-limit counters shared with the other instances (undefined: counted here alone).
   const rateCounters = startSharedCounters(config, db, systemClock, (step, e, inARow) => {
     logger.warn({ err: e, job: 'rate-counter-sync', step, inARow }, 'rate counter sync failed')
   })
   undo.push(() => rateCounters?.close())
-  const guard = createAbuseGuard(
-    config,
+  const { guard, gate } = createGuards(config, {
+    store,
     lockoutStore,
-    systemClock,
-    (event) => {
+    hasher: context.hasher,
+    passwords: createArgon2Hasher(),
+    clock: systemClock,
+    onLocked: (event) => {
       logger.warn({ subject: event.subject, client: event.clientIp, until: event.until }, 'lockout')
       notifier.lockedOut(event)
     },
-    rateCounters,
-  )
+    ...(rateCounters === undefined ? {} : { counters: rateCounters }),
+  })
   // Idle rate-limit counters go, and lockouts that ended longer ago than the reset time.
   const guardSweep = setInterval(() => {
     guard.sweep()
@@ -270,7 +267,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   })
   const updates = new UpdateService({
     store,
-    auth,
+    gate,
     publisher,
     clock: systemClock,
     maxHosts: config.update.max_hosts,
@@ -293,8 +290,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     accounts: context.accounts,
     clock: systemClock,
     clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
-    security: config.security,
-    spread: guard,
+    gate,
   })
   const build = (https?: TlsFiles): FastifyInstance => {
     const app = buildHttpApp({
@@ -304,7 +300,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       trustedProxies: trusted,
       logRequests: config.log.requests,
       services: [
-        acmeDnsRegisterRoute(new AcmeRegistrar({ auth, store, accounts: context.accounts })),
+        acmeDnsRegisterRoute(new AcmeRegistrar({ gate, store, accounts: context.accounts })),
       ],
       ...(https === undefined ? {} : { https }),
       ...(metrics === null
@@ -327,7 +323,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       accounts: context.accounts,
       accountStore: new SqlAccountStore(db),
       updateStore: store,
-      auth,
+      gate,
       passwords: web.passwords,
       updates,
       clock: systemClock,
@@ -382,6 +378,11 @@ export async function startServer(context: Context): Promise<Result<RunningServe
         updates: recordUpdates,
         now: () => systemClock.now().getTime() / 1000,
         logger,
+        // A bad TSIG MAC counts in the address's failure budget, like any bad credential.
+        keyFailed: (client) => {
+          const ip = parseIp(client)
+          if (ip.ok) gate.keyChecked('dns-update', ip.value, false)
+        },
       },
       transfer: {
         source: index,
@@ -464,6 +465,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     httpsPort,
     dns,
     updates,
+    gate,
     reloadCertificates: (reason) => listeners.value.reloadCertificates(reason),
     close,
   })

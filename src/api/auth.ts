@@ -6,7 +6,8 @@
  * `x-csrf-token`. Admin rights come from the user row, not from the token.
  */
 import type { FastifyRequest } from 'fastify'
-import type { Authenticator } from '../core/auth.ts'
+import type { IpAddress } from '../core/addresses.ts'
+import type { CredentialGate } from '../core/credential-gate.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { Secret } from '../core/secret.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -40,7 +41,10 @@ export interface ApiSessions<S extends ApiSession = ApiSession> {
 
 /** What authentication needs. */
 export interface ApiAuthOptions<S extends ApiSession = ApiSession> {
-  readonly auth: Authenticator
+  /** The guarded credential check: a bad bearer token counts like any bad credential. */
+  readonly gate: CredentialGate
+  /** The client's address (trusted proxies applied). */
+  readonly source: IpAddress
   /** Whether a user is an administrator now (tokens do not carry the flag). */
   readonly isAdmin: (userId: number, userName: string) => Promise<boolean>
   readonly sessions?: ApiSessions<S>
@@ -73,6 +77,7 @@ export async function authenticateApi<S extends ApiSession>(
   })
 }
 
+// A malformed header is no credential guess, so it counts nowhere.
 async function byToken<S extends ApiSession>(
   header: string,
   options: ApiAuthOptions<S>,
@@ -82,7 +87,17 @@ async function byToken<S extends ApiSession>(
   if (token === undefined) {
     return err(apiError('unauthenticated', 'the Authorization header must be `Bearer <token>`'))
   }
-  const principal = await options.auth.authenticate({ kind: 'token', secret: new Secret(token) })
+  const checked = await options.gate.check({
+    door: 'api',
+    credentials: { kind: 'token', secret: new Secret(token) },
+    source: options.source,
+    accepts: 'token',
+  })
+  if (!checked.ok && checked.error.code === 'abuse') {
+    const { message, retryAfterSeconds } = checked.error
+    return err({ ...apiError('rate_limited', message), retryAfterSeconds })
+  }
+  const principal = checked.ok ? checked.value : undefined
   if (principal?.tokenId === undefined) {
     return err(apiError('unauthenticated', 'unknown or expired token'))
   }

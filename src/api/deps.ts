@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely'
 import type { AccountService } from '../core/accounts.ts'
 import type { AccountStore, HostSummary } from '../core/account-store.ts'
 import type { IpAddress } from '../core/addresses.ts'
-import type { Authenticator } from '../core/auth.ts'
+import type { CredentialGate } from '../core/credential-gate.ts'
 import type { AbuseGuard } from '../core/rate-limit-guard.ts'
 import { parseName } from '../core/names.ts'
 import type { Clock, PasswordHasher, UpdateStore } from '../core/ports.ts'
@@ -28,7 +28,8 @@ export interface ApiDeps {
   readonly accounts: AccountService
   readonly accountStore: AccountStore
   readonly updateStore: UpdateStore
-  readonly auth: Authenticator
+  /** The guarded credential check every door shares. */
+  readonly gate: CredentialGate
   readonly passwords: PasswordHasher
   readonly updates: UpdateService
   readonly clock: Clock

@@ -26,7 +26,10 @@ export const API_ERRORS = {
   user_exists: [409, 'a user of that name exists'],
   host_exists: [409, 'a host of that name exists'],
   invalid_value: [422, 'well-formed, but against a rule (zone not served, range, ownership)'],
-  rate_limited: [429, 'over a rate limit of the update path; retry after `Retry-After` seconds'],
+  rate_limited: [
+    429,
+    'over a rate limit, or held after bad credentials; retry after `Retry-After` seconds',
+  ],
   internal: [500, 'a bug: the request id is in the server log'],
 } as const satisfies Record<string, readonly [number, string]>
 

@@ -41,7 +41,7 @@ function errorCodes(route: ApiRoute): ApiErrorCode[] {
   if (route.params !== undefined || route.query !== undefined || route.body !== undefined)
     codes.push('invalid_request')
   if (route.body !== undefined) codes.push('invalid_json')
-  if (!route.public) codes.push('unauthenticated', 'token_scope')
+  if (!route.public) codes.push('unauthenticated', 'token_scope', 'rate_limited')
   if (!route.public && route.method !== 'GET') codes.push('csrf_failed')
   return [...new Set(codes)]
 }

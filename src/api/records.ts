@@ -97,7 +97,7 @@ async function change(
       : { userAgent: input.req.headers['user-agent'] }),
   }
   // The update path's budgets (address, account, host) hold here too.
-  const limited = await deps.guard?.admitAuthenticated(intent, principal)
+  const limited = deps.guard?.admitAuthenticated(intent, principal)
   const result = limited ?? (await deps.updates.updateAs(principal, intent))
   deps.guard?.settled(intent, principal, result)
   if (result.kind === 'rejected' && result.code === 'abuse') {

@@ -105,7 +105,8 @@ async function handle(
   let caller = NOBODY
   if (!route.public) {
     const who = await authenticateApi(req, {
-      auth: deps.auth,
+      gate: deps.gate,
+      source: deps.clientIp(req),
       isAdmin: (_id, name) => isAdmin(deps, name),
       ...(deps.sessions === undefined ? {} : { sessions: deps.sessions }),
     })

@@ -12,7 +12,6 @@ import { openContext, startServer, type Context, type RunningServer } from '../a
 import { parseConfigTree } from '../config/schema.ts'
 import { createLogger } from '../observability/logger.ts'
 import type { TokenScope } from '../core/token-scope.ts'
-import { Authenticator } from '../core/auth.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
 import { SqlUpdateStore } from '../store/update-store.ts'
@@ -115,7 +114,7 @@ export async function startApiFixture(extra: Record<string, unknown> = {}): Prom
 }
 
 function depsOf(context: Context, server: RunningServer): ApiDeps {
-  const { db, zones, hasher, accounts } = context
+  const { db, zones, accounts } = context
   const store = new SqlUpdateStore(db, zones)
   const clock = { now: () => new Date() }
   const passwords = createArgon2Hasher()
@@ -124,7 +123,7 @@ function depsOf(context: Context, server: RunningServer): ApiDeps {
     accounts,
     accountStore: new SqlAccountStore(db),
     updateStore: store,
-    auth: new Authenticator({ store, hasher, passwords, clock, cacheSeconds: 0 }),
+    gate: server.gate,
     passwords,
     updates: server.updates,
     clock,

@@ -64,6 +64,9 @@ export function createDispatcher(
           { client, tsig: gate.error.code, reason: gate.error.message },
           'DNS TSIG check failed',
         )
+        // A bad key or MAC is a wrong credential; a bad time is a clock, not a guess.
+        const code = gate.error.code
+        if (code === 'BADSIG' || code === 'BADKEY') o.update?.keyFailed?.(client)
         return [gate.response]
       }
       const signed = gate.kind === 'signed' ? gate.request : undefined

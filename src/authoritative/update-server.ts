@@ -47,6 +47,8 @@ export interface UpdateHandlerOptions {
   /** Seconds since the epoch. */
   readonly now: () => number
   readonly logger?: DnsLogger
+  /** Told of each request whose TSIG key or MAC was bad (BADKEY, BADSIG), by client address. */
+  readonly keyFailed?: (client: string) => void
 }
 
 const CLASS_NONE = 254

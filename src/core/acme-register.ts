@@ -5,7 +5,8 @@
  */
 import type { AccountService } from './accounts.ts'
 import { acmeName } from './acme-txt.ts'
-import type { Authenticator } from './auth.ts'
+import type { IpAddress } from './addresses.ts'
+import type { CredentialGate, GateRefusal } from './credential-gate.ts'
 import { parseName, type Fqdn } from './names.ts'
 import type { UpdateStore } from './ports.ts'
 import { err, ok, type Result } from './result.ts'
@@ -22,13 +23,16 @@ export interface AcmeRegistration {
 /** Why a registration was refused. */
 export type AcmeRegisterError =
   | { readonly code: 'badauth' }
+  /** Held by the credential gate (lockout or failure budget). */
+  | Extract<GateRefusal, { readonly code: 'abuse' }>
   /** No host named and none implied by the credential. */
   | { readonly code: 'nohost'; readonly message: string }
   | { readonly code: '!yours'; readonly message: string }
 
 /** Options of the registrar. */
 export interface AcmeRegistrarOptions {
-  readonly auth: Authenticator
+  /** The guarded credential check every door shares. */
+  readonly gate: CredentialGate
   readonly store: Pick<UpdateStore, 'findHost' | 'findHostById'>
   readonly accounts: Pick<AccountService, 'createHostToken'>
 }
@@ -45,13 +49,14 @@ export class AcmeRegistrar {
   async register(
     credentials: Credentials | null,
     hostname: string | undefined,
+    source: IpAddress,
   ): Promise<Result<AcmeRegistration, AcmeRegisterError>> {
     if (credentials === null) return err({ code: 'badauth' })
-    const principal = await this.#o.auth.authenticate(credentials)
+    const checked = await this.#o.gate.check({ door: 'acme-register', credentials, source })
+    if (!checked.ok) return checked
+    const principal = checked.value
     // Only a full credential may mint others; an `acme` or `address` token may not.
-    if (principal === undefined || (principal.scope ?? 'all') !== 'all') {
-      return err({ code: 'badauth' })
-    }
+    if ((principal.scope ?? 'all') !== 'all') return err({ code: 'badauth' })
     const host =
       hostname === undefined || hostname.trim() === ''
         ? principal.hostId == null

@@ -3,10 +3,14 @@
  * ping); account passwords are argon2id and a successful check is cached under a keyed hash
  * of (user, password, stored hash) for a bounded time so periodic pings do not burn a core.
  * A changed password changes the stored hash, which invalidates the cache entry by itself.
+ *
+ * Internal to core: every door checks credentials through `CredentialGate`
+ * (credential-gate.ts), which owns the lockouts and failure budgets around these checks; a
+ * lint rule keeps `Authenticator` out of every other layer.
  */
-import { timingSafeEqual } from 'node:crypto'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Credentials } from './update-intent.ts'
-import type { Clock, KeyedHasher, PasswordHasher, UpdateStore } from './ports.ts'
+import type { Clock, KeyedHasher, PasswordHasher, UpdateStore, UserRecord } from './ports.ts'
 import type { TokenScope } from './token-scope.ts'
 import type { TokenRestrictions } from './token-restrictions.ts'
 
@@ -25,6 +29,13 @@ export interface Principal {
   readonly restrictions?: TokenRestrictions
 }
 
+/** A token found by its secret. */
+export interface TokenMatch {
+  readonly principal: Principal
+  /** Imported from a low-entropy secret (sftdyn, dyndns53): guessable, so budgets apply. */
+  readonly lowEntropy: boolean
+}
+
 /** Options of the authenticator. */
 export interface AuthOptions {
   readonly store: UpdateStore
@@ -39,6 +50,7 @@ export interface AuthOptions {
 export class Authenticator {
   readonly #o: AuthOptions
   readonly #cache = new Map<string, number>()
+  #dummy: Promise<string> | undefined
 
   constructor(options: AuthOptions) {
     this.#o = options
@@ -48,21 +60,18 @@ export class Authenticator {
   async authenticate(credentials: Credentials): Promise<Principal | undefined> {
     const secret = credentials.secret.reveal()
     if (secret === '') return undefined
-    const byToken = await this.#byToken(secret)
+    const byToken = await this.token(secret)
     if (byToken !== undefined) {
-      if (
-        credentials.kind === 'basic' &&
-        !this.#userNameFits(credentials.username, byToken.userName)
-      ) {
-        return undefined
-      }
-      return byToken
+      return tokenFits(credentials, byToken.principal) ? byToken.principal : undefined
     }
     if (credentials.kind !== 'basic') return undefined
-    return this.#byPassword(credentials.username, secret)
+    const user = await this.user(credentials.username)
+    return user === undefined ? undefined : this.password(user, secret)
   }
 
-  async #byToken(secret: string): Promise<Principal | undefined> {
+  /** The live token with this secret, or undefined (unknown or expired). */
+  async token(secret: string): Promise<TokenMatch | undefined> {
+    if (secret === '') return undefined
     const hash = this.#o.hasher.digest(`token\0${secret}`)
     const token = await this.#o.store.findTokenByHash(hash)
     if (token === undefined || !sameHex(token.hash, hash)) return undefined
@@ -74,25 +83,27 @@ export class Authenticator {
     if (!(now.getTime() - last < 60_000))
       await this.#o.store.touchToken(token.id, now.toISOString())
     return {
-      userId: token.ownerId,
-      userName: token.ownerName,
-      isAdmin: false,
-      tokenId: token.id,
-      hostId: token.hostId,
-      scope: token.scope ?? 'all',
-      ...(token.restrictions === undefined ? {} : { restrictions: token.restrictions }),
+      principal: {
+        userId: token.ownerId,
+        userName: token.ownerName,
+        isAdmin: false,
+        tokenId: token.id,
+        hostId: token.hostId,
+        scope: token.scope ?? 'all',
+        ...(token.restrictions === undefined ? {} : { restrictions: token.restrictions }),
+      },
+      lowEntropy: token.lowEntropy === true,
     }
   }
 
-  // With a token, the Basic user name may be the owner's name or any hostname: routers
-  // and dyndns53-style clients put the hostname there. The host check happens per host.
-  #userNameFits(username: string, owner: string): boolean {
-    return username === '' || username === owner || username.includes('.')
+  /** The user a name names, or undefined. */
+  async user(name: string): Promise<UserRecord | undefined> {
+    return name === '' ? undefined : this.#o.store.findUserByName(name)
   }
 
-  async #byPassword(username: string, password: string): Promise<Principal | undefined> {
-    const user = await this.#o.store.findUserByName(username)
-    if (user?.passwordHash == null) return undefined
+  /** Checks an account password (argon2id, cached after a success). */
+  async password(user: UserRecord, password: string): Promise<Principal | undefined> {
+    if (user.passwordHash === null) return undefined
     const principal = { userId: user.id, userName: user.name, isAdmin: user.isAdmin }
     const key = this.#o.hasher.digest(`pw\0${String(user.id)}\0${user.passwordHash}\0${password}`)
     const now = this.#o.clock.now().getTime()
@@ -101,6 +112,12 @@ export class Authenticator {
     if (!(await this.#o.passwords.verify(user.passwordHash, password))) return undefined
     this.#remember(key, now + this.#o.cacheSeconds * 1000)
     return principal
+  }
+
+  /** The argon2 work of a password check, for a name that has no password: no enumeration by timing. */
+  async noPassword(password: string): Promise<void> {
+    this.#dummy ??= this.#o.passwords.hash(randomBytes(16).toString('hex'))
+    await this.#o.passwords.verify(await this.#dummy, password)
   }
 
   #remember(key: string, until: number): void {
@@ -113,6 +130,16 @@ export class Authenticator {
     this.#cache.delete(key)
     this.#cache.set(key, until)
   }
+}
+
+/**
+ * With a token, the Basic user name may be empty, the owner's name or any hostname: routers
+ * and dyndns53-style clients put the hostname there. The host check happens per host.
+ */
+export function tokenFits(credentials: Credentials, owner: Principal): boolean {
+  if (credentials.kind !== 'basic') return true
+  const name = credentials.username
+  return name === '' || name === owner.userName || name.includes('.')
 }
 
 function sameHex(a: string, b: string): boolean {

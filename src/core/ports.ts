@@ -32,6 +32,8 @@ export interface TokenRecord {
   readonly restrictions?: TokenRestrictions
   /** When the token was last used (to the minute); absent when the store does not say. */
   readonly lastUsedAt?: string | null
+  /** Imported from a guessable secret (sftdyn, dyndns53): password budgets apply to it. */
+  readonly lowEntropy?: boolean
 }
 
 /** A host with its current address records. */

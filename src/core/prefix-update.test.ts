@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import type { IpAddress } from './addresses.ts'
 import { Authenticator } from './auth.ts'
+import { gateOf } from './testing.ts'
 import { joinPrefix, networkOf, parseInterfaceId } from './ipv6-prefix.ts'
 import { createKeyedHasher } from './keyed-hash.ts'
 import type { Fqdn } from './names.ts'
@@ -116,7 +117,14 @@ beforeEach(() => {
   }
   const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
   const auth = new Authenticator({ store, hasher, passwords, clock, cacheSeconds: 60 })
-  service = new UpdateService({ store, auth, publisher, clock, maxHosts: 5, answerDeadlineMs: 100 })
+  service = new UpdateService({
+    store,
+    gate: gateOf(auth),
+    publisher,
+    clock,
+    maxHosts: 5,
+    answerDeadlineMs: 100,
+  })
 })
 
 function intent(user: string, hostname: string, ipv6prefix: PrefixWish): UpdateIntent {

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { parseCidr, type IpAddress } from './addresses.ts'
 import { Authenticator } from './auth.ts'
+import { CredentialGate } from './credential-gate.ts'
 import { createKeyedHasher } from './keyed-hash.ts'
 import { Lockouts, type LockoutRecord, type LockoutStore } from './lockout.ts'
 import type { Fqdn } from './names.ts'
 import type { ChangePublisher, HostRecord, HostWrite, UpdateStore, UserRecord } from './ports.ts'
-import { MemoryWindowCounters, RateLimiter } from './rate-limit.ts'
+import { MemoryWindowCounters, RateLimiter, type Budget } from './rate-limit.ts'
 import { AbuseGuard, type GuardBudgets } from './rate-limit-guard.ts'
 import type { ChangeSet } from './records.ts'
 import { err, ok } from './result.ts'
@@ -88,7 +89,12 @@ const DEFAULTS: GuardBudgets = {
 }
 
 function build(
-  options: { lockoutThreshold?: number; exempt?: string[]; budgets?: GuardBudgets } = {},
+  options: {
+    lockoutThreshold?: number
+    exempt?: string[]
+    budgets?: GuardBudgets
+    accountBad?: Budget
+  } = {},
 ): void {
   clock = manualClock()
   publishing = true
@@ -96,9 +102,33 @@ function build(
   const publisher: ChangePublisher = {
     publish: () => Promise.resolve(publishing ? ok(undefined) : err({ message: 'backend down' })),
   }
-  const guard = new AbuseGuard({
-    limiter: new RateLimiter(new MemoryWindowCounters(1000), clock),
-    budgets: options.budgets ?? BUDGETS,
+  const limiter = new RateLimiter(new MemoryWindowCounters(1000), clock)
+  const budgets = options.budgets ?? BUDGETS
+  const exempt = (options.exempt ?? []).flatMap((c) => {
+    const r = parseCidr(c)
+    return r.ok ? [r.value] : []
+  })
+  const guard = new AbuseGuard({ limiter, budgets, exempt })
+  const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
+  const auth = new Authenticator({
+    store,
+    hasher,
+    passwords: {
+      hash: (p) => Promise.resolve(`plain:${p}`),
+      verify: (h, p) => Promise.resolve(h === `plain:${p}`),
+    },
+    clock,
+    cacheSeconds: 0,
+  })
+  const gate = new CredentialGate({
+    auth,
+    hasher,
+    limiter,
+    budgets: {
+      bad: budgets.bad,
+      ...(options.accountBad === undefined ? {} : { accountBad: options.accountBad }),
+    },
+    exempt,
     lockouts: new Lockouts({
       store: new MemoryLockoutStore(),
       clock,
@@ -110,24 +140,10 @@ function build(
       },
       allow: [],
     }),
-    exempt: (options.exempt ?? []).flatMap((c) => {
-      const r = parseCidr(c)
-      return r.ok ? [r.value] : []
-    }),
-  })
-  const auth = new Authenticator({
-    store,
-    hasher: createKeyedHasher(new Secret('a test pepper of at least 32 characters')),
-    passwords: {
-      hash: (p) => Promise.resolve(`plain:${p}`),
-      verify: (h, p) => Promise.resolve(h === `plain:${p}`),
-    },
-    clock,
-    cacheSeconds: 0,
   })
   service = new UpdateService({
     store,
-    auth,
+    gate,
     publisher,
     clock,
     maxHosts: 5,
@@ -183,7 +199,7 @@ describe('AbuseGuard in the update path', () => {
   })
 
   it('bounds password guesses spread over many addresses, not the known router of the owner', async () => {
-    build({ budgets: { ...BUDGETS, accountBad: { windowSeconds: 600, max: 8 } } })
+    build({ accountBad: { windowSeconds: 600, max: 8 } })
     const router = v4('198.51.100.77')
     assert.equal(code(await ping({ clientIp: router })), 'good', 'the owner logs in first')
     // Two guesses from each of four addresses: under every per-address budget.

@@ -1,13 +1,16 @@
 /**
- * Builds the abuse guard and the address policy from config-shaped settings (the
- * `[rate_limit]` table, the `security.lockout_*` and `update.address_policy*` keys), so
- * the composition root only hands over the store, the clock and where lock events go.
+ * Builds the abuse guard, the credential gate and the address policy from config-shaped
+ * settings (the `[rate_limit]` table, the `security.lockout_*`, `security.password_cache_seconds`
+ * and `update.address_policy*` keys), so the composition root only hands over the stores, the
+ * clock, the hashers and where lock events go. Guard and gate share one rate limiter.
  */
 import { parseCidr, type Cidr } from './addresses.ts'
 import { AddressPolicy, type AddressPolicyMode } from './address-policy.ts'
+import { Authenticator } from './auth.ts'
+import { CredentialGate, type GateFailure } from './credential-gate.ts'
 import { Lockouts, type LockEvent, type LockoutStore } from './lockout.ts'
 import type { Fqdn } from './names.ts'
-import type { Clock } from './ports.ts'
+import type { Clock, KeyedHasher, PasswordHasher, UpdateStore } from './ports.ts'
 import { MemoryWindowCounters, RateLimiter, type WindowCounters } from './rate-limit.ts'
 import { AbuseGuard } from './rate-limit-guard.ts'
 
@@ -30,24 +33,37 @@ export interface GuardSettings {
     readonly lockout_max_seconds: number
     readonly lockout_reset_seconds: number
     readonly lockout_allow: readonly string[]
+    readonly password_cache_seconds: number
   }
 }
 
-/**
- * The guard for the update path; its counters are `counters` when given (shared with other
- * instances), else this process's own.
- */
-export function createAbuseGuard(
-  s: GuardSettings,
-  store: LockoutStore,
-  clock: Clock,
-  onLocked?: (event: LockEvent) => void,
-  counters?: WindowCounters,
-): AbuseGuard {
+/** What the guards need besides settings. */
+export interface GuardDeps {
+  readonly store: UpdateStore
+  readonly lockoutStore: LockoutStore
+  readonly hasher: KeyedHasher
+  readonly passwords: PasswordHasher
+  readonly clock: Clock
+  /** Told when a (credential, address) pair is first locked in an episode. */
+  readonly onLocked?: (event: LockEvent) => void
+  /** Told of each failure the gate counts. */
+  readonly onFailure?: (failure: GateFailure) => void
+  /** Counters shared with other instances; absent: this process's own. */
+  readonly counters?: WindowCounters
+}
+
+/** The update path's rate limits and the credential gate every door shares. */
+export interface Guards {
+  readonly guard: AbuseGuard
+  readonly gate: CredentialGate
+}
+
+/** The guard of the update path and the credential gate, over one rate limiter. */
+export function createGuards(s: GuardSettings, d: GuardDeps): Guards {
   const r = s.rate_limit
   const lockouts = new Lockouts({
-    store,
-    clock,
+    store: d.lockoutStore,
+    clock: d.clock,
     settings: {
       threshold: s.security.lockout_threshold,
       baseSeconds: s.security.lockout_base_seconds,
@@ -55,22 +71,40 @@ export function createAbuseGuard(
       resetSeconds: s.security.lockout_reset_seconds,
     },
     allow: cidrs(s.security.lockout_allow),
-    ...(onLocked === undefined ? {} : { onLocked }),
+    ...(d.onLocked === undefined ? {} : { onLocked: d.onLocked }),
   })
-  return new AbuseGuard({
-    ...(r.enabled
-      ? { limiter: new RateLimiter(counters ?? new MemoryWindowCounters(r.max_entries), clock) }
-      : {}),
+  const limiter = r.enabled
+    ? new RateLimiter(d.counters ?? new MemoryWindowCounters(r.max_entries), d.clock)
+    : undefined
+  const exempt = cidrs(r.exempt)
+  const bad = { windowSeconds: r.bad_window_seconds, max: r.bad_max }
+  const guard = new AbuseGuard({
+    ...(limiter === undefined ? {} : { limiter }),
     budgets: {
       good: { windowSeconds: r.good_window_seconds, max: r.good_max },
       hostGood: { windowSeconds: r.good_window_seconds, max: r.host_good_max },
-      bad: { windowSeconds: r.bad_window_seconds, max: r.bad_max },
-      accountBad: { windowSeconds: r.bad_window_seconds, max: r.account_bad_max },
+      bad,
     },
-    maxKnownSources: r.max_entries,
-    lockouts,
-    exempt: cidrs(r.exempt),
+    exempt,
   })
+  const auth = new Authenticator({
+    store: d.store,
+    hasher: d.hasher,
+    passwords: d.passwords,
+    clock: d.clock,
+    cacheSeconds: s.security.password_cache_seconds,
+  })
+  const gate = new CredentialGate({
+    auth,
+    hasher: d.hasher,
+    lockouts,
+    ...(limiter === undefined ? {} : { limiter }),
+    budgets: { bad, accountBad: { windowSeconds: r.bad_window_seconds, max: r.account_bad_max } },
+    exempt,
+    maxKnownSources: r.max_entries,
+    ...(d.onFailure === undefined ? {} : { onFailure: d.onFailure }),
+  })
+  return { guard, gate }
 }
 
 /** The address policy from `update.address_policy*`. */

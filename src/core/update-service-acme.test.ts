@@ -3,6 +3,7 @@ import { beforeEach, describe, it } from 'node:test'
 import { tokenHash } from './accounts.ts'
 import { parseTxtText, type TxtText } from './acme-txt.ts'
 import { Authenticator } from './auth.ts'
+import { gateOf } from './testing.ts'
 import { createKeyedHasher } from './keyed-hash.ts'
 import type { Fqdn } from './names.ts'
 import type { ChangePublisher, HostRecord, HostWrite, UpdateStore } from './ports.ts'
@@ -104,7 +105,7 @@ beforeEach(() => {
   const auth = new Authenticator({ store, hasher, passwords, clock, cacheSeconds: 0 })
   service = new UpdateService({
     store,
-    auth,
+    gate: gateOf(auth),
     publisher,
     clock,
     maxHosts: 5,

@@ -3,6 +3,7 @@ import { beforeEach, describe, it } from 'node:test'
 import { tokenHash } from './accounts.ts'
 import type { IpAddress } from './addresses.ts'
 import { Authenticator } from './auth.ts'
+import { gateOf } from './testing.ts'
 import { createKeyedHasher } from './keyed-hash.ts'
 import { findZone, type Fqdn } from './names.ts'
 import type {
@@ -171,7 +172,7 @@ beforeEach(() => {
   const auth = new Authenticator({ store, hasher, passwords, clock, cacheSeconds: 60 })
   service = new UpdateService({
     store,
-    auth,
+    gate: gateOf(auth),
     publisher,
     clock,
     maxHosts: 5,

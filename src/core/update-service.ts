@@ -11,7 +11,8 @@
 import { addTxt, liveTxt, sameTxtValues, type TxtValue } from './acme-txt.ts'
 import { intentRefusal, type AddressPolicy } from './address-policy.ts'
 import type { IpAddress } from './addresses.ts'
-import type { Authenticator, Principal } from './auth.ts'
+import type { Principal } from './auth.ts'
+import type { CredentialGate } from './credential-gate.ts'
 import { parseName } from './names.ts'
 import type { ChangePublisher, Clock, HostWrite, Notifier, UpdateStore } from './ports.ts'
 import { checkPrefixLength, prefixGroupFor, reprefixGroup } from './prefix-update.ts'
@@ -31,7 +32,8 @@ import type {
 /** Options of the update service. */
 export interface UpdateServiceOptions {
   readonly store: UpdateStore
-  readonly auth: Authenticator
+  /** The guarded credential check (lockouts, failure budgets) every door shares. */
+  readonly gate: CredentialGate
   readonly publisher: ChangePublisher
   readonly clock: Clock
   readonly maxHosts: number
@@ -67,19 +69,28 @@ export class UpdateService {
   async #update(intent: UpdateIntent): Promise<UpdateResult> {
     if (intent.credentials === null) return reject('badauth', 'no credentials')
     const guard = this.#o.guard
-    const held = await guard?.admit(intent)
+    const held = guard?.admit(intent)
     if (held !== undefined) return held
-    const principal = await this.#o.auth.authenticate(intent.credentials)
-    if (principal === undefined) {
-      this.#o.notifier?.authFailed(authFailureEvent(intent, this.#o.clock.now().toISOString()))
-      await guard?.authFailed(intent)
-      return settle(guard, intent, undefined, reject('badauth', 'bad credentials'))
+    const checked = await this.#o.gate.check({
+      door: 'update',
+      credentials: intent.credentials,
+      source: intent.clientIp,
+    })
+    // The gate counted the failure (lockout, address and account budgets): not again here.
+    if (!checked.ok && checked.error.code === 'abuse') {
+      const { message, retryAfterSeconds } = checked.error
+      return { kind: 'rejected', code: 'abuse', message, retryAfterSeconds }
     }
+    if (!checked.ok) {
+      this.#o.notifier?.authFailed(authFailureEvent(intent, this.#o.clock.now().toISOString()))
+      return reject('badauth', 'bad credentials')
+    }
+    const principal = checked.value
     // REST API tokens and tokens used from outside their source ranges are no update
     // credentials here: every dialect answers its own auth failure.
     const refused = credentialRefusal(principal, intent)
     if (refused !== undefined) return settle(guard, intent, principal, reject('badauth', refused))
-    const limited = await guard?.authenticated(intent, principal)
+    const limited = guard?.authenticated(intent, principal)
     if (limited !== undefined) return limited
     return settle(guard, intent, principal, await this.updateAs(principal, intent))
   }

@@ -1,12 +1,13 @@
 /**
  * Login and logout. The login form is guarded by a one-time form token also set in a
- * `SameSite=Strict` cookie (no login CSRF); the password is checked with argon2id, with the
- * same work for unknown users; bad passwords count toward the same per-(user, source)
- * lockout as bad update credentials, when lockouts are configured, and toward the same
- * account-wide budget of bad passwords from all addresses (`rate_limit.account_bad_max`).
+ * `SameSite=Strict` cookie (no login CSRF); the password goes through the credential gate
+ * (src/core/credential-gate.ts) like every other credential: argon2id with the same work for
+ * unknown users, the per-(user, source) lockout, the address's failure budget and the
+ * account-wide budget of bad passwords (`rate_limit.account_bad_max`). Tokens are no login.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Secret } from '../core/secret.ts'
 import { loginPage } from './login-page.ts'
 import { clearedSessionCookie, readCookie, sessionCookie } from './session.ts'
 import {
@@ -30,29 +31,22 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
       return showLogin(req, reply, 403, 'The form expired. Please try again.')
     }
     const name = (field(req, 'username') ?? '').trim().slice(0, 200)
-    const password = field(req, 'password') ?? ''
-    const subject = `user:${name}`
-    const ip = deps.clientIp?.(req)
-    const locked = ip === undefined ? undefined : await deps.lockouts?.check(subject, ip)
-    if (locked !== undefined) return tooMany(req, reply, 'from your address', locked, name)
-    const spread = ip === undefined ? undefined : deps.spread?.spreadWait(name, ip)
-    if (spread !== undefined) return tooMany(req, reply, 'for this account', spread, name)
-    const user = name === '' ? undefined : await deps.store.userByName(name)
-    // The same argon2 work whether or not the user exists: no user enumeration by timing.
-    const hash = user?.passwordHash ?? (await dummyHash(deps))
-    const good = await deps.passwords.verify(hash, password)
-    if (user === undefined || user.passwordHash === null || !good) {
-      if (ip !== undefined) {
-        await deps.lockouts?.failed(subject, ip)
-        deps.spread?.passwordChecked(name, ip, false)
-      }
-      return showLogin(req, reply, 401, 'Wrong user name or password.', name)
+    const checked = await deps.gate.check({
+      door: 'web-login',
+      credentials: {
+        kind: 'basic',
+        username: name,
+        secret: new Secret(field(req, 'password') ?? ''),
+      },
+      source: deps.clientIp(req),
+      accepts: 'password',
+    })
+    if (!checked.ok && checked.error.code === 'abuse') {
+      const scope = checked.error.scope === 'account' ? 'for this account' : 'from your address'
+      return tooMany(req, reply, scope, checked.error.retryAfterSeconds, name)
     }
-    if (ip !== undefined) {
-      await deps.lockouts?.succeeded(subject, ip)
-      deps.spread?.passwordChecked(name, ip, true)
-    }
-    const id = await deps.sessions.create(user.id)
+    if (!checked.ok) return showLogin(req, reply, 401, 'Wrong user name or password.', name)
+    const id = await deps.sessions.create(checked.value.userId)
     reply.header('set-cookie', [
       sessionCookie(id, isHttps(req)),
       `${LOGIN_COOKIE}=; Path=/login; Max-Age=0`,
@@ -120,10 +114,4 @@ function sameToken(a: string | undefined, b: string | undefined): boolean {
 /** True when the request came over HTTPS (cookies get `Secure`). */
 export function isHttps(req: FastifyRequest): boolean {
   return req.protocol === 'https'
-}
-
-let dummy: Promise<string> | undefined
-function dummyHash(deps: WebDeps): Promise<string> {
-  dummy ??= deps.passwords.hash(randomBytes(16).toString('hex'))
-  return dummy
 }

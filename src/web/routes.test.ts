@@ -9,14 +9,15 @@ import { after, before, describe, it } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { parseIp } from '../core/addresses.ts'
-import { MemoryWindowCounters, RateLimiter } from '../core/rate-limit.ts'
-import { AbuseGuard } from '../core/rate-limit-guard.ts'
+import { createGuards } from '../core/rate-limit-setup.ts'
 import { AccountService } from '../core/accounts.ts'
 import { createKeyedHasher } from '../core/keyed-hash.ts'
 import type { PasswordHasher } from '../core/ports.ts'
 import type { Fqdn } from '../core/names.ts'
 import { Secret } from '../core/secret.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
+import { SqlLockoutStore } from '../store/lockout-store.ts'
+import { SqlUpdateStore } from '../store/update-store.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
 import { openSqlite } from '../store/sqlite.ts'
@@ -82,7 +83,7 @@ describe('web routes', () => {
   before(async () => {
     db = openSqlite(':memory:')
     assert.ok((await migrateToLatest(db as Kysely<unknown>)).ok)
-    await syncZones(
+    const zones = await syncZones(
       db,
       [{ name: ZONE, backend: 'builtin', ttl: 60, serialScheme: 'unixtime' }],
       NOW,
@@ -113,23 +114,37 @@ describe('web routes', () => {
         if (!ip.ok) throw new Error('bad test address')
         return ip.value
       },
-      security: {
-        lockout_threshold: 3,
-        lockout_base_seconds: 600,
-        lockout_max_seconds: 3600,
-        lockout_reset_seconds: 3600,
-        lockout_allow: [],
-      },
-      // Four bad passwords per name from all addresses together.
-      spread: new AbuseGuard({
-        limiter: new RateLimiter(new MemoryWindowCounters(1000), { now: () => NOW }),
-        budgets: {
-          good: { windowSeconds: 3600, max: 1000 },
-          hostGood: { windowSeconds: 3600, max: 1000 },
-          bad: { windowSeconds: 900, max: 1000 },
-          accountBad: { windowSeconds: 900, max: 4 },
+      // Lockouts after three bad passwords; four bad passwords per name from all addresses.
+      gate: createGuards(
+        {
+          rate_limit: {
+            enabled: true,
+            good_window_seconds: 3600,
+            good_max: 1000,
+            host_good_max: 1000,
+            bad_window_seconds: 900,
+            bad_max: 1000,
+            account_bad_max: 4,
+            max_entries: 1000,
+            exempt: [],
+          },
+          security: {
+            lockout_threshold: 3,
+            lockout_base_seconds: 600,
+            lockout_max_seconds: 3600,
+            lockout_reset_seconds: 3600,
+            lockout_allow: [],
+            password_cache_seconds: 0,
+          },
         },
-      }),
+        {
+          store: new SqlUpdateStore(db, zones),
+          lockoutStore: new SqlLockoutStore(db),
+          hasher,
+          passwords,
+          clock: { now: () => NOW },
+        },
+      ).gate,
     })
     app = Fastify()
     app.addContentTypeParser(

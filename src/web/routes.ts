@@ -7,12 +7,9 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AccountService } from '../core/accounts.ts'
-import { parseCidr, type IpAddress } from '../core/addresses.ts'
+import type { IpAddress } from '../core/addresses.ts'
 import type { Clock, KeyedHasher } from '../core/ports.ts'
-import { Lockouts } from '../core/lockout.ts'
-import type { GuardSettings } from '../core/rate-limit-setup.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
-import { SqlLockoutStore } from '../store/lockout-store.ts'
 import type { Database } from '../store/schema.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
@@ -30,42 +27,20 @@ export function createWebDeps(o: {
   hasher: KeyedHasher
   accounts: AccountService
   clock: Clock
-  /** The client's address (trusted proxies applied), for login lockouts. */
-  clientIp?: (req: FastifyRequest) => IpAddress
-  /** The `security.lockout_*` keys: bad passwords count like bad update credentials. */
-  security?: GuardSettings['security']
-  /** The update path's guard: bad passwords count toward the name's account-wide budget. */
-  spread?: WebDeps['spread']
+  /** The client's address (trusted proxies applied), for the credential gate. */
+  clientIp: (req: FastifyRequest) => IpAddress
+  /** The credential gate: logins share its lockouts and budgets with every other door. */
+  gate: WebDeps['gate']
 }): WebDeps {
-  const lockouts = o.security === undefined ? undefined : loginLockouts(o.db, o.clock, o.security)
   return {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
     store: new SqlAccountStore(o.db),
     accounts: o.accounts,
     passwords: createArgon2Hasher(),
     clock: o.clock,
-    ...(o.clientIp === undefined ? {} : { clientIp: o.clientIp }),
-    ...(lockouts === undefined ? {} : { lockouts }),
-    ...(o.spread === undefined ? {} : { spread: o.spread }),
+    clientIp: o.clientIp,
+    gate: o.gate,
   }
-}
-
-/** Lockouts over the same table and settings as the update path's. */
-function loginLockouts(db: Kysely<Database>, clock: Clock, s: GuardSettings['security']): Lockouts {
-  return new Lockouts({
-    store: new SqlLockoutStore(db),
-    clock,
-    settings: {
-      threshold: s.lockout_threshold,
-      baseSeconds: s.lockout_base_seconds,
-      maxSeconds: s.lockout_max_seconds,
-      resetSeconds: s.lockout_reset_seconds,
-    },
-    allow: s.lockout_allow.flatMap((c) => {
-      const r = parseCidr(c)
-      return r.ok ? [r.value] : []
-    }),
-  })
 }
 
 const asset = (name: string): string =>

@@ -6,9 +6,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountService } from '../core/accounts.ts'
 import type { IpAddress } from '../core/addresses.ts'
-import type { Lockouts } from '../core/lockout.ts'
+import type { CredentialGate } from '../core/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
-import type { AbuseGuard } from '../core/rate-limit-guard.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
@@ -21,12 +20,10 @@ export interface WebDeps {
   readonly accounts: AccountService
   readonly passwords: PasswordHasher
   readonly clock: Clock
-  /** The client's address (trusted proxies applied); without it logins are never locked. */
-  readonly clientIp?: (req: FastifyRequest) => IpAddress
-  /** Per-(user, source) lockouts shared with the update path. */
-  readonly lockouts?: Pick<Lockouts, 'check' | 'failed' | 'succeeded'>
-  /** The account-wide budget of bad passwords (`rate_limit.account_bad_max`), shared too. */
-  readonly spread?: Pick<AbuseGuard, 'spreadWait' | 'passwordChecked'>
+  /** The client's address (trusted proxies applied). */
+  readonly clientIp: (req: FastifyRequest) => IpAddress
+  /** The guarded credential check every door shares (lockouts, failure budgets). */
+  readonly gate: Pick<CredentialGate, 'check'>
 }
 
 /** The content security policy of every page: nothing but dynzone's own files. */

@@ -32,9 +32,18 @@ async function register(registrar: AcmeRegistrar, req: UpdateRequest): Promise<D
           username: req.basic.username,
           secret: new Secret(req.basic.password),
         }
-  const r = await registrar.register(credentials, req.params.get('host'))
+  const r = await registrar.register(credentials, req.params.get('host'), req.clientIp)
   if (!r.ok) {
     switch (r.error.code) {
+      case 'abuse':
+        return {
+          status: 429,
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'retry-after': String(r.error.retryAfterSeconds),
+          },
+          body: JSON.stringify({ error: 'too_many_requests' }),
+        }
       case 'badauth':
         return {
           status: 401,
