@@ -122,6 +122,7 @@ export function jsonPlan(text: string): Result<ImportPlan, string[]> {
       recordTypes: types,
       sourceCidrs: cidrs,
       expiresAt: f.optStr('expires_at', 40),
+      lowEntropy: f.o.low_entropy === true,
       ensure: false,
     }
   })

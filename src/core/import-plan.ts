@@ -52,6 +52,8 @@ export interface PlanToken {
   readonly recordTypes: string | null
   readonly sourceCidrs: string | null
   readonly expiresAt: string | null
+  /** Made from a guessable secret (sftdyn, dyndns53): password budgets stay on it. */
+  readonly lowEntropy: boolean
   readonly ensure: boolean
 }
 

@@ -3,7 +3,8 @@
  * (`CLIENTS = {"key": "host", …}` in its Python `.conf`, or the `key: host` line file its
  * sample reads) and dyndns53's CSV (`hostname,token`). Each secret becomes a dynzone token
  * bound to its host, stored as a keyed hash, so the old URL or credentials keep working:
- * sftdyn's `GET /<key>` and dyndns53's Basic `hostname:token` on `/register_ip`.
+ * sftdyn's `GET /<key>` and dyndns53's Basic `hostname:token` on `/register_ip`. Such a
+ * token is marked low-entropy: the credential gate keeps lockouts and budgets on it.
  */
 import { parseName, type Fqdn } from './names.ts'
 import { emptyPlan, type ImportPlan, type PlanHost, type PlanToken } from './import-plan.ts'
@@ -142,6 +143,8 @@ function planOf(pairs: readonly Pair[], o: SecretImportOptions): Result<ImportPl
       recordTypes: null,
       sourceCidrs: null,
       expiresAt: null,
+      // People chose these secrets: they may be guessed, so they keep password budgets.
+      lowEntropy: true,
       ensure: true,
     })
   }

@@ -70,6 +70,7 @@ export async function exportDocument(db: Kysely<Database>, now: Date): Promise<u
       record_types: t.record_types,
       source_cidrs: t.source_cidrs,
       expires_at: t.expires_at,
+      ...(t.low_entropy === 1 ? { low_entropy: true } : {}),
     })),
   }
 }

@@ -201,6 +201,7 @@ async function write(
       host_limited: ids.length > 1 ? 1 : 0,
       record_types: t.recordTypes,
       source_cidrs: t.sourceCidrs,
+      low_entropy: t.lowEntropy ? 1 : 0,
     }
     const id = await insertId(trx, trx.insertInto('tokens').values(values))
     if (ids.length > 1)

@@ -95,6 +95,8 @@ export interface TokensTable {
   record_types: ColumnType<string | null, string | null | undefined, string | null>
   /** 0007: comma-separated CIDRs the client address must be inside, null for anywhere. */
   source_cidrs: ColumnType<string | null, string | null | undefined, string | null>
+  /** 0013: 1 for a token imported from a guessable secret (sftdyn, dyndns53). */
+  low_entropy: ColumnType<number, number | undefined, number>
 }
 
 /** Hosts a multi-host token may change (0007). */

@@ -87,6 +87,7 @@ export class SqlUpdateStore implements UpdateStore {
         'tokens.record_types',
         'tokens.source_cidrs',
         'tokens.last_used_at',
+        'tokens.low_entropy',
       ])
       .where('tokens.hash', '=', hash)
       .executeTakeFirst()
@@ -103,6 +104,7 @@ export class SqlUpdateStore implements UpdateStore {
         // An unknown stored scope is the narrowest one, never `all`.
         scope: parseTokenScope(row.scope) ?? 'api',
         ...(restrictions === undefined ? {} : { restrictions }),
+        lowEntropy: row.low_entropy === 1,
       }
     )
   }
