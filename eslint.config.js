@@ -88,6 +88,26 @@ export default tseslint.config(
     },
   },
   {
+    // Every door checks credentials through core's CredentialGate (lockouts, failure budgets);
+    // the raw verifiers stay inside core, so no new door can skip them.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/core/auth.ts', '**/core/lockout.ts'],
+              importNames: ['Authenticator', 'Lockouts'],
+              message: 'check credentials through CredentialGate (src/core/credential-gate.ts)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import { parseIp } from '../core/addresses.ts'
 import { sourceKey } from '../core/rate-limit.ts'
+import { liftSubjects } from '../core/credential-gate.ts'
 import { liftLockout, listLockouts } from '../store/lockout-store.ts'
 import { EXIT } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
@@ -43,7 +44,10 @@ export function registerLockoutCommands(program: Command, io: CliIo, run: Runner
   lockout
     .command('lift')
     .description('lift the lockouts of a user name (or "token" for bare tokens)')
-    .argument('<subject>', 'a user name as clients send it, user:<name>, or token')
+    .argument(
+      '<subject>',
+      'a user name as clients send it (one that names no user too), user:<name>, unknown:<hash>, or token',
+    )
     .option('--source <address>', 'only the lockout of this client address (IPv6: its /64)')
     .action((subject: string, opts: { source?: string }, cmd: Command) =>
       run(cmd, async (ctx) => {
@@ -54,7 +58,7 @@ export function registerLockoutCommands(program: Command, io: CliIo, run: Runner
           if (!ip.ok) return fail(io, `--source: ${ip.error.message}`, EXIT.invalid)
           source = sourceKey(ip.value)
         }
-        const lifted = await liftLockout(ctx.db, subject, source)
+        const lifted = await liftLockout(ctx.db, liftSubjects(ctx.hasher, subject), source)
         if (lifted === 0) {
           return fail(io, `no lockout for "${subject.slice(0, 80)}"`, EXIT.notFound)
         }

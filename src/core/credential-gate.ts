@@ -230,6 +230,16 @@ export function unknownSubject(hasher: KeyedHasher, name: string): string {
   return `unknown:${hasher.digest(`unknown-name\0${name.slice(0, 200)}`).slice(0, 32)}`
 }
 
+/**
+ * The stored subjects a name given to `lockout lift` may mean: itself when it is one
+ * (`token`, `user:…`, `unknown:…`), else the user's name and the keyed hash of a name that
+ * names no user, so an operator can lift a lock by the name the client typed.
+ */
+export function liftSubjects(hasher: KeyedHasher, given: string): string[] {
+  if (given === 'token' || /^(user|unknown):/.test(given)) return [given]
+  return [`user:${given}`, unknownSubject(hasher, given)]
+}
+
 function knownKey(key: string, source: IpAddress): string {
   return `${key} ${sourceKey(source)}`
 }

@@ -34,8 +34,16 @@ const OUTCOME_REASONS: Partial<Record<string, string>> = {
   dnserr: 'saved, but DNS did not confirm in time; retrying',
 }
 
-/** The failures one update result means for the hosts it named. */
-export function failuresOf(intent: UpdateIntent, result: UpdateResult): UpdateFailure[] {
+/**
+ * The failures one update result means for the hosts it named. `actor` is who sent it: the
+ * user's name once authenticated, else the credential gate's subject (`user:<name>`, `token`,
+ * `unknown:<keyed hash>`), never a name as typed (it may be a secret in the wrong field).
+ */
+export function failuresOf(
+  intent: UpdateIntent,
+  result: UpdateResult,
+  actor: string,
+): UpdateFailure[] {
   // Wget and OpenWrt send credentials only after a 401 challenge: not a failure worth showing.
   if (intent.credentials === null) return []
   // The common case (every host `good` or `nochg`) builds nothing.
@@ -47,7 +55,7 @@ export function failuresOf(intent: UpdateIntent, result: UpdateResult): UpdateFa
   const base = {
     dialect: intent.dialect.slice(0, 32),
     clientIp: intent.clientIp.text,
-    actor: intent.credentials.kind === 'token' ? 'token' : intent.credentials.username.slice(0, 64),
+    actor: actor.slice(0, 64),
   }
   if (result.kind === 'rejected') {
     if (result.code === '911') return []

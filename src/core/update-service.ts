@@ -23,6 +23,7 @@ import { authFailureEvent, changeEvents, namedFamilies } from './update-notify.t
 import { failuresOf, type UpdateFailureLog } from './update-failures.ts'
 import type {
   AddressWish,
+  Credentials,
   HostOutcome,
   TxtWish,
   UpdateIntent,
@@ -53,6 +54,8 @@ export interface UpdateServiceOptions {
 /** Runs update intents from every dialect. */
 export class UpdateService {
   readonly #o: UpdateServiceOptions
+  // Who each authenticated intent ran as, for the failure log's actor.
+  readonly #principals = new WeakMap<UpdateIntent, Principal>()
 
   constructor(options: UpdateServiceOptions) {
     this.#o = options
@@ -61,9 +64,18 @@ export class UpdateService {
   /** Applies one intent and returns per-host outcomes or a request-level refusal. */
   async update(intent: UpdateIntent): Promise<UpdateResult> {
     const result = await this.#update(intent)
-    const failed = this.#o.failures === undefined ? [] : failuresOf(intent, result)
-    if (failed.length > 0) await this.#o.failures?.record(failed, this.#o.clock.now().toISOString())
+    if (this.#o.failures === undefined || intent.credentials === null) return result
+    const failed = failuresOf(intent, result, await this.#actor(intent, intent.credentials))
+    if (failed.length > 0) await this.#o.failures.record(failed, this.#o.clock.now().toISOString())
     return result
+  }
+
+  // The user's name once authenticated; else the gate's subject, never the name as typed.
+  async #actor(intent: UpdateIntent, credentials: Credentials): Promise<string> {
+    const principal = this.#principals.get(intent)
+    if (principal !== undefined) return principal.userName
+    const subject = await this.#o.gate.subjectOf(credentials)
+    return subject.startsWith('user:') ? subject.slice(5) : subject
   }
 
   async #update(intent: UpdateIntent): Promise<UpdateResult> {
@@ -86,6 +98,7 @@ export class UpdateService {
       return reject('badauth', 'bad credentials')
     }
     const principal = checked.value
+    this.#principals.set(intent, principal)
     // REST API tokens and tokens used from outside their source ranges are no update
     // credentials here: every dialect answers its own auth failure.
     const refused = credentialRefusal(principal, intent)

@@ -66,18 +66,25 @@ describe('failed updates in the history', () => {
   })
 
   it('turns results into failures: refusals and bad outcomes, not successes', () => {
-    assert.equal(failuresOf(intent(), badauth).length, 2)
-    assert.deepEqual(failuresOf(intent({ credentials: null }), badauth), [])
-    assert.deepEqual(failuresOf(intent(), { kind: 'rejected', code: '911', message: 'x' }), [])
-    const outcomes = failuresOf(intent(), {
-      kind: 'hosts',
-      outcomes: [
-        { hostname: 'a.dyn.example', status: 'good' },
-        { hostname: 'b.dyn.example', status: 'nochg' },
-        { hostname: 'c.dyn.example', status: '!yours' },
-        { hostname: 'd.dyn.example', status: 'dnserr' },
-      ],
-    })
+    assert.equal(failuresOf(intent(), badauth, 'alice').length, 2)
+    assert.deepEqual(failuresOf(intent({ credentials: null }), badauth, 'alice'), [])
+    assert.deepEqual(
+      failuresOf(intent(), { kind: 'rejected', code: '911', message: 'x' }, 'alice'),
+      [],
+    )
+    const outcomes = failuresOf(
+      intent(),
+      {
+        kind: 'hosts',
+        outcomes: [
+          { hostname: 'a.dyn.example', status: 'good' },
+          { hostname: 'b.dyn.example', status: 'nochg' },
+          { hostname: 'c.dyn.example', status: '!yours' },
+          { hostname: 'd.dyn.example', status: 'dnserr' },
+        ],
+      },
+      'alice',
+    )
     assert.deepEqual(
       outcomes.map((f) => [f.hostname, f.result]),
       [
@@ -88,7 +95,7 @@ describe('failed updates in the history', () => {
   })
 
   it('records a failure for an existing host only, with no secret', async () => {
-    await log.record(failuresOf(intent(), badauth), at(0))
+    await log.record(failuresOf(intent(), badauth, 'alice'), at(0))
     const all = await rows()
     assert.equal(all.length, 1)
     assert.equal(all[0]?.result, 'badauth')
@@ -100,11 +107,11 @@ describe('failed updates in the history', () => {
   })
 
   it('records the same failure from the same source at most once a minute', async () => {
-    for (const s of [0, 10, 59]) await log.record(failuresOf(intent(), badauth), at(s))
+    for (const s of [0, 10, 59]) await log.record(failuresOf(intent(), badauth, 'alice'), at(s))
     assert.equal((await rows()).length, 1)
-    await log.record(failuresOf(intent(), badauth), at(61))
+    await log.record(failuresOf(intent(), badauth, 'alice'), at(61))
     const policy = { kind: 'rejected', code: 'badip', message: 'private address' } as const
-    await log.record(failuresOf(intent(), policy), at(62))
+    await log.record(failuresOf(intent(), policy, 'alice'), at(62))
     assert.deepEqual(
       (await rows()).map((r) => r.result),
       ['badauth', 'badauth', 'badip'],
@@ -113,7 +120,7 @@ describe('failed updates in the history', () => {
 
   it('keeps its own errors away from the update', async () => {
     await db.destroy()
-    await log.record(failuresOf(intent(), badauth), at(0))
+    await log.record(failuresOf(intent(), badauth, 'alice'), at(0))
     assert.equal(errors.length, 1)
     db = openSqlite(':memory:')
   })

@@ -84,19 +84,27 @@ export async function listLockouts(
 }
 
 /**
- * Lifts the locks (and forgets the failures) of a subject: a user name, `user:<name>` or
- * `token`; only from one source when given. Returns how many pairs were lifted.
+ * Lifts the locks (and forgets the failures) of a subject as stored (`user:<name>`, `token`,
+ * `unknown:<keyed hash>`), or of any of `subject`'s forms when a list is given (see
+ * `liftSubjects`); only from one source when given. Returns how many pairs were lifted.
  */
 export async function liftLockout(
   db: Kysely<Database>,
-  subject: string,
+  subject: string | readonly string[],
   source?: string,
 ): Promise<number> {
-  const key = subject === 'token' || subject.startsWith('user:') ? subject : `user:${subject}`
-  let q = db.deleteFrom('lockouts').where('subject', '=', key)
+  const keys = typeof subject === 'string' ? liftSubjectsAsStored(subject) : subject
+  if (keys.length === 0) return 0
+  let q = db.deleteFrom('lockouts').where('subject', 'in', keys)
   if (source !== undefined) q = q.where('source', '=', source)
   const r = await q.executeTakeFirst()
   return Number(r.numDeletedRows)
+}
+
+// Without the pepper a bare name can only mean a user's name.
+function liftSubjectsAsStored(subject: string): string[] {
+  const stored = subject === 'token' || /^(user|unknown):/.test(subject)
+  return [stored ? subject : `user:${subject}`]
 }
 
 /** Forgets pairs whose lock ended and whose last failure is older than `before`. */
