@@ -7,6 +7,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { noteAudit } from '../http/audit-hook.ts'
 import { loginPage } from './login-page.ts'
 import { clearedSessionCookie, readCookie, sessionCookie } from './session.ts'
 import {
@@ -29,6 +30,8 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!sameToken(readCookie(req.headers.cookie, LOGIN_COOKIE), field(req, 'form'))) {
       return showLogin(req, reply, 403, 'The form expired. Please try again.')
     }
+    // A failed login's event names the account only when it exists (audit-hook.ts).
+    noteAudit(req, { action: 'login' })
     const name = (field(req, 'username') ?? '').trim().slice(0, 200)
     const password = field(req, 'password') ?? ''
     const subject = `user:${name}`
@@ -38,6 +41,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
     const spread = ip === undefined ? undefined : deps.spread?.spreadWait(name, ip)
     if (spread !== undefined) return tooMany(req, reply, 'for this account', spread, name)
     const user = name === '' ? undefined : await deps.store.userByName(name)
+    if (user !== undefined) noteAudit(req, { actor: user.name })
     // The same argon2 work whether or not the user exists: no user enumeration by timing.
     const hash = user?.passwordHash ?? (await dummyHash(deps))
     const good = await deps.passwords.verify(hash, password)
@@ -62,6 +66,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.post(
     '/logout',
     signedIn(deps, async (req, reply, session) => {
+      noteAudit(req, { action: 'logout' })
       await deps.sessions.destroy(session)
       reply.header('set-cookie', clearedSessionCookie(isHttps(req)))
       return redirect(reply, '/login?bye=1')

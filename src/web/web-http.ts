@@ -3,6 +3,7 @@
  * redirects, form fields, and the guard every signed-in route goes through (session present,
  * admin when asked, CSRF token on every POST).
  */
+import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountService } from '../core/accounts.ts'
 import type { IpAddress } from '../core/addresses.ts'
@@ -13,6 +14,7 @@ import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
 import type { SqlAccountStore } from '../store/account-store.ts'
+import type { AuditFilter, StoredAuditEvent } from '../store/audit-store.ts'
 
 /** What the web routes need from the composition root. */
 export interface WebDeps {
@@ -27,6 +29,11 @@ export interface WebDeps {
   readonly lockouts?: Pick<Lockouts, 'check' | 'failed' | 'succeeded'>
   /** The account-wide budget of bad passwords (`rate_limit.account_bad_max`), shared too. */
   readonly spread?: Pick<AbuseGuard, 'spreadWait' | 'passwordChecked'>
+  /** Audit events newest first (`before`: an event id, for the next page). */
+  readonly audit: (
+    filter: Omit<AuditFilter, 'before'>,
+    before: number | undefined,
+  ) => Promise<StoredAuditEvent[]>
 }
 
 /** The content security policy of every page: nothing but dynzone's own files. */
@@ -100,6 +107,7 @@ export type SignedIn = (
 export function signedIn(deps: WebDeps, handler: SignedIn, options: { admin?: boolean } = {}) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const session = await deps.sessions.fromRequest(req)
+    if (session !== undefined) noteAudit(req, { actor: session.userName })
     if (session === undefined) {
       if (req.method === 'GET') {
         const next = safePath(req.url)
