@@ -11,6 +11,8 @@ packages+=(ddclient inadyn wget)
 packages+=(nsd dnsperf)
 # Tools the tests call that the base image normally has: systemd-analyze, openssl, logger.
 packages+=(systemd openssl bsdutils)
+# fail2ban-regex and fail2ban-client check the shipped filter and jail (deploy/fail2ban/).
+packages+=(fail2ban)
 # Store dialects (src/store/dialects/): the tests start their own PostgreSQL and MariaDB
 # servers in temp dirs on free loopback ports (test/helpers/postgres.ts, mariadb.ts).
 packages+=(postgresql mariadb-server)
@@ -36,7 +38,7 @@ printf '%s\n' 'ddclient ddclient/method select Network interface' \
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Their packages enable and start system services (PostgreSQL on 5432, MariaDB on 3306)
 # that the tests never use: the ones installed now are stopped and disabled.
-for pair in postgresql:postgresql mariadb-server:mariadb; do
+for pair in postgresql:postgresql mariadb-server:mariadb fail2ban:fail2ban; do
   if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]] && command -v systemctl >/dev/null &&
     systemctl is-enabled --quiet "${pair#*:}" 2>/dev/null; then
     $SUDO systemctl disable --now "${pair#*:}" || true

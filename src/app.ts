@@ -69,6 +69,9 @@ import { sqlDialect } from './store/sql-dialect.ts'
 import { syncZones } from './store/zones.ts'
 import { SqlFailureHistory } from './store/failure-history.ts'
 import { createWebDeps, registerWebRoutes } from './web/routes.ts'
+import type { AuditTrail } from './core/audit.ts'
+import { createAuditTrail } from './observability/audit-trail.ts'
+import { pruneAudit, writeAudit } from './store/audit-store.ts'
 
 /** What the CLI and the server share: an open, migrated store and the account rules. */
 export interface Context {
@@ -78,6 +81,8 @@ export interface Context {
   readonly zones: readonly StoreZone[]
   readonly hasher: KeyedHasher
   readonly accounts: AccountService
+  /** The audit trail (src/core/audit.ts): a log line and a database row per event. */
+  readonly audit: AuditTrail
   close(): Promise<void>
 }
 
@@ -124,7 +129,12 @@ export async function openContext(
     randomBytes: (n) => randomBytes(n),
     now: () => systemClock.now(),
   })
-  return ok({ config, logger, db, zones, hasher, accounts, close: () => db.destroy() })
+  const audit = createAuditTrail(logger, (at, e) => writeAudit(db, at, e), systemClock)
+  const close = async (): Promise<void> => {
+    await audit.flush()
+    await db.destroy()
+  }
+  return ok({ config, logger, db, zones, hasher, accounts, audit, close })
 }
 
 /** A running dynzone server. */
@@ -262,8 +272,10 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     })
   }, config.rate_limit.cleanup_interval_seconds * 1000)
   guardSweep.unref()
+  const auditPrune = startAuditPrune(context)
   undo.push(() => {
     clearInterval(guardSweep)
+    clearInterval(auditPrune)
   })
   const updates = new UpdateService({
     store,
@@ -299,6 +311,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       logger,
       trustedProxies: trusted,
       logRequests: config.log.requests,
+      audit: context.audit,
       services: [
         acmeDnsRegisterRoute(new AcmeRegistrar({ gate, store, accounts: context.accounts })),
       ],
@@ -632,4 +645,24 @@ function parseCidrs(list: readonly string[]): Cidr[] {
     const r = parseCidr(c)
     return r.ok ? [r.value] : []
   })
+}
+
+/** Deletes audit events past `audit.retention_days`, at start and then hourly. */
+function startAuditPrune(context: Context): NodeJS.Timeout {
+  const { db, logger, config } = context
+  const prune = (): void => {
+    const before = systemClock.now().getTime() - config.audit.retention_days * 86_400_000
+    pruneAudit(db, new Date(before)).then(
+      (n) => {
+        if (n > 0) logger.info({ job: 'audit-prune', deleted: n }, 'old audit events deleted')
+      },
+      (e: unknown) => {
+        logger.warn({ err: e, job: 'audit-prune' }, 'audit prune failed')
+      },
+    )
+  }
+  prune()
+  const timer = setInterval(prune, 3_600_000)
+  timer.unref()
+  return timer
 }

@@ -7,6 +7,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { ok } from '../core/result.ts'
+import { noteAudit } from '../http/audit-hook.ts'
+import { auditRoutes } from './audit.ts'
 import { authenticateApi, type ApiCaller } from './auth.ts'
 import type { ApiDeps } from './deps.ts'
 import { apiError, sendError } from './errors.ts'
@@ -36,6 +38,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...tokenRoutes(deps),
     ...zoneRoutes(deps),
     ...lockoutRoutes(deps),
+    ...auditRoutes(deps),
   ]
   let document: Record<string, unknown> | undefined
   const self = defineRoute({
@@ -112,6 +115,8 @@ async function handle(
     })
     if (!who.ok) return sendError(reply, who.error)
     caller = who.value
+    const via = caller.tokenId === undefined ? '' : ` (token ${String(caller.tokenId)})`
+    noteAudit(req, { actor: `${caller.userName}${via}` })
   }
   const result = await route.run(
     caller,

@@ -214,3 +214,17 @@ export const errorBody = z.object({
 export function pageOfSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), next: z.string().nullable() })
 }
+
+/** An audit event as answered (src/core/audit.ts). */
+export const auditEvent = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  /** `login`, `logout`, `POST /api/v1/tokens`, `cli token create`… */
+  action: z.string(),
+  result: z.enum(['ok', 'denied', 'refused', 'error']),
+  /** The HTTP status, or the command's exit code. */
+  status: z.number().int(),
+  actor: z.string().nullable(),
+  source: z.string().nullable(),
+  target: z.string().nullable(),
+})

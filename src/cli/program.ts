@@ -1,6 +1,7 @@
 /** The `dynzone` command line: global options, one file per command group. */
 import { Command, CommanderError } from 'commander'
 import type { Context } from '../app.ts'
+import { cliAuditEvent, registerAuditCommand } from './audit.ts'
 import { registerCleanupCommand } from './cleanup.ts'
 import { withContext, type GlobalOptions } from './context.ts'
 import { registerDbCommands } from './db.ts'
@@ -50,8 +51,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .exitOverride()
     .configureOutput(output)
     .showHelpAfterError()
+  // Every command with a context runs here, so each one that changes state is audited.
   const run: Runner = async (cmd, fn) => {
-    exitCode = await withContext(cmd.optsWithGlobals<GlobalOptions>(), io, fn)
+    exitCode = await withContext(cmd.optsWithGlobals<GlobalOptions>(), io, async (ctx) => {
+      const code = await fn(ctx)
+      const event = cliAuditEvent(cmd, code)
+      if (event !== undefined) ctx.audit.record(event)
+      return code
+    })
   }
   program
     .command('serve')
@@ -75,6 +82,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerHistoryCommand(program, io, run)
   registerImportExportCommands(program, io, run)
   registerLockoutCommands(program, io, run)
+  registerAuditCommand(program, io, run)
   registerInitCommand(program, io, (code) => {
     exitCode = code
   })

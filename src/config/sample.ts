@@ -154,6 +154,11 @@ requests = false
 # Create a demo user, host and token on first start.
 enabled = true
 
+[audit]
+# Days the audit trail (logins, admin changes, API writes, tokens; see dynzone audit) is kept in
+# the database. Its log lines ("msg":"audit") follow the log's own rotation.
+retention_days = 90
+
 [metrics]
 # Serve Prometheus metrics on /metrics.
 enabled = true

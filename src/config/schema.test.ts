@@ -7,6 +7,7 @@ import { configSchema, parseConfigTree } from './schema.ts'
 void describe('configSchema defaults', () => {
   void it('run the demo: one builtin zone dyn.example.test', () => {
     assert.deepEqual(configSchema.parse({}), {
+      audit: { retention_days: 90 },
       cluster: { instance_id: '', lease_seconds: 15 },
       data_dir: './data',
       http: { listen: '127.0.0.1', port: 8245, trusted_proxies: [] },

@@ -249,6 +249,8 @@ export const configSchema = table({
     requests: boolean().default(false),
   }).prefault({}),
   demo: table({ enabled: boolean().default(true) }).prefault({}),
+  // The audit trail's rows (src/core/audit.ts); the log lines are the log's to keep.
+  audit: table({ retention_days: integer(1, 36500).default(90) }).prefault({}),
   metrics: table({
     enabled: boolean().default(true),
     // Who may scrape /metrics: the figures reveal traffic, so loopback only unless opened.

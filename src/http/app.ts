@@ -14,6 +14,8 @@ import type {
   UpdateRequest,
 } from '../dialects/dialect.ts'
 import type { Logger } from '../observability/logger.ts'
+import type { AuditTrail } from '../core/audit.ts'
+import { registerAuditHook } from './audit-hook.ts'
 import { parseBasicAuth } from './basic-auth.ts'
 import { clientAddress } from './client-ip.ts'
 import { registerRequestLimits, registerSecurityHeaders } from './security-headers.ts'
@@ -33,6 +35,8 @@ export interface HttpAppOptions {
   readonly onUpdate?: (dialect: string, results: readonly string[], seconds: number) => void
   /** Routes that are not updates (acme-dns `/register`). */
   readonly services?: readonly ServiceRoute[]
+  /** Where audited requests go (src/http/audit-hook.ts); absent: none are audited. */
+  readonly audit?: AuditTrail
 }
 
 /** Builds the Fastify app (not listening yet). */
@@ -63,6 +67,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   )
   const ipOf = (req: FastifyRequest): IpAddress =>
     clientAddress(req.socket.remoteAddress, req.headers, options.trustedProxies)
+  if (options.audit !== undefined) registerAuditHook(app, options.audit, ipOf)
 
   for (const dialect of options.dialects) {
     for (const route of dialect.routes) {
@@ -71,6 +76,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
         url: route.path,
         // HEAD must not update (a link preview of a secret URL would otherwise fire it).
         exposeHeadRoute: false,
+        // Updates are in update_history, not the audit trail (src/http/audit-hook.ts).
+        config: { audit: false },
         handler: (req, reply) =>
           handleUpdate(dialect, toUpdateRequest(req, ipOf(req)), reply, options),
       })

@@ -27,6 +27,7 @@ export const COPY_ORDER = [
   'lockouts',
   'rate_counters',
   'cache_epochs',
+  'audit_events',
 ] as const satisfies readonly (keyof Database)[]
 
 type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>

@@ -23,6 +23,7 @@ export interface Database {
   lockouts: LockoutsTable
   cache_epochs: CacheEpochsTable
   rate_counters: RateCountersTable
+  audit_events: AuditEventsTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -206,4 +207,16 @@ export interface RateCountersTable {
 export interface CacheEpochsTable {
   name: string
   value: ColumnType<number | string, number, number>
+}
+
+/** The audit trail (0019): who did what, from where, with what result. */
+export interface AuditEventsTable {
+  id: Generated<number>
+  at: string
+  action: string
+  result: string
+  status: number
+  actor: string | null
+  source: string | null
+  target: string | null
 }

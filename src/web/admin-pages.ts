@@ -1,9 +1,10 @@
-/** Admin pages: users (create, reset password, admin flag, delete), zones and lockouts. */
+/** Admin pages: users (create, reset password, admin flag, delete), zones, lockouts, audit. */
 import { checkbox, field, postForm } from './form.ts'
 import { html, when, type Html, type HtmlValue } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
 import { dataTable } from './table.ts'
+import type { StoredAuditEvent } from '../store/audit-store.ts'
 import type { LockoutView } from '../store/lockout-store.ts'
 import type { UserRecord } from '../store/user-admin-store.ts'
 
@@ -156,4 +157,48 @@ function lockState(l: LockoutView): HtmlValue {
   return l.locked
     ? html`<span class="result-bad">locked until ${when(l.lockedUntil)}</span>`
     : 'not locked'
+}
+
+/** The audit page: who did what, from where, with what result, newest first. */
+export function auditPage(v: {
+  session: WebSession
+  events: readonly StoredAuditEvent[]
+  result: string | undefined
+  next: string | undefined
+}): Html {
+  const filter = (label: string, value: string | undefined): Html => {
+    const href = value === undefined ? '/admin/audit' : `/admin/audit?result=${value}`
+    return v.result === value
+      ? html`<strong aria-current="page">${label}</strong>`
+      : html`<a href="${href}">${label}</a>`
+  }
+  const body = html`<h1>Audit trail</h1>
+    <p>
+      Logins, admin changes, API writes, tokens created and revoked, refused credentials at the web
+      UI and the API, and command-line changes. Router updates are in each host’s history.
+    </p>
+    <p>
+      Show: ${filter('all', undefined)} · ${filter('refused credentials', 'denied')} ·
+      ${filter('failed', 'refused')} · ${filter('errors', 'error')}
+    </p>
+    ${dataTable({
+      rows: v.events,
+      wide: true,
+      empty: 'No events.',
+      columns: [
+        { label: 'When', cell: (e) => when(e.at) },
+        { label: 'Who', cell: (e) => e.actor ?? '-' },
+        { label: 'From', cell: (e) => (e.source === null ? '-' : html`<code>${e.source}</code>`) },
+        { label: 'What', cell: (e) => html`<code>${e.action}</code>` },
+        { label: 'About', cell: (e) => e.target ?? '' },
+        { label: 'Result', cell: auditResult },
+      ],
+      paging: { next: v.next },
+    })}`
+  return page({ title: 'Audit trail', session: v.session, current: '/admin/audit', body })
+}
+
+function auditResult(e: StoredAuditEvent): HtmlValue {
+  const text = `${e.result} (${String(e.status)})`
+  return e.result === 'ok' ? text : html`<span class="result-bad">${text}</span>`
 }

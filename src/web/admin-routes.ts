@@ -4,12 +4,14 @@
  * password reset or deletion also ends that user's web sessions.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { lockoutsPage, usersPage, zonesPage } from './admin-pages.ts'
+import { auditPage, lockoutsPage, usersPage, zonesPage } from './admin-pages.ts'
 import { hostListPage } from './host-pages.ts'
 import { notice, PAGE_SIZE, pageNumber } from './host-routes.ts'
 import type { Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
 import { field, queryParam, redirect, sendHtml, signedIn, type WebDeps } from './web-http.ts'
+
+const AUDIT_PAGE = 50
 
 const DONE: Record<string, string> = {
   created: 'User created.',
@@ -161,6 +163,30 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
           return sendHtml(reply, 404, lockoutsPage({ session, lockouts, flash }))
         }
         return redirect(reply, '/admin/lockouts?done=lifted')
+      },
+      admin,
+    ),
+  )
+  app.get(
+    '/admin/audit',
+    signedIn(
+      deps,
+      async (req, reply, session) => {
+        const r = queryParam(req, 'result')
+        const result = r === 'denied' || r === 'refused' || r === 'error' ? r : undefined
+        const b = Number(queryParam(req, 'before'))
+        const before = Number.isSafeInteger(b) && b > 0 ? b : undefined
+        const rows = await deps.audit(
+          { limit: AUDIT_PAGE + 1, ...(result === undefined ? {} : { result }) },
+          before,
+        )
+        const events = rows.slice(0, AUDIT_PAGE)
+        const last = events.at(-1)
+        const more = rows.length > AUDIT_PAGE && last !== undefined
+        const next = more
+          ? `/admin/audit?${result === undefined ? '' : `result=${result}&`}before=${String(last.id)}`
+          : undefined
+        return sendHtml(reply, 200, auditPage({ session, events, result, next }))
       },
       admin,
     ),

@@ -32,6 +32,7 @@ const ADMIN_LINKS: readonly [string, string][] = [
   ['/admin/hosts', 'All hosts'],
   ['/admin/zones', 'Zones'],
   ['/admin/lockouts', 'Lockouts'],
+  ['/admin/audit', 'Audit'],
 ]
 
 /** Renders a whole page. */

@@ -8,6 +8,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Secret } from '../core/secret.ts'
+import { noteAudit } from '../http/audit-hook.ts'
 import { loginPage } from './login-page.ts'
 import { clearedSessionCookie, readCookie, sessionCookie } from './session.ts'
 import {
@@ -30,6 +31,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
     if (!sameToken(readCookie(req.headers.cookie, LOGIN_COOKIE), field(req, 'form'))) {
       return showLogin(req, reply, 403, 'The form expired. Please try again.')
     }
+    noteAudit(req, { action: 'login' })
     const name = (field(req, 'username') ?? '').trim().slice(0, 200)
     const checked = await deps.gate.check({
       door: 'web-login',
@@ -45,7 +47,13 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
       const scope = checked.error.scope === 'account' ? 'for this account' : 'from your address'
       return tooMany(req, reply, scope, checked.error.retryAfterSeconds, name)
     }
-    if (!checked.ok) return showLogin(req, reply, 401, 'Wrong user name or password.', name)
+    if (!checked.ok) {
+      // The event names the account only when it exists: never a stray secret in clear.
+      const user = name === '' ? undefined : await deps.store.userByName(name)
+      if (user !== undefined) noteAudit(req, { actor: user.name })
+      return showLogin(req, reply, 401, 'Wrong user name or password.', name)
+    }
+    noteAudit(req, { actor: name })
     const id = await deps.sessions.create(checked.value.userId)
     reply.header('set-cookie', [
       sessionCookie(id, isHttps(req)),
@@ -56,6 +64,7 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.post(
     '/logout',
     signedIn(deps, async (req, reply, session) => {
+      noteAudit(req, { action: 'logout' })
       await deps.sessions.destroy(session)
       reply.header('set-cookie', clearedSessionCookie(isHttps(req)))
       return redirect(reply, '/login?bye=1')

@@ -3,6 +3,7 @@
  * `GET /` belongs to sftdyn (the caller's address) when its prefix is `/`; a browser asking
  * for HTML there is sent to the UI instead, scripts keep their answer.
  */
+import { listAudit } from '../store/audit-store.ts'
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -40,6 +41,8 @@ export function createWebDeps(o: {
     clock: o.clock,
     clientIp: o.clientIp,
     gate: o.gate,
+    audit: (filter, before) =>
+      listAudit(o.db, before === undefined ? filter : { ...filter, before }),
   }
 }
 

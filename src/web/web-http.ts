@@ -3,6 +3,7 @@
  * redirects, form fields, and the guard every signed-in route goes through (session present,
  * admin when asked, CSRF token on every POST).
  */
+import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountService } from '../core/accounts.ts'
 import type { IpAddress } from '../core/addresses.ts'
@@ -12,6 +13,7 @@ import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
 import type { SqlAccountStore } from '../store/account-store.ts'
+import type { AuditFilter, StoredAuditEvent } from '../store/audit-store.ts'
 
 /** What the web routes need from the composition root. */
 export interface WebDeps {
@@ -24,6 +26,11 @@ export interface WebDeps {
   readonly clientIp: (req: FastifyRequest) => IpAddress
   /** The guarded credential check every door shares (lockouts, failure budgets). */
   readonly gate: Pick<CredentialGate, 'check'>
+  /** Audit events newest first (`before`: an event id, for the next page). */
+  readonly audit: (
+    filter: Omit<AuditFilter, 'before'>,
+    before: number | undefined,
+  ) => Promise<StoredAuditEvent[]>
 }
 
 /** The content security policy of every page: nothing but dynzone's own files. */
@@ -97,6 +104,7 @@ export type SignedIn = (
 export function signedIn(deps: WebDeps, handler: SignedIn, options: { admin?: boolean } = {}) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const session = await deps.sessions.fromRequest(req)
+    if (session !== undefined) noteAudit(req, { actor: session.userName })
     if (session === undefined) {
       if (req.method === 'GET') {
         const next = safePath(req.url)
