@@ -36,7 +36,7 @@ import { acmeDnsRegisterRoute } from './dialects/acme-dns/register.ts'
 import { createDialects } from './dialects/registry.ts'
 import { dialectSettings } from './dialects/settings.ts'
 import { buildHttpApp } from './http/app.ts'
-import { clientAddress } from './http/client-ip.ts'
+import { createClientIp } from './http/client-ip.ts'
 import { startHttpListeners } from './http/listeners.ts'
 import type { TlsFiles } from './http/tls.ts'
 import { registerOpsRoutes, type ReadinessProblem } from './http/ops-routes.ts'
@@ -283,7 +283,17 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       logger.warn({ err: e }, 'recording a failed update failed')
     }),
   })
-  const trusted = parseCidrs(config.http.trusted_proxies)
+  const clientIp = createClientIp({
+    header: config.http.proxy_header,
+    trusted: config.http.trusted_proxies,
+    onUntrustedProxy: (peer, header) => {
+      logger.warn(
+        { peer, header },
+        'requests from this host carry forwarding headers, but http.trusted_proxies does not ' +
+          'name it: every client behind this proxy shares its address (list the proxy there)',
+      )
+    },
+  })
   const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
   // Web UI sessions and stores, shared by the HTTP and HTTPS listeners (and the REST API).
@@ -292,7 +302,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     hasher: context.hasher,
     accounts: context.accounts,
     clock: systemClock,
-    clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+    clientIp,
     security: config.security,
     spread: guard,
   })
@@ -301,7 +311,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       dialects,
       updates,
       logger,
-      trustedProxies: trusted,
+      clientIp,
       logRequests: config.log.requests,
       services: [
         acmeDnsRegisterRoute(new AcmeRegistrar({ auth, store, accounts: context.accounts })),
@@ -318,7 +328,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     registerOpsRoutes(app, {
       metrics,
       metricsAllow,
-      clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+      clientIp,
       readiness: () => readiness(db, publisher),
     })
     registerWebRoutes(app, web)
@@ -332,7 +342,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       updates,
       clock: systemClock,
       logger,
-      clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+      clientIp,
       sessions: web.sessions,
       guard,
     })

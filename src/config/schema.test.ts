@@ -9,7 +9,12 @@ void describe('configSchema defaults', () => {
     assert.deepEqual(configSchema.parse({}), {
       cluster: { instance_id: '', lease_seconds: 15 },
       data_dir: './data',
-      http: { listen: '127.0.0.1', port: 8245, trusted_proxies: [] },
+      http: {
+        listen: '127.0.0.1',
+        port: 8245,
+        trusted_proxies: [],
+        proxy_header: 'X-Forwarded-For',
+      },
       dns: {
         enabled: true,
         listen: '127.0.0.1',
@@ -44,7 +49,7 @@ void describe('configSchema defaults', () => {
         lockout_base_seconds: 60,
         lockout_max_seconds: 3600,
         lockout_reset_seconds: 86400,
-        lockout_allow: ['127.0.0.0/8', '::1/128'],
+        lockout_allow: [],
       },
       log: {
         level: 'info',
@@ -78,7 +83,7 @@ void describe('configSchema defaults', () => {
         account_bad_max: 100,
         cleanup_interval_seconds: 300,
         max_entries: 100000,
-        exempt: ['127.0.0.0/8', '::1/128'],
+        exempt: [],
         shared: 'auto',
         sync_ms: 1000,
       },
