@@ -320,6 +320,7 @@ describe('limits, lockouts and address policy', () => {
       ['192.168.1.10', 'private'],
       ['100.64.1.1', 'CGNAT shared'],
       ['fd00::10', 'unique local'],
+      ['2002:c0a8:10a::1', 'private (6to4 of 192.168.1.10)'],
     ] as const) {
       const r = await update('dave', PASSWORDS.dave ?? '', from, `hostname=${host}&myip=${address}`)
       assert.equal(r.status, 400, r.body)
