@@ -268,6 +268,8 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   undo.push(() => {
     clearInterval(guardSweep)
   })
+  // One address policy for every writer: HTTP updates, the REST API, the web UI, DNS UPDATE.
+  const addressPolicy = createAddressPolicy(config.update)
   const updates = new UpdateService({
     store,
     auth,
@@ -278,7 +280,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     txtTtlSeconds: config.update.txt_ttl_seconds,
     notifier,
     guard,
-    addressPolicy: createAddressPolicy(config.update),
+    addressPolicy,
     failures: new SqlFailureHistory(db, (e) => {
       logger.warn({ err: e }, 'recording a failed update failed')
     }),
@@ -364,6 +366,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       clock: systemClock,
       answerDeadlineMs: config.update.answer_deadline_ms,
       txtTtlSeconds: config.update.txt_ttl_seconds,
+      addressPolicy,
     })
     const started = await startDnsServer({
       host: config.dns.listen,
