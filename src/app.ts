@@ -36,7 +36,7 @@ import { acmeDnsRegisterRoute } from './dialects/acme-dns/register.ts'
 import { createDialects } from './dialects/registry.ts'
 import { dialectSettings } from './dialects/settings.ts'
 import { buildHttpApp } from './http/app.ts'
-import { clientAddress } from './http/client-ip.ts'
+import { createClientIp } from './http/client-ip.ts'
 import { startHttpListeners } from './http/listeners.ts'
 import type { TlsFiles } from './http/tls.ts'
 import { registerOpsRoutes, type ReadinessProblem } from './http/ops-routes.ts'
@@ -277,6 +277,8 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     clearInterval(guardSweep)
     clearInterval(auditPrune)
   })
+  // One address policy for every writer: HTTP updates, the REST API, the web UI, DNS UPDATE.
+  const addressPolicy = createAddressPolicy(config.update)
   const updates = new UpdateService({
     store,
     gate,
@@ -287,12 +289,22 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     txtTtlSeconds: config.update.txt_ttl_seconds,
     notifier,
     guard,
-    addressPolicy: createAddressPolicy(config.update),
+    addressPolicy,
     failures: new SqlFailureHistory(db, (e) => {
       logger.warn({ err: e }, 'recording a failed update failed')
     }),
   })
-  const trusted = parseCidrs(config.http.trusted_proxies)
+  const clientIp = createClientIp({
+    header: config.http.proxy_header,
+    trusted: config.http.trusted_proxies,
+    onUntrustedProxy: (peer, header) => {
+      logger.warn(
+        { peer, header },
+        'requests from this host carry forwarding headers, but http.trusted_proxies does not ' +
+          'name it: every client behind this proxy shares its address (list the proxy there)',
+      )
+    },
+  })
   const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
   // Web UI sessions and stores, shared by the HTTP and HTTPS listeners (and the REST API).
@@ -301,7 +313,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     hasher: context.hasher,
     accounts: context.accounts,
     clock: systemClock,
-    clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+    clientIp,
     gate,
   })
   const build = (https?: TlsFiles): FastifyInstance => {
@@ -309,7 +321,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       dialects,
       updates,
       logger,
-      trustedProxies: trusted,
+      clientIp,
       logRequests: config.log.requests,
       audit: context.audit,
       services: [
@@ -327,7 +339,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     registerOpsRoutes(app, {
       metrics,
       metricsAllow,
-      clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+      clientIp,
       readiness: () => readiness(db, publisher),
     })
     registerWebRoutes(app, web)
@@ -341,7 +353,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       updates,
       clock: systemClock,
       logger,
-      clientIp: (req) => clientAddress(req.socket.remoteAddress, req.headers, trusted),
+      clientIp,
       sessions: web.sessions,
       guard,
     })
@@ -363,6 +375,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       clock: systemClock,
       answerDeadlineMs: config.update.answer_deadline_ms,
       txtTtlSeconds: config.update.txt_ttl_seconds,
+      addressPolicy,
     })
     const started = await startDnsServer({
       host: config.dns.listen,

@@ -22,8 +22,12 @@ data_dir = "./data"
 listen = "127.0.0.1"
 # TCP port of the HTTP server (0 = any free port).
 port = 8245
-# Reverse proxies (CIDR ranges or addresses) whose X-Forwarded-For / Forwarded headers are trusted.
+# Reverse proxies (CIDR ranges or addresses) whose proxy_header is believed. A proxy on this
+# host must be listed too ("127.0.0.1"), or every client looks like the host itself.
 trusted_proxies = []
+# The one header that names the client behind a trusted proxy: "X-Forwarded-For" (walked
+# from the right through trusted proxies), "X-Real-IP" or "Forwarded" (RFC 7239 for=).
+proxy_header = "X-Forwarded-For"
 
 [https]
 # Also serve HTTPS (TLS 1.2+); plain HTTP keeps running for routers that only speak HTTP.
@@ -123,9 +127,9 @@ lockout_base_seconds = 60
 lockout_max_seconds = 3600
 # A pair without failures for this long starts over at the threshold, in seconds.
 lockout_reset_seconds = 86400
-# Client addresses (CIDR ranges) never locked out, e.g. your own network. Loopback is the
-# host itself; behind a reverse proxy, list the proxy in http.trusted_proxies instead.
-lockout_allow = ["127.0.0.0/8", "::1/128"]
+# Client addresses (CIDR ranges) never locked out and never counted, e.g. your own network.
+# None by default: behind a reverse proxy on this host every client would look like loopback.
+lockout_allow = []
 
 [cluster]
 # This instance's name in the publisher lease table; "" means <hostname>:<http.port>.
@@ -208,8 +212,8 @@ account_bad_max = 100
 cleanup_interval_seconds = 300
 # Most counters kept in memory; the least recently used go first.
 max_entries = 100000
-# Client addresses (CIDR ranges) no budget applies to; loopback is the host itself.
-exempt = ["127.0.0.0/8", "::1/128"]
+# Client addresses (CIDR ranges) no budget applies to; none by default (see lockout_allow).
+exempt = []
 # Share the counters between instances through the database: "auto" (on PostgreSQL and
 # MariaDB, off on SQLite), "on" or "off".
 shared = "auto"

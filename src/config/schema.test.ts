@@ -10,7 +10,12 @@ void describe('configSchema defaults', () => {
       audit: { retention_days: 90 },
       cluster: { instance_id: '', lease_seconds: 15 },
       data_dir: './data',
-      http: { listen: '127.0.0.1', port: 8245, trusted_proxies: [] },
+      http: {
+        listen: '127.0.0.1',
+        port: 8245,
+        trusted_proxies: [],
+        proxy_header: 'X-Forwarded-For',
+      },
       dns: {
         enabled: true,
         listen: '127.0.0.1',
@@ -45,7 +50,7 @@ void describe('configSchema defaults', () => {
         lockout_base_seconds: 60,
         lockout_max_seconds: 3600,
         lockout_reset_seconds: 86400,
-        lockout_allow: ['127.0.0.0/8', '::1/128'],
+        lockout_allow: [],
       },
       log: {
         level: 'info',
@@ -79,7 +84,7 @@ void describe('configSchema defaults', () => {
         account_bad_max: 100,
         cleanup_interval_seconds: 300,
         max_entries: 100000,
-        exempt: ['127.0.0.0/8', '::1/128'],
+        exempt: [],
         shared: 'auto',
         sync_ms: 1000,
       },

@@ -10,6 +10,7 @@ import { SERIAL_SCHEMES } from '../dns/serial.ts'
 import { parseNotifyTarget } from '../authoritative/notify-target.ts'
 import { updateKeysSchema } from '../authoritative/config-schema.ts'
 import { nsAddressesSchema, nsAddressIssues } from '../authoritative/ns-addresses.ts'
+import { PROXY_HEADERS } from '../http/client-ip.ts'
 import { ADDRESS_POLICY_MODES } from '../core/address-policy.ts'
 import { SHARED_MODES } from '../core/rate-limit-shared.ts'
 import { joinName, parseName, type Fqdn } from '../core/names.ts'
@@ -193,6 +194,8 @@ export const configSchema = table({
     listen: ipAddress().default('127.0.0.1'),
     port: integer(0, 65535).default(8245),
     trusted_proxies: list(cidr(), 'a list of CIDR ranges').default([]),
+    // The one header that names the client behind a trusted proxy (src/http/client-ip.ts).
+    proxy_header: oneOf(PROXY_HEADERS).default('X-Forwarded-For'),
   }).prefault({}),
   https: table({
     enabled: boolean().default(false),
@@ -229,7 +232,8 @@ export const configSchema = table({
     lockout_base_seconds: integer(1, 86400).default(60),
     lockout_max_seconds: integer(1, 2592000).default(3600),
     lockout_reset_seconds: integer(1, 2592000).default(86400),
-    lockout_allow: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),
+    // Empty: a reverse proxy on this host would otherwise make every client exempt.
+    lockout_allow: list(cidr(), 'a list of CIDR ranges').default([]),
   }).prefault({}),
   cluster: table({
     // "" = `<hostname>:<http.port>`, resolved at start: stable across restarts, so a crashed
@@ -281,7 +285,7 @@ export const configSchema = table({
     account_bad_max: integer(1, 10_000_000).default(100),
     cleanup_interval_seconds: integer(1, 86400).default(300),
     max_entries: integer(100, 10_000_000).default(100_000),
-    exempt: list(cidr(), 'a list of CIDR ranges').default(['127.0.0.0/8', '::1/128']),
+    exempt: list(cidr(), 'a list of CIDR ranges').default([]),
     // Counters shared by the instances through the database (src/core/rate-limit-shared.ts):
     // "auto" shares them on PostgreSQL and MariaDB, where several instances may run.
     shared: oneOf(SHARED_MODES).default('auto'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseIp, type IpAddress } from './addresses.ts'
-import { AddressPolicy, intentRefusal, isPublicZone, specialUse } from './address-policy.ts'
+import { AddressPolicy, intentRefusal, isPublicZone } from './address-policy.ts'
 import type { Fqdn } from './names.ts'
 import type { UpdateIntent } from './update-intent.ts'
 
@@ -14,38 +14,6 @@ function ip(text: string): IpAddress {
 const PUBLIC = 'dyn.example.de' as Fqdn
 const LAB = 'home.test' as Fqdn
 const ZONES = [PUBLIC, LAB]
-
-describe('specialUse', () => {
-  const table: [string, string | undefined][] = [
-    ['10.1.2.3', 'private'],
-    ['172.31.255.255', 'private'],
-    ['172.32.0.1', undefined],
-    ['192.168.1.1', 'private'],
-    ['100.64.0.1', 'CGNAT shared'],
-    ['100.128.0.1', undefined],
-    ['127.0.0.1', 'loopback'],
-    ['169.254.10.10', 'link-local'],
-    ['192.0.2.1', 'documentation'],
-    ['198.51.100.1', 'documentation'],
-    ['203.0.113.1', 'documentation'],
-    ['0.0.0.1', 'unspecified'],
-    ['224.0.0.1', 'multicast'],
-    ['255.255.255.255', 'reserved'],
-    ['8.8.8.8', undefined],
-    ['::1', 'loopback'],
-    ['fe80::1', 'link-local'],
-    ['fd12:3456::1', 'unique local'],
-    ['2001:db8::1', 'documentation'],
-    ['3fff::1', 'documentation'],
-    ['ff02::1', 'multicast'],
-    ['2a00:1450:4001::1', undefined],
-  ]
-  for (const [text, kind] of table) {
-    it(`${text} → ${kind ?? 'public'}`, () => {
-      assert.equal(specialUse(ip(text)), kind)
-    })
-  }
-})
 
 describe('isPublicZone', () => {
   it('counts special-use and documentation names as not public', () => {

@@ -2,16 +2,17 @@
  * Which addresses an update may publish. A public zone should not carry private, loopback,
  * link-local, CGNAT, unique-local, documentation or multicast addresses: they are useless
  * (or misleading) to the rest of the internet, and a client that sends one is usually
- * misconfigured (it reports its LAN side). Special-use ranges follow the IANA registries
- * (RFC 6890, RFC 6598, RFC 5737, RFC 3849, RFC 9637, RFC 4193, RFC 4291).
+ * misconfigured (it reports its LAN side). The special-use ranges are one table with their
+ * RFCs, in special-ranges.ts.
  *
  * "Public zone": a zone not under a special-use or documentation name (RFC 2606, RFC 6761,
  * RFC 6762, RFC 8375, ICANN's `.internal`, the common `.lan`). Under mode `auto` (the
  * default) public zones get `public`, the others `any`. The split-horizon LAN addresses an
  * admin sets are not update addresses and are never checked here.
  */
-import { parseCidr, type Cidr, type IpAddress } from './addresses.ts'
+import type { IpAddress } from './addresses.ts'
 import { findZone, parseName, type Fqdn } from './names.ts'
+import { specialUse } from './special-ranges.ts'
 import type { UpdateIntent } from './update-intent.ts'
 
 /** `public`: refuse special-use addresses; `any`: accept every address; `auto`: by zone. */
@@ -19,42 +20,6 @@ export type AddressPolicyMode = 'auto' | 'public' | 'any'
 
 /** The modes a config may name. */
 export const ADDRESS_POLICY_MODES = ['auto', 'public', 'any'] as const
-
-/** Special-use ranges, each with the word the refusal uses. */
-const SPECIAL: readonly (readonly [string, string])[] = [
-  ['0.0.0.0/8', 'unspecified'],
-  ['10.0.0.0/8', 'private'],
-  ['100.64.0.0/10', 'CGNAT shared'],
-  ['127.0.0.0/8', 'loopback'],
-  ['169.254.0.0/16', 'link-local'],
-  ['172.16.0.0/12', 'private'],
-  ['192.0.0.0/24', 'reserved'],
-  ['192.0.2.0/24', 'documentation'],
-  ['192.168.0.0/16', 'private'],
-  ['198.18.0.0/15', 'benchmarking'],
-  ['198.51.100.0/24', 'documentation'],
-  ['203.0.113.0/24', 'documentation'],
-  ['224.0.0.0/4', 'multicast'],
-  ['240.0.0.0/4', 'reserved'],
-  ['::/128', 'unspecified'],
-  ['::1/128', 'loopback'],
-  ['64:ff9b:1::/48', 'local-use NAT64'],
-  ['100::/64', 'discard-only'],
-  ['2001:db8::/32', 'documentation'],
-  ['3fff::/20', 'documentation'],
-  ['fc00::/7', 'unique local'],
-  ['fe80::/10', 'link-local'],
-  ['fec0::/10', 'site-local'],
-  ['ff00::/8', 'multicast'],
-]
-
-const RANGES: readonly { readonly cidr: Cidr; readonly kind: string }[] = SPECIAL.map(
-  ([text, kind]) => {
-    const c = parseCidr(text)
-    if (!c.ok) throw new Error(`bad built-in range ${text}`)
-    return { cidr: c.value, kind }
-  },
-)
 
 /** Names under which a zone is not public. */
 const NON_PUBLIC_SUFFIXES = [
@@ -70,11 +35,6 @@ const NON_PUBLIC_SUFFIXES = [
   'example.net',
   'example.org',
 ]
-
-/** The special-use kind of an address ("private", "documentation", …), or undefined. */
-export function specialUse(address: IpAddress): string | undefined {
-  return RANGES.find((r) => r.cidr.family === address.family && r.cidr.contains(address))?.kind
-}
 
 /** Whether a zone counts as public (not under a special-use or documentation name). */
 export function isPublicZone(zone: Fqdn): boolean {

@@ -4,6 +4,7 @@ import type { Fqdn } from './names.ts'
 import type { ChangePublisher, HostRecord, RecordStore, RecordWrite } from './ports.ts'
 import type { ChangeSet } from './records.ts'
 import { ok } from './result.ts'
+import { AddressPolicy, type AddressPolicyMode } from './address-policy.ts'
 import { RecordUpdateService, type RecordChange, type RecordUpdate } from './record-update.ts'
 import { grantAllows, wildcardMatches, type UpdatePrincipal } from './update-policy.ts'
 
@@ -55,12 +56,14 @@ function run(
   changes: RecordChange[],
   principal = all,
   extra: Partial<RecordUpdate> = {},
+  mode: AddressPolicyMode = 'auto',
 ) {
   const service = new RecordUpdateService({
     store,
     publisher,
     clock: { now: () => new Date('2030-01-01T00:00:00Z') },
     answerDeadlineMs: 1000,
+    addressPolicy: new AddressPolicy({ mode, zones: new Map() }),
   })
   return service.update({
     zone: ZONE,
@@ -127,6 +130,33 @@ void describe('RecordUpdateService', () => {
     assert.equal(b.ok ? 'ok' : b.error.code, 'refused')
     assert.equal(store.commits.length, 0)
   })
+  void it('applies the address policy of HTTP updates to every A and AAAA it adds', async () => {
+    const table: [string, string, string | undefined][] = [
+      ['A', '10.0.0.1', '10.0.0.1 is a private address'],
+      ['AAAA', 'fd00::1', 'fd00::1 is a unique local address'],
+      ['AAAA', '64:ff9b::a00:1', '64:ff9b::a00:1 is a private (NAT64 of 10.0.0.1) address'],
+      ['AAAA', '::ffff:10.0.0.1', '"10.0.0.1" is not an IPv6 address'],
+      ['A', '93.184.216.34', undefined],
+      ['AAAA', '2a00:1450:4001::1', undefined],
+    ]
+    for (const [type, value, why] of table) {
+      const store = new FakeStore()
+      const add: RecordChange = { kind: 'add', name: HOST, type, value }
+      const r = await run(store, [add], all, {}, 'public')
+      if (why === undefined) {
+        assert.deepEqual(r, ok({ changed: true }), value)
+        continue
+      }
+      assert.ok(!r.ok && r.error.code === 'refused', value)
+      assert.ok(r.error.message.includes(why), r.error.message)
+      assert.equal(store.commits.length, 0, 'nothing written')
+    }
+    // The same addresses pass where the zone takes any (a lab or documentation zone).
+    const store = new FakeStore()
+    const lab = await run(store, [{ kind: 'add', name: HOST, type: 'A', value: '10.0.0.1' }])
+    assert.deepEqual(lab, ok({ changed: true }))
+  })
+
   void it('evaluates prerequisites with their rcodes', async () => {
     const store = new FakeStore()
     const cases = [

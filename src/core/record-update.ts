@@ -7,8 +7,11 @@
  * What dynzone manages by this path: A, AAAA and TXT at a host's own name, and TXT at
  * `_acme-challenge.<host>` (the same expiring values the HTTP ACME endpoints write). Other
  * names and types are refused; record TTLs are the host's (the TTL an UPDATE sends is ignored).
+ * Every A and AAAA added passes the same address policy as an HTTP update (address-policy.ts).
  */
 import { addTxt, liveTxt, parseTxtText, quoteTxt } from './acme-txt.ts'
+import { parseIpOf } from './addresses.ts'
+import type { AddressPolicy } from './address-policy.ts'
 import { isInZone, type Fqdn } from './names.ts'
 import type {
   ChangePublisher,
@@ -71,6 +74,8 @@ export interface RecordUpdateServiceOptions {
   readonly publisher: ChangePublisher
   readonly clock: Clock
   readonly answerDeadlineMs: number
+  /** Which addresses a zone takes: the one policy every writer applies. */
+  readonly addressPolicy: AddressPolicy
   /** How long an `_acme-challenge` TXT value lives (as for the HTTP path; default one hour). */
   readonly txtTtlSeconds?: number
 }
@@ -152,8 +157,18 @@ export class RecordUpdateService {
           message: `${c.type} records at ${c.name} are not managed by UPDATE`,
         }
       }
+      const bad = c.kind === 'add' ? this.#addressRefusal(c.name, c.type, c.value) : undefined
+      if (bad !== undefined) return { code: 'refused', message: bad }
     }
     return undefined
+  }
+
+  // An A or AAAA value of its own family that the zone's address policy accepts.
+  #addressRefusal(name: Fqdn, type: string, value: string): string | undefined {
+    if (type !== 'A' && type !== 'AAAA') return undefined
+    const ip = parseIpOf(value, type === 'A' ? 4 : 6)
+    if (!ip.ok) return `${name} ${type}: ${ip.error.message}`
+    return this.#o.addressPolicy.refusal(name, this.#o.store.zoneNames(), ip.value)
   }
 
   #apply(change: RecordChange, s: NameState | undefined, now: Date): void {

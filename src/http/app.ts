@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Server } from 'node:https'
-import type { Cidr, IpAddress } from '../core/addresses.ts'
+import type { IpAddress } from '../core/addresses.ts'
 import type { UpdateService } from '../core/update-service.ts'
 import type {
   DialectResponse,
@@ -17,7 +17,7 @@ import type { Logger } from '../observability/logger.ts'
 import type { AuditTrail } from '../core/audit.ts'
 import { registerAuditHook } from './audit-hook.ts'
 import { parseBasicAuth } from './basic-auth.ts'
-import { clientAddress } from './client-ip.ts'
+import type { ClientIp } from './client-ip.ts'
 import { registerRequestLimits, registerSecurityHeaders } from './security-headers.ts'
 import { TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 
@@ -26,7 +26,8 @@ export interface HttpAppOptions {
   readonly dialects: readonly UpdateDialect[]
   readonly updates: UpdateService
   readonly logger: Logger
-  readonly trustedProxies: readonly Cidr[]
+  /** The client address of a request (src/http/client-ip.ts). */
+  readonly clientIp: ClientIp
   /** Log one line per request (method, route pattern, status, duration; never the URL). */
   readonly logRequests?: boolean
   /** Serve HTTPS with this certificate instead of plain HTTP. */
@@ -65,8 +66,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       done(null, typeof body === 'string' ? new URLSearchParams(body) : new URLSearchParams())
     },
   )
-  const ipOf = (req: FastifyRequest): IpAddress =>
-    clientAddress(req.socket.remoteAddress, req.headers, options.trustedProxies)
+  const ipOf = options.clientIp
   if (options.audit !== undefined) registerAuditHook(app, options.audit, ipOf)
 
   for (const dialect of options.dialects) {

@@ -5,6 +5,7 @@ import type { UpdateService } from '../core/update-service.ts'
 import { createLogger } from '../observability/logger.ts'
 import { buildHttpApp } from './app.ts'
 import { noteAudit } from './audit-hook.ts'
+import { createClientIp } from './client-ip.ts'
 
 // The app as the server builds it, with routes added afterwards that know nothing of the
 // audit trail: the hook must still see them (a new door cannot be left out).
@@ -15,7 +16,7 @@ function appWithTrail() {
     // No dialects: nothing calls the update service.
     updates: null as unknown as UpdateService,
     logger: createLogger('silent'),
-    trustedProxies: [],
+    clientIp: createClientIp({ header: 'X-Forwarded-For', trusted: [] }),
     audit: { record: (e) => events.push(e) },
   })
   app.post('/new-door/:name', (_req, reply) => reply.status(201).send('made'))

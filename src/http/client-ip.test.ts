@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseCidr, type Cidr } from '../core/addresses.ts'
-import { clientAddress } from './client-ip.ts'
+import { createClientIp, type ProxyHeader } from './client-ip.ts'
 
-function cidrs(...texts: string[]): Cidr[] {
-  return texts.map((t) => {
-    const r = parseCidr(t)
-    assert.ok(r.ok, t)
-    return r.value
-  })
-}
-
-const TRUSTED = cidrs('10.0.0.0/8', '127.0.0.1', '2001:db8:ffff::/48')
+const TRUSTED = ['10.0.0.0/8', '127.0.0.1/32', '2001:db8:ffff::/48']
 type Headers = Record<string, string | string[] | undefined>
 
-describe('clientAddress', () => {
+function resolve(
+  peer: string | undefined,
+  headers: Headers,
+  header: ProxyHeader = 'X-Forwarded-For',
+  trusted: readonly string[] = TRUSTED,
+): string {
+  return createClientIp({ header, trusted })({ socket: { remoteAddress: peer }, headers }).text
+}
+
+describe('createClientIp', () => {
   const table: [string, string | undefined, Headers, string][] = [
     ['no proxy, no headers', '203.0.113.5', {}, '203.0.113.5'],
     [
@@ -44,10 +44,10 @@ describe('clientAddress', () => {
       '198.51.100.1',
     ],
     [
-      'every hop trusted: the socket address',
+      'every hop trusted: the leftmost, vouched for by all',
       '10.0.0.2',
       { 'x-forwarded-for': '10.0.0.4, 10.0.0.3' },
-      '10.0.0.2',
+      '10.0.0.4',
     ],
     [
       'header given twice',
@@ -95,63 +95,110 @@ describe('clientAddress', () => {
       '203.0.113.5',
     ],
     ['no peer at all', undefined, { 'x-forwarded-for': '198.51.100.1' }, '0.0.0.0'],
-    ['Forwarded for=', '10.0.0.2', { forwarded: 'for=198.51.100.1' }, '198.51.100.1'],
+  ]
+  for (const [name, peer, headers, expected] of table) {
+    it(name, () => {
+      assert.equal(resolve(peer, headers), expected)
+    })
+  }
+
+  const forwarded: [string, Headers, string][] = [
+    ['for=', { forwarded: 'for=198.51.100.1' }, '198.51.100.1'],
+    ['quotes and port', { forwarded: 'for="198.51.100.1:8080";proto=https' }, '198.51.100.1'],
+    ['[v6] with port', { forwarded: 'for="[2001:db8::1]:4711"' }, '2001:db8::1'],
+    ['[v6] without port', { forwarded: 'for="[2001:DB8::1]"' }, '2001:db8::1'],
+    ['for= not first', { forwarded: 'proto=https;For=198.51.100.1;by=10.0.0.2' }, '198.51.100.1'],
+    ['chain', { forwarded: 'for=1.1.1.1, for=198.51.100.1, for=10.0.0.3' }, '198.51.100.1'],
+    ['obfuscated node', { forwarded: 'for=_hidden' }, '10.0.0.2'],
+    ['unknown', { forwarded: 'for=unknown' }, '10.0.0.2'],
+    // A proxy's element without for= cannot vouch for what is left of it.
+    ['element without for=', { forwarded: 'for=198.51.100.1, by=10.0.0.3' }, '10.0.0.2'],
+    ['X-Forwarded-For not read', { 'x-forwarded-for': '192.0.2.9' }, '10.0.0.2'],
     [
-      'Forwarded with quotes and port',
-      '10.0.0.2',
-      { forwarded: 'for="198.51.100.1:8080";proto=https' },
-      '198.51.100.1',
-    ],
-    [
-      'Forwarded [v6] with port',
-      '10.0.0.2',
-      { forwarded: 'for="[2001:db8::1]:4711"' },
-      '2001:db8::1',
-    ],
-    [
-      'Forwarded [v6] without port',
-      '10.0.0.2',
-      { forwarded: 'for="[2001:DB8::1]"' },
-      '2001:db8::1',
-    ],
-    [
-      'Forwarded, for= not first',
-      '10.0.0.2',
-      { forwarded: 'proto=https;For=198.51.100.1;by=10.0.0.2' },
-      '198.51.100.1',
-    ],
-    [
-      'Forwarded chain',
-      '10.0.0.2',
-      { forwarded: 'for=1.1.1.1, for=198.51.100.1, for=10.0.0.3' },
-      '198.51.100.1',
-    ],
-    ['Forwarded obfuscated node', '10.0.0.2', { forwarded: 'for=_hidden' }, '10.0.0.2'],
-    ['Forwarded unknown', '10.0.0.2', { forwarded: 'for=unknown' }, '10.0.0.2'],
-    [
-      'Forwarded wins over XFF',
-      '10.0.0.2',
+      'only Forwarded read, X-Forwarded-For beside it ignored',
       { forwarded: 'for=198.51.100.1', 'x-forwarded-for': '192.0.2.9' },
       '198.51.100.1',
     ],
   ]
-  for (const [name, peer, headers, expected] of table) {
-    it(name, () => {
-      assert.equal(clientAddress(peer, headers, TRUSTED).text, expected)
+  for (const [name, headers, expected] of forwarded) {
+    it(`proxy_header = Forwarded: ${name}`, () => {
+      assert.equal(resolve('10.0.0.2', headers, 'Forwarded'), expected)
     })
   }
 
-  it('reports the family', () => {
-    assert.deepEqual(clientAddress('10.0.0.2', { 'x-forwarded-for': '2001:db8::5' }, TRUSTED), {
-      family: 6,
-      text: '2001:db8::5',
+  const realIp: [string, Headers, string][] = [
+    ['the one hop', { 'x-real-ip': '198.51.100.1' }, '198.51.100.1'],
+    ['garbage', { 'x-real-ip': 'nope' }, '10.0.0.2'],
+    ['X-Forwarded-For not read', { 'x-forwarded-for': '192.0.2.9' }, '10.0.0.2'],
+    ['Forwarded not read', { forwarded: 'for=192.0.2.9' }, '10.0.0.2'],
+  ]
+  for (const [name, headers, expected] of realIp) {
+    it(`proxy_header = X-Real-IP: ${name}`, () => {
+      assert.equal(resolve('10.0.0.2', headers, 'X-Real-IP'), expected)
     })
+  }
+
+  // nginx with `proxy_add_x_forwarded_for` appends the peer to X-Forwarded-For and passes a
+  // client's own Forwarded header through untouched.
+  it('a client-sent Forwarded does not win over the proxy-appended X-Forwarded-For', () => {
+    const headers = { forwarded: 'for=127.0.0.5', 'x-forwarded-for': '198.51.100.7' }
+    assert.equal(resolve('127.0.0.1', headers), '198.51.100.7')
+  })
+
+  it('reports the family', () => {
+    const ip = createClientIp({ header: 'X-Forwarded-For', trusted: TRUSTED })
+    assert.deepEqual(
+      ip({ socket: { remoteAddress: '10.0.0.2' }, headers: { 'x-forwarded-for': '2001:db8::5' } }),
+      { family: 6, text: '2001:db8::5' },
+    )
   })
 
   it('trusts nobody without trusted proxies', () => {
     assert.equal(
-      clientAddress('127.0.0.1', { 'x-forwarded-for': '198.51.100.1' }, []).text,
+      resolve('127.0.0.1', { 'x-forwarded-for': '198.51.100.1' }, 'X-Forwarded-For', []),
       '127.0.0.1',
     )
+  })
+})
+
+describe('untrusted proxy on this host', () => {
+  function watch(trusted: readonly string[]): {
+    seen: string[]
+    send: (peer: string, headers: Headers) => void
+    clock: { ms: number }
+  } {
+    const seen: string[] = []
+    const clock = { ms: 0 }
+    const ip = createClientIp({
+      header: 'X-Forwarded-For',
+      trusted,
+      onUntrustedProxy: (peer, header) => seen.push(`${peer} ${header}`),
+      now: () => clock.ms,
+    })
+    return {
+      seen,
+      clock,
+      send: (peer, headers) => void ip({ socket: { remoteAddress: peer }, headers }),
+    }
+  }
+
+  it('is reported for each forwarding header from loopback, at most once an hour', () => {
+    const w = watch([])
+    w.send('127.0.0.1', { 'x-forwarded-for': '198.51.100.1' })
+    w.send('127.0.0.1', { 'x-forwarded-for': '198.51.100.2' })
+    assert.deepEqual(w.seen, ['127.0.0.1 x-forwarded-for'])
+    w.clock.ms = 3_600_000
+    w.send('::1', { forwarded: 'for=198.51.100.1' })
+    w.clock.ms = 7_200_000
+    w.send('::ffff:127.0.0.2', { 'x-real-ip': '198.51.100.1' })
+    assert.deepEqual(w.seen, ['127.0.0.1 x-forwarded-for', '::1 forwarded', '127.0.0.2 x-real-ip'])
+  })
+
+  it('is not reported for a trusted proxy, another peer, or no header', () => {
+    const w = watch(['127.0.0.1'])
+    w.send('127.0.0.1', { 'x-forwarded-for': '198.51.100.1' })
+    w.send('203.0.113.5', { 'x-forwarded-for': '198.51.100.1' })
+    w.send('::1', {})
+    assert.deepEqual(w.seen, [])
   })
 })

@@ -2,7 +2,8 @@
  * The RFC 2136 UPDATE server with TSIG, driven by the real clients: BIND's `nsupdate -k`
  * (UDP and TCP) and Knot's `knsupdate`, read back with `dig`. Unsigned, badly signed and
  * unknown-key updates are refused and change nothing; a key granted only `_acme-challenge`
- * TXT cannot touch A records. Signed AXFR (`dig -k`) over a zone big enough for several
+ * TXT cannot touch A records; a private address in a public zone is refused as over HTTP
+ * (one address policy for every writer). Signed AXFR (`dig -k`) over a zone big enough for several
  * messages, allowed by `allow_transfer_keys`, verifies in dig (RFC 8945 §5.3.1).
  */
 import assert from 'node:assert/strict'
@@ -11,13 +12,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { startBindSecondary } from '../helpers/bind-secondary.ts'
-import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { freePort } from '../helpers/free-port.ts'
 import { digShort, run } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
 const HOST = `myhost.${ZONE}`
 const ACME = `_acme-challenge.${HOST}`
+/** Not under a special-use name: under the default policy it takes public addresses only. */
+const PUBLIC_ZONE = 'dyn.example.de'
+const PUBLIC_HOST = `pub.${PUBLIC_ZONE}`
 
 describe('UPDATE server (RFC 2136 + TSIG) with nsupdate and knsupdate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-update-'))
@@ -26,6 +30,7 @@ describe('UPDATE server (RFC 2136 + TSIG) with nsupdate and knsupdate', () => {
   let dynzone: DynzoneProcess
   let port = 0
   let script = 0
+  let config = ''
 
   /** Runs an update script with `program` and `args`; returns exit code and output. */
   async function update(program: string, args: readonly string[], lines: readonly string[]) {
@@ -49,7 +54,7 @@ describe('UPDATE server (RFC 2136 + TSIG) with nsupdate and knsupdate', () => {
       writeFileSync(file, r.stdout)
     }
     port = await freePort()
-    const config = join(dir, 'dynzone.toml')
+    config = join(dir, 'dynzone.toml')
     writeFileSync(
       config,
       `data_dir = "${join(dir, 'data')}"
@@ -61,12 +66,19 @@ allow_transfer_keys = ["full-key"]
 [[dns.update_keys]]
 name = "full-key"
 key_file = "${fullKey}"
-grant = [{ name = "${ZONE}", match = "subdomain" }]
+grant = [
+  { name = "${ZONE}", match = "subdomain" },
+  { name = "${PUBLIC_ZONE}", match = "subdomain" },
+]
 [[dns.update_keys]]
 name = "acme-key"
 algorithm = "hmac-sha256"
 secret_file = "${join(dir, 'acme.secret')}"
 grant = [{ name = "_acme-challenge.*.${ZONE}", types = ["TXT"] }]
+[[zones]]
+name = "${ZONE}"
+[[zones]]
+name = "${PUBLIC_ZONE}"
 `,
     )
     writeFileSync(join(dir, 'acme.secret'), secret(acmeKey) + '\n')
@@ -164,6 +176,32 @@ grant = [{ name = "_acme-challenge.*.${ZONE}", types = ["TXT"] }]
     )
     assert.equal(cleanup.code, 0, cleanup.output)
     assert.deepEqual(await dig(ACME, 'TXT'), ['"token-two"'])
+  })
+
+  it('refuses a private address in a public zone, as an HTTP update would, changing nothing', async () => {
+    for (const args of [
+      ['user', 'add', 'pub', '--password-stdin'],
+      ['host', 'add', PUBLIC_HOST, '--user', 'pub'],
+    ]) {
+      const r = await runDynzone(['--config', config, ...args], dir, { stdin: 'pub password\n' })
+      assert.equal(r.code, 0, r.stderr)
+    }
+    const good = await update(
+      'nsupdate',
+      ['-k', fullKey],
+      [`update add ${PUBLIC_HOST} 60 A 93.184.216.34`],
+    )
+    assert.equal(good.code, 0, good.output)
+    for (const line of [
+      `update add ${PUBLIC_HOST} 60 A 10.0.0.1`,
+      `update add ${PUBLIC_HOST} 60 AAAA fd00::1`,
+      `update add ${PUBLIC_HOST} 60 AAAA 64:ff9b::10.0.0.1`,
+    ]) {
+      const r = await update('nsupdate', ['-k', fullKey], [`delete ${PUBLIC_HOST} A`, line])
+      assert.match(r.output, /REFUSED/, line)
+    }
+    assert.deepEqual(await dig(PUBLIC_HOST, 'A'), ['93.184.216.34'])
+    assert.deepEqual(await dig(PUBLIC_HOST, 'AAAA'), [])
   })
 
   it('signs every message of an AXFR for a key in allow_transfer_keys', async () => {

@@ -282,6 +282,30 @@ describe('limits, lockouts and address policy', () => {
     assert.equal((await cli('lockout', 'list')).stdout, '(none)\n')
   })
 
+  // nginx's usual `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for` appends the
+  // peer and passes a client's own Forwarded header through: that header must not count.
+  it('reads only X-Forwarded-For: a client-sent Forwarded cannot pick an allowed address', async () => {
+    const from = '203.0.113.70'
+    const q = `hostname=bob.${TEST_ZONE}&myip=192.0.2.70`
+    const forged = ['-H', 'Forwarded: for=198.51.100.9']
+    const bob = (password: string) =>
+      curl([
+        '-u',
+        `bob:${password}`,
+        '-H',
+        `X-Forwarded-For: ${from}`,
+        ...forged,
+        `${http}/nic/update?${q}`,
+      ])
+    for (let i = 0; i < 3; i++) assert.equal((await bob('wrong')).body, 'badauth')
+    assert.equal((await bob(PASSWORDS.bob ?? '')).body, 'abuse', 'locked at its real address')
+    const rows = JSON.parse((await cli('lockout', 'list', '--json')).stdout) as { source: string }[]
+    assert.deepEqual(
+      rows.map((r) => r.source),
+      [from],
+    )
+  })
+
   it('refuses private addresses in a public zone and changes nothing', async () => {
     const from = '203.0.113.60'
     const host = `dave.${PUBLIC_ZONE}`
@@ -296,6 +320,7 @@ describe('limits, lockouts and address policy', () => {
       ['192.168.1.10', 'private'],
       ['100.64.1.1', 'CGNAT shared'],
       ['fd00::10', 'unique local'],
+      ['2002:c0a8:10a::1', 'private (6to4 of 192.168.1.10)'],
     ] as const) {
       const r = await update('dave', PASSWORDS.dave ?? '', from, `hostname=${host}&myip=${address}`)
       assert.equal(r.status, 400, r.body)
