@@ -6,7 +6,9 @@
  * `x-csrf-token`. Admin rights come from the user row, not from the token.
  */
 import type { FastifyRequest } from 'fastify'
+import type { IpAddress } from '../core/addresses.ts'
 import type { Authenticator } from '../core/auth.ts'
+import { rightsOf, type CredentialRights } from '../core/credential-rights.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { Secret } from '../core/secret.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -19,6 +21,11 @@ export interface ApiCaller {
   /** Set when the caller came with a token: the history names it. */
   readonly tokenId?: number
   readonly via: 'token' | 'session'
+  /**
+   * A token's limits (hosts, record types, sources, expiry): they hold on every route, and
+   * what the token mints must be narrower. Absent for a session (a password has none).
+   */
+  readonly rights?: CredentialRights
 }
 
 /** A web session as the API needs it (`src/web/session.ts` provides one). */
@@ -44,6 +51,8 @@ export interface ApiAuthOptions<S extends ApiSession = ApiSession> {
   /** Whether a user is an administrator now (tokens do not carry the flag). */
   readonly isAdmin: (userId: number, userName: string) => Promise<boolean>
   readonly sessions?: ApiSessions<S>
+  /** The client's address: a token is no credential outside its source ranges. */
+  readonly clientIp: (req: FastifyRequest) => IpAddress
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -54,7 +63,7 @@ export async function authenticateApi<S extends ApiSession>(
   options: ApiAuthOptions<S>,
 ): Promise<Result<ApiCaller, ApiError>> {
   const header = req.headers.authorization
-  if (header !== undefined) return byToken(header, options)
+  if (header !== undefined) return byToken(header, options.clientIp(req), options)
   const session = await options.sessions?.fromRequest(req)
   if (session === undefined) {
     return err(apiError('unauthenticated', 'send `Authorization: Bearer <api token>`'))
@@ -75,6 +84,7 @@ export async function authenticateApi<S extends ApiSession>(
 
 async function byToken<S extends ApiSession>(
   header: string,
+  from: IpAddress,
   options: ApiAuthOptions<S>,
 ): Promise<Result<ApiCaller, ApiError>> {
   const match = /^Bearer +([^\s]+) *$/i.exec(header)
@@ -82,7 +92,10 @@ async function byToken<S extends ApiSession>(
   if (token === undefined) {
     return err(apiError('unauthenticated', 'the Authorization header must be `Bearer <token>`'))
   }
-  const principal = await options.auth.authenticate({ kind: 'token', secret: new Secret(token) })
+  const principal = await options.auth.authenticate(
+    { kind: 'token', secret: new Secret(token) },
+    from,
+  )
   if (principal?.tokenId === undefined) {
     return err(apiError('unauthenticated', 'unknown or expired token'))
   }
@@ -97,5 +110,6 @@ async function byToken<S extends ApiSession>(
     isAdmin: await options.isAdmin(principal.userId, principal.userName),
     tokenId: principal.tokenId,
     via: 'token',
+    rights: rightsOf(principal),
   })
 }

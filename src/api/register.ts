@@ -107,6 +107,7 @@ async function handle(
     const who = await authenticateApi(req, {
       auth: deps.auth,
       isAdmin: (_id, name) => isAdmin(deps, name),
+      clientIp: deps.clientIp,
       ...(deps.sessions === undefined ? {} : { sessions: deps.sessions }),
     })
     if (!who.ok) return sendError(reply, who.error)

@@ -252,7 +252,7 @@ export class AccountService {
   /** Creates a token for a host's owner, bound to that host (acme-dns registration). */
   async createHostToken(
     fqdn: string,
-    input: { label?: string; scope?: TokenScope },
+    input: { label?: string; scope?: TokenScope; sources?: readonly Cidr[]; expiresAt?: Date },
   ): Promise<Result<{ token: TokenSummary; secret: string }, AccountError>> {
     const name = parseName(fqdn)
     if (!name.ok) return err({ code: 'invalid', message: name.error.message })

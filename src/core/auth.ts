@@ -5,10 +5,11 @@
  * A changed password changes the stored hash, which invalidates the cache entry by itself.
  */
 import { timingSafeEqual } from 'node:crypto'
+import type { IpAddress } from './addresses.ts'
 import type { Credentials } from './update-intent.ts'
 import type { Clock, KeyedHasher, PasswordHasher, UpdateStore } from './ports.ts'
 import type { TokenScope } from './token-scope.ts'
-import type { TokenRestrictions } from './token-restrictions.ts'
+import { sourceAllows, type TokenRestrictions } from './token-restrictions.ts'
 
 /** Who an update runs as. */
 export interface Principal {
@@ -23,6 +24,8 @@ export interface Principal {
   readonly scope?: TokenScope
   /** A scoped token's host, record-type and source limits; absent means none. */
   readonly restrictions?: TokenRestrictions
+  /** A token's expiry (ISO 8601): what it mints must expire by then. */
+  readonly expiresAt?: string
 }
 
 /** Options of the authenticator. */
@@ -44,11 +47,14 @@ export class Authenticator {
     this.#o = options
   }
 
-  /** Authenticates; `undefined` means bad credentials (never says which part was wrong). */
-  async authenticate(credentials: Credentials): Promise<Principal | undefined> {
+  /**
+   * Authenticates credentials presented from `from`; `undefined` means bad credentials (never
+   * says which part was wrong). A token used outside its source ranges is no credential.
+   */
+  async authenticate(credentials: Credentials, from: IpAddress): Promise<Principal | undefined> {
     const secret = credentials.secret.reveal()
     if (secret === '') return undefined
-    const byToken = await this.#byToken(secret)
+    const byToken = await this.#byToken(secret, from)
     if (byToken !== undefined) {
       if (
         credentials.kind === 'basic' &&
@@ -62,13 +68,14 @@ export class Authenticator {
     return this.#byPassword(credentials.username, secret)
   }
 
-  async #byToken(secret: string): Promise<Principal | undefined> {
+  async #byToken(secret: string, from: IpAddress): Promise<Principal | undefined> {
     const hash = this.#o.hasher.digest(`token\0${secret}`)
     const token = await this.#o.store.findTokenByHash(hash)
     if (token === undefined || !sameHex(token.hash, hash)) return undefined
     const now = this.#o.clock.now()
     // An unreadable expiry counts as expired: a limit must never turn into no limit.
     if (token.expiresAt !== null && !(Date.parse(token.expiresAt) > now.getTime())) return undefined
+    if (!sourceAllows(token.restrictions, from)) return undefined
     // "Last used" to the minute: a write per router ping would cost more than the ping.
     const last = token.lastUsedAt == null ? Number.NaN : Date.parse(token.lastUsedAt)
     if (!(now.getTime() - last < 60_000))
@@ -81,6 +88,7 @@ export class Authenticator {
       hostId: token.hostId,
       scope: token.scope ?? 'all',
       ...(token.restrictions === undefined ? {} : { restrictions: token.restrictions }),
+      ...(token.expiresAt === null ? {} : { expiresAt: token.expiresAt }),
     }
   }
 

@@ -69,15 +69,15 @@ export class UpdateService {
     const guard = this.#o.guard
     const held = await guard?.admit(intent)
     if (held !== undefined) return held
-    const principal = await this.#o.auth.authenticate(intent.credentials)
+    const principal = await this.#o.auth.authenticate(intent.credentials, intent.clientIp)
     if (principal === undefined) {
       this.#o.notifier?.authFailed(authFailureEvent(intent, this.#o.clock.now().toISOString()))
       await guard?.authFailed(intent)
       return settle(guard, intent, undefined, reject('badauth', 'bad credentials'))
     }
-    // REST API tokens and tokens used from outside their source ranges are no update
-    // credentials here: every dialect answers its own auth failure.
-    const refused = credentialRefusal(principal, intent)
+    // REST API tokens are no update credentials here: every dialect answers its own auth
+    // failure. (A token used from outside its source ranges did not authenticate at all.)
+    const refused = credentialRefusal(principal)
     if (refused !== undefined) return settle(guard, intent, principal, reject('badauth', refused))
     const limited = await guard?.authenticated(intent, principal)
     if (limited !== undefined) return limited
