@@ -40,16 +40,6 @@ export interface ApiDeps {
   readonly guard?: Pick<AbuseGuard, 'admitAuthenticated' | 'settled'>
 }
 
-/**
- * True when the caller may see this host: their own (admins: any), and for a token limited
- * to hosts only those, so its limits hold on every route.
- */
-export function maySee(caller: ApiCaller, h: HostSummary): boolean {
-  const hosts = caller.rights?.hostIds
-  if (hosts !== undefined && !hosts.includes(h.id)) return false
-  return caller.isAdmin || h.owner === caller.userName
-}
-
 /** The host named `fqdn` when the caller may see it. */
 export async function visibleHost(
   deps: ApiDeps,
@@ -58,7 +48,7 @@ export async function visibleHost(
 ): Promise<Result<HostSummary, ApiError>> {
   const name = parseName(fqdn)
   const found = name.ok ? await deps.accountStore.hostByName(name.value) : undefined
-  if (found === undefined || !maySee(caller, found)) {
+  if (found === undefined || (!caller.isAdmin && found.owner !== caller.userName)) {
     return err(apiError('host_not_found', `host "${fqdn.slice(0, 255)}" not found`))
   }
   return ok(found)

@@ -8,7 +8,6 @@
 import { acmeName, parseTxtText } from '../core/acme-txt.ts'
 import { parseIpOf, type IpFamily } from '../core/addresses.ts'
 import type { HostSummary } from '../core/account-store.ts'
-import type { Principal } from '../core/auth.ts'
 import { liveTxt } from '../core/acme-txt.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { AddressWish, TxtWish, UpdateIntent, UpdateResult } from '../core/update-intent.ts'
@@ -109,9 +108,6 @@ async function change(
     return err(apiError('invalid_value', result.message))
   }
   const outcome = result.kind === 'hosts' ? result.outcomes[0] : undefined
-  if (outcome?.status === '!yours') {
-    return err(apiError('forbidden', "a record type outside this token's limits"))
-  }
   if (outcome === undefined || !['good', 'nochg', 'dnserr'].includes(outcome.status)) {
     const why = result.kind === 'rejected' ? result.message : (outcome?.status ?? 'no outcome')
     return err(apiError('internal', `update refused: ${why}`))
@@ -128,24 +124,14 @@ function retryAfter(result: UpdateResult): { retryAfterSeconds?: number } {
   return seconds === undefined ? {} : { retryAfterSeconds: seconds }
 }
 
-// The caller acts as the host's owner (or admin) with full rights over its records, within
-// a token's host and record-type limits: core's update path applies them as for a dialect.
-function principalOf(caller: ApiCaller): Principal {
-  const r = caller.rights
+// The caller acts as the host's owner (or admin) with full rights over its records.
+function principalOf(caller: ApiCaller) {
   return {
     userId: caller.userId,
     userName: caller.userName,
     isAdmin: caller.isAdmin,
     scope: 'all' as const,
     ...(caller.tokenId === undefined ? {} : { tokenId: caller.tokenId }),
-    ...(r?.hostIds === undefined && r?.recordTypes === undefined
-      ? {}
-      : {
-          restrictions: {
-            ...(r.hostIds === undefined ? {} : { hostIds: r.hostIds }),
-            ...(r.recordTypes === undefined ? {} : { recordTypes: r.recordTypes }),
-          },
-        }),
   }
 }
 
@@ -178,7 +164,7 @@ export function recordRoutes(deps: ApiDeps): ApiRoute[] {
       body: recordsPut,
       status: 200,
       response: recordsChanged,
-      errors: ['host_not_found', 'invalid_value', 'rate_limited', 'forbidden'],
+      errors: ['host_not_found', 'invalid_value', 'rate_limited'],
       handler: async (input) => {
         const w = wishes(input.body)
         return w.ok ? change(deps, input, input.params.fqdn, w.value) : w
@@ -192,7 +178,7 @@ export function recordRoutes(deps: ApiDeps): ApiRoute[] {
       params: fqdnParams,
       status: 200,
       response: recordsChanged,
-      errors: ['host_not_found', 'rate_limited', 'forbidden'],
+      errors: ['host_not_found', 'rate_limited'],
       handler: (input) =>
         change(deps, input, input.params.fqdn, {
           ipv4: { kind: 'delete' },

@@ -234,6 +234,11 @@ export class AccountService {
       }
       if (!hostIds.includes(host.id)) hostIds.push(host.id)
     }
+    // An API token makes no DNS updates: a host or type limit would mean nothing (and no path
+    // would hold it to one), so it may carry source ranges and an expiry only.
+    if (input.scope === 'api' && (hostIds.length > 0 || input.recordTypes !== undefined)) {
+      return err({ code: 'invalid', message: 'an api token cannot be limited to hosts or types' })
+    }
     if (input.recordTypes?.length === 0 || input.sources?.length === 0) {
       return err({ code: 'invalid', message: 'an empty type or source list would allow nothing' })
     }

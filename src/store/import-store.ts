@@ -123,6 +123,8 @@ function check(plan: ImportPlan, s: State): string[] {
     if (hashes.has(t.hash) || (s.hashes.has(t.hash) && !t.ensure))
       errors.push(`${t.where}: this token already exists`)
     hashes.add(t.hash)
+    if (t.scope === 'api' && (t.hosts.length > 0 || t.recordTypes !== null))
+      errors.push(`${t.where}: an api token cannot be limited to hosts or types`)
     for (const fqdn of t.hosts) {
       const planned = hosts.get(fqdn)
       const existing = s.hosts.get(fqdn)
