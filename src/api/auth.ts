@@ -8,6 +8,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { IpAddress } from '../core/addresses.ts'
 import type { CredentialGate } from '../core/credential-gate.ts'
+import { rightsOf, type CredentialRights } from '../core/credential-rights.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { Secret } from '../core/secret.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -20,6 +21,11 @@ export interface ApiCaller {
   /** Set when the caller came with a token: the history names it. */
   readonly tokenId?: number
   readonly via: 'token' | 'session'
+  /**
+   * A token's limits (hosts, record types, sources, expiry): they hold on every route, and
+   * what the token mints must be narrower. Absent for a session (a password has none).
+   */
+  readonly rights?: CredentialRights
 }
 
 /** A web session as the API needs it (`src/web/session.ts` provides one). */
@@ -112,5 +118,6 @@ async function byToken<S extends ApiSession>(
     isAdmin: await options.isAdmin(principal.userId, principal.userName),
     tokenId: principal.tokenId,
     via: 'token',
+    rights: rightsOf(principal),
   })
 }

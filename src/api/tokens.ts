@@ -1,10 +1,12 @@
 /**
  * `/tokens`: create (the secret is in this one answer and nowhere else, ever), list and
  * revoke tokens. A user manages their own; admins anyone's. Scopes, host limits, record
- * types and source ranges are those of `dynzone token create`.
+ * types and source ranges are those of `dynzone token create`. A bearer token creates only
+ * tokens narrower than itself (`core/credential-rights.ts`); a session has no limits.
  */
 import type { TokenSummary } from '../core/account-store.ts'
 import { parseCidr, type Cidr } from '../core/addresses.ts'
+import { narrower } from '../core/credential-rights.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { z } from 'zod'
 import { accountError, ownerFor, visibleHost, type ApiDeps } from './deps.ts'
@@ -81,16 +83,31 @@ export function tokenRoutes(deps: ApiDeps): ApiRoute[] {
         const ranges = sources(body.sources)
         if (!ranges.ok) return ranges
         // Another user's host is "not found" to a non-admin, as everywhere else.
+        const hostIds: number[] = []
         for (const name of [
           ...(body.host === undefined ? [] : [body.host]),
           ...(body.hosts ?? []),
         ]) {
           const seen = await visibleHost(deps, caller, name)
           if (!seen.ok) return seen
+          hostIds.push(seen.value.id)
         }
         const expires = body.expiresAt === undefined ? undefined : new Date(body.expiresAt)
         if (expires !== undefined && expires.getTime() <= deps.clock.now().getTime()) {
           return err(apiError('invalid_value', 'expiresAt is in the past'))
+        }
+        if (caller.rights !== undefined) {
+          const narrow = narrower(
+            {
+              scope: body.scope,
+              ...(hostIds.length === 0 ? {} : { hostIds }),
+              ...(body.recordTypes === undefined ? {} : { recordTypes: body.recordTypes }),
+              ...(ranges.value === undefined ? {} : { sources: ranges.value }),
+              ...(expires === undefined ? {} : { expiresAt: expires }),
+            },
+            caller.rights,
+          )
+          if (!narrow.ok) return err(apiError('forbidden', narrow.error))
         }
         const created = await deps.accounts.createToken({
           owner: owner.value,

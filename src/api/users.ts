@@ -4,6 +4,7 @@
  * stolen session or API token cannot lock the owner out).
  */
 import type { UserSummary } from '../core/account-store.ts'
+import { narrower, PASSWORD_RIGHTS } from '../core/credential-rights.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { setUserFields } from '../store/user-admin-store.ts'
 import type { ApiCaller } from './auth.ts'
@@ -35,6 +36,16 @@ async function visibleUser(
   return ok(found)
 }
 
+// A password has no limits: a token with some cannot set one (it would mint a wider
+// credential), unless it proves the password it replaces.
+function mayMintPassword(caller: ApiCaller): Result<void, ApiError> {
+  const narrow =
+    caller.rights === undefined ? ok(undefined) : narrower(PASSWORD_RIGHTS, caller.rights)
+  return narrow.ok
+    ? ok(undefined)
+    : err(apiError('forbidden', `a token with limits cannot set a password: ${narrow.error}`))
+}
+
 // A new password for oneself needs the current one (when there is one).
 async function checkCurrentPassword(
   deps: ApiDeps,
@@ -42,7 +53,7 @@ async function checkCurrentPassword(
   target: UserSummary,
   current: string | undefined,
 ): Promise<Result<void, ApiError>> {
-  if (target.name !== caller.userName || !target.hasPassword) return ok(undefined)
+  if (target.name !== caller.userName || !target.hasPassword) return mayMintPassword(caller)
   const stored = await deps.updateStore.findUserByName(target.name)
   const hash = stored?.passwordHash ?? null
   if (current === undefined || hash === null || !(await deps.passwords.verify(hash, current))) {
@@ -82,6 +93,8 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
       handler: async ({ caller, body }) => {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
+        const minted = body.password === undefined ? ok(undefined) : mayMintPassword(caller)
+        if (!minted.ok) return minted
         const r = await deps.accounts.addUser(defined(body))
         return r.ok ? ok(view(r.value)) : err(accountError(r.error, 'user'))
       },

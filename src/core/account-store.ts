@@ -4,6 +4,7 @@
  */
 import type { GroupStore } from './group-store.ts'
 import type { Fqdn } from './names.ts'
+import type { NameClaim } from './name-ownership.ts'
 import type { TokenScope } from './token-scope.ts'
 import type { TokenRestrictions } from './token-restrictions.ts'
 
@@ -89,6 +90,8 @@ export interface AccountStore extends GroupStore {
   deleteUser(userId: number, at: string): Promise<Fqdn[]>
   listUsers(): Promise<UserSummary[]>
   hostByName(fqdn: Fqdn): Promise<HostSummary | undefined>
+  /** The hosts of `zone` at `name`, above it or below it (`name-ownership.ts`). */
+  hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]>
   insertHost(h: NewHost): Promise<HostSummary>
   /** Deletes the host and its records and bumps the zone serial. */
   deleteHost(hostId: number, at: string): Promise<void>

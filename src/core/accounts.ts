@@ -13,6 +13,7 @@ import type { Cidr } from './addresses.ts'
 import type { RestrictableType, TokenRestrictions } from './token-restrictions.ts'
 import type { GroupSummary } from './group-store.ts'
 import * as groups from './prefix-groups.ts'
+import { conflictMessage, ownershipConflict } from './name-ownership.ts'
 
 /** An account operation's failure, with a stable code. */
 export interface AccountError {
@@ -114,7 +115,10 @@ export class AccountService {
     return this.#o.store.listUsers()
   }
 
-  /** Adds a host (an FQDN inside a served zone) owned by a user. */
+  /**
+   * Adds a host (an FQDN inside a served zone) owned by a user; not on another user's
+   * branch of the name tree (`name-ownership.ts`), whoever asks.
+   */
   async addHost(input: {
     fqdn: string
     owner: string
@@ -151,6 +155,11 @@ export class AccountService {
     if (!owner) return err(notFound('user', input.owner))
     if (await this.#o.store.hostByName(name.value)) {
       return err({ code: 'exists', message: `host "${name.value}" already exists` })
+    }
+    const near = await this.#o.store.hostsNear(name.value, zone)
+    const other = ownershipConflict(name.value, zone, owner.name, near)
+    if (other !== undefined) {
+      return err({ code: 'exists', message: conflictMessage(name.value, other) })
     }
     return ok(
       await this.#o.store.insertHost({
@@ -225,6 +234,11 @@ export class AccountService {
       }
       if (!hostIds.includes(host.id)) hostIds.push(host.id)
     }
+    // An API token makes no DNS updates: a host or type limit would mean nothing (and no path
+    // would hold it to one), so it may carry source ranges and an expiry only.
+    if (input.scope === 'api' && (hostIds.length > 0 || input.recordTypes !== undefined)) {
+      return err({ code: 'invalid', message: 'an api token cannot be limited to hosts or types' })
+    }
     if (input.recordTypes?.length === 0 || input.sources?.length === 0) {
       return err({ code: 'invalid', message: 'an empty type or source list would allow nothing' })
     }
@@ -252,7 +266,7 @@ export class AccountService {
   /** Creates a token for a host's owner, bound to that host (acme-dns registration). */
   async createHostToken(
     fqdn: string,
-    input: { label?: string; scope?: TokenScope },
+    input: { label?: string; scope?: TokenScope; sources?: readonly Cidr[]; expiresAt?: Date },
   ): Promise<Result<{ token: TokenSummary; secret: string }, AccountError>> {
     const name = parseName(fqdn)
     if (!name.ok) return err({ code: 'invalid', message: name.error.message })

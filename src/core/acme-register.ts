@@ -2,8 +2,13 @@
  * acme-dns style registration: a signed-in user (account password, or an `all`-scope token)
  * gets a new `acme`-scoped token bound to one of their hosts. Registration is never open:
  * on a dynamic DNS server an anonymous `/register` would hand out names to anyone.
+ *
+ * The new token inherits the source ranges and expiry of a token that registers it, and must
+ * be narrower than it (`credential-rights.ts`): a token limited to other hosts, or to record
+ * types without TXT, cannot mint an ACME token at all.
  */
 import type { AccountService } from './accounts.ts'
+import { narrower, rightsOf, type CredentialRights } from './credential-rights.ts'
 import { acmeName } from './acme-txt.ts'
 import type { IpAddress } from './addresses.ts'
 import type { CredentialGate, GateRefusal } from './credential-gate.ts'
@@ -18,6 +23,8 @@ export interface AcmeRegistration {
   readonly password: string
   readonly host: Fqdn
   readonly fulldomain: Fqdn
+  /** The source ranges the new token is limited to (inherited); empty means none. */
+  readonly allowfrom: readonly string[]
 }
 
 /** Why a registration was refused. */
@@ -66,13 +73,23 @@ export class AcmeRegistrar {
     if (host === undefined) {
       return err({ code: 'nohost', message: 'name one of your hosts in "host"' })
     }
-    const mine = principal.isAdmin || host.ownerId === principal.userId
-    if (!mine || (principal.hostId != null && principal.hostId !== host.id)) {
+    if (!principal.isAdmin && host.ownerId !== principal.userId) {
       return err({ code: '!yours', message: `host "${host.fqdn}" is not yours` })
     }
+    const parent = rightsOf(principal)
+    const child: CredentialRights = {
+      scope: 'acme',
+      hostIds: [host.id],
+      ...(parent.sources === undefined ? {} : { sources: parent.sources }),
+      ...(parent.expiresAt === undefined ? {} : { expiresAt: parent.expiresAt }),
+    }
+    const narrow = narrower(child, parent)
+    if (!narrow.ok) return err({ code: '!yours', message: narrow.error })
     const created = await this.#o.accounts.createHostToken(host.fqdn, {
       label: 'acme-dns',
       scope: 'acme',
+      ...(child.sources === undefined ? {} : { sources: child.sources }),
+      ...(child.expiresAt === undefined ? {} : { expiresAt: child.expiresAt }),
     })
     if (!created.ok) return err({ code: 'nohost', message: created.error.message })
     return ok({
@@ -80,6 +97,7 @@ export class AcmeRegistrar {
       password: created.value.secret,
       host: host.fqdn,
       fulldomain: acmeName(host.fqdn),
+      allowfrom: (child.sources ?? []).map((c) => c.text),
     })
   }
 

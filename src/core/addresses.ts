@@ -70,6 +70,14 @@ function parsedOf(address: IpAddress): ipaddr.IPv4 | ipaddr.IPv6 {
   return parsed
 }
 
+/** True when every address of `inner` is inside `outer`. */
+export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
+  const [address = '', bits = ''] = inner.text.split('/')
+  const ip = parseIp(address)
+  // `inner` is no wider than `outer` and its (any) address lies in `outer`.
+  return ip.ok && outer.contains(ip.value) && Number(bits) >= Number(outer.text.split('/')[1])
+}
+
 /** Parses `addr/len` or a bare address (a host route). */
 export function parseCidr(input: string): Result<Cidr, AddressError> {
   const s = input.trim()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import { tokenHash } from './accounts.ts'
+import { parseCidr, type IpAddress } from './addresses.ts'
 import { Authenticator, type AuthOptions } from './auth.ts'
 import { createKeyedHasher } from './keyed-hash.ts'
 import type { Fqdn } from './names.ts'
@@ -17,6 +18,7 @@ import type { ChangeSet } from './records.ts'
 import { Secret } from './secret.ts'
 import type { Credentials } from './update-intent.ts'
 
+const HERE: IpAddress = { family: 4, text: '127.0.0.1' }
 const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
 
 /** Only what the authenticator reads; the update methods are never called here. */
@@ -116,7 +118,7 @@ beforeEach(async () => {
 
 describe('Authenticator: tokens', () => {
   it('accepts a bare token and records its use', async () => {
-    const p = await auth.authenticate(bare(TOKEN))
+    const p = await auth.authenticate(bare(TOKEN), HERE)
     assert.deepEqual(p, {
       userId: 1,
       userName: 'alice',
@@ -132,30 +134,49 @@ describe('Authenticator: tokens', () => {
     const record = store.tokens.get(tokenHash(hasher, TOKEN))
     assert.ok(record !== undefined)
     store.tokens.set(record.hash, { ...record, lastUsedAt: '2029-12-31T23:59:30.000Z' })
-    assert.equal((await auth.authenticate(bare(TOKEN)))?.tokenId, 10)
+    assert.equal((await auth.authenticate(bare(TOKEN), HERE))?.tokenId, 10)
     assert.deepEqual(store.touched, [], '30 s ago: not written again')
     store.tokens.set(record.hash, { ...record, lastUsedAt: '2029-12-31T23:58:59.000Z' })
-    assert.equal((await auth.authenticate(bare(TOKEN)))?.tokenId, 10)
+    assert.equal((await auth.authenticate(bare(TOKEN), HERE))?.tokenId, 10)
     assert.deepEqual(store.touched, [{ id: 10, at: '2030-01-01T00:00:00.000Z' }])
   })
 
   it('carries the host scope of a host token', async () => {
-    const p = await auth.authenticate(bare(HOST_TOKEN))
+    const p = await auth.authenticate(bare(HOST_TOKEN), HERE)
     assert.equal(p?.tokenId, 11)
     assert.equal(p.hostId, 7)
   })
 
   it('refuses a token whose expiry has come, accepts one not yet expired', async () => {
-    assert.equal(await auth.authenticate(bare('expiredexpiredexpiredexpiredexpi')), undefined)
-    assert.equal((await auth.authenticate(bare('laterlaterlaterlaterlaterlaterla')))?.tokenId, 13)
+    assert.equal(await auth.authenticate(bare('expiredexpiredexpiredexpiredexpi'), HERE), undefined)
+    assert.equal(
+      (await auth.authenticate(bare('laterlaterlaterlaterlaterlaterla'), HERE))?.tokenId,
+      13,
+    )
     clock.ms += 1000
-    assert.equal(await auth.authenticate(bare('laterlaterlaterlaterlaterlaterla')), undefined)
+    assert.equal(await auth.authenticate(bare('laterlaterlaterlaterlaterlaterla'), HERE), undefined)
+  })
+
+  it('refuses a token used from outside its source ranges, as if unknown, on every path', async () => {
+    const range = parseCidr('198.51.100.0/24')
+    assert.ok(range.ok)
+    const hash = tokenHash(hasher, 'rangedrangedrangedrangedrangedra')
+    const limited = { sources: [range.value] }
+    store.tokens.set(hash, {
+      ...{ id: 14, ownerId: 1, ownerName: 'alice', hash, hostId: null, expiresAt: null },
+      restrictions: limited,
+    })
+    const inside: IpAddress = { family: 4, text: '198.51.100.9' }
+    assert.equal(await auth.authenticate(bare('rangedrangedrangedrangedrangedra'), HERE), undefined)
+    assert.deepEqual(store.touched, [], 'an out-of-range use is no use')
+    const p = await auth.authenticate(bare('rangedrangedrangedrangedrangedra'), inside)
+    assert.deepEqual([p?.tokenId, p?.restrictions], [14, limited])
   })
 
   it('refuses unknown and empty tokens', async () => {
-    assert.equal(await auth.authenticate(bare('nosuchtokennosuchtokennosuchtoke')), undefined)
-    assert.equal(await auth.authenticate(bare('')), undefined)
-    assert.equal(await auth.authenticate(basic('alice', '')), undefined)
+    assert.equal(await auth.authenticate(bare('nosuchtokennosuchtokennosuchtoke'), HERE), undefined)
+    assert.equal(await auth.authenticate(bare(''), HERE), undefined)
+    assert.equal(await auth.authenticate(basic('alice', ''), HERE), undefined)
     assert.deepEqual(store.touched, [])
   })
 
@@ -168,7 +189,7 @@ describe('Authenticator: tokens', () => {
   ]
   for (const [username, accepted] of usernames) {
     it(`Basic with a token and user name ${JSON.stringify(username)}: ${accepted ? 'accepted' : 'refused'}`, async () => {
-      const p = await auth.authenticate(basic(username, TOKEN))
+      const p = await auth.authenticate(basic(username, TOKEN), HERE)
       assert.equal(p?.tokenId, accepted ? 10 : undefined)
     })
   }
@@ -176,7 +197,7 @@ describe('Authenticator: tokens', () => {
 
 describe('Authenticator: passwords', () => {
   it('accepts the right password', async () => {
-    const p = await auth.authenticate(basic('alice', 'correct horse'))
+    const p = await auth.authenticate(basic('alice', 'correct horse'), HERE)
     assert.deepEqual(p, { userId: 1, userName: 'alice', isAdmin: false })
   })
 
@@ -188,7 +209,7 @@ describe('Authenticator: passwords', () => {
   ]
   for (const [name, credentials] of refused) {
     it(`refuses ${name}`, async () => {
-      assert.equal(await auth.authenticate(credentials), undefined)
+      assert.equal(await auth.authenticate(credentials, HERE), undefined)
     })
   }
 
@@ -199,75 +220,75 @@ describe('Authenticator: passwords', () => {
       passwordHash: await passwords.hash('rootpass'),
       isAdmin: true,
     })
-    assert.equal((await auth.authenticate(basic('root', 'rootpass')))?.isAdmin, true)
+    assert.equal((await auth.authenticate(basic('root', 'rootpass'), HERE))?.isAdmin, true)
   })
 })
 
 describe('Authenticator: password cache', () => {
   it('does not verify again for a second ping with the same password', async () => {
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     assert.equal(passwords.verifyCalls, 1)
   })
 
   it('verifies again after the password changed', async () => {
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     await setPassword('alice', 1, 'battery staple')
-    assert.equal(await auth.authenticate(basic('alice', 'correct horse')), undefined)
+    assert.equal(await auth.authenticate(basic('alice', 'correct horse'), HERE), undefined)
     assert.equal(passwords.verifyCalls, 2)
-    assert.ok(await auth.authenticate(basic('alice', 'battery staple')))
+    assert.ok(await auth.authenticate(basic('alice', 'battery staple'), HERE))
     assert.equal(passwords.verifyCalls, 3)
   })
 
   it('verifies again after a rehash of the same password', async () => {
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     await setPassword('alice', 1, 'correct horse')
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     assert.equal(passwords.verifyCalls, 2)
   })
 
   it('verifies again once cacheSeconds have passed', async () => {
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     clock.ms += 300_000 - 1
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     assert.equal(passwords.verifyCalls, 1)
     clock.ms += 1
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     assert.equal(passwords.verifyCalls, 2)
   })
 
   it('never caches a wrong password', async () => {
     for (let i = 0; i < 3; i++) {
-      assert.equal(await auth.authenticate(basic('alice', 'wrong horse')), undefined)
+      assert.equal(await auth.authenticate(basic('alice', 'wrong horse'), HERE), undefined)
     }
     assert.equal(passwords.verifyCalls, 3)
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
-    assert.equal(await auth.authenticate(basic('alice', 'wrong horse')), undefined)
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
+    assert.equal(await auth.authenticate(basic('alice', 'wrong horse'), HERE), undefined)
     assert.equal(passwords.verifyCalls, 5)
   })
 
   it('does not let a cached password serve another user', async () => {
     await setPassword('bob', 2, 'correct horse')
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
-    assert.equal((await auth.authenticate(basic('bob', 'correct horse')))?.userId, 2)
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
+    assert.equal((await auth.authenticate(basic('bob', 'correct horse'), HERE))?.userId, 2)
     assert.equal(passwords.verifyCalls, 2)
   })
 
   it('caches nothing with cacheSeconds = 0', async () => {
     auth = build({ cacheSeconds: 0 })
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     assert.equal(passwords.verifyCalls, 2)
   })
 
   it('evicts the oldest entry past cacheMaxEntries', async () => {
     auth = build({ cacheMaxEntries: 1 })
     await setPassword('bob', 2, 'bobs password')
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
-    assert.ok(await auth.authenticate(basic('bob', 'bobs password')))
-    assert.ok(await auth.authenticate(basic('bob', 'bobs password')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
+    assert.ok(await auth.authenticate(basic('bob', 'bobs password'), HERE))
+    assert.ok(await auth.authenticate(basic('bob', 'bobs password'), HERE))
     assert.equal(passwords.verifyCalls, 2)
-    assert.ok(await auth.authenticate(basic('alice', 'correct horse')))
+    assert.ok(await auth.authenticate(basic('alice', 'correct horse'), HERE))
     assert.equal(passwords.verifyCalls, 3)
   })
 })

@@ -9,10 +9,11 @@
  * lint rule keeps `Authenticator` out of every other layer.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { IpAddress } from './addresses.ts'
 import type { Credentials } from './update-intent.ts'
 import type { Clock, KeyedHasher, PasswordHasher, UpdateStore, UserRecord } from './ports.ts'
 import type { TokenScope } from './token-scope.ts'
-import type { TokenRestrictions } from './token-restrictions.ts'
+import { sourceAllows, type TokenRestrictions } from './token-restrictions.ts'
 
 /** Who an update runs as. */
 export interface Principal {
@@ -27,6 +28,8 @@ export interface Principal {
   readonly scope?: TokenScope
   /** A scoped token's host, record-type and source limits; absent means none. */
   readonly restrictions?: TokenRestrictions
+  /** A token's expiry (ISO 8601): what it mints must expire by then. */
+  readonly expiresAt?: string
 }
 
 /** A token found by its secret. */
@@ -56,11 +59,14 @@ export class Authenticator {
     this.#o = options
   }
 
-  /** Authenticates; `undefined` means bad credentials (never says which part was wrong). */
-  async authenticate(credentials: Credentials): Promise<Principal | undefined> {
+  /**
+   * Authenticates credentials presented from `from`; `undefined` means bad credentials (never
+   * says which part was wrong). A token used outside its source ranges is no credential.
+   */
+  async authenticate(credentials: Credentials, from: IpAddress): Promise<Principal | undefined> {
     const secret = credentials.secret.reveal()
     if (secret === '') return undefined
-    const byToken = await this.token(secret)
+    const byToken = await this.token(secret, from)
     if (byToken !== undefined) {
       return tokenFits(credentials, byToken.principal) ? byToken.principal : undefined
     }
@@ -69,8 +75,11 @@ export class Authenticator {
     return user === undefined ? undefined : this.password(user, secret)
   }
 
-  /** The live token with this secret, or undefined (unknown or expired). */
-  async token(secret: string): Promise<TokenMatch | undefined> {
+  /**
+   * The live token with this secret presented from `from`, or undefined (unknown, expired, or
+   * used outside its source ranges: then it is no credential at all).
+   */
+  async token(secret: string, from: IpAddress): Promise<TokenMatch | undefined> {
     if (secret === '') return undefined
     const hash = this.#o.hasher.digest(`token\0${secret}`)
     const token = await this.#o.store.findTokenByHash(hash)
@@ -78,6 +87,7 @@ export class Authenticator {
     const now = this.#o.clock.now()
     // An unreadable expiry counts as expired: a limit must never turn into no limit.
     if (token.expiresAt !== null && !(Date.parse(token.expiresAt) > now.getTime())) return undefined
+    if (!sourceAllows(token.restrictions, from)) return undefined
     // "Last used" to the minute: a write per router ping would cost more than the ping.
     const last = token.lastUsedAt == null ? Number.NaN : Date.parse(token.lastUsedAt)
     if (!(now.getTime() - last < 60_000))
@@ -91,6 +101,7 @@ export class Authenticator {
         hostId: token.hostId,
         scope: token.scope ?? 'all',
         ...(token.restrictions === undefined ? {} : { restrictions: token.restrictions }),
+        ...(token.expiresAt === null ? {} : { expiresAt: token.expiresAt }),
       },
       lowEntropy: token.lowEntropy === true,
     }

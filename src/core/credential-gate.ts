@@ -97,7 +97,7 @@ export class CredentialGate {
   async check(a: CredentialAttempt): Promise<Result<Principal, GateRefusal>> {
     const secret = a.credentials.secret.reveal()
     const accepts = a.accepts ?? 'any'
-    const token = accepts === 'password' ? undefined : await this.#o.auth.token(secret)
+    const token = accepts === 'password' ? undefined : await this.#o.auth.token(secret, a.source)
     const fit = token !== undefined && tokenFits(a.credentials, token.principal) ? token : undefined
     // A valid generated token is never refused by password budgets or lockouts.
     if (fit !== undefined && !fit.lowEntropy) return ok(fit.principal)

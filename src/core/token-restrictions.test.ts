@@ -7,6 +7,7 @@ import {
   parseCidrList,
   parseTypeList,
   restrictionsAllow,
+  sourceAllows,
   type TokenRestrictions,
 } from './token-restrictions.ts'
 import type { UpdateIntent } from './update-intent.ts'
@@ -68,18 +69,15 @@ describe('token restrictions', () => {
     }
   })
 
-  it('refuses API tokens and clients outside the source ranges as credentials', () => {
+  it('refuses API tokens as update credentials, and clients outside the source ranges', () => {
     const sources = [cidr('198.51.100.0/24'), cidr('2001:db8::/32')]
-    assert.equal(credentialRefusal({ restrictions: { sources } }, { clientIp: V4 }), undefined)
-    assert.equal(credentialRefusal({ restrictions: { sources } }, { clientIp: V6 }), undefined)
-    const outside = { clientIp: { family: 4, text: '203.0.113.1' } as const }
-    assert.match(credentialRefusal({ restrictions: { sources } }, outside) ?? '', /address/)
-    assert.match(credentialRefusal({ scope: 'api' }, { clientIp: V4 }) ?? '', /API token/)
-    assert.equal(credentialRefusal({ scope: 'all' }, { clientIp: V4 }), undefined)
-    assert.equal(
-      credentialRefusal({ restrictions: { sources: [] } }, { clientIp: V4 }),
-      'token not valid from this address',
-    )
+    assert.equal(sourceAllows({ sources }, V4), true)
+    assert.equal(sourceAllows({ sources }, V6), true)
+    assert.equal(sourceAllows({ sources }, { family: 4, text: '203.0.113.1' }), false)
+    assert.equal(sourceAllows({ sources: [] }, V4), false)
+    assert.equal(sourceAllows(undefined, V4), true)
+    assert.match(credentialRefusal({ scope: 'api' }) ?? '', /API token/)
+    assert.equal(credentialRefusal({ scope: 'all' }), undefined)
   })
 
   it('reads stored lists strictly', () => {

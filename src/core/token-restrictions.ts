@@ -3,8 +3,9 @@
  * types (`TXT` only for a certificate client's `_acme-challenge`), and to source address
  * ranges. Checked here, in core, so every dialect refuses the same things.
  *
- * Outcomes: a token used from outside its ranges (or an `api` token on a dialect) is no
- * update credential at all, so the request is refused as bad credentials (`badauth`); a
+ * Outcomes: a token used from outside its ranges is no credential at all, on every path
+ * (`sourceAllows`, applied by the authenticator), and an `api` token is no update
+ * credential, so both are refused as bad credentials (`badauth`); a
  * host or record type outside the token's limits is refused per host as `!yours`, like a
  * host-bound token naming another host, so nothing about that host leaks.
  */
@@ -62,17 +63,17 @@ export function parseCidrList(text: string): Result<Cidr[], string> {
   return ok(out)
 }
 
-/** Why these credentials may not update DNS from this client at all, or undefined. */
-export function credentialRefusal(
-  principal: RestrictedPrincipal,
-  intent: Pick<UpdateIntent, 'clientIp'>,
-): string | undefined {
-  if (!scopeUpdatesDns(principal.scope ?? 'all')) return 'an API token cannot update DNS'
-  const sources = principal.restrictions?.sources
-  if (sources !== undefined && !sources.some((c) => c.contains(intent.clientIp))) {
-    return 'token not valid from this address'
-  }
-  return undefined
+/**
+ * True when a token with these limits may be used from `from`. Checked where a presented
+ * token becomes a principal (`auth.ts`), so no path that accepts tokens can skip it.
+ */
+export function sourceAllows(r: TokenRestrictions | undefined, from: IpAddress): boolean {
+  return r?.sources === undefined || r.sources.some((c) => c.contains(from))
+}
+
+/** Why these credentials may not update DNS at all (an API token), or undefined. */
+export function credentialRefusal(principal: RestrictedPrincipal): string | undefined {
+  return scopeUpdatesDns(principal.scope ?? 'all') ? undefined : 'an API token cannot update DNS'
 }
 
 /** True when the principal's host and record-type limits allow this intent on this host. */

@@ -99,9 +99,9 @@ export class UpdateService {
     }
     const principal = checked.value
     this.#principals.set(intent, principal)
-    // REST API tokens and tokens used from outside their source ranges are no update
-    // credentials here: every dialect answers its own auth failure.
-    const refused = credentialRefusal(principal, intent)
+    // REST API tokens are no update credentials here: every dialect answers its own auth
+    // failure. (A token used from outside its source ranges did not authenticate at all.)
+    const refused = credentialRefusal(principal)
     if (refused !== undefined) return settle(guard, intent, principal, reject('badauth', refused))
     const limited = guard?.authenticated(intent, principal)
     if (limited !== undefined) return limited

@@ -17,6 +17,8 @@ import type {
 } from '../core/account-store.ts'
 import type { GroupSummary } from '../core/group-store.ts'
 import type { Fqdn } from '../core/names.ts'
+import type { NameClaim } from '../core/name-ownership.ts'
+import { hostsNear } from './name-claims.ts'
 import * as hostStore from './host-admin-store.ts'
 import type { HostDetail, HostQuery } from './host-admin-store.ts'
 import { hostEvents, type HostEvent } from './host-history-store.ts'
@@ -125,6 +127,10 @@ export class SqlAccountStore implements AccountStore {
 
   listHosts(owner?: string): Promise<HostSummary[]> {
     return hostStore.listHosts(this.#db, owner)
+  }
+
+  hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]> {
+    return hostsNear(this.#db, name, zone)
   }
 
   insertHost(h: NewHost): Promise<HostSummary> {

@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { ImportPlan, ImportSummary, PlanHost } from '../core/import-plan.ts'
 import { findZone, relativeLabel, type Fqdn } from '../core/names.ts'
+import { ClaimIndex, conflictMessage } from '../core/name-ownership.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
@@ -115,12 +116,15 @@ function check(plan: ImportPlan, s: State): string[] {
     if (h.group !== null && (groups.get(h.group.name) ?? groupOwner(s, h.group.name)) !== h.owner)
       errors.push(`${h.where}: group "${h.group.name}" not found among ${h.owner}'s groups`)
   }
+  errors.push(...ownershipErrors(plan, s))
   const hashes = new Set<string>()
   for (const t of plan.tokens) {
     owner(t.where, t.owner)
     if (hashes.has(t.hash) || (s.hashes.has(t.hash) && !t.ensure))
       errors.push(`${t.where}: this token already exists`)
     hashes.add(t.hash)
+    if (t.scope === 'api' && (t.hosts.length > 0 || t.recordTypes !== null))
+      errors.push(`${t.where}: an api token cannot be limited to hosts or types`)
     for (const fqdn of t.hosts) {
       const planned = hosts.get(fqdn)
       const existing = s.hosts.get(fqdn)
@@ -128,6 +132,28 @@ function check(plan: ImportPlan, s: State): string[] {
         planned === t.owner || (existing !== undefined && existing.ownerId === s.users.get(t.owner))
       if (!ok) errors.push(`${t.where}: host "${fqdn}" is not one of ${t.owner}'s hosts`)
     }
+  }
+  return errors
+}
+
+// No host on another user's branch of the name tree, against the database and the rest of
+// the plan (core/name-ownership.ts).
+function ownershipErrors(plan: ImportPlan, s: State): string[] {
+  const zones = [...s.zones.keys()]
+  const names = new Map([...s.users].map(([name, id]) => [id, name]))
+  const index = new ClaimIndex()
+  const add = (fqdn: string, owner: string | undefined): void => {
+    const zone = findZone(fqdn as Fqdn, zones)
+    if (zone !== undefined && owner !== undefined) index.add({ fqdn: fqdn as Fqdn, zone, owner })
+  }
+  for (const [fqdn, h] of s.hosts) add(fqdn, names.get(h.ownerId))
+  const fresh = plan.hosts.filter((h) => !s.hosts.has(h.fqdn))
+  for (const h of fresh) add(h.fqdn, h.owner)
+  const errors: string[] = []
+  for (const h of fresh) {
+    const zone = findZone(h.fqdn, zones)
+    const other = zone === undefined ? undefined : index.conflict(h.fqdn, zone, h.owner)
+    if (other !== undefined) errors.push(`${h.where}: ${conflictMessage(h.fqdn, other)}`)
   }
   return errors
 }

@@ -251,6 +251,31 @@ describe('web routes', () => {
     assert.ok((await serial()) > before)
   })
 
+  it("refuses a host at, below or above another user's host, even to an admin", async () => {
+    // alice owns home.<zone>: nobody else may create names on that branch.
+    for (const [who, label] of [
+      ['bob', 'sub.home'],
+      ['bob', 'a.b.home'],
+      ['bob', '_acme-challenge.home'],
+      ['root', 'sub.home'],
+    ] as const) {
+      const r = await post(who, '/hosts/new', { label, zone: ZONE })
+      assert.equal(r.statusCode, 409, `${who} at ${label}`)
+      assert.match(r.body, /belongs to host &quot;home\./)
+      assert.equal(await hostRow(label), undefined)
+    }
+    assert.equal(
+      (await post('alice', '/hosts/new', { label: 'sub.home', zone: ZONE })).statusCode,
+      303,
+    )
+    // bob above alice's host would own it: refused too.
+    assert.equal((await post('alice', '/hosts/new', { label: 'x.up', zone: ZONE })).statusCode, 303)
+    const above = await post('bob', '/hosts/new', { label: 'up', zone: ZONE })
+    assert.equal(above.statusCode, 409)
+    assert.match(above.body, /is above host &quot;x\.up\./)
+    assert.equal(await hostRow('up'), undefined)
+  })
+
   it('keeps admin pages to admins', async () => {
     for (const url of ['/admin/users', '/admin/hosts', '/admin/zones', '/admin/lockouts']) {
       assert.equal((await get('alice', url)).statusCode, 403, url)

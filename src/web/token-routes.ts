@@ -1,10 +1,13 @@
 /**
  * Token routes: list, create (the secret is shown once), rotate (a new secret with the same
- * host, label, scope and expiry; the old one stops working) and revoke. Users manage their
+ * host, label, scope, expiry, host list, record types and source ranges; the old one stops
+ * working) and revoke. Users manage their
  * own tokens; admins any token.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TokenSummary } from '../core/account-store.ts'
+import type { Cidr } from '../core/addresses.ts'
+import { parseCidrList, parseTypeList, type RestrictableType } from '../core/token-restrictions.ts'
 import { parseTokenScope } from '../core/token-scope.ts'
 import { clientTarget, notice, optionalInt } from './host-routes.ts'
 import type { WebSession } from './session.ts'
@@ -77,12 +80,15 @@ export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
     signedIn(deps, async (req, reply, session) => {
       const old = await ownToken(deps, req, session)
       if (old === undefined) return errorPage(reply, 404, 'No such token.', session)
+      if (old.hosts?.length === 0)
+        return errorPage(reply, 422, 'Every host of this token is gone.', session)
       const r = await deps.accounts.createToken({
         owner: old.owner,
         label: old.label,
         scope: old.scope,
         ...(old.host === null ? {} : { host: old.host }),
         ...(old.expiresAt === null ? {} : { expiresAt: new Date(old.expiresAt) }),
+        ...sameLimits(old),
       })
       if (!r.ok) return errorPage(reply, 422, r.error.message, session)
       await deps.accounts.revokeToken(old.id)
@@ -90,6 +96,22 @@ export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
       return showSecret(req, reply, session, r.value.token, r.value.secret, back, true)
     }),
   )
+}
+
+// A rotated token keeps every limit of the old one: rotating must never widen a credential.
+function sameLimits(t: TokenSummary): {
+  hosts?: readonly string[]
+  recordTypes?: RestrictableType[]
+  sources?: Cidr[]
+} {
+  const types = t.recordTypes === undefined ? undefined : parseTypeList(t.recordTypes.join(','))
+  const sources = t.sources === undefined ? undefined : parseCidrList(t.sources.join(','))
+  return {
+    ...(t.hosts === undefined ? {} : { hosts: t.hosts }),
+    // A list that no longer parses keeps a limit that allows nothing, never none.
+    ...(types === undefined ? {} : { recordTypes: types.ok ? types.value : [] }),
+    ...(sources === undefined ? {} : { sources: sources.ok ? sources.value : [] }),
+  }
 }
 
 function bad(text: string): { kind: 'error'; text: string } {

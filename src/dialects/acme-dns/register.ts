@@ -3,7 +3,9 @@
  * `all`-scope token (never open, unlike acme-dns). The host comes from `?host=`, a JSON or
  * form field `host`, or the credential's own host. Replies 201 with acme-dns's fields:
  * `username`, `password` (a new `acme`-scoped token, shown once), `fulldomain`
- * (`_acme-challenge.<host>`), `subdomain` (the host) and `allowfrom` (always `[]`).
+ * (`_acme-challenge.<host>`), `subdomain` (the host) and `allowfrom` (the source ranges
+ * the new token is limited to: those of a registering token, else `[]`). A registering token
+ * can mint only a narrower one (`core/credential-rights.ts`): refusals answer 403.
  */
 import type { AcmeRegistrar } from '../../core/acme-register.ts'
 import { Secret } from '../../core/secret.ts'
@@ -66,7 +68,7 @@ async function register(registrar: AcmeRegistrar, req: UpdateRequest): Promise<D
       password: r.value.password,
       fulldomain: r.value.fulldomain,
       subdomain: r.value.host,
-      allowfrom: [],
+      allowfrom: r.value.allowfrom,
     }),
   )
 }

@@ -1,0 +1,40 @@
+/**
+ * The hosts the name-ownership rule (`core/name-ownership.ts`) must see before a host is
+ * created at a name: those at the name, above it in its zone, and below it. One query;
+ * below is a `LIKE` suffix match with an explicit escape character, since labels may hold
+ * `_` (a `LIKE` wildcard) and SQLite has no default escape.
+ */
+import { sql, type Kysely } from 'kysely'
+import { acmeName } from '../core/acme-txt.ts'
+import { joinName, relativeLabel, type Fqdn } from '../core/names.ts'
+import { labelsAbove, type NameClaim } from '../core/name-ownership.ts'
+import type { Database } from './schema.ts'
+
+/** Hosts of `zone` at `name`, above it or below it, with their owners. */
+export async function hostsNear(
+  db: Kysely<Database>,
+  name: Fqdn,
+  zone: Fqdn,
+): Promise<NameClaim[]> {
+  const label = relativeLabel(name, zone)
+  const exact = labelsAbove(name, zone)
+  // An apex host owns no more than its ACME name below it.
+  if (label === '@') exact.push(relativeLabel(acmeName(zone), zone))
+  const below = `%.${label.replace(/[!%_]/g, '!$&')}`
+  const rows = await db
+    .selectFrom('hosts')
+    .innerJoin('zones', 'zones.id', 'hosts.zone_id')
+    .innerJoin('users', 'users.id', 'hosts.owner_id')
+    .select(['hosts.label', 'users.name as owner'])
+    .where('zones.name', '=', zone)
+    .where((eb) =>
+      label === '@'
+        ? eb('hosts.label', 'in', exact)
+        : eb.or([
+            eb('hosts.label', 'in', exact),
+            sql<boolean>`${sql.ref('hosts.label')} like ${below} escape '!'`,
+          ]),
+    )
+    .execute()
+  return rows.map((r) => ({ fqdn: joinName(r.label, zone), zone, owner: r.owner }))
+}
