@@ -17,7 +17,7 @@ import type { Logger } from '../observability/logger.ts'
 import { parseBasicAuth } from './basic-auth.ts'
 import { clientAddress } from './client-ip.ts'
 import { registerRequestLimits, registerSecurityHeaders } from './security-headers.ts'
-import { TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
+import { ALPN_PROTOCOLS, TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 
 /** What the HTTP app needs. */
 export interface HttpAppOptions {
@@ -249,6 +249,7 @@ function createFastify(https: TlsFiles | undefined): FastifyInstance {
     https: {
       ...https,
       minVersion: TLS_MIN_VERSION,
+      ALPNProtocols: [...ALPN_PROTOCOLS],
       headersTimeout: 10_000,
       maxHeaderSize: 16 * 1024,
       connectionsCheckingInterval: 2_000,
