@@ -1,7 +1,8 @@
 /**
  * The HTTP side: Fastify with the update dialects (check-IP among them) mounted from the
- * registry, and a health endpoint. One structured log line per update; request URLs are never logged
- * (they may carry `password=`), and neither are headers.
+ * registry, a health endpoint, and the files browsers ask for (`site-files.ts`). One
+ * structured log line per update; request URLs are never logged (they may carry
+ * `password=`), and neither are headers.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Server } from 'node:https'
@@ -17,6 +18,7 @@ import type { Logger } from '../observability/logger.ts'
 import { parseBasicAuth } from './basic-auth.ts'
 import { clientAddress } from './client-ip.ts'
 import { registerRequestLimits, registerSecurityHeaders } from './security-headers.ts'
+import { registerSiteFiles } from './site-files.ts'
 import { ALPN_PROTOCOLS, TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 
 /** What the HTTP app needs. */
@@ -40,6 +42,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const app = createFastify(options.https)
   registerRequestLimits(app)
   registerSecurityHeaders(app, options.https !== undefined)
+  registerSiteFiles(app)
   if (options.logRequests === true) {
     app.addHook('onResponse', (req, reply, done) => {
       options.logger.info(
@@ -163,6 +166,10 @@ async function handleUpdate(
   reply: FastifyReply,
   options: HttpAppOptions,
 ): Promise<FastifyReply> {
+  if (dialect.unknownPath?.(req) === true) {
+    reply.callNotFound()
+    return reply
+  }
   const immediate = dialect.answer?.(req)
   if (immediate !== undefined) {
     return reply.status(immediate.status).headers(immediate.headers).send(immediate.body)
