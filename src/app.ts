@@ -137,6 +137,34 @@ export async function openContext(
   return ok({ config, logger, db, zones, hasher, accounts, audit, close })
 }
 
+/**
+ * The update service for the command line: the same rules as every HTTP update (address
+ * policy, dual-stack, history), with no guard (the operator is no client) and no publisher
+ * of its own. What it commits bumps the zone serial, so a running server's zone sync
+ * publishes it about a second later; a server started later loads it.
+ */
+export function cliUpdateService(context: Context): UpdateService {
+  const store = new SqlUpdateStore(context.db, context.zones)
+  // The command line checks no credential (it acts as the operator, through updateAs).
+  const { gate } = createGuards(context.config, {
+    store,
+    lockoutStore: new SqlLockoutStore(context.db),
+    hasher: context.hasher,
+    passwords: createArgon2Hasher(),
+    clock: systemClock,
+  })
+  return new UpdateService({
+    store,
+    gate,
+    publisher: { publish: () => Promise.resolve(ok(undefined)) },
+    clock: systemClock,
+    maxHosts: context.config.update.max_hosts,
+    answerDeadlineMs: context.config.update.answer_deadline_ms,
+    txtTtlSeconds: context.config.update.txt_ttl_seconds,
+    addressPolicy: createAddressPolicy(context.config.update),
+  })
+}
+
 /** A running dynzone server. */
 export interface RunningServer {
   readonly context: Context

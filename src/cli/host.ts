@@ -1,7 +1,8 @@
 /**
- * `dynzone host add|modify|list|delete`: TTLs, expiry, LAN addresses (split horizon) and
- * prefix-group membership (`--group G --iid ::1:2`). Every option is checked before anything
- * is written, so bad input changes nothing.
+ * `dynzone host add|modify|list|delete`: TTLs, expiry, LAN addresses (split horizon),
+ * prefix-group membership (`--group G --iid ::1:2`) and the published addresses
+ * (`--ipv4/--ipv6`, through the update path: `host-address.ts`). Every option is checked
+ * before anything is written, so bad input changes nothing.
  */
 import type { Command } from 'commander'
 import type { Context } from '../app.ts'
@@ -12,8 +13,15 @@ import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 import { parseLan, type LanInput } from '../core/lan-addresses.ts'
+import {
+  addressRefusal,
+  addressWishes,
+  applyAddresses,
+  type AddressOptions,
+  type AddressWishes,
+} from './host-address.ts'
 
-interface AddOptions {
+interface AddOptions extends AddressOptions {
   user: string
   ttl?: string
   dnsTtl?: string
@@ -24,7 +32,7 @@ interface AddOptions {
   lanIpv6?: string
 }
 
-interface ModifyOptions {
+interface ModifyOptions extends AddressOptions {
   dnsTtl?: string
   expiryTtl?: string
   group?: string | false
@@ -68,6 +76,8 @@ function expiryTtl(text: string | undefined): number | undefined | string {
 
 const LAN_V4 = 'A answered to clients behind the host’s WAN address (none clears)'
 const LAN_V6 = 'AAAA answered to clients behind the host’s WAN address (none clears)'
+const IPV4 = 'publish this A address, as an update would (none removes it)'
+const IPV6 = 'publish this AAAA address, as an update would (none removes it)'
 
 /** Registers the host commands. */
 export function registerHostCommands(program: Command, io: CliIo, run: Runner): void {
@@ -83,12 +93,14 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
     .option('--iid <iid>', 'interface identifier in the group, e.g. ::1:2')
     .option('--lan-ipv4 <address>', LAN_V4)
     .option('--lan-ipv6 <address>', LAN_V6)
+    .option('--ipv4 <address>', IPV4)
+    .option('--ipv6 <address>', IPV6)
     .action((fqdn: string, opts: AddOptions, cmd: Command) =>
       run(cmd, (ctx) => add(ctx, io, fqdn, opts)),
     )
   host
     .command('modify <fqdn>')
-    .description('change a host’s TTLs, LAN addresses or prefix group')
+    .description('change a host’s addresses, TTLs, LAN addresses or prefix group')
     .option('--dns-ttl <seconds>', 'DNS TTL of the host records, or "zone" for the zone TTL')
     .option('--expiry-ttl <seconds>', 'remove a family not updated for this long (0: never)')
     .option('--group <name>', 'IPv6 prefix group to join (with --iid)')
@@ -96,6 +108,8 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
     .option('--iid <iid>', 'interface identifier in the group, e.g. ::1:2')
     .option('--lan-ipv4 <address>', LAN_V4)
     .option('--lan-ipv6 <address>', LAN_V6)
+    .option('--ipv4 <address>', IPV4)
+    .option('--ipv6 <address>', IPV6)
     .action((fqdn: string, opts: ModifyOptions, cmd: Command) =>
       run(cmd, (ctx) => modify(ctx, io, fqdn, opts)),
     )
@@ -156,6 +170,10 @@ async function add(ctx: Context, io: CliIo, fqdn: string, opts: AddOptions): Pro
   if (typeof expiry === 'string') return fail(io, expiry, EXIT.invalid)
   const lan = parseLan(lanInput(opts))
   if (!lan.ok) return fail(io, lan.error, EXIT.invalid)
+  const wishes = addressWishes(opts)
+  if (!wishes.ok) return fail(io, wishes.error, EXIT.invalid)
+  const refused = wishes.value && addressRefusal(ctx, fqdn, wishes.value)
+  if (refused !== undefined) return fail(io, refused, EXIT.invalid)
   const r = await ctx.accounts.addHost({
     fqdn,
     owner: opts.user,
@@ -178,6 +196,19 @@ async function add(ctx: Context, io: CliIo, fqdn: string, opts: AddOptions): Pro
   const lanSet = await ctx.accounts.setHostLan(r.value.fqdn, lan.value)
   if (!lanSet.ok) return fail(io, lanSet.error.message, exitFor(lanSet.error.code))
   io.out(`added host ${r.value.fqdn} (owner ${r.value.owner})\n`)
+  return setAddresses(ctx, io, r.value.fqdn, wishes.value)
+}
+
+async function setAddresses(
+  ctx: Context,
+  io: CliIo,
+  fqdn: string,
+  wishes: AddressWishes,
+): Promise<number> {
+  if (wishes === undefined) return EXIT.ok
+  const set = await applyAddresses(ctx, fqdn, wishes)
+  if (!set.ok) return fail(io, set.error, EXIT.invalid)
+  io.out(`${fqdn} ${set.value}\n`)
   return EXIT.ok
 }
 
@@ -192,23 +223,28 @@ async function modify(ctx: Context, io: CliIo, fqdn: string, opts: ModifyOptions
   const lanWish = lanInput(opts)
   const lan = parseLan(lanWish)
   if (!lan.ok) return fail(io, lan.error, EXIT.invalid)
+  const wishes = addressWishes(opts)
+  if (!wishes.ok) return fail(io, wishes.error, EXIT.invalid)
   const leaving = opts.group === false
   if (
     ttl === undefined &&
     expiry === undefined &&
     !joining &&
     !leaving &&
-    Object.keys(lanWish).length === 0
+    Object.keys(lanWish).length === 0 &&
+    wishes.value === undefined
   )
     return fail(
       io,
-      'nothing to change: give --dns-ttl, --expiry-ttl, --lan-ipv4/--lan-ipv6, --group/--iid or --no-group',
+      'nothing to change: give --ipv4/--ipv6, --dns-ttl, --expiry-ttl, --lan-ipv4/--lan-ipv6, --group/--iid or --no-group',
       EXIT.usage,
     )
   const name = parseName(fqdn)
   if (!name.ok) return fail(io, name.error.message, EXIT.invalid)
   const found = (await ctx.accounts.listHosts()).find((h) => h.fqdn === name.value)
   if (found === undefined) return fail(io, `host "${name.value}" not found`, EXIT.notFound)
+  const refused = wishes.value && addressRefusal(ctx, found.fqdn, wishes.value)
+  if (refused !== undefined) return fail(io, refused, EXIT.invalid)
   // The group step is the only one that can still refuse; it goes first.
   if (joining && typeof opts.group === 'string' && opts.iid !== undefined) {
     const j = await ctx.accounts.joinGroup({ host: found.fqdn, group: opts.group, iid: opts.iid })
@@ -225,5 +261,5 @@ async function modify(ctx: Context, io: CliIo, fqdn: string, opts: ModifyOptions
   }
   await setHostTtls(ctx.db, { id: found.id, zone: found.zone }, ttls, new Date().toISOString())
   io.out(`modified host ${found.fqdn}\n`)
-  return EXIT.ok
+  return setAddresses(ctx, io, found.fqdn, wishes.value)
 }

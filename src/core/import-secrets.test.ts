@@ -28,6 +28,10 @@ describe('import parsers', () => {
       [sftdynPlan('CLIENTS = {\n  "a": "ok.example.test",\n  oops\n}', o), /^line 3: expected/],
       [sftdynPlan('CLIENTS = {\n  "a": "b.example.test",\n', o), /no closing/],
       [sftdynPlan('nocolon\n', o), /^line 1: expected "key: hostname"/],
+      [
+        sftdynPlan('ok-key: a.example.test\nfavicon.ico: b.example.test\n', o),
+        /^line 2: the key looks like a file name .*, so sftdyn's URL cannot use it$/,
+      ],
       [dyndns53Plan('hostname,token\na.example.test,s1\nbad name,s2\n', o), /^line 3: /],
       [
         dyndns53Plan('a.example.test,s1\nb.example.test,s1\n', o),

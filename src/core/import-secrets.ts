@@ -9,6 +9,7 @@
 import { parseName, type Fqdn } from './names.ts'
 import { emptyPlan, type ImportPlan, type PlanHost, type PlanToken } from './import-plan.ts'
 import { err, ok, type Result } from './result.ts'
+import { sftdynKeyProblem } from './sftdyn-keys.ts'
 
 /** Who owns what is imported and how secrets are hashed. */
 export interface SecretImportOptions {
@@ -27,7 +28,12 @@ interface Pair {
 export function sftdynPlan(text: string, o: SecretImportOptions): Result<ImportPlan, string[]> {
   const pairs = /^\s*CLIENTS\s*=\s*\{/m.test(text) ? sftdynDict(text) : sftdynLines(text)
   if (!pairs.ok) return pairs
-  return planOf(pairs.value, o)
+  // A key the dialect would answer as an unknown page could never be used: refuse it here.
+  const unusable = pairs.value.flatMap((p) => {
+    const problem = p.secret === '' ? undefined : sftdynKeyProblem(p.secret)
+    return problem === undefined ? [] : [`${p.where}: ${problem}, so sftdyn's URL cannot use it`]
+  })
+  return unusable.length > 0 ? err(unusable) : planOf(pairs.value, o)
 }
 
 /** Parses a dyndns53 CSV (`hostname,token`, an optional header row) into a plan. */

@@ -48,6 +48,12 @@ export interface UpdateDialect {
    * one, `parse` is not called.
    */
   answer?(req: UpdateRequest): DialectResponse | undefined
+  /**
+   * True when the request cannot be one of this dialect's (sftdyn: a path that cannot be a
+   * key). The HTTP layer then answers it as an unknown path, before anything is checked, so
+   * it counts toward no lockout, budget or metric.
+   */
+  unknownPath?(req: UpdateRequest): boolean
   /** The name of the dialect that serves this request, when one path hosts several. */
   nameFor?(req: UpdateRequest): string
 }

@@ -26,5 +26,6 @@ export function createDispatch(
     parse: (req) => pick(req).parse(req),
     render: (result, req) => pick(req).render(result, req),
     answer: (req): DialectResponse | undefined => pick(req).answer?.(req),
+    unknownPath: (req) => pick(req).unknownPath?.(req) === true,
   }
 }

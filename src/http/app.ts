@@ -1,7 +1,8 @@
 /**
  * The HTTP side: Fastify with the update dialects (check-IP among them) mounted from the
- * registry, and a health endpoint. One structured log line per update; request URLs are never logged
- * (they may carry `password=`), and neither are headers.
+ * registry, a health endpoint, and the files browsers ask for (`site-files.ts`). One
+ * structured log line per update; request URLs are never logged (they may carry
+ * `password=`), and neither are headers.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Server } from 'node:https'
@@ -19,7 +20,8 @@ import { registerAuditHook } from './audit-hook.ts'
 import { parseBasicAuth } from './basic-auth.ts'
 import type { ClientIp } from './client-ip.ts'
 import { registerRequestLimits, registerSecurityHeaders } from './security-headers.ts'
-import { TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
+import { registerSiteFiles } from './site-files.ts'
+import { ALPN_PROTOCOLS, TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 
 /** What the HTTP app needs. */
 export interface HttpAppOptions {
@@ -45,6 +47,7 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
   const app = createFastify(options.https)
   registerRequestLimits(app)
   registerSecurityHeaders(app, options.https !== undefined)
+  registerSiteFiles(app)
   if (options.logRequests === true) {
     app.addHook('onResponse', (req, reply, done) => {
       options.logger.info(
@@ -170,6 +173,10 @@ async function handleUpdate(
   reply: FastifyReply,
   options: HttpAppOptions,
 ): Promise<FastifyReply> {
+  if (dialect.unknownPath?.(req) === true) {
+    reply.callNotFound()
+    return reply
+  }
   const immediate = dialect.answer?.(req)
   if (immediate !== undefined) {
     return reply.status(immediate.status).headers(immediate.headers).send(immediate.body)
@@ -256,6 +263,7 @@ function createFastify(https: TlsFiles | undefined): FastifyInstance {
     https: {
       ...https,
       minVersion: TLS_MIN_VERSION,
+      ALPNProtocols: [...ALPN_PROTOCOLS],
       headersTimeout: 10_000,
       maxHeaderSize: 16 * 1024,
       connectionsCheckingInterval: 2_000,

@@ -5,7 +5,13 @@
 import type { Server } from 'node:https'
 import type { FastifyInstance } from 'fastify'
 import { err, ok, type Result } from '../core/result.ts'
-import { CertificateReloader, loadTlsFiles, type TlsFiles, type TlsLogger } from './tls.ts'
+import {
+  CertificateReloader,
+  loadTlsFiles,
+  logRefusedHandshakes,
+  type TlsFiles,
+  type TlsLogger,
+} from './tls.ts'
 
 /** The listener settings (the config's `[http]` and `[https]` tables). */
 export interface ListenerSettings {
@@ -66,6 +72,7 @@ export async function startHttpListeners(
     logger,
   )
   reloader.watch()
+  logRefusedHandshakes(https.server as unknown as Server, logger)
   return ok({
     http,
     httpPort: httpPort.value,

@@ -4,6 +4,12 @@
  * SIGHUP or when a file changes. Open connections keep their session; the next handshake
  * uses the new certificate. A new pair that does not load (half-written file, key and
  * certificate mismatch) is refused and the old one stays.
+ *
+ * ALPN (RFC 7301): `http/1.1` and `http/1.0` are both offered, and a client that sends no
+ * ALPN extension is served too. Node's own default offers only `http/1.1` and, since the
+ * server then has a list, ends the handshake of a client that offers only `http/1.0` (curl
+ * `--http1.0`, router firmware replaying an old request) with a `no_application_protocol`
+ * alert. HTTP/2 (`h2`) is not served; a client that offers nothing else is refused.
  */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs'
 import type { Server } from 'node:https'
@@ -18,6 +24,9 @@ export interface TlsFiles {
 
 /** The minimum protocol dynzone accepts. */
 export const TLS_MIN_VERSION = 'TLSv1.2'
+
+/** The ALPN protocols the HTTPS listener accepts, preferred first. */
+export const ALPN_PROTOCOLS: readonly string[] = ['http/1.1', 'http/1.0']
 
 /** Reads and checks a certificate/key pair. */
 export function loadTlsFiles(certPath: string, keyPath: string): Result<TlsFiles, string> {
@@ -39,8 +48,23 @@ export function loadTlsFiles(certPath: string, keyPath: string): Result<TlsFiles
   return ok(files)
 }
 
+/**
+ * Logs each refused handshake at debug level with the client's address and the reason (no
+ * ALPN protocol in common, an old protocol version, not TLS at all); nothing the client sent
+ * is logged. Without a listener Node drops these silently.
+ */
+export function logRefusedHandshakes(server: Server, logger: TlsLogger): void {
+  server.on('tlsClientError', (e: Error & { code?: string; reason?: string }, socket) => {
+    logger.debug(
+      { client: socket.remoteAddress, code: e.code, reason: e.reason ?? e.message },
+      'TLS handshake refused',
+    )
+  })
+}
+
 /** What the reloader logs. */
 export interface TlsLogger {
+  debug(obj: object, msg: string): void
   info(obj: object, msg: string): void
   error(obj: object, msg: string): void
 }

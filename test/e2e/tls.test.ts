@@ -6,6 +6,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { execFile } from 'node:child_process'
 import { connect, type SecureVersion } from 'node:tls'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -61,6 +62,21 @@ function handshake(port: number, maxVersion: SecureVersion = 'TLSv1.3'): Promise
   })
 }
 
+/** `openssl s_client` offering only `alpn`; stdin closed, so it ends after the handshake. */
+function sClient(port: number, alpn: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      'openssl',
+      ['s_client', '-alpn', alpn, '-connect', `127.0.0.1:${String(port)}`],
+      { timeout: 10_000 },
+      (_error, stdout, stderr) => {
+        resolve(stdout + stderr)
+      },
+    )
+    child.stdin?.end()
+  })
+}
+
 describe('HTTPS', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-tls-'))
   let server: DynzoneProcess
@@ -91,6 +107,8 @@ describe('HTTPS', () => {
         `https.cert=${live.cert}`,
         '--set',
         `https.key=${live.key}`,
+        '--log-level',
+        'debug',
       ],
       dir,
     )
@@ -119,6 +137,25 @@ describe('HTTPS', () => {
     ])
     assert.notEqual(wrongCa.code, 0)
     assert.equal((await curl([`http://127.0.0.1:${String(httpPort)}/checkip`])).body, '127.0.0.1')
+  })
+
+  it('serves clients that offer only ALPN http/1.0, and those that offer no ALPN', async () => {
+    const url = `https://127.0.0.1:${String(httpsPort)}/checkip`
+    for (const flag of ['--http1.0', '--http1.1', '--no-alpn']) {
+      const r = await curl(['--cacert', first.cert, flag, url])
+      assert.equal(`${flag} ${String(r.status)} ${r.body}`, `${flag} 200 127.0.0.1`)
+    }
+    assert.match(await sClient(httpsPort, 'http/1.0'), /ALPN protocol: http\/1\.0/)
+  })
+
+  it('logs a refused handshake at debug level with the reason', async () => {
+    assert.doesNotMatch(await sClient(httpsPort, 'h2'), /ALPN protocol: h2/)
+    const line = await server.waitFor(/^.*NO_APPLICATION_PROTOCOL.*TLS handshake refused.*$/m)
+    const logged = JSON.parse(line[0]) as Record<string, unknown>
+    assert.equal(logged.level, 20)
+    assert.equal(logged.client, '127.0.0.1')
+    assert.equal(logged.code, 'ERR_SSL_NO_APPLICATION_PROTOCOL')
+    assert.match(String(logged.reason), /no application protocol/)
   })
 
   it('refuses TLS 1.1 and accepts TLS 1.2', async () => {

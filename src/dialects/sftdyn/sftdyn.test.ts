@@ -50,6 +50,22 @@ describe('sftdyn', () => {
     assert.equal(answer(root, '/k'), undefined)
   })
 
+  const unknown: [string, typeof root, boolean][] = [
+    ['/favicon.ico', root, true],
+    ['/.env', root, true],
+    [`/${'k'.repeat(201)}`, root, true],
+    ['/dyn/robots.txt', mounted, true],
+    ['/abc', root, false],
+    ['/?host=a&key=b', root, false],
+    ['/', root, false],
+    ['/dyn/abc', mounted, false],
+  ]
+  for (const [rawUrl, dialect, expected] of unknown) {
+    it(`${expected ? 'leaves' : 'takes'} ${rawUrl.slice(0, 20)} ${expected ? 'to the 404' : 'as a key'}`, () => {
+      assert.equal(dialect.unknownPath?.(testRequest({ rawUrl })), expected)
+    })
+  }
+
   const replies: [string, UpdateResult, number, string][] = [
     ['good', hosts({ status: 'good' }), 200, 'OK'],
     ['nochg', hosts({ status: 'nochg' }), 200, 'UPTODATE'],
@@ -59,6 +75,7 @@ describe('sftdyn', () => {
     ['badauth', { kind: 'rejected', code: 'badauth', message: '' }, 403, 'BADKEY'],
     ['unbound key', { kind: 'rejected', code: 'notfqdn', message: '' }, 403, 'BADKEY'],
     ['911', { kind: 'rejected', code: '911', message: '' }, 500, 'FAIL'],
+    ['badip', { kind: 'rejected', code: 'badip', message: 'a private address' }, 400, 'FAIL'],
   ]
   for (const [name, result, status, body] of replies) {
     it(`renders ${name} as ${String(status)} ${body}`, () => {

@@ -1,13 +1,15 @@
 /**
  * sftdyn's secret update URL: `GET <prefix>/<key>`. The whole request target after the
- * prefix is the key, any characters (`?host=…&key=…` style keys included), taken raw as
- * sftdyn takes it; the key is a token bound to one host and the address is the request's
- * source address. Replies as sftdyn's: `OK`, `UPTODATE`, `403 BADKEY`, `500 FAIL`, and the
- * caller's address when no key is given. Secret URLs are never logged (the HTTP layer logs
- * no URLs).
+ * prefix is the key (`?host=…&key=…` style keys included), taken raw as sftdyn takes it;
+ * the key is a token bound to one host and the address is the request's source address.
+ * Replies as sftdyn's: `OK`, `UPTODATE`, `403 BADKEY`, `500 FAIL` (`400 FAIL` for an address
+ * the policy refuses), and the caller's address when no key is given. A path that cannot be
+ * a key (`core/sftdyn-keys.ts`: `favicon.ico`, `.env`, too long) is an unknown page, not a
+ * bad key. Secret URLs are never logged (the HTTP layer logs no URLs).
  */
 import { ok } from '../../core/result.ts'
 import { Secret } from '../../core/secret.ts'
+import { sftdynKeyProblem } from '../../core/sftdyn-keys.ts'
 import type { UpdateResult } from '../../core/update-intent.ts'
 import {
   textReply,
@@ -33,6 +35,10 @@ export function createSftdyn(options: SftdynOptions): UpdateDialect {
       { method: 'GET', path: `${prefix}/*` },
     ],
     answer: (req) => (keyOf(req, prefix) === '' ? textReply(200, req.clientIp.text) : undefined),
+    unknownPath: (req) => {
+      const key = keyOf(req, prefix)
+      return key !== '' && sftdynKeyProblem(key) !== undefined
+    },
     parse: (req) =>
       ok({
         dialect: 'sftdyn',
@@ -57,11 +63,15 @@ function keyOf(req: UpdateRequest, prefix: string): string {
 
 const BADKEY = textReply(403, 'BADKEY')
 const FAIL = textReply(500, 'FAIL')
+// sftdyn had one word for every failure; an address the policy refuses is the client's,
+// so it keeps the word but not the 5xx that would send its owner looking at the server.
+const REFUSED = textReply(400, 'FAIL')
 
 function render(result: UpdateResult | DialectError): DialectResponse {
   if (!('kind' in result)) return BADKEY
   if (result.kind === 'rejected') {
     if (result.code === 'abuse') return textReply(429, 'ABUSE')
+    if (result.code === 'badip') return REFUSED
     return result.code === 'badauth' || result.code === 'notfqdn' ? BADKEY : FAIL
   }
   switch (result.outcomes[0]?.status) {
