@@ -9,6 +9,9 @@ packages+=(ddclient inadyn wget)
 # Anchors of bench/authoritative.ts (npm run bench:dns): NSD and the dnsperf load generator.
 # NSD is also a secondary in test/e2e/hidden-primary.test.ts.
 packages+=(nsd dnsperf)
+# A real reverse proxy in front of dynzone for test/e2e/reverse-proxy.test.ts (run in the
+# foreground by the test on a free port; its packaged service is not used).
+packages+=(nginx)
 # Tools the tests call that the base image normally has: systemd-analyze, openssl, logger.
 packages+=(systemd openssl bsdutils)
 # fail2ban-regex and fail2ban-client check the shipped filter and jail (deploy/fail2ban/).
@@ -36,9 +39,9 @@ $SUDO apt-get update -q
 printf '%s\n' 'ddclient ddclient/method select Network interface' \
   'ddclient ddclient/run_mode select On PPP connect' | $SUDO debconf-set-selections
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
-# Their packages enable and start system services (PostgreSQL on 5432, MariaDB on 3306)
-# that the tests never use: the ones installed now are stopped and disabled.
-for pair in postgresql:postgresql mariadb-server:mariadb fail2ban:fail2ban; do
+# Their packages enable and start system services (PostgreSQL on 5432, MariaDB on 3306,
+# nginx on 80) that the tests never use: the ones installed now are stopped and disabled.
+for pair in postgresql:postgresql mariadb-server:mariadb nginx:nginx fail2ban:fail2ban; do
   if [[ " ${missing[*]} " == *" ${pair%%:*} "* ]] && command -v systemctl >/dev/null &&
     systemctl is-enabled --quiet "${pair#*:}" 2>/dev/null; then
     $SUDO systemctl disable --now "${pair#*:}" || true
