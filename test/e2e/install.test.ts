@@ -22,7 +22,7 @@ import { freePort, portFree } from '../helpers/free-port.ts'
 import { curl, digShort } from '../helpers/tools.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const INSTALL_TIMEOUT_MS = 20 * 60_000
+const INSTALL_TIMEOUT_MS = 30 * 60_000
 
 /** The README's install lines: `npm ci && npm pack`, then the global install. */
 function readmeCommands(): { pack: string; install: string } {
