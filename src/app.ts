@@ -3,7 +3,7 @@
  * `openContext` gives the CLI a store and the account service; `startServer` adds the
  * backends, the publisher, the DNS server and the HTTP listener.
  */
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import type { FastifyInstance } from 'fastify'
@@ -177,11 +177,45 @@ export interface RunningServer {
   readonly gate: CredentialGate
   /** Re-reads the HTTPS certificate files; false when the new pair was refused. */
   reloadCertificates(reason: string): boolean
+  /**
+   * Resolves with the reason once a listener (HTTP, HTTPS, DNS TCP, the DNS workers) stops
+   * serving on its own; the server is then only half there and must be stopped.
+   */
+  readonly failed: Promise<string>
   close(): Promise<void>
 }
 
-/** Starts everything `dynzone serve` runs. */
+/**
+ * Starts everything `dynzone serve` runs. A step that fails or throws undoes every step started
+ * before it, in reverse order, so a server that cannot start holds no port, socket or worker.
+ */
 export async function startServer(context: Context): Promise<Result<RunningServer, string>> {
+  const undo: (() => unknown)[] = []
+  let started: Result<RunningServer, string>
+  try {
+    started = await startParts(context, undo)
+  } catch (e) {
+    const errorId = randomUUID()
+    context.logger.error({ err: e, errorId }, 'start-up failed')
+    started = err(`start-up failed (error id ${errorId}): ${(e as Error).message}`)
+  }
+  if (!started.ok) {
+    for (const step of undo.reverse()) {
+      await Promise.resolve()
+        .then(step)
+        .catch((e: unknown) => {
+          context.logger.warn({ err: e }, 'undoing a start-up step failed')
+        })
+    }
+  }
+  return started
+}
+
+// The steps of `startServer`; each one started pushes how to undo it onto `undo`.
+async function startParts(
+  context: Context,
+  undo: (() => unknown)[],
+): Promise<Result<RunningServer, string>> {
   const { config, logger, db } = context
   const notified = createNotifier({
     config: config.notify,
@@ -192,22 +226,18 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   })
   if (!notified.ok) return err(notified.error)
   const notifier = notified.value
-  // What has been started so far, undone in reverse order when a later step fails.
-  const undo: (() => unknown)[] = [
-    () => {
-      notifier.close()
-    },
-  ]
-  const fail = async (message: string): Promise<Result<RunningServer, string>> => {
-    for (const step of undo.reverse()) await step()
-    return err(message)
-  }
+  undo.push(() => {
+    notifier.close()
+  })
+  // The first listener to stop on its own settles `failed`; later ones add nothing.
+  let died: (reason: string) => void = () => undefined
+  const failed = new Promise<string>((resolve) => (died = resolve))
   const index = new ZoneIndex()
   // dns.workers: every change to the index also goes to the worker processes.
   const workers = config.dns.enabled ? workerCount(config.dns.workers) : 0
   const feed = workers > 0 ? createFeed(config.update.answer_deadline_ms, logger) : null
   const created = await createBackends(context, index, feed)
-  if (!created.ok) return fail(created.error)
+  if (!created.ok) return err(created.error)
   const backends = created.value
   undo.push(() => closeBackends(backends))
   const metrics = config.metrics.enabled ? new Metrics() : null
@@ -252,7 +282,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   // Leases first: the start-up load and resync are done only for the zones this instance won.
   await leases.tick()
   const loadProblem = await sync.loadAll()
-  if (loadProblem !== undefined) return fail(loadProblem)
+  if (loadProblem !== undefined) return err(loadProblem)
   leases.start()
   sync.start(1000)
   const lanSync = new LanSync({
@@ -396,7 +426,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       if (loose !== undefined) logger.warn(loose)
       return readFileSync(path, 'utf8')
     })
-    if (!keys.ok) return fail(keys.error)
+    if (!keys.ok) return err(keys.error)
     const recordUpdates = new RecordUpdateService({
       store: new SqlRecordStore(db, context.zones),
       publisher,
@@ -427,6 +457,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
               metrics.answered(transport, rcode)
             },
           }),
+      onFailure: died,
       update: {
         keys: keys.value,
         updates: recordUpdates,
@@ -444,12 +475,12 @@ export async function startServer(context: Context): Promise<Result<RunningServe
         allowKeys: config.dns.allow_transfer_keys.map((k) => k.toLowerCase().replace(/\.$/, '')),
       },
     })
-    if (!started.ok) return fail(started.error.message)
+    if (!started.ok) return err(started.error.message)
     dns = started.value
     undo.push(() => started.value.close())
     if (feed !== null) {
-      const pool = await startWorkers(context, feed, workers, started.value, metrics)
-      if (!pool.ok) return fail(pool.error)
+      const pool = await startWorkers(context, feed, workers, started.value, metrics, died)
+      if (!pool.ok) return err(pool.error)
       dnsWorkers = pool.value
       undo.push(() => pool.value.close())
     }
@@ -461,8 +492,9 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     logger,
   )
   undo.push(() => notifications.close())
-  const listeners = await startHttpListeners(config, build, logger)
-  if (!listeners.ok) return fail(listeners.error)
+  const listeners = await startHttpListeners(config, build, logger, died)
+  if (!listeners.ok) return err(listeners.error)
+  undo.push(() => listeners.value.close())
   const { http, httpPort, httpsPort } = listeners.value
   const txtExpiry = new TxtExpiry({
     store: sqlStore,
@@ -521,6 +553,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     updates,
     gate,
     reloadCertificates: (reason) => listeners.value.reloadCertificates(reason),
+    failed,
     close,
   })
 }
@@ -620,6 +653,7 @@ function startWorkers(
   count: number,
   server: DnsServer,
   metrics: Metrics | null,
+  onGiveUp: (reason: string) => void,
 ): Promise<Result<WorkerPool, string>> {
   const { config, logger } = context
   const builtin = new Set(config.zones.filter((z) => z.backend === 'builtin').map((z) => z.name))
@@ -634,6 +668,7 @@ function startWorkers(
       ? { responsesPerSecond: rrl.responses_per_second, slip: rrl.slip, exempt: rrl.exempt }
       : null,
     logger,
+    onGiveUp,
     ...(metrics === null
       ? {}
       : {

@@ -32,6 +32,20 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     process.exitCode = 1
   }
+  exitWhenStuck()
+}
+
+/** How long a finished command may take to let go of its last handles before it is ended. */
+const EXIT_GRACE_MS = 2000
+
+// The command is over: whatever still holds the event loop (a socket or timer a failed start
+// left open) must not keep a process alive that no longer serves, so systemd can restart it.
+function exitWhenStuck(): void {
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().filter((r) => r !== 'Timeout')
+    process.stderr.write(`dynzone: exiting with ${open.join(', ') || 'timers'} still open\n`)
+    process.exit()
+  }, EXIT_GRACE_MS).unref()
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main(process.argv)

@@ -2,7 +2,8 @@
  * The built-in authoritative DNS server: UDP and TCP listeners on one address and port,
  * answering from a `ZoneLookup` (see README.md for what is and is not implemented).
  * Each listener is an edge: any exception is caught there, logged with an id, and the
- * server keeps serving.
+ * server keeps serving. A listening TCP socket that fails is reported to `onFailure` (UDP
+ * socket errors are failed sends to one client, logged only).
  */
 import { randomUUID } from 'node:crypto'
 import type { Socket as UdpSocket } from 'node:dgram'
@@ -44,6 +45,8 @@ export interface DnsServerOptions {
   readonly onAnswer?: (transport: 'udp' | 'tcp', rcode: number) => void
   /** False: TCP only; UDP is read by DNS workers, which hand some queries to `answerUdp`. */
   readonly udp?: boolean
+  /** Called when a listener stops serving on its own (its server should then stop). */
+  readonly onFailure?: (reason: string) => void
 }
 
 /** A running server. */
@@ -74,6 +77,10 @@ export async function startDnsServer(
   const onError = (where: string) => (e: unknown) => {
     logger?.error({ err: e, errorId: randomUUID(), where }, 'DNS server error')
   }
+  const onTcpFailure = (e: unknown): void => {
+    onError('tcp socket')(e)
+    options.onFailure?.(`DNS TCP listener failed: ${(e as Error).message}`)
+  }
   const answer = observed(
     createDispatcher({
       index,
@@ -84,7 +91,7 @@ export async function startDnsServer(
     }),
     options.onAnswer,
   )
-  if (options.udp === false) return listenTcpOnly(options, answer, onError)
+  if (options.udp === false) return listenTcpOnly(options, answer, onTcpFailure)
   for (let attempt = 1; ; attempt++) {
     const answerUdp = answer('udp')
     const rrl = options.rrl === undefined ? null : createRrl(options.rrl)
@@ -112,7 +119,7 @@ export async function startDnsServer(
       idleTimeoutMs: options.tcpIdleTimeoutMs ?? 10_000,
       maxConnections: options.maxTcpConnections ?? 100,
     })
-    const listened = await listenTcp(tcp, host, port, onError('tcp socket'))
+    const listened = await listenTcp(tcp, host, port, onTcpFailure)
     if (listened.ok) {
       logger?.info({ host, port }, 'DNS server listening (UDP and TCP)')
       return ok(running(host, port, udp, tcp, answer('udp')))
@@ -127,7 +134,7 @@ export async function startDnsServer(
 async function listenTcpOnly(
   options: DnsServerOptions,
   answer: Handler,
-  onError: (where: string) => (e: unknown) => void,
+  onTcpFailure: (e: unknown) => void,
 ): Promise<Result<DnsServer, DnsServerError>> {
   const { host, port } = options
   const tcp = createTcpListener({
@@ -135,7 +142,7 @@ async function listenTcpOnly(
     idleTimeoutMs: options.tcpIdleTimeoutMs ?? 10_000,
     maxConnections: options.maxTcpConnections ?? 100,
   })
-  const listened = await listenTcp(tcp, host, port, onError('tcp socket'))
+  const listened = await listenTcp(tcp, host, port, onTcpFailure)
   if (!listened.ok) return err(describe(listened.error, host, port))
   const bound = tcp.server.address()
   const actual = typeof bound === 'object' && bound !== null ? bound.port : port

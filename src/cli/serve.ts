@@ -7,7 +7,7 @@ import { reloadConfig } from './reload.ts'
 import { EXIT } from './exit-codes.ts'
 import type { CliIo } from './io.ts'
 
-/** Runs the server; resolves with the exit code after SIGTERM/SIGINT. */
+/** Runs the server; resolves with the exit code after SIGTERM/SIGINT or a listener's failure. */
 export async function serve(options: GlobalOptions, io: CliIo): Promise<number> {
   const config = configFrom(options, io)
   if (typeof config === 'number') return config
@@ -30,21 +30,31 @@ export async function serve(options: GlobalOptions, io: CliIo): Promise<number> 
   }
   const server = started.value
   // Handlers first: a signal that arrives while start-up lines print must not kill the process.
+  // A listener that stops on its own stops everything, with a non-zero code: never half alive.
   const stopped = new Promise<number>((resolve) => {
-    const stop = (signal: string): void => {
+    let stopping = false
+    const stop = (signal: string, code: number): void => {
+      if (stopping) return
+      stopping = true
       logger.info({ signal }, 'shutting down')
       void (async () => {
         await server.close()
         await opened.value.close()
         await service.close()
-        resolve(EXIT.ok)
+        resolve(code)
       })()
     }
     process.once('SIGTERM', () => {
-      stop('SIGTERM')
+      stop('SIGTERM', EXIT.ok)
     })
     process.once('SIGINT', () => {
-      stop('SIGINT')
+      stop('SIGINT', EXIT.ok)
+    })
+    void server.failed.then((reason) => {
+      if (stopping) return
+      logger.error({ reason }, 'a listener stopped; stopping everything')
+      io.err(`dynzone: ${reason}; stopping\n`)
+      stop('listener failure', EXIT.unavailable)
     })
     let current = config
     process.on('SIGHUP', () => {

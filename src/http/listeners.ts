@@ -1,6 +1,7 @@
 /**
  * Starts the HTTP listener and, when configured, the HTTPS one beside it (routers often speak
- * only plain HTTP, so HTTPS never replaces it). Port problems come back as one clear sentence.
+ * only plain HTTP, so HTTPS never replaces it). Port problems come back as one clear sentence;
+ * a listening socket that later fails or closes on its own is reported to `onDied`.
  */
 import type { Server } from 'node:https'
 import type { FastifyInstance } from 'fastify'
@@ -35,11 +36,12 @@ export interface HttpListeners {
   close(): Promise<void>
 }
 
-/** Builds (with `build`) and starts the listeners. */
+/** Builds (with `build`) and starts the listeners; `onDied`: one stopped on its own. */
 export async function startHttpListeners(
   settings: ListenerSettings,
   build: (tls?: TlsFiles) => FastifyInstance,
   logger: TlsLogger,
+  onDied: (reason: string) => void,
 ): Promise<Result<HttpListeners, string>> {
   let tls: TlsFiles | undefined
   if (settings.https.enabled) {
@@ -47,24 +49,40 @@ export async function startHttpListeners(
     if (!files.ok) return err(`https: ${files.error}`)
     tls = files.value
   }
+  let closing = false
+  const watch = (app: FastifyInstance, what: string): void => {
+    app.server.on('error', (e) => {
+      onDied(`${what} listener failed: ${e.message}`)
+    })
+    app.server.on('close', () => {
+      if (!closing) onDied(`${what} listener closed`)
+    })
+  }
+  // Both built before either listens: a build that throws leaves nothing listening.
   const http = build()
+  const https = tls === undefined ? null : build(tls)
   const httpPort = await listen(http, 'HTTP', settings.http.listen, settings.http.port)
   if (!httpPort.ok) return httpPort
-  if (tls === undefined) {
+  watch(http, 'HTTP')
+  if (https === null) {
     return ok({
       http,
       httpPort: httpPort.value,
       httpsPort: null,
       reloadCertificates: () => true,
-      close: () => http.close(),
+      close: () => {
+        closing = true
+        return http.close()
+      },
     })
   }
-  const https = build(tls)
   const httpsPort = await listen(https, 'HTTPS', settings.https.listen, settings.https.port)
   if (!httpsPort.ok) {
+    closing = true
     await http.close()
     return httpsPort
   }
+  watch(https, 'HTTPS')
   const reloader = new CertificateReloader(
     https.server as unknown as Server,
     settings.https.cert,
@@ -79,6 +97,7 @@ export async function startHttpListeners(
     httpsPort: httpsPort.value,
     reloadCertificates: (reason) => reloader.reload(reason),
     close: async () => {
+      closing = true
       reloader.stop()
       await Promise.all([http.close(), https.close()])
     },

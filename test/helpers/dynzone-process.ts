@@ -1,6 +1,7 @@
 /**
- * Starts `dynzone` as a real child process (through tsx, from source) and collects its
- * output, for end-to-end tests. Stopped by PID in `stop()`.
+ * Starts `dynzone` as a real child process (through tsx, from source, unless another program
+ * is given: an installed `dynzone`) and collects its output, for end-to-end tests. Stopped by
+ * PID in `stop()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +17,8 @@ import {
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
 // Absolute, so the child resolves tsx from this checkout whatever its working directory.
 const TSX = import.meta.resolve('tsx')
+/** The program and its first arguments: this checkout's source, through tsx. */
+export const FROM_SOURCE: readonly string[] = [process.execPath, '--import', TSX, MAIN]
 
 /** A running dynzone process. */
 export interface DynzoneProcess {
@@ -29,13 +32,15 @@ export interface DynzoneProcess {
   exited: Promise<number | null>
 }
 
-/** Spawns `dynzone <args>` in `cwd`. */
+/** Spawns `dynzone <args>` in `cwd`; `program`: the command line that is `dynzone`. */
 export function startDynzone(
   args: readonly string[],
   cwd: string,
   env: Record<string, string> = {},
+  program: readonly string[] = FROM_SOURCE,
 ): DynzoneProcess {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const [file = '', ...first] = program
+  const child = spawn(file, [...first, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,9 +127,10 @@ export function startDynzone(
 export async function runDynzone(
   args: readonly string[],
   cwd: string,
-  options: { env?: Record<string, string>; stdin?: string } = {},
+  options: { env?: Record<string, string>; stdin?: string; program?: readonly string[] } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const [file = '', ...first] = options.program ?? FROM_SOURCE
+  const child = spawn(file, [...first, ...args], {
     cwd,
     env: { ...process.env, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -16,18 +16,40 @@ export async function freePort(): Promise<number> {
         })
       })
     })
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = createSocket('udp4')
-      socket.once('error', () => {
-        resolve(false)
-      })
-      socket.bind(port, '127.0.0.1', () => {
-        socket.close(() => {
-          resolve(true)
-        })
-      })
-    })
-    if (udpFree) return port
+    if (await udpFree(port)) return port
   }
   throw new Error('no free port found')
+}
+
+/** Whether `port` on 127.0.0.1 can be bound now, for TCP and for UDP (nobody holds it). */
+export async function portFree(port: number): Promise<boolean> {
+  return (await tcpFree(port)) && (await udpFree(port))
+}
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => {
+      resolve(false)
+    })
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+      server.close(() => {
+        resolve(true)
+      })
+    })
+  })
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4')
+    socket.once('error', () => {
+      resolve(false)
+    })
+    socket.bind(port, '127.0.0.1', () => {
+      socket.close(() => {
+        resolve(true)
+      })
+    })
+  })
 }

@@ -39,6 +39,8 @@ export interface DnsWorkersOptions {
   readonly rrl: { responsesPerSecond: number; slip: number; exempt: readonly string[] } | null
   readonly logger: DnsLogger
   readonly onCounts?: (worker: number, udp: readonly number[]) => void
+  /** The workers stopped for good (one kept dying); the server should stop. */
+  readonly onGiveUp?: (reason: string) => void
 }
 
 /** Forks the workers on the server's port; resolves once all of them answer. */
@@ -49,6 +51,7 @@ export function startDnsWorkers(o: DnsWorkersOptions): Promise<Result<WorkerPool
     answer: (query, client) => o.server.answerUdp(query, client),
     logger: o.logger,
     ...(o.onCounts === undefined ? {} : { onCounts: o.onCounts }),
+    ...(o.onGiveUp === undefined ? {} : { onGiveUp: o.onGiveUp }),
     settings: {
       host: o.server.host,
       port: o.server.port,

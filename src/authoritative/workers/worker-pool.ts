@@ -7,7 +7,9 @@
  * A worker's life: hello → subscribed to the feed and sent its settings → loads its replica
  * from the store → `loaded`: from now on publishes wait for it → told to listen (after every
  * change sent so far, so it never answers from an older index) → answering. A worker that
- * exits is forked again (after a pause that grows while it keeps dying young) and reloads.
+ * exits is forked again (after a pause that grows while it keeps dying young) and reloads;
+ * one that dies young `GIVE_UP_AFTER` times in a row is not: the pool stops and reports it,
+ * so the server stops rather than serve TCP without UDP.
  */
 import cluster, { type Worker } from 'node:cluster'
 import { dirname, extname, join } from 'node:path'
@@ -23,8 +25,11 @@ const HERE = fileURLToPath(import.meta.url)
 const WORKER_MAIN = join(dirname(HERE), `worker-main${extname(HERE)}`)
 const RESTART_MIN_MS = 200
 const RESTART_MAX_MS = 30_000
-// A worker that lived shorter than this is dying young: the pause before the next doubles.
+// A worker that dies before it answers, or this soon after, is dying young: the pause before
+// the next doubles (load time does not count, so a slow machine is not taken for a crash loop).
 const YOUNG_MS = 10_000
+// Young deaths in a row after which a worker is not forked again.
+const GIVE_UP_AFTER = 5
 
 /** What the pool needs from the main process. */
 export interface WorkerPoolOptions {
@@ -36,6 +41,8 @@ export interface WorkerPoolOptions {
   readonly logger: DnsLogger
   /** A worker's answers since its last report, by rcode. */
   readonly onCounts?: (worker: number, udp: readonly number[]) => void
+  /** The pool stopped for good (a worker kept dying young); the server should stop. */
+  readonly onGiveUp?: (reason: string) => void
 }
 
 /** The running workers. */
@@ -50,8 +57,10 @@ interface Slot {
   readonly n: number
   worker: Worker | null
   serving: boolean
-  bornAt: number
+  /** When the worker began answering; null while it has not (yet). */
+  answeringSince: number | null
   pauseMs: number
+  youngDeaths: number
 }
 
 /** Forks the workers; resolves once every one answers, or with the first one's failure. */
@@ -65,8 +74,9 @@ export function startWorkerPool(o: WorkerPoolOptions): Promise<Result<WorkerPool
     n: i + 1,
     worker: null,
     serving: false,
-    bornAt: 0,
+    answeringSince: null,
     pauseMs: RESTART_MIN_MS,
+    youngDeaths: 0,
   }))
   const pool: WorkerPool = {
     pids: () =>
@@ -82,6 +92,7 @@ export function startWorkerPool(o: WorkerPoolOptions): Promise<Result<WorkerPool
   }
   const events: SlotEvents = {
     answering: (slot) => {
+      slot.answeringSince = performance.now()
       slot.pauseMs = RESTART_MIN_MS
       if (--waiting === 0) settle(ok(pool))
     },
@@ -94,7 +105,16 @@ export function startWorkerPool(o: WorkerPoolOptions): Promise<Result<WorkerPool
         })
         return
       }
-      const young = performance.now() - slot.bornAt < YOUNG_MS
+      const since = slot.answeringSince
+      const young = since === null || performance.now() - since < YOUNG_MS
+      slot.youngDeaths = young ? slot.youngDeaths + 1 : 0
+      if (slot.youngDeaths >= GIVE_UP_AFTER) {
+        closing = true
+        const reason = `DNS worker ${String(slot.n)} ${why}, ${String(GIVE_UP_AFTER)} times in a row`
+        o.logger.error({ worker: slot.n, why }, 'DNS worker keeps dying; not restarted')
+        void pool.close().then(() => o.onGiveUp?.(reason))
+        return
+      }
       slot.pauseMs = young ? Math.min(RESTART_MAX_MS, slot.pauseMs * 2) : RESTART_MIN_MS
       o.logger.warn({ worker: slot.n, why, restartInMs: slot.pauseMs }, 'DNS worker exited')
       setTimeout(() => {
@@ -115,7 +135,7 @@ function fork(slot: Slot, o: WorkerPoolOptions, events: SlotEvents): void {
   const worker = cluster.fork()
   slot.worker = worker
   slot.serving = false
-  slot.bornAt = performance.now()
+  slot.answeringSince = null
   let failure: string | undefined
   const subscriber: FeedSubscriber = {
     id: slot.n,
