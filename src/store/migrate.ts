@@ -12,6 +12,7 @@ import * as webSessions from './migrations/0009-web-sessions.ts'
 import * as publisherLeases from './migrations/0010-publisher-leases.ts'
 import * as cacheEpochs from './migrations/0011-cache-epochs.ts'
 import * as rateCounters from './migrations/0012-rate-counters.ts'
+import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { collationProblem } from './dialects/mariadb-collation.ts'
 
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-publisher-leases': publisherLeases,
   '0011-cache-epochs': cacheEpochs,
   '0012-rate-counters': rateCounters,
+  '0018-cluster-identity': clusterIdentity,
 }
 
 /** Brings the schema to the latest version; returns the names applied now. */

@@ -23,6 +23,7 @@ export interface Database {
   lockouts: LockoutsTable
   cache_epochs: CacheEpochsTable
   rate_counters: RateCountersTable
+  cluster_identity: ClusterIdentityTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -49,6 +50,10 @@ export interface ZonesTable {
   resync_requested_at: ColumnType<string | null, string | null | undefined, string | null>
   resync_handled_at: ColumnType<string | null, string | null | undefined, string | null>
   resync_report: ColumnType<string | null, string | null | undefined, string | null>
+  /** The other cluster named by the zone's ownership marker while this one stays out. */
+  owner_conflict: ColumnType<string | null, string | null | undefined, string | null>
+  /** Set by `dynzone zone claim`: take the zone over although another cluster marked it. */
+  claim_requested_at: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Dynamic hosts: one name in one zone, owned by one user. */
@@ -204,4 +209,10 @@ export interface RateCountersTable {
 export interface CacheEpochsTable {
   name: string
   value: ColumnType<number | string, number, number>
+}
+
+/** The one row naming this database's cluster (migration 0018), written into owned zones. */
+export interface ClusterIdentityTable {
+  id: string
+  created_at: string
 }
