@@ -14,7 +14,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { sqlDialect, type SqlDialect } from '../sql-dialect.ts'
-import { undoOnFailure } from './undo-on-failure.ts'
+import { undoOnFailure, type UndoStep } from './undo-on-failure.ts'
 
 /** Which table raises which counter, and the columns whose update counts. */
 export const EPOCH_SOURCES: readonly {
@@ -57,7 +57,7 @@ const EVENTS = ['insert', 'update', 'delete'] as const
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   try {
-    await undoOnFailure(db, down, () => create(db))
+    await undoOnFailure(db, undoSteps(sqlDialect(db)), () => create(db))
   } catch (e) {
     throw explained(e)
   }
@@ -95,19 +95,25 @@ function explained(e: unknown): unknown {
   )
 }
 
-/** Drops what `up` created, whatever part of it exists. */
+/** Drops what `up` created. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  const dialect = sqlDialect(db)
+  for (const step of undoSteps(sqlDialect(db))) await step(db)
+}
+
+/** One step per object `up` creates, each dropping it if it exists. */
+function undoSteps(dialect: SqlDialect): UndoStep[] {
+  const steps: UndoStep[] = []
   for (const source of EPOCH_SOURCES) {
     for (const event of EVENTS) {
       const name = triggerName(source.table, event)
       const on = dialect === 'postgres' ? ` ON ${source.table}` : ''
-      await sql.raw(`DROP TRIGGER IF EXISTS ${name}${on}`).execute(db)
+      steps.push((db) => sql.raw(`DROP TRIGGER IF EXISTS ${name}${on}`).execute(db))
     }
   }
   if (dialect === 'postgres')
-    await sql.raw('DROP FUNCTION IF EXISTS dynzone_raise_epoch()').execute(db)
-  await db.schema.dropTable('cache_epochs').ifExists().execute()
+    steps.push((db) => sql.raw('DROP FUNCTION IF EXISTS dynzone_raise_epoch()').execute(db))
+  steps.push((db) => db.schema.dropTable('cache_epochs').ifExists().execute())
+  return steps
 }
 
 function triggerName(table: string, event: string): string {

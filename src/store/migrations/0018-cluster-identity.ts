@@ -8,11 +8,11 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import { undoOnFailure } from './undo-on-failure.ts'
+import { undoOnFailure, type UndoStep } from './undo-on-failure.ts'
 
 /** Creates `cluster_identity` with its one row and the two zone columns. */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await undoOnFailure(db, down, async () => {
+  await undoOnFailure(db, UNDO, async () => {
     await db.schema
       .createTable('cluster_identity')
       .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
@@ -27,16 +27,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   })
 }
 
-/** Drops what `up` created, whatever part of it exists. */
+/** Drops what `up` created. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const column of ['claim_requested_at', 'owner_conflict']) {
-    if (await hasColumn(db, 'zones', column))
-      await db.schema.alterTable('zones').dropColumn(column).execute()
-  }
-  await db.schema.dropTable('cluster_identity').ifExists().execute()
+  for (const step of UNDO) await step(db)
 }
 
-async function hasColumn(db: Kysely<unknown>, table: string, column: string): Promise<boolean> {
-  const tables = await db.introspection.getTables()
-  return tables.some((t) => t.name === table && t.columns.some((c) => c.name === column))
-}
+// One step per object `up` creates, in reverse.
+const UNDO: readonly UndoStep[] = [
+  (db) => db.schema.alterTable('zones').dropColumn('claim_requested_at').execute(),
+  (db) => db.schema.alterTable('zones').dropColumn('owner_conflict').execute(),
+  (db) => db.schema.dropTable('cluster_identity').ifExists().execute(),
+]
