@@ -206,6 +206,10 @@ export async function startServer(context: Context): Promise<Result<RunningServe
       clearConflict: (zone) => clearConflict(db, zone),
     },
   })
+  metrics?.watchLeases(
+    config.zones.filter((z) => z.backend !== 'builtin').map((z) => z.name),
+    (zone) => leases.holds(zone) && !ownership.refused(zone),
+  )
   const publisher = new Publisher({
     backends,
     logger,

@@ -75,6 +75,8 @@ export class ZoneSync {
       if (backend?.read === undefined || backend.kind === 'builtin') continue
       const r = await this.resync(apex.zone.name, true)
       if (!r.ok) return `zone ${apex.zone.name}: ${r.error}`
+      // What a new holder found to repair (each RRset is also logged as `drift repaired`).
+      this.#o.logger.info({ zone, result: r.value }, 'zone resynced on taking it over')
     }
     return undefined
   }

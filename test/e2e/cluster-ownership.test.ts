@@ -68,6 +68,14 @@ async function serve(dir: string): Promise<{ proc: DynzoneProcess; http: string 
 const update = (http: string, host: string, ip: string): Promise<{ body: string }> =>
   curl(['-u', `alice:${PASSWORD.trim()}`, `${http}/nic/update?hostname=${host}.${ZONE}&myip=${ip}`])
 
+/** This instance's `dynzone_publisher_lease_held` line for the zone. */
+async function leaseGauge(http: string): Promise<string> {
+  const metrics = await curl([`${http}/metrics`])
+  const line = metrics.body.split('\n').find((l) => l.startsWith('dynzone_publisher_lease_held{'))
+  assert.ok(line?.includes(`zone="${ZONE}"`), metrics.body.slice(0, 500))
+  return line ?? ''
+}
+
 describe('two clusters on one zone', () => {
   const root = mkdtempSync(join(tmpdir(), 'dynzone-clusters-'))
   let bind: BindServer
@@ -96,6 +104,8 @@ describe('two clusters on one zone', () => {
     }
     const marker = await dig('_dynzone-owner', 'TXT')
     assert.equal(marker.length, 1, 'the first cluster marks the zone')
+    assert.match(a.proc.stdout(), /zone resynced on taking it over/)
+    assert.match(await leaseGauge(a.http), / 1$/)
 
     // The second cluster knows the same hosts, without addresses: a repair would remove them.
     const bDir = await cluster(root, 'b', bind)
@@ -106,6 +116,7 @@ describe('two clusters on one zone', () => {
     assert.deepEqual(await dig('h2'), ['198.51.100.2'])
     assert.deepEqual(await dig('_dynzone-owner', 'TXT'), marker)
 
+    assert.match(await leaseGauge(b.http), / 0$/, 'refused: it pushes nothing')
     const ready = await curl([`${b.http}/readyz`])
     assert.match(ready.body, /another dynzone cluster/)
     const listed = await runDynzone(['zone', 'list', '--json'], bDir)
@@ -137,6 +148,7 @@ describe('two clusters on one zone', () => {
     assert.deepEqual(await dig('h3'), ['203.0.113.3'])
     assert.deepEqual(await dig('h1'), [])
     assert.notDeepEqual(await dig('_dynzone-owner', 'TXT'), marker)
+    assert.match(await leaseGauge(b.http), / 1$/)
     const after = await curl([`${b.http}/readyz`])
     assert.doesNotMatch(after.body, /another dynzone cluster/)
   })
