@@ -51,6 +51,7 @@ import { expireHosts } from './store/host-expiry-store.ts'
 import type { Logger } from './observability/logger.ts'
 import { Publisher } from './publisher/publisher.ts'
 import { LeaseKeeper } from './publisher/lease.ts'
+import { ZoneOwnership } from './publisher/ownership.ts'
 import { SqlLeaseStore } from './publisher/lease-store.ts'
 import { createArgon2Hasher } from './security/argon2-hasher.ts'
 import { looseModeWarning } from './security/file-mode.ts'
@@ -67,6 +68,13 @@ import { EpochProbe } from './store/cache-epochs.ts'
 import { SeenMarks } from './store/seen-marks.ts'
 import { sqlDialect } from './store/sql-dialect.ts'
 import { syncZones } from './store/zones.ts'
+import {
+  claimRequested,
+  clearConflict,
+  clusterId,
+  ownerConflicts,
+  recordConflict,
+} from './store/zone-ownership.ts'
 import { SqlFailureHistory } from './store/failure-history.ts'
 import { createWebDeps, registerWebRoutes } from './web/routes.ts'
 import type { AuditTrail } from './core/audit.ts'
@@ -257,10 +265,31 @@ async function startParts(
       if (problem !== undefined) logger.warn({ zone, error: problem }, 'takeover load failed')
     },
   })
+  // Zones on a shared backend carry this cluster's marker; one another cluster marked is not
+  // pushed to (src/publisher/ownership.ts).
+  const ownership = new ZoneOwnership({
+    cluster: await clusterId(db),
+    logger,
+    store: {
+      claimRequested: (zone) => claimRequested(db, zone),
+      recordConflict: (zone, owner) => recordConflict(db, zone, owner),
+      clearConflict: (zone) => clearConflict(db, zone),
+    },
+  })
+  metrics?.watchLeases(
+    config.zones.filter((z) => z.backend !== 'builtin').map((z) => z.name),
+    (zone) => leases.holds(zone) && !ownership.refused(zone),
+  )
   const publisher = new Publisher({
     backends,
     logger,
-    gate: leases,
+    gate: {
+      holds: (zone) => leases.holds(zone) && !ownership.refused(zone),
+      published: (zone, serial) => {
+        leases.published(zone, serial)
+      },
+      waitPublished: (zone, serial, ms) => leases.waitPublished(zone, serial, ms),
+    },
     ...(metrics === null ? {} : { observer: metrics }),
   })
   const sync = new ZoneSync({
@@ -269,6 +298,7 @@ async function startParts(
     publisher,
     logger,
     holds: (zone) => leases.holds(zone),
+    ownership,
     ...(metrics === null ? {} : { observer: metrics }),
     zones: zoneApexes(context),
   })
@@ -558,11 +588,20 @@ async function startParts(
   })
 }
 
-/** What keeps the server from being ready: the store not answering, a backend failing. */
+/**
+ * What keeps the server from being ready: the store not answering, a backend failing, a zone
+ * another cluster publishes (seen by whichever instance holds its lease, shown by all).
+ */
 async function readiness(db: Kysely<Database>, publisher: Publisher): Promise<ReadinessProblem[]> {
   const problems: ReadinessProblem[] = []
   try {
     await sql`select 1`.execute(db)
+    for (const [zone, owner] of await ownerConflicts(db)) {
+      problems.push({
+        component: `zone ${zone}`,
+        message: `published by another dynzone cluster (${owner}); nothing is pushed to it until dynzone zone claim`,
+      })
+    }
   } catch (e) {
     problems.push({ component: 'store', message: (e as Error).message })
   }

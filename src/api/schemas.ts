@@ -183,6 +183,10 @@ export const zone = z.object({
     handledAt: z.string().nullable(),
     report: z.string().nullable(),
   }),
+  /** Who pushes a zone on a shared backend (several instances); null: nobody now. */
+  lease: z.object({ holder: z.string().nullable(), expiresAt: z.string().nullable() }),
+  /** The other dynzone cluster whose ownership marker keeps this one out of the zone. */
+  ownerConflict: z.string().nullable(),
 })
 
 /** The answer of `POST /zones/{name}/resync`. */

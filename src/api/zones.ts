@@ -20,6 +20,8 @@ function view(z: ZoneResyncState) {
     serial: z.serial,
     hosts: z.hosts,
     resync: { requestedAt: z.requestedAt, handledAt: z.handledAt, report: z.report },
+    lease: { holder: z.leaseHolder, expiresAt: z.leaseExpiresAt },
+    ownerConflict: z.ownerConflict,
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `dynzone zone list|add|resync` (`add` in zone-add.ts). A resync is done by the running server, not by this process:
+ * `dynzone zone list|add|resync|claim` (`add` in zone-add.ts). A resync is done by the running server, not by this process:
  * the CLI stamps `resync_requested_at` in the zones table and waits for the server's zone
  * sync (which polls every second) to write its report back. Only the server can resync
  * safely: the built-in backend's data lives in its memory, and only its publisher knows what
@@ -10,6 +10,7 @@ import type { Command } from 'commander'
 import type { Fqdn } from '../core/names.ts'
 import { parseName } from '../core/names.ts'
 import { requestResync, zoneStates } from '../store/zone-resync.ts'
+import { requestClaim } from '../store/zone-ownership.ts'
 import { EXIT } from './exit-codes.ts'
 import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
@@ -22,7 +23,9 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
   registerZoneAdd(zone, io, run)
   zone
     .command('list')
-    .description('list served zones with backend, serial, hosts and the last resync')
+    .description(
+      'list served zones: backend, serial, hosts, last resync, lease holder, ownership conflict',
+    )
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
@@ -37,6 +40,9 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
             hosts: s.hosts,
             last_resync: s.handledAt,
             result: s.report,
+            leaseHolder: s.leaseHolder,
+            leaseExpiresAt: s.leaseExpiresAt,
+            ownerConflict: s.ownerConflict,
           })),
           opts.json === true,
         )
@@ -75,6 +81,48 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
           return EXIT.ok
         }
         return waitForReports(ctx.db, zones, stamp, timeout * 1000, io)
+      }),
+    )
+  registerZoneClaim(zone, io, run)
+}
+
+/**
+ * `zone claim ZONE --force`: take over a zone whose ownership marker names another dynzone
+ * cluster (src/publisher/ownership.ts). The running server's next resync overwrites the
+ * marker and repairs the zone to this database, removing the other cluster's records at the
+ * names this one manages; `--force` says so knowingly.
+ */
+function registerZoneClaim(zone: Command, io: CliIo, run: Runner): void {
+  zone
+    .command('claim <zone>')
+    .description('take over a zone another dynzone cluster publishes (its marker is overwritten)')
+    .option('--force', 'required: this cluster then repairs the zone to its own database')
+    .option('--timeout <seconds>', 'how long to wait for the server (default 60)', '60')
+    .action((name: string, opts: { force?: boolean; timeout: string }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        if (opts.force !== true)
+          return fail(
+            io,
+            "zone claim overwrites another cluster's ownership of the zone; to move a zone, use dynzone db copy instead, or pass --force",
+            EXIT.usage,
+          )
+        const timeout = Number(opts.timeout)
+        if (!Number.isInteger(timeout) || timeout < 1)
+          return fail(
+            io,
+            `--timeout: "${opts.timeout}" is not a whole number of seconds`,
+            EXIT.invalid,
+          )
+        const parsed = parseName(name)
+        if (!parsed.ok) return fail(io, `${name}: ${parsed.error.message}`, EXIT.invalid)
+        if (!ctx.zones.some((z) => z.name === parsed.value))
+          return fail(
+            io,
+            `zone ${parsed.value} is not served (see: dynzone zone list)`,
+            EXIT.notFound,
+          )
+        const stamp = await requestClaim(ctx.db, [parsed.value], new Date())
+        return waitForReports(ctx.db, [parsed.value], stamp, timeout * 1000, io)
       }),
     )
 }

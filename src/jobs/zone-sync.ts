@@ -4,7 +4,8 @@
  * backend can read back, resyncs it: drift and anything committed but not published before a
  * crash are repaired. Afterwards it polls the zones table: a changed serial (the CLI, another
  * instance) is synced within `intervalMs`, and a `dynzone zone resync` request is answered
- * with a resync whose report goes back into the table. Runs never overlap.
+ * with a resync whose report goes back into the table. Runs never overlap. A zone another
+ * cluster marked as its own (src/publisher/ownership.ts) is neither loaded nor repaired.
  */
 import type { Kysely } from 'kysely'
 import type { DnsBackend } from '../backends/backend.ts'
@@ -12,8 +13,9 @@ import type { RecordFeed } from '../authoritative/zone-load.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { RecordSet } from '../core/records.ts'
 import { err, ok, type Result } from '../core/result.ts'
+import type { ZoneOwnership } from '../publisher/ownership.ts'
 import type { Publisher, PublisherObserver } from '../publisher/publisher.ts'
-import { describeResync, resyncZone } from '../publisher/resync.ts'
+import { describeResync, resyncZone, type OwnerCheck } from '../publisher/resync.ts'
 import type { Database } from '../store/schema.ts'
 import { readZone, streamZone, zoneSerials } from '../store/zones.ts'
 import { hostNames, pendingResyncs, resyncHandled } from '../store/zone-resync.ts'
@@ -32,6 +34,8 @@ export interface ZoneSyncOptions {
   readonly observer?: PublisherObserver
   /** Several instances: whether this one publishes the zone now (its lease); default yes. */
   readonly holds?: (zone: Fqdn) => boolean
+  /** Checks the ownership marker of zones on a shared backend; absent: never checked. */
+  readonly ownership?: ZoneOwnership
 }
 
 /** Loads zones into backends, resyncs them, and follows out-of-process changes. */
@@ -60,14 +64,19 @@ export class ZoneSync {
   /** Loads (checks) and resyncs one zone: at start, and when this instance wins its lease. */
   async takeOver(zone: Fqdn): Promise<string | undefined> {
     for (const apex of this.#o.zones.filter((z) => z.zone.name === zone)) {
+      const backend = this.#o.backends.get(apex.zone.name)
+      // The load writes the whole zone: not into one another cluster publishes (logged, and
+      // shown by /readyz and `zone list`; the server runs on for its other zones).
+      if (backend !== undefined && (await this.#othersZone(apex, backend))) continue
       // In the zone's turn: a load read from the store must not undo a newer push.
       const problem = await this.#o.publisher.exclusive(zone, () => this.#load(apex))
       if (problem !== undefined) return problem
-      const backend = this.#o.backends.get(apex.zone.name)
       // The built-in index was just replaced whole from the store: nothing can have drifted.
       if (backend?.read === undefined || backend.kind === 'builtin') continue
       const r = await this.resync(apex.zone.name, true)
       if (!r.ok) return `zone ${apex.zone.name}: ${r.error}`
+      // What a new holder found to repair (each RRset is also logged as `drift repaired`).
+      this.#o.logger.info({ zone, result: r.value }, 'zone resynced on taking it over')
     }
     return undefined
   }
@@ -90,6 +99,7 @@ export class ZoneSync {
       logger: this.#o.logger,
       countDrift,
       ...(this.#o.observer === undefined ? {} : { observer: this.#o.observer }),
+      ...this.#ownerCheck(apex, backend),
       ...(backend.kind === 'builtin' ? { heldHosts: (held) => indexHosts(apex, held) } : {}),
       desired: async () => ({
         ...(await readZone(this.#o.db, apex.zone)),
@@ -97,6 +107,33 @@ export class ZoneSync {
       }),
     })
     return r.ok ? ok(describeResync(r.value)) : r
+  }
+
+  /** The ownership check of a zone on a shared backend, as `resyncZone` options. */
+  #ownerCheck(apex: ZoneApex, backend: DnsBackend): { owner?: OwnerCheck } {
+    const ownership = this.#o.ownership
+    if (ownership === undefined || backend.kind === 'builtin') return {}
+    const { name, ttl } = apex.zone
+    return {
+      owner: {
+        judge: (held) => ownership.judge(name, ttl, held),
+        settled: (wrote, held) => ownership.settled(name, wrote, held),
+      },
+    }
+  }
+
+  // True when the zone's marker names another cluster (read back in the zone's turn).
+  async #othersZone(apex: ZoneApex, backend: DnsBackend): Promise<boolean> {
+    const check = this.#ownerCheck(apex, backend).owner
+    const read = backend.read?.bind(backend)
+    if (check === undefined || read === undefined) return false
+    const zone = apex.zone.name
+    const judged = await this.#o.publisher.exclusive(zone, async (signal) => {
+      const held = await read(zone, signal)
+      // Unreadable: the load that follows reports why.
+      return held.ok ? check.judge(held.value) : ok(undefined)
+    })
+    return !judged.ok
   }
 
   /** Starts polling. */
@@ -149,6 +186,8 @@ export class ZoneSync {
       if (
         serial === undefined ||
         !this.#holds(name) ||
+        // Left alone until `dynzone zone claim`, which files a resync request.
+        this.#o.ownership?.refused(name) === true ||
         serial === publisher.publishedSerial(name) ||
         !publisher.idle(name)
       )

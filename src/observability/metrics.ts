@@ -79,8 +79,26 @@ export class Metrics implements PublisherObserver {
     registers: [this.registry],
   })
 
+  #leases: { zones: readonly Fqdn[]; holds: (zone: Fqdn) => boolean } | undefined
+  readonly leaseHeld = new Gauge({
+    name: 'dynzone_publisher_lease_held',
+    help: "Whether this instance holds the zone's publisher lease and pushes it (1) or not (0)",
+    labelNames: ['zone'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const zone of this.#leases?.zones ?? []) {
+        this.leaseHeld.set({ zone }, this.#leases?.holds(zone) === true ? 1 : 0)
+      }
+    },
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'dynzone_' })
+  }
+
+  /** Reports the leases of `zones` (those on a shared backend) when scraped. */
+  watchLeases(zones: readonly Fqdn[], holds: (zone: Fqdn) => boolean): void {
+    this.#leases = { zones, holds }
   }
 
   /** Counts answered DNS messages (one, or `count` reported by a DNS worker) by rcode. */

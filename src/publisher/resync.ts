@@ -4,6 +4,8 @@
  * turn of the publisher, and reads the store inside that turn: a change committed before the
  * read is in the repair (and its queued push re-applies the same RRsets, harmlessly); one
  * committed after it is pushed after the repair. So a repair never undoes a newer change.
+ * With an `owner` check (ownership.ts), nothing is written into a zone another cluster marked
+ * as its own, and a zone without a marker gets this cluster's with the repair.
  */
 import type { DnsBackend } from '../backends/backend.ts'
 import type { Fqdn } from '../core/names.ts'
@@ -27,6 +29,14 @@ export interface ResyncReport {
   readonly drift: readonly Drift[]
 }
 
+/** The zone's ownership marker, judged on what was read back (ZoneOwnership, bound to a zone). */
+export interface OwnerCheck {
+  /** The marker RRset to write along, none when it is ours already, or why not to write. */
+  judge(held: readonly RecordSet[]): Promise<Result<RecordSet | undefined, string>>
+  /** The marker written (or found ours). */
+  settled(wrote: RecordSet | undefined, held: readonly RecordSet[]): Promise<void>
+}
+
 /** Inputs of one resync. */
 export interface ResyncOptions {
   readonly zone: Fqdn
@@ -45,6 +55,7 @@ export interface ResyncOptions {
   readonly observer?: PublisherObserver
   /** False when the differences are expected (following a CLI change): logged, not counted. */
   readonly countDrift: boolean
+  readonly owner?: OwnerCheck
 }
 
 /** Reads back, diffs and repairs one zone; the error says which step failed. */
@@ -57,14 +68,20 @@ export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, strin
     for (const host of desired.hosts) o.known.add(host)
     const held = await read(zone, signal)
     if (!held.ok) return err(`${backend.kind} backend: reading back failed: ${held.error.message}`)
+    const marker = o.owner === undefined ? ok(undefined) : await o.owner.judge(held.value)
+    if (!marker.ok) return marker
     const hosts = o.heldHosts === undefined ? o.known : both(o.known, o.heldHosts(held.value))
     const managed = managedKeys(hosts, desired.records)
     const repair = diffZone(zone, desired.serial, desired.records, held.value, managed)
-    if (repair.drift.length > 0) {
-      const applied = await backend.apply(repair.change, signal)
+    if (repair.drift.length > 0 || marker.value !== undefined) {
+      const { change } = repair
+      const replace =
+        marker.value === undefined ? change.replace : [...change.replace, marker.value]
+      const applied = await backend.apply({ ...change, replace }, signal)
       if (!applied.ok)
         return err(`${backend.kind} backend: repair failed: ${applied.error.message}`)
     }
+    await o.owner?.settled(marker.value, held.value)
     o.publisher.markLoaded(zone, desired.serial)
     for (const d of repair.drift) {
       const fields = { zone, backend: backend.kind, name: d.name, type: d.type, kind: d.kind }

@@ -2,7 +2,8 @@
  * `dynzone db copy`: every row of one database into another (SQLite to PostgreSQL or MariaDB
  * when one machine is no longer enough), ids kept, tables in dependency order, all in one
  * transaction on the target so a failed copy leaves it as it was. Both sides must be at the
- * latest schema. On PostgreSQL the id sequences are moved past the copied ids.
+ * latest schema. On PostgreSQL the id sequences are moved past the copied ids. The cluster id
+ * moves too: the new database goes on publishing the zones the old one marked as its own.
  */
 import type { Kysely, Transaction } from 'kysely'
 import { err, ok, type Result } from '../core/result.ts'
@@ -28,6 +29,7 @@ export const COPY_ORDER = [
   'rate_counters',
   'cache_epochs',
   'audit_events',
+  'cluster_identity',
 ] as const satisfies readonly (keyof Database)[]
 
 type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>
@@ -41,6 +43,7 @@ const WITHOUT_ID: ReadonlySet<string> = new Set([
   'publisher_leases',
   'rate_counters',
   'cache_epochs',
+  'cluster_identity',
 ])
 
 /** Rows per INSERT: far below PostgreSQL's 65535 parameters for the widest table. */
@@ -86,8 +89,8 @@ export async function copyDatabase(
 /** The tables of the target that hold rows. */
 async function nonEmpty(trx: Transaction<Rows>): Promise<string[]> {
   const filled: string[] = []
-  // Every migrated database has its two epoch rows: they are no user data.
-  for (const table of COPY_ORDER.filter((t) => t !== 'cache_epochs')) {
+  // Every migrated database has its two epoch rows and its cluster id: they are no user data.
+  for (const table of COPY_ORDER.filter((t) => t !== 'cache_epochs' && t !== 'cluster_identity')) {
     const row = await trx.selectFrom(table).selectAll().limit(1).executeTakeFirst()
     if (row !== undefined) filled.push(table)
   }

@@ -24,6 +24,7 @@ export interface Database {
   cache_epochs: CacheEpochsTable
   rate_counters: RateCountersTable
   audit_events: AuditEventsTable
+  cluster_identity: ClusterIdentityTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -50,6 +51,10 @@ export interface ZonesTable {
   resync_requested_at: ColumnType<string | null, string | null | undefined, string | null>
   resync_handled_at: ColumnType<string | null, string | null | undefined, string | null>
   resync_report: ColumnType<string | null, string | null | undefined, string | null>
+  /** The other cluster named by the zone's ownership marker while this one stays out. */
+  owner_conflict: ColumnType<string | null, string | null | undefined, string | null>
+  /** Set by `dynzone zone claim`: take the zone over although another cluster marked it. */
+  claim_requested_at: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Dynamic hosts: one name in one zone, owned by one user. */
@@ -219,4 +224,10 @@ export interface AuditEventsTable {
   actor: string | null
   source: string | null
   target: string | null
+}
+
+/** The one row naming this database's cluster (migration 0018), written into owned zones. */
+export interface ClusterIdentityTable {
+  id: string
+  created_at: string
 }

@@ -16,6 +16,11 @@ export interface ZoneResyncState {
   readonly requestedAt: string | null
   readonly handledAt: string | null
   readonly report: string | null
+  /** The instance holding the zone's publisher lease (shared backends), if any. */
+  readonly leaseHolder: string | null
+  readonly leaseExpiresAt: string | null
+  /** The other cluster whose ownership marker keeps this one out of the zone. */
+  readonly ownerConflict: string | null
 }
 
 /** Asks for a resync of `zones` (every zone when empty); returns the request timestamp. */
@@ -61,7 +66,7 @@ export async function resyncHandled(
     .execute()
 }
 
-/** Every zone's resync state and host count. */
+/** Every zone's resync state, host count, lease holder and ownership conflict. */
 export async function zoneStates(db: Kysely<Database>): Promise<ZoneResyncState[]> {
   const rows = await db
     .selectFrom('zones')
@@ -73,11 +78,17 @@ export async function zoneStates(db: Kysely<Database>): Promise<ZoneResyncState[
       'zones.resync_requested_at',
       'zones.resync_handled_at',
       'zones.resync_report',
+      'zones.owner_conflict',
       eb.fn.count<number | string>('hosts.id').as('hosts'),
     ])
     .groupBy('zones.id')
     .orderBy('zones.name')
     .execute()
+  const leases = await db
+    .selectFrom('publisher_leases')
+    .select(['zone', 'holder', 'expires_at'])
+    .execute()
+  const byZone = new Map(leases.map((l) => [l.zone, l]))
   return rows.map((r) => ({
     name: r.name as Fqdn,
     backend: r.backend,
@@ -86,7 +97,18 @@ export async function zoneStates(db: Kysely<Database>): Promise<ZoneResyncState[
     requestedAt: r.resync_requested_at,
     handledAt: r.resync_handled_at,
     report: r.resync_report,
+    ...leaseOf(byZone.get(r.name)),
+    ownerConflict: r.owner_conflict,
   }))
+}
+
+// A released lease keeps its holder's name with an expiry in 1970: shown as no holder.
+function leaseOf(
+  row: { holder: string; expires_at: string } | undefined,
+): Pick<ZoneResyncState, 'leaseHolder' | 'leaseExpiresAt'> {
+  if (row === undefined || row.holder === '' || row.expires_at < '2000')
+    return { leaseHolder: null, leaseExpiresAt: null }
+  return { leaseHolder: row.holder, leaseExpiresAt: row.expires_at }
 }
 
 /** The names of a zone's hosts, with or without records. */

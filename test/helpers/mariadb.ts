@@ -47,8 +47,8 @@ function installDb(dir: string, data: string, user: readonly string[]): void {
   }
 }
 
-/** Starts MariaDB; resolves once it accepts connections. */
-export async function startMariadb(): Promise<DbServer> {
+/** Starts MariaDB; resolves once it accepts connections. `binlog`: binary logging on. */
+export async function startMariadb(options: { binlog?: boolean } = {}): Promise<DbServer> {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-mariadb-'))
   const data = join(dir, 'data')
   mkdirSync(join(dir, 'tmp'))
@@ -65,7 +65,9 @@ export async function startMariadb(): Promise<DbServer> {
       '--bind-address=127.0.0.1',
       `--socket=${join(dir, 'sock')}`,
       `--pid-file=${join(dir, 'pid')}`,
-      '--skip-log-bin',
+      ...(options.binlog === true
+        ? [`--log-bin=${join(dir, 'binlog')}`, '--server-id=1']
+        : ['--skip-log-bin']),
       `--tmpdir=${join(dir, 'tmp')}`,
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_bin',

@@ -14,6 +14,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { sqlDialect, type SqlDialect } from '../sql-dialect.ts'
+import { undoOnFailure, type UndoStep } from './undo-on-failure.ts'
 
 /** Which table raises which counter, and the columns whose update counts. */
 export const EPOCH_SOURCES: readonly {
@@ -49,8 +50,20 @@ export const EPOCH_SOURCES: readonly {
 
 const EVENTS = ['insert', 'update', 'delete'] as const
 
-/** Creates `cache_epochs` with its two rows and the triggers that raise them. */
+/**
+ * Creates `cache_epochs` with its two rows and the triggers that raise them. On MariaDB a
+ * failure (typically binary logging without `log_bin_trust_function_creators`) drops what was
+ * created, so `dynzone db migrate` can simply be run again once the setting is fixed.
+ */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  try {
+    await undoOnFailure(db, undoSteps(sqlDialect(db)), () => create(db))
+  } catch (e) {
+    throw explained(e)
+  }
+}
+
+async function create(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('cache_epochs')
     .addColumn('name', 'varchar(32)', (c) => c.primaryKey())
@@ -74,18 +87,33 @@ END $$`,
   }
 }
 
+// ER_BINLOG_CREATE_ROUTINE_NEED_SUPER: the server's own text does not say what to do.
+function explained(e: unknown): unknown {
+  if ((e as { errno?: unknown }).errno !== 1419) return e
+  return new Error(
+    `${(e as Error).message} (MariaDB with binary logging: run SET GLOBAL log_bin_trust_function_creators = 1 as an administrator, or grant SUPER, then run dynzone db migrate again; see docs/deployment.md)`,
+  )
+}
+
 /** Drops what `up` created. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  const dialect = sqlDialect(db)
+  for (const step of undoSteps(sqlDialect(db))) await step(db)
+}
+
+/** One step per object `up` creates, each dropping it if it exists. */
+function undoSteps(dialect: SqlDialect): UndoStep[] {
+  const steps: UndoStep[] = []
   for (const source of EPOCH_SOURCES) {
     for (const event of EVENTS) {
       const name = triggerName(source.table, event)
       const on = dialect === 'postgres' ? ` ON ${source.table}` : ''
-      await sql.raw(`DROP TRIGGER IF EXISTS ${name}${on}`).execute(db)
+      steps.push((db) => sql.raw(`DROP TRIGGER IF EXISTS ${name}${on}`).execute(db))
     }
   }
-  if (dialect === 'postgres') await sql.raw('DROP FUNCTION dynzone_raise_epoch()').execute(db)
-  await db.schema.dropTable('cache_epochs').execute()
+  if (dialect === 'postgres')
+    steps.push((db) => sql.raw('DROP FUNCTION IF EXISTS dynzone_raise_epoch()').execute(db))
+  steps.push((db) => db.schema.dropTable('cache_epochs').ifExists().execute())
+  return steps
 }
 
 function triggerName(table: string, event: string): string {

@@ -1,0 +1,131 @@
+/**
+ * Zone ownership across clusters. Every instance on one database belongs to one cluster (a
+ * random id made with the database); a zone on a shared backend carries a TXT marker at
+ * `_dynzone-owner.<zone>` naming the cluster that publishes it. Before a cluster writes into
+ * a zone (its start-up load, a resync, a push), the holder of the zone's lease reads the
+ * marker back:
+ *
+ * - this cluster's id: go on;
+ * - no marker: the zone has no dynzone owner yet (first publish, or a cluster from before
+ *   markers): write this cluster's marker with the next repair and go on;
+ * - another cluster's id: publish nothing to the zone, which is reported failing (log,
+ *   `/readyz`, `zone list`) until `dynzone zone claim` asks to take it over. So a second
+ *   cluster started on an empty database cannot repair away the first one's records.
+ *
+ * The built-in backend is every instance's own and is never checked; a backend that cannot
+ * read back (nsupdate) cannot be checked either.
+ */
+import type { Fqdn } from '../core/names.ts'
+import type { RecordSet } from '../core/records.ts'
+import { err, ok, type Result } from '../core/result.ts'
+
+/** The label of the marker, under the zone's apex. */
+export const OWNER_LABEL = '_dynzone-owner'
+const PREFIX = 'dynzone-cluster='
+
+/** The owner name of a zone's marker. */
+export function ownerName(zone: Fqdn): Fqdn {
+  return `${OWNER_LABEL}.${zone}` as Fqdn
+}
+
+/** The marker RRset naming `cluster`. */
+export function markerSet(zone: Fqdn, cluster: string, ttl: number): RecordSet {
+  return { name: ownerName(zone), type: 'TXT', ttl, values: [`${PREFIX}${cluster}`] }
+}
+
+/** The cluster named by the marker among `held`, if there is one. */
+export function markedOwner(zone: Fqdn, held: readonly RecordSet[]): string | undefined {
+  const name = ownerName(zone).toLowerCase()
+  const set = held.find((s) => s.type === 'TXT' && s.name.toLowerCase() === name)
+  for (const value of set?.values ?? []) {
+    const text = value.replace(/^"(.*)"$/, '$1')
+    if (text.startsWith(PREFIX)) return text.slice(PREFIX.length)
+  }
+  return undefined
+}
+
+/** The database side: claims asked for and conflicts to show (src/store/zone-ownership.ts). */
+export interface OwnershipStore {
+  claimRequested(zone: Fqdn): Promise<boolean>
+  recordConflict(zone: Fqdn, owner: string): Promise<void>
+  clearConflict(zone: Fqdn): Promise<void>
+}
+
+/** What the guard logs. */
+export interface OwnershipLogger {
+  info(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+/** Options of the ownership guard. */
+export interface ZoneOwnershipOptions {
+  readonly cluster: string
+  readonly store: OwnershipStore
+  readonly logger: OwnershipLogger
+}
+
+/** Judges a zone's marker before this cluster writes into it; remembers the zones it refused. */
+export class ZoneOwnership {
+  readonly #o: ZoneOwnershipOptions
+  readonly #refused = new Map<Fqdn, string>()
+
+  constructor(options: ZoneOwnershipOptions) {
+    this.#o = options
+  }
+
+  /** This database's cluster id. */
+  get cluster(): string {
+    return this.#o.cluster
+  }
+
+  /** True while another cluster's marker keeps this instance from pushing the zone. */
+  refused(zone: Fqdn): boolean {
+    return this.#refused.has(zone)
+  }
+
+  /**
+   * Reads the marker among `held`: the marker RRset to write along (none when it is already
+   * this cluster's), or the error that names the cluster owning the zone.
+   */
+  async judge(
+    zone: Fqdn,
+    ttl: number,
+    held: readonly RecordSet[],
+  ): Promise<Result<RecordSet | undefined, string>> {
+    const { cluster, store, logger } = this.#o
+    const owner = markedOwner(zone, held)
+    if (owner === cluster) return ok(undefined)
+    if (owner !== undefined && !(await store.claimRequested(zone))) {
+      if (this.#refused.get(zone) !== owner)
+        logger.error(
+          { zone, owner, cluster },
+          'zone is published by another dynzone cluster; publishing nothing to it until `dynzone zone claim`',
+        )
+      this.#refused.set(zone, owner)
+      await store.recordConflict(zone, owner)
+      return err(
+        `zone ${zone} is published by another dynzone cluster (${owner}, marker ${ownerName(zone)}); nothing was changed (move it with dynzone db copy, or take it over with dynzone zone claim ${zone})`,
+      )
+    }
+    return ok(markerSet(zone, cluster, ttl))
+  }
+
+  /** The zone now carries this cluster's marker (`previous`: the owner it had, if any). */
+  async settled(
+    zone: Fqdn,
+    wrote: RecordSet | undefined,
+    held: readonly RecordSet[],
+  ): Promise<void> {
+    if (wrote !== undefined) {
+      const previous = markedOwner(zone, held)
+      this.#o.logger.info(
+        { zone, cluster: this.#o.cluster, ...(previous === undefined ? {} : { previous }) },
+        previous === undefined
+          ? 'zone ownership marker written'
+          : 'zone claimed from another cluster',
+      )
+    }
+    this.#refused.delete(zone)
+    await this.#o.store.clearConflict(zone)
+  }
+}
