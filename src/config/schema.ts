@@ -23,10 +23,12 @@ import {
   cidr,
   domainName,
   expecting,
+  filePath,
   integer,
   ipAddress,
   list,
   oneOf,
+  pathLeaf,
   secret,
   table,
   text,
@@ -186,9 +188,9 @@ const workerCount = z
 
 /** The config schema: raw TOML-shaped input in, validated and defaulted config out. */
 export const configSchema = table({
-  data_dir: text('a directory path')
-    .min(1, { error: expecting('a directory path') })
-    .default('./data'),
+  data_dir: pathLeaf(
+    text('a directory path').min(1, { error: expecting('a directory path') }),
+  ).default('./data'),
   http: table({
     listen: ipAddress().default('127.0.0.1'),
     port: integer(0, 65535).default(8245),
@@ -198,8 +200,8 @@ export const configSchema = table({
     enabled: boolean().default(false),
     listen: ipAddress().default('127.0.0.1'),
     port: integer(0, 65535).default(8443),
-    cert: text('a certificate file path (PEM, e.g. fullchain.pem)').default(''),
-    key: text('a private key file path (PEM, e.g. privkey.pem)').default(''),
+    cert: filePath('a certificate file path (PEM, e.g. fullchain.pem)').default(''),
+    key: filePath('a private key file path (PEM, e.g. privkey.pem)').default(''),
   }).prefault({}),
   dns: table({
     enabled: boolean().default(true),
@@ -240,7 +242,7 @@ export const configSchema = table({
   log: table({
     level: oneOf(LOG_LEVELS).default('info'),
     target: oneOf(['stdout', 'file', 'syslog']).default('stdout'),
-    file: text('a log file path').default(''),
+    file: filePath('a log file path').default(''),
     file_max_size: text('a size such as 10m')
       .regex(/^\d+[kmg]?$/, { error: 'expected a size such as 500k, 10m or 1g' })
       .default('10m'),
