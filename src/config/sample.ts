@@ -152,8 +152,10 @@ syslog_server = ""
 requests = false
 
 [demo]
-# Create a demo user, host and token on first start.
-enabled = true
+# A demo user (with a printed password), host and token, created on first start only on the
+# embedded defaults (no config file naming [[zones]]): never with this file, which names its
+# zones. Off here so that nothing suggests otherwise.
+enabled = false
 
 [metrics]
 # Serve Prometheus metrics on /metrics.

@@ -141,29 +141,30 @@ function derivedName(label: string, zone: Fqdn, key: string, ctx: z.RefinementCt
 
 // Runs even when some zones failed (as long as zones is a list), so a duplicate is reported
 // together with the other errors.
-const zones = list(zone, 'a list of [[zones]] tables')
-  .superRefine(
-    (parsed: readonly unknown[], ctx) => {
-      const seen = new Map<string, number>()
-      parsed.forEach((entry, index) => {
-        const name = zoneName(entry)
-        if (name === undefined) return
-        const first = seen.get(name)
-        if (first === undefined) seen.set(name, index)
-        else
-          ctx.addIssue({
-            code: 'custom',
-            path: [index, 'name'],
-            message: `duplicate zone "${name}" (also zones[${first}])`,
-          })
-      })
-    },
-    { when: (payload) => Array.isArray(payload.value) },
-  )
-  // The demo's name server is the built-in one on loopback, so the zone is complete as served.
-  .prefault([
-    { name: DEMO_ZONE, ns_addresses: [{ name: `ns1.${DEMO_ZONE}`, addresses: ['127.0.0.1'] }] },
-  ])
+const zones = list(zone, 'a list of [[zones]] tables').superRefine(
+  (parsed: readonly unknown[], ctx) => {
+    const seen = new Map<string, number>()
+    parsed.forEach((entry, index) => {
+      const name = zoneName(entry)
+      if (name === undefined) return
+      const first = seen.get(name)
+      if (first === undefined) seen.set(name, index)
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `duplicate zone "${name}" (also zones[${first}])`,
+        })
+    })
+  },
+  { when: (payload) => Array.isArray(payload.value) },
+)
+
+// The zones served when no source names any: the demo's, whose name server is the built-in
+// one on loopback, so the zone is complete as served.
+const EMBEDDED_ZONES = zones.parse([
+  { name: DEMO_ZONE, ns_addresses: [{ name: `ns1.${DEMO_ZONE}`, addresses: ['127.0.0.1'] }] },
+])
 
 /** A secondary to NOTIFY: `address`, `address:port` or `[ipv6]:port`. */
 function notifyTarget() {
@@ -294,9 +295,12 @@ export const configSchema = table({
   notify: notifySchema,
   dialects: dialectsSchema,
   endpoints: endpointsSchema,
-  zones,
-}).transform((config) => ({
+  zones: zones.optional(),
+}).transform(({ zones, ...config }) => ({
   ...config,
+  zones: zones ?? EMBEDDED_ZONES,
+  // The demo belongs to the embedded defaults: a config naming its zones is a real deployment.
+  demo: { enabled: config.demo.enabled, embeddedZones: zones === undefined },
   database: {
     ...config.database,
     path:

@@ -8,9 +8,16 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { runDynzone } from '../helpers/dynzone-process.ts'
+import { runDynzone, startDynzone } from '../helpers/dynzone-process.ts'
 
 const ZONE = 'dyn.example.com'
+const PORTS = ['--set', 'http.port=0', '--set', 'dns.port=0']
+
+async function userNames(cwd: string, ...args: string[]): Promise<string[]> {
+  const r = await runDynzone([...args, 'user', 'list', '--json'], cwd)
+  assert.equal(r.code, 0, r.stderr)
+  return (JSON.parse(r.stdout) as { name: string }[]).map((u) => u.name)
+}
 
 describe('a config file used from another folder', () => {
   const root = mkdtempSync(join(tmpdir(), 'dynzone-first-hour-'))
@@ -36,5 +43,49 @@ describe('a config file used from another folder', () => {
     )
     assert.ok(existsSync(join(etc, 'data', 'dynzone.sqlite')))
     assert.ok(!existsSync(join(elsewhere, 'data')), 'a second database was created')
+  })
+})
+
+describe('the demo belongs to the embedded defaults', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dynzone-demo-'))
+  after(() => {
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('is not created on a config written by init (init, then start)', async () => {
+    const etc = join(root, 'etc')
+    mkdirSync(etc)
+    const init = await runDynzone(['init', join(etc, 'dynzone.toml')], root)
+    assert.equal(init.code, 0, init.stderr)
+    const server = startDynzone(['serve', '-c', join(etc, 'dynzone.toml'), ...PORTS], root)
+    try {
+      await server.waitFor(/Web UI:\s+http:\/\/127\.0\.0\.1:\d+\/login$/m)
+      assert.doesNotMatch(server.stdout(), /Created demo user/)
+    } finally {
+      assert.equal(await server.stop(), 0)
+    }
+    assert.deepEqual(await userNames(root, '-c', join(etc, 'dynzone.toml')), [])
+  })
+
+  it('is not created, and a leftover one is named, once a config names zones', async () => {
+    const dir = join(root, 'second-start')
+    mkdirSync(dir)
+    const first = startDynzone(['serve', ...PORTS], dir)
+    try {
+      await first.waitFor(/Created demo user/)
+    } finally {
+      assert.equal(await first.stop(), 0)
+    }
+    // Zones named, demo.enabled left at its default (true): still no demo.
+    writeFileSync(join(dir, 'dynzone.toml'), `[[zones]]\nname = "${ZONE}"\n`)
+    const second = startDynzone(['serve', ...PORTS], dir)
+    try {
+      await second.waitFor(/user \\"demo\\" from an earlier start on the embedded defaults remains/)
+      await second.waitFor(/Web UI:\s+\S+\/login$/m)
+      assert.doesNotMatch(second.stdout(), /Created demo user|Demo host/)
+    } finally {
+      assert.equal(await second.stop(), 0)
+    }
+    assert.deepEqual(await userNames(dir), ['demo'])
   })
 })
