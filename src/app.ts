@@ -118,7 +118,10 @@ export async function openContext(
   )
   const hasher = createKeyedHasher(pepper.value.pepper)
   const accounts = new AccountService({
-    store: new SqlAccountStore(db),
+    store: new SqlAccountStore(
+      db,
+      zones.map((z) => z.name),
+    ),
     passwords: createArgon2Hasher(),
     hasher,
     randomBytes: (n) => randomBytes(n),
@@ -289,6 +292,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
   // Web UI sessions and stores, shared by the HTTP and HTTPS listeners (and the REST API).
   const web = createWebDeps({
     db,
+    served: context.zones.map((z) => z.name),
     hasher: context.hasher,
     accounts: context.accounts,
     clock: systemClock,
@@ -325,7 +329,10 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     registerApiRoutes(app, {
       db,
       accounts: context.accounts,
-      accountStore: new SqlAccountStore(db),
+      accountStore: new SqlAccountStore(
+        db,
+        context.zones.map((z) => z.name),
+      ),
       updateStore: store,
       auth,
       passwords: web.passwords,

@@ -122,7 +122,10 @@ function depsOf(context: Context, server: RunningServer): ApiDeps {
   return {
     db,
     accounts,
-    accountStore: new SqlAccountStore(db),
+    accountStore: new SqlAccountStore(
+      db,
+      zones.map((z) => z.name),
+    ),
     updateStore: store,
     auth: new Authenticator({ store, hasher, passwords, clock, cacheSeconds: 0 }),
     passwords,

@@ -20,6 +20,7 @@ import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
+import type { Fqdn } from '../core/names.ts'
 import { redirect, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
@@ -27,6 +28,8 @@ export type { WebDeps } from './web-http.ts'
 /** Builds the web UI's parts once per server (the sessions are shared with the REST API). */
 export function createWebDeps(o: {
   db: Kysely<Database>
+  /** The zones the config names (new hosts go only there). */
+  served: readonly Fqdn[]
   hasher: KeyedHasher
   accounts: AccountService
   clock: Clock
@@ -40,7 +43,7 @@ export function createWebDeps(o: {
   const lockouts = o.security === undefined ? undefined : loginLockouts(o.db, o.clock, o.security)
   return {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
-    store: new SqlAccountStore(o.db),
+    store: new SqlAccountStore(o.db, o.served),
     accounts: o.accounts,
     passwords: createArgon2Hasher(),
     clock: o.clock,

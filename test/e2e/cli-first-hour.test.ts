@@ -89,3 +89,59 @@ describe('the demo belongs to the embedded defaults', () => {
     assert.deepEqual(await userNames(dir), ['demo'])
   })
 })
+
+describe('zones no longer in the config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynzone-unserved-'))
+  const config = join(dir, 'dynzone.toml')
+  const GONE = 'gone.example.com'
+  after(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const cli = (...args: string[]) => runDynzone(['-c', config, ...args], dir)
+  const ok = async (...args: string[]): Promise<string> => {
+    const r = await cli(...args)
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+    return r.stdout
+  }
+  const zones = async () =>
+    (JSON.parse(await ok('zone', 'list', '--json')) as { zone: string; served: boolean }[]).map(
+      (z) => [z.zone, z.served],
+    )
+
+  it('are listed as unserved, get no new hosts, and are forgotten on request', async () => {
+    writeFileSync(config, `[[zones]]\nname = "${ZONE}"\n[[zones]]\nname = "${GONE}"\n`)
+    await ok('user', 'add', 'alice')
+    await ok('host', 'add', `home.${GONE}`, '--user', 'alice')
+    writeFileSync(config, `[[zones]]\nname = "${ZONE}"\n`)
+    assert.deepEqual(await zones(), [
+      [ZONE, true],
+      [GONE, false],
+    ])
+    const text = await ok('zone', 'list')
+    assert.match(text, new RegExp(`${GONE.replace(/\./g, '\\.')}\\s+false`))
+
+    const added = await cli('host', 'add', `office.${GONE}`, '--user', 'alice')
+    assert.equal(added.code, 65)
+    assert.match(added.stderr, new RegExp(`is in none of the served zones \\(${ZONE}\\)`))
+
+    for (const [args, code, message] of [
+      [['zone', 'forget', GONE], 65, /still has 1 hosts; delete them first or add --with-hosts/],
+      [['zone', 'forget', ZONE, '--with-hosts'], 65, /is served \(named in the config\)/],
+      [['zone', 'forget', 'nope.example.com'], 66, /zone nope\.example\.com not found/],
+      [['zone', 'forget', 'bad..name'], 65, /bad\.\.name/],
+    ] as const) {
+      const r = await cli(...args)
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, message)
+    }
+    assert.equal((await zones()).length, 2, 'a refused forget changed nothing')
+
+    assert.equal(
+      await ok('zone', 'forget', GONE, '--with-hosts'),
+      `forgot zone ${GONE} (1 hosts deleted)\n`,
+    )
+    assert.deepEqual(await zones(), [[ZONE, true]])
+    const hosts = JSON.parse(await ok('host', 'list', '--json')) as unknown[]
+    assert.deepEqual(hosts, [])
+  })
+})
