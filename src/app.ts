@@ -27,7 +27,7 @@ import { parseCidr, type Cidr } from './core/addresses.ts'
 import { Authenticator } from './core/auth.ts'
 import { createAbuseGuard, createAddressPolicy } from './core/rate-limit-setup.ts'
 import { createKeyedHasher } from './core/keyed-hash.ts'
-import type { Fqdn } from './core/names.ts'
+import { nestedZones, type Fqdn } from './core/names.ts'
 import type { Clock, KeyedHasher, UpdateStore } from './core/ports.ts'
 import type { LockoutStore } from './core/lockout.ts'
 import { err, ok, type Result } from './core/result.ts'
@@ -206,6 +206,7 @@ export async function startServer(context: Context): Promise<Result<RunningServe
     zones: zoneApexes(context),
   })
   warnNameServersWithoutAddress(config, logger)
+  warnNestedZones(config, logger)
   undo.push(
     () => {
       publisher.close()
@@ -628,6 +629,20 @@ function warnNameServersWithoutAddress(config: Config, logger: Logger): void {
         `name server ${ns} is inside its zone but has no address: add it to the zone's ns_addresses`,
       )
     }
+  }
+}
+
+/**
+ * Warns about a zone inside another: its names belong to the inner zone (the longest match),
+ * and resolvers find them only if the outer zone delegates the inner one (NS records there),
+ * which dynzone does not add.
+ */
+function warnNestedZones(config: Config, logger: Logger): void {
+  for (const { outer, inner } of nestedZones(config.zones.map((z) => z.name))) {
+    logger.warn(
+      { zone: inner, outer },
+      `zone ${inner} is inside zone ${outer}: hosts under ${inner} belong to it, and ${outer} must delegate it (NS records) for resolvers to find them`,
+    )
   }
 }
 

@@ -145,3 +145,28 @@ describe('zones no longer in the config', () => {
     assert.deepEqual(hosts, [])
   })
 })
+
+describe('nested zones', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dynzone-nested-'))
+  after(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('get a warning at start naming both zones', async () => {
+    const config = join(dir, 'dynzone.toml')
+    writeFileSync(config, `[[zones]]\nname = "${ZONE}"\n[[zones]]\nname = "home.${ZONE}"\n`)
+    const server = startDynzone(['serve', '-c', config, ...PORTS], dir)
+    try {
+      const line = await server.waitFor(/^.*"level":40.*is inside zone.*$/m)
+      const entry = JSON.parse(line[0]) as { zone: string; outer: string; msg: string }
+      assert.equal(entry.zone, `home.${ZONE}`)
+      assert.equal(entry.outer, ZONE)
+      assert.match(
+        entry.msg,
+        new RegExp(`zone home\\.${ZONE.replace(/\./g, '\\.')} is inside zone`),
+      )
+    } finally {
+      assert.equal(await server.stop(), 0)
+    }
+  })
+})
