@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { runDynzone, startDynzone } from '../helpers/dynzone-process.ts'
+import { curl } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.com'
 const PORTS = ['--set', 'http.port=0', '--set', 'dns.port=0']
@@ -112,7 +113,19 @@ describe('zones no longer in the config', () => {
     writeFileSync(config, `[[zones]]\nname = "${ZONE}"\n[[zones]]\nname = "${GONE}"\n`)
     await ok('user', 'add', 'alice')
     await ok('host', 'add', `home.${GONE}`, '--user', 'alice')
+    const token = (await ok('token', 'create', '--user', 'alice')).split('\n')[1] ?? ''
     writeFileSync(config, `[[zones]]\nname = "${ZONE}"\n`)
+
+    // Updates of its hosts answer nohost: the update path knows only served zones.
+    const server = startDynzone(['serve', '-c', config, ...PORTS], dir)
+    try {
+      const web = await server.waitFor(/Web UI:\s+(http:\/\/[^/\s]+)\/login/)
+      const url = `${web[1] ?? ''}/nic/update?hostname=home.${GONE}&myip=203.0.113.9`
+      const r = await curl(['-u', `alice:${token}`, url])
+      assert.equal(r.body, 'nohost')
+    } finally {
+      assert.equal(await server.stop(), 0)
+    }
     assert.deepEqual(await zones(), [
       [ZONE, true],
       [GONE, false],
