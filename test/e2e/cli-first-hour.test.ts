@@ -137,6 +137,12 @@ describe('zones no longer in the config', () => {
     assert.equal(added.code, 65)
     assert.match(added.stderr, new RegExp(`is in none of the served zones \\(${ZONE}\\)`))
 
+    // Import is a door too: refused, all or nothing.
+    writeFileSync(join(dir, 'gone.csv'), `hostname,token\nnew.${GONE},kq3v6w2z9y8x7c5b4n1m0pq\n`)
+    const imported = await cli('import', 'gone.csv', '--format', 'dyndns53', '--user', 'alice')
+    assert.equal(imported.code, 65, imported.stderr)
+    assert.match(imported.stderr, new RegExp(`is in none of the served zones \\(${ZONE}\\)`))
+
     for (const [args, code, message] of [
       [['zone', 'forget', GONE], 65, /still has 1 hosts; delete them first or add --with-hosts/],
       [['zone', 'forget', ZONE, '--with-hosts'], 65, /is served \(named in the config\)/],
