@@ -27,7 +27,7 @@ import { parseCidr, parseIp, type Cidr } from './core/addresses.ts'
 import type { CredentialGate } from './core/credential-gate.ts'
 import { createAddressPolicy, createGuards } from './core/rate-limit-setup.ts'
 import { createKeyedHasher } from './core/keyed-hash.ts'
-import type { Fqdn } from './core/names.ts'
+import { nestedZones, type Fqdn } from './core/names.ts'
 import type { Clock, KeyedHasher, UpdateStore } from './core/ports.ts'
 import type { LockoutStore } from './core/lockout.ts'
 import { err, ok, type Result } from './core/result.ts'
@@ -131,7 +131,10 @@ export async function openContext(
   )
   const hasher = createKeyedHasher(pepper.value.pepper)
   const accounts = new AccountService({
-    store: new SqlAccountStore(db),
+    store: new SqlAccountStore(
+      db,
+      zones.map((z) => z.name),
+    ),
     passwords: createArgon2Hasher(),
     hasher,
     randomBytes: (n) => randomBytes(n),
@@ -303,6 +306,7 @@ async function startParts(
     zones: zoneApexes(context),
   })
   warnNameServersWithoutAddress(config, logger)
+  warnNestedZones(config, logger)
   undo.push(
     () => {
       publisher.close()
@@ -398,6 +402,7 @@ async function startParts(
   // Web UI sessions and stores, shared by the HTTP and HTTPS listeners (and the REST API).
   const web = createWebDeps({
     db,
+    served: context.zones.map((z) => z.name),
     hasher: context.hasher,
     accounts: context.accounts,
     clock: systemClock,
@@ -434,7 +439,10 @@ async function startParts(
     registerApiRoutes(app, {
       db,
       accounts: context.accounts,
-      accountStore: new SqlAccountStore(db),
+      accountStore: new SqlAccountStore(
+        db,
+        context.zones.map((z) => z.name),
+      ),
       updateStore: store,
       gate,
       passwords: web.passwords,
@@ -751,6 +759,20 @@ function warnNameServersWithoutAddress(config: Config, logger: Logger): void {
         `name server ${ns} is inside its zone but has no address: add it to the zone's ns_addresses`,
       )
     }
+  }
+}
+
+/**
+ * Warns about a zone inside another: its names belong to the inner zone (the longest match),
+ * and resolvers find them only if the outer zone delegates the inner one (NS records there),
+ * which dynzone does not add.
+ */
+function warnNestedZones(config: Config, logger: Logger): void {
+  for (const { outer, inner } of nestedZones(config.zones.map((z) => z.name))) {
+    logger.warn(
+      { zone: inner, outer },
+      `zone ${inner} is inside zone ${outer}: hosts under ${inner} belong to it, and ${outer} must delegate it (NS records) for resolvers to find them`,
+    )
   }
 }
 

@@ -172,9 +172,10 @@ export const tokenCreate = z.strictObject({
 /** The answer of `POST /tokens`: the secret, this once. */
 export const tokenCreated = z.object({ token, secret: z.string() })
 
-/** A served zone as answered. */
+/** A zone as answered; `served: false`: only in the database, no longer in the config. */
 export const zone = z.object({
   name: z.string(),
+  served: z.boolean(),
   backend: z.string(),
   serial: z.number().int(),
   hosts: z.number().int(),

@@ -121,7 +121,10 @@ function depsOf(context: Context, server: RunningServer): ApiDeps {
   return {
     db,
     accounts,
-    accountStore: new SqlAccountStore(db),
+    accountStore: new SqlAccountStore(
+      db,
+      zones.map((z) => z.name),
+    ),
     updateStore: store,
     gate: server.gate,
     passwords,

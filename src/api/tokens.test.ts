@@ -1,6 +1,8 @@
 /** `/tokens` and `/zones`: secrets shown once, per-user token lists, admin-only resync. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import type { Fqdn } from '../core/names.ts'
+import { syncZones } from '../store/zones.ts'
 import { errorCode, startApiFixture, ZONE, type ApiFixture } from './testing.ts'
 
 interface Token {
@@ -125,12 +127,12 @@ describe('api tokens and zones', () => {
 
   it('lists zones for every user', async () => {
     const a = await f.call('GET', '/zones', { token: alice })
-    const zones = (a.body as { items: { name: string; hosts: number }[] }).items
+    const zones = (a.body as { items: { name: string; hosts: number; served: boolean }[] }).items
     assert.deepEqual(
-      zones.map((z) => [z.name, z.hosts]),
+      zones.map((z) => [z.name, z.hosts, z.served]),
       [
-        [ZONE, 2],
-        ['other.example', 0],
+        [ZONE, 2, true],
+        ['other.example', 0, true],
       ],
     )
   })
@@ -150,5 +152,33 @@ describe('api tokens and zones', () => {
     assert.equal(z?.resync.requestedAt, requestedAt)
     const other = zones.items.find((x) => x.name === 'other.example')
     assert.equal(other?.resync.requestedAt, null)
+  })
+
+  it('shows a zone only in the database as unserved: no new hosts, no resync', async () => {
+    // As left by an earlier config that named it.
+    await syncZones(
+      f.context.db,
+      [{ name: 'gone.example' as Fqdn, backend: 'builtin', ttl: 60 }],
+      new Date(),
+    )
+    const listed = (await f.call('GET', '/zones', { token: alice })).body as {
+      items: { name: string; served: boolean }[]
+    }
+    assert.deepEqual(
+      listed.items.map((z) => [z.name, z.served]),
+      [
+        [ZONE, true],
+        ['gone.example', false],
+        ['other.example', true],
+      ],
+    )
+    const host = await f.call('POST', '/hosts', { token: alice, body: { fqdn: 'x.gone.example' } })
+    assert.equal(errorCode(host), 'invalid_value')
+    assert.match(
+      (host.body as { error: { message: string } }).error.message,
+      /none of the served zones \(dyn\.example, other\.example\)/,
+    )
+    const resync = await f.call('POST', '/zones/gone.example/resync', { token: root })
+    assert.equal(errorCode(resync), 'zone_not_found')
   })
 })

@@ -1,6 +1,7 @@
 /**
- * `/zones`: the served zones (every signed-in user may list them: they choose host names
- * inside them) and, for admins, a resync request. Like `dynzone zone resync`, the request is
+ * `/zones`: every zone in the database (every signed-in user may list them: they choose host
+ * names inside them), `served: false` for one the config no longer names (no new hosts, no
+ * resync), and, for admins, a resync request of a served zone. Like `dynzone zone resync`, the request is
  * stamped in the zones table and carried out by the server's zone sync within a second; its
  * report appears in the zone's `resync` fields.
  */
@@ -13,9 +14,10 @@ import { pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
 import { nameParams, pageOfSchema, resyncRequested, zone } from './schemas.ts'
 
-function view(z: ZoneResyncState) {
+function view(z: ZoneResyncState, served: ReadonlySet<string>) {
   return {
     name: z.name,
+    served: served.has(z.name),
     backend: z.backend,
     serial: z.serial,
     hosts: z.hosts,
@@ -38,8 +40,10 @@ export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
       response: pageOfSchema(zone),
       errors: ['invalid_cursor'],
       handler: async ({ query }) => {
+        const served = new Set<string>(await deps.accountStore.zoneNames())
         const page = pageOf(await zoneStates(deps.db), (z) => z.name, query)
-        return page.ok ? ok({ items: page.value.items.map(view), next: page.value.next }) : page
+        if (!page.ok) return page
+        return ok({ items: page.value.items.map((z) => view(z, served)), next: page.value.next })
       },
     }),
     defineRoute({
@@ -55,13 +59,13 @@ export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
         const name = parseName(params.name)
-        const zones = await zoneStates(deps.db)
-        const found = name.ok ? zones.find((z) => z.name === name.value) : undefined
+        const served = await deps.accountStore.zoneNames()
+        const found = name.ok ? served.find((z) => z === name.value) : undefined
         if (found === undefined) {
           return err(apiError('zone_not_found', `zone "${params.name.slice(0, 255)}" not served`))
         }
-        const at = await requestResync(deps.db, [found.name], deps.clock.now())
-        return ok({ zone: found.name, requestedAt: at })
+        const at = await requestResync(deps.db, [found], deps.clock.now())
+        return ok({ zone: found, requestedAt: at })
       },
     }),
   ]

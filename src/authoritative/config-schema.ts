@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { parseName, type Fqdn } from '../core/names.ts'
 import { GRANT_MATCHES, type UpdateGrant } from '../core/update-policy.ts'
-import { list, oneOf, secret, table, text } from '../config/fields.ts'
+import { filePath, list, oneOf, secret, table, text } from '../config/fields.ts'
 import { TSIG_ALGORITHMS, type TsigAlgorithm } from '../dns/tsig.ts'
 import { HOST_UPDATE_TYPES } from '../core/record-update.ts'
 
@@ -48,7 +48,7 @@ export const updateKeySchema = table({
   name: text('a key name such as "acme-key"'),
   algorithm: oneOf(ALGORITHMS).default('hmac-sha256'),
   secret: secret().prefault(''),
-  key_file: text('a BIND key file path (tsig-keygen output)').default(''),
+  key_file: filePath('a BIND key file path (tsig-keygen output)').default(''),
   grant: list(grant, 'a list of grants such as [{ name = "...", types = ["TXT"] }]').default([]),
 }).superRefine((k, ctx) => {
   if ((k.secret === null) === (k.key_file === '')) {

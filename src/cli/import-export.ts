@@ -101,6 +101,7 @@ async function runImport(
   if (!plan.ok) return refuse(io, plan.error)
   const r = await applyImport(ctx.db, plan.value, {
     dryRun: opts.dryRun === true,
+    served: ctx.zones.map((z) => z.name),
     now: new Date(),
     progress: (done, total) => {
       io.err(`import: ${String(done)}/${String(total)} rows\n`)

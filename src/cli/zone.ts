@@ -1,5 +1,5 @@
 /**
- * `dynzone zone list|add|resync|claim` (`add` in zone-add.ts). A resync is done by the running server, not by this process:
+ * `dynzone zone list|add|forget|resync|claim` (`add` in zone-add.ts, `forget` in zone-forget.ts). A resync is done by the running server, not by this process:
  * the CLI stamps `resync_requested_at` in the zones table and waits for the server's zone
  * sync (which polls every second) to write its report back. Only the server can resync
  * safely: the built-in backend's data lives in its memory, and only its publisher knows what
@@ -16,25 +16,27 @@ import { printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 import { registerZoneAdd } from './zone-add.ts'
+import { registerZoneForget } from './zone-forget.ts'
 
 /** Registers the zone commands. */
 export function registerZoneCommands(program: Command, io: CliIo, run: Runner): void {
   const zone = program.command('zone').description('served zones and their backends')
   registerZoneAdd(zone, io, run)
+  registerZoneForget(zone, io, run)
   zone
     .command('list')
     .description(
-      'list served zones: backend, serial, hosts, last resync, lease holder, ownership conflict',
+      'list zones: served (false = no longer in the config), backend, serial, hosts, last resync, lease holder, ownership conflict',
     )
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const served = new Set(ctx.zones.map((z) => z.name))
-        const states = (await zoneStates(ctx.db)).filter((s) => served.has(s.name))
         printRows(
           io,
-          states.map((s) => ({
+          (await zoneStates(ctx.db)).map((s) => ({
             zone: s.name,
+            served: served.has(s.name),
             backend: s.backend,
             serial: s.serial,
             hosts: s.hosts,

@@ -11,6 +11,20 @@ import { Secret } from '../core/secret.ts'
 /** Marks the leaves that hold secrets: they may come from `<key>_file` and are never echoed. */
 export const secretLeaves = z.registry<{ readonly secret: true }>()
 
+/** Marks the leaves that hold file or directory paths: relative ones in a file are anchored there. */
+export const pathLeaves = z.registry<{ readonly path: true }>()
+
+/** Marks `schema` as a path leaf (see `pathLeaves`) and returns it. */
+export function pathLeaf<T extends z.ZodType>(schema: T): T {
+  pathLeaves.add(schema, { path: true })
+  return schema
+}
+
+/** A file or directory path (a string); `what` says which, for messages. */
+export function filePath(what: string) {
+  return pathLeaf(text(what))
+}
+
 /** Shows an offending value in an error message: strings quoted, lists and tables short. */
 export function describeInput(input: unknown): string {
   if (input === undefined) return 'nothing'

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { configSchema } from './schema.ts'
-import { secretLeaves } from './fields.ts'
+import { pathLeaves, secretLeaves } from './fields.ts'
 
 /** The TOML value type a leaf expects, which decides how an env/CLI string is read. */
 export type LeafKind = 'string' | 'number' | 'boolean' | 'array'
@@ -21,6 +21,8 @@ export interface ConfigKey {
   readonly kind: LeafKind
   /** `secret`: holds a secret; `secret-file`: the `<secret>_file` key that reads one from disk. */
   readonly role: 'plain' | 'secret' | 'secret-file'
+  /** Holds a file or directory path (every `secret-file` key does). */
+  readonly isPath: boolean
 }
 
 /** Prefix of every dynzone environment variable. */
@@ -56,7 +58,7 @@ export function envName(path: readonly string[]): string {
 }
 
 function collect(schema: z.ZodType, path: string[], out: ConfigKey[]): ConfigKey[] {
-  const { inner, secret } = unwrap(schema)
+  const { inner, secret, isPath } = unwrap(schema)
   if (inner instanceof z.ZodObject) {
     const { shape } = inner as z.ZodObject<Record<string, z.ZodType>>
     for (const [name, child] of Object.entries(shape)) {
@@ -75,6 +77,7 @@ function collect(schema: z.ZodType, path: string[], out: ConfigKey[]): ConfigKey
     env: inTable ? null : envName(p),
     kind: kindOf(inner, p),
     role,
+    isPath: isPath || role === 'secret-file',
   })
   out.push(leaf(path, secret ? 'secret' : 'plain'))
   if (secret) out.push({ ...leaf(pathWithFile(path), 'secret-file'), kind: 'string' })
@@ -85,9 +88,10 @@ function pathWithFile(path: readonly string[]): string[] {
   return path.map((segment, i) => (i === path.length - 1 ? `${segment}_file` : segment))
 }
 
-function unwrap(schema: z.ZodType): { inner: z.ZodType; secret: boolean } {
+function unwrap(schema: z.ZodType): { inner: z.ZodType; secret: boolean; isPath: boolean } {
   let inner = schema
   let secret = secretLeaves.has(inner)
+  let isPath = pathLeaves.has(inner)
   for (;;) {
     if (
       inner instanceof z.ZodDefault ||
@@ -98,9 +102,10 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; secret: boolean } {
     } else if (inner instanceof z.ZodPipe) {
       inner = inner.in as z.ZodType
     } else {
-      return { inner, secret }
+      return { inner, secret, isPath }
     }
     secret ||= secretLeaves.has(inner)
+    isPath ||= pathLeaves.has(inner)
   }
 }
 

@@ -65,6 +65,30 @@ export function deletePath(tree: Table, path: readonly string[]): void {
   if (isTable(parent) && last !== undefined) Reflect.deleteProperty(parent, last)
 }
 
+/** A key found in the tree: the table that holds it, its path there, its path for messages. */
+export interface Located {
+  readonly table: Table
+  readonly path: readonly string[]
+  readonly display: readonly (string | number)[]
+}
+
+/** Where a key path may sit in `table`: each `[]` (any element of an array of tables) expanded. */
+export function locate(
+  table: Table,
+  path: readonly string[],
+  prefix: (string | number)[] = [],
+): Located[] {
+  const at = path.indexOf('[]')
+  if (at < 0) return [{ table, path, display: [...prefix, ...path] }]
+  const list = getPath(table, path.slice(0, at))
+  if (!Array.isArray(list)) return []
+  return list.flatMap((element: unknown, i) =>
+    isTable(element)
+      ? locate(element, path.slice(at + 1), [...prefix, ...path.slice(0, at), i])
+      : [],
+  )
+}
+
 /** Each secret key paired with its `_file` key. */
 const SECRET_PAIRS: readonly (readonly [readonly string[], readonly string[]])[] =
   CONFIG_KEYS.filter((k) => k.role === 'secret').flatMap((k) => {

@@ -355,7 +355,7 @@ void describe('loadConfig: precedence', () => {
 })
 
 void describe('loadConfig: secrets', () => {
-  void it('reads pepper_file, trimmed, relative to the working directory', () => {
+  void it('reads pepper_file, trimmed, relative to the config file', () => {
     const files = {
       'dynzone.toml': '[security]\npepper_file = "secrets/pepper"\n',
       'secrets/pepper': '  from-file\n',
@@ -388,6 +388,61 @@ void describe('loadConfig: secrets', () => {
 
 const FILE = 'dynzone.toml'
 const ETC = '/etc/dynzone/dynzone.toml'
+
+void describe('loadConfig: relative paths', () => {
+  const file = `data_dir = "./state"
+[database]
+path = "db/dynzone.sqlite"
+[https]
+cert = "tls/fullchain.pem"
+key = "/abs/privkey.pem"
+[log]
+file = ""
+[security]
+pepper_file = "pepper"
+[notify.templates]
+changed_body_file = "../templates/changed.txt"
+[[zones]]
+name = "dyn.example.com"
+backend = "nsupdate"
+[zones.nsupdate]
+key_file = "keys/dynzone.key"
+`
+
+  void it('anchors relative paths in the file at its folder, whatever the working directory', () => {
+    const files = { 'etc/dynzone.toml': file, 'etc/pepper': 'p' }
+    const { box, result } = load(files, {}, { config: 'etc/dynzone.toml' })
+    if (!result.ok) assert.fail(result.error.message)
+    const { config } = result.value
+    const etc = join(box.cwd, 'etc')
+    assert.equal(config.data_dir, join(etc, 'state'))
+    assert.equal(config.database.path, join(etc, 'db/dynzone.sqlite'))
+    assert.equal(config.https.cert, join(etc, 'tls/fullchain.pem'))
+    assert.equal(config.https.key, '/abs/privkey.pem')
+    assert.equal(config.log.file, '')
+    assert.equal(config.security.pepper?.reveal(), 'p')
+    assert.equal(config.notify.templates.changed_body_file, join(box.cwd, 'templates/changed.txt'))
+    assert.deepEqual(config.zones[0]?.settings, {
+      ...(config.zones[0]?.settings as object),
+      key_file: join(etc, 'keys/dynzone.key'),
+    })
+  })
+
+  void it('derives database.path from an anchored data_dir', () => {
+    const files = { 'etc/dynzone.toml': 'data_dir = "data"\n' }
+    const { box, result } = load(files, {}, { config: 'etc/dynzone.toml' })
+    assert.ok(result.ok)
+    assert.equal(result.value.config.database.path, join(box.cwd, 'etc/data/dynzone.sqlite'))
+  })
+
+  void it('leaves paths from the environment and the command line relative to the working directory', () => {
+    const files = { 'etc/dynzone.toml': 'data_dir = "data"\n' }
+    const env = { DYNZONE_DATABASE_PATH: 'env/db.sqlite' }
+    const { config } = loaded(files, env, { config: 'etc/dynzone.toml', dataDir: 'flag-data' })
+    assert.equal(config.data_dir, 'flag-data')
+    assert.equal(config.database.path, 'env/db.sqlite')
+  })
+})
 
 void describe('loadConfig: errors name key and source', () => {
   const cases: {
@@ -553,7 +608,8 @@ void describe('loadConfig: errors name key and source', () => {
     {
       name: 'missing pepper_file',
       files: { [FILE]: '[security]\npepper_file = "nope.txt"\n' },
-      line: 'dynzone.toml: security.pepper_file: cannot read secret file "nope.txt": no such file',
+      // A relative path in the file is anchored at the file's folder; the message says where.
+      line: /^dynzone\.toml: security\.pepper_file: cannot read secret file "\/[^"]*\/nope\.txt": no such file$/,
     },
     {
       name: 'missing pepper_file from env',
@@ -563,7 +619,7 @@ void describe('loadConfig: errors name key and source', () => {
     {
       name: 'empty pepper_file',
       files: { [FILE]: '[security]\npepper_file = "p"\n', p: ' \n' },
-      line: 'dynzone.toml: security.pepper_file: secret file "p" is empty',
+      line: /^dynzone\.toml: security\.pepper_file: secret file "\/[^"]*\/p" is empty$/,
     },
     {
       name: 'both pepper and pepper_file in the file',
@@ -615,11 +671,17 @@ name = "a.test"
       { DYNZONE_FOO: '1', DYNZONE_DNS_PORT: '-1' },
       { set: ['log.level=loud'], config: FILE },
     )
-    assert.deepEqual(error.message.split('\n').sort(), [
+    const lines = error.message.split('\n').sort()
+    assert.match(
+      lines[3] ?? '',
+      /^dynzone\.toml: security\.pepper_file: cannot read secret file "\/.*\/missing": no such file$/,
+    )
+    lines[3] = 'pepper_file line'
+    assert.deepEqual(lines, [
       'command line: log.level: expected one of "fatal", "error", "warn", "info", "debug", "trace", "silent", got "loud"',
       'dynzone.toml: http.port: expected an integer from 0 to 65535, got "abc"',
       'dynzone.toml: http.trusted_proxies[0]: expected a CIDR range such as 10.0.0.0/8 or 2001:db8::/32, or an address, got "nope"',
-      'dynzone.toml: security.pepper_file: cannot read secret file "missing": no such file',
+      'pepper_file line',
       'dynzone.toml: unknown key "http.prot" (did you mean "http.port"?)',
       'dynzone.toml: zones[1].name: invalid label "bad_label-" in hostname',
       'dynzone.toml: zones[2].name: duplicate zone "a.test" (also zones[0])',

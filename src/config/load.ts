@@ -12,13 +12,14 @@ import { CONFIG_KEYS, formatPath } from './keys.ts'
 import { getPath, mergeLayers, setPath, type Layer, type Merged } from './layers.ts'
 import { cliOverrides, envOverrides, PORT_SOURCE, type ConfigFlags } from './overrides.ts'
 import { parseConfigTree, type Config } from './schema.ts'
+import { anchorFilePaths } from './relative-paths.ts'
 import { resolveSecretFiles } from './secrets.ts'
 
 /** What `loadConfig` needs: the CLI flags, the environment, the working directory. */
 export interface LoadConfigOptions {
   readonly flags: ConfigFlags
   readonly env: Readonly<Record<string, string | undefined>>
-  /** Resolves `--config`, `./dynzone.toml` and `pepper_file` paths. */
+  /** Resolves `--config`, `./dynzone.toml` and relative paths from the environment and flags. */
   readonly cwd: string
   /** Reads config and secret files; defaults to `readFileSync(path, 'utf8')`. */
   readonly readFile?: ReadFile
@@ -38,6 +39,7 @@ export function loadConfig(options: LoadConfigOptions): Result<LoadedConfig, Con
   const found = findConfigFile(options.flags.config, options.cwd, readFile)
   const env = envOverrides(options.env)
   const cli = cliOverrides(options.flags)
+  if (found.file !== null) anchorFilePaths(found.file.tree, found.file.path)
   const fileLayers: Layer[] =
     found.file === null ? [] : [{ source: found.file.display, tree: found.file.tree }]
   const merged = mergeLayers([...fileLayers, ...env.layers, ...cli.layers])

@@ -7,8 +7,11 @@ import { sampleConfigToml } from './sample.ts'
 import { configSchema } from './schema.ts'
 
 void describe('sampleConfigToml', () => {
-  void it('parses with the schema to exactly the defaults', () => {
-    assert.deepEqual(configSchema.parse(parse(sampleConfigToml())), configSchema.parse({}))
+  void it('parses with the schema to exactly the defaults, but with the demo off', () => {
+    const defaults = configSchema.parse({})
+    const sample = configSchema.parse(parse(sampleConfigToml()))
+    assert.deepEqual(sample, { ...defaults, demo: { enabled: false, embeddedZones: false } })
+    assert.deepEqual(defaults.demo, { enabled: true, embeddedZones: true })
   })
 
   void it('lists every key with a comment above it', () => {

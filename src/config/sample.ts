@@ -14,7 +14,8 @@ const SAMPLE = `# dynzone.toml: every key at its default value.
 # DYNZONE_HTTP_PORT=8080, DYNZONE_LOG_LEVEL=debug), and environment by command-line flags
 # (--set http.port=8080). Zones can only be set in this file.
 
-# Directory for the SQLite database and the generated pepper; relative to the working directory.
+# Directory for the SQLite database and the generated pepper. Relative paths in this file
+# (here and below) are relative to this file's folder.
 data_dir = "./data"
 
 [http]
@@ -155,8 +156,10 @@ syslog_server = ""
 requests = false
 
 [demo]
-# Create a demo user, host and token on first start.
-enabled = true
+# A demo user (with a printed password), host and token, created on first start only on the
+# embedded defaults (no config file naming [[zones]]): never with this file, which names its
+# zones. Off here so that nothing suggests otherwise.
+enabled = false
 
 [audit]
 # Days the audit trail (logins, admin changes, API writes, tokens; see dynzone audit) is kept in

@@ -5,6 +5,18 @@ import { CONFIG_KEYS, KEYS_BY_ENV, OVERRIDABLE_KEYS } from './keys.ts'
 import { configSchema, parseConfigTree } from './schema.ts'
 
 void describe('configSchema defaults', () => {
+  void it('marks the demo as the embedded defaults’ only when no source names zones', () => {
+    const named = configSchema.parse({ zones: [{ name: 'dyn.example.com' }] })
+    assert.deepEqual(named.demo, { enabled: true, embeddedZones: false })
+    assert.deepEqual(
+      named.zones.map((z) => z.name),
+      ['dyn.example.com'],
+    )
+    const demoNamed = configSchema.parse({ zones: [{ name: 'dyn.example.test' }] })
+    assert.equal(demoNamed.demo.embeddedZones, false)
+    assert.equal(configSchema.parse({}).demo.embeddedZones, true)
+  })
+
   void it('run the demo: one builtin zone dyn.example.test', () => {
     assert.deepEqual(configSchema.parse({}), {
       audit: { retention_days: 90 },
@@ -61,7 +73,7 @@ void describe('configSchema defaults', () => {
         syslog_server: '',
         requests: false,
       },
-      demo: { enabled: true },
+      demo: { enabled: true, embeddedZones: true },
       metrics: { enabled: true, allow: ['127.0.0.0/8', '::1/128'] },
       https: { enabled: false, listen: '127.0.0.1', port: 8443, cert: '', key: '' },
       update: {

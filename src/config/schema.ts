@@ -24,10 +24,12 @@ import {
   cidr,
   domainName,
   expecting,
+  filePath,
   integer,
   ipAddress,
   list,
   oneOf,
+  pathLeaf,
   secret,
   table,
   text,
@@ -140,29 +142,30 @@ function derivedName(label: string, zone: Fqdn, key: string, ctx: z.RefinementCt
 
 // Runs even when some zones failed (as long as zones is a list), so a duplicate is reported
 // together with the other errors.
-const zones = list(zone, 'a list of [[zones]] tables')
-  .superRefine(
-    (parsed: readonly unknown[], ctx) => {
-      const seen = new Map<string, number>()
-      parsed.forEach((entry, index) => {
-        const name = zoneName(entry)
-        if (name === undefined) return
-        const first = seen.get(name)
-        if (first === undefined) seen.set(name, index)
-        else
-          ctx.addIssue({
-            code: 'custom',
-            path: [index, 'name'],
-            message: `duplicate zone "${name}" (also zones[${first}])`,
-          })
-      })
-    },
-    { when: (payload) => Array.isArray(payload.value) },
-  )
-  // The demo's name server is the built-in one on loopback, so the zone is complete as served.
-  .prefault([
-    { name: DEMO_ZONE, ns_addresses: [{ name: `ns1.${DEMO_ZONE}`, addresses: ['127.0.0.1'] }] },
-  ])
+const zones = list(zone, 'a list of [[zones]] tables').superRefine(
+  (parsed: readonly unknown[], ctx) => {
+    const seen = new Map<string, number>()
+    parsed.forEach((entry, index) => {
+      const name = zoneName(entry)
+      if (name === undefined) return
+      const first = seen.get(name)
+      if (first === undefined) seen.set(name, index)
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `duplicate zone "${name}" (also zones[${first}])`,
+        })
+    })
+  },
+  { when: (payload) => Array.isArray(payload.value) },
+)
+
+// The zones served when no source names any: the demo's, whose name server is the built-in
+// one on loopback, so the zone is complete as served.
+const EMBEDDED_ZONES = zones.parse([
+  { name: DEMO_ZONE, ns_addresses: [{ name: `ns1.${DEMO_ZONE}`, addresses: ['127.0.0.1'] }] },
+])
 
 /** A secondary to NOTIFY: `address`, `address:port` or `[ipv6]:port`. */
 function notifyTarget() {
@@ -187,9 +190,9 @@ const workerCount = z
 
 /** The config schema: raw TOML-shaped input in, validated and defaulted config out. */
 export const configSchema = table({
-  data_dir: text('a directory path')
-    .min(1, { error: expecting('a directory path') })
-    .default('./data'),
+  data_dir: pathLeaf(
+    text('a directory path').min(1, { error: expecting('a directory path') }),
+  ).default('./data'),
   http: table({
     listen: ipAddress().default('127.0.0.1'),
     port: integer(0, 65535).default(8245),
@@ -201,8 +204,8 @@ export const configSchema = table({
     enabled: boolean().default(false),
     listen: ipAddress().default('127.0.0.1'),
     port: integer(0, 65535).default(8443),
-    cert: text('a certificate file path (PEM, e.g. fullchain.pem)').default(''),
-    key: text('a private key file path (PEM, e.g. privkey.pem)').default(''),
+    cert: filePath('a certificate file path (PEM, e.g. fullchain.pem)').default(''),
+    key: filePath('a private key file path (PEM, e.g. privkey.pem)').default(''),
   }).prefault({}),
   dns: table({
     enabled: boolean().default(true),
@@ -244,7 +247,7 @@ export const configSchema = table({
   log: table({
     level: oneOf(LOG_LEVELS).default('info'),
     target: oneOf(['stdout', 'file', 'syslog']).default('stdout'),
-    file: text('a log file path').default(''),
+    file: filePath('a log file path').default(''),
     file_max_size: text('a size such as 10m')
       .regex(/^\d+[kmg]?$/, { error: 'expected a size such as 500k, 10m or 1g' })
       .default('10m'),
@@ -298,9 +301,12 @@ export const configSchema = table({
   notify: notifySchema,
   dialects: dialectsSchema,
   endpoints: endpointsSchema,
-  zones,
-}).transform((config) => ({
+  zones: zones.optional(),
+}).transform(({ zones, ...config }) => ({
   ...config,
+  zones: zones ?? EMBEDDED_ZONES,
+  // The demo belongs to the embedded defaults: a config naming its zones is a real deployment.
+  demo: { enabled: config.demo.enabled, embeddedZones: zones === undefined },
   database: {
     ...config.database,
     path:

@@ -9,7 +9,7 @@ import { looseModeWarning } from '../security/file-mode.ts'
 import type { ConfigIssue } from './errors.ts'
 import { describeInput } from './fields.ts'
 import { CONFIG_KEYS, formatPath } from './keys.ts'
-import { deletePath, getPath, isTable, setPath, type Merged, type Table } from './layers.ts'
+import { deletePath, getPath, locate, setPath, type Located, type Merged } from './layers.ts'
 
 /**
  * Replaces each `<key>_file` in the merged tree by `<key>` = the file's trimmed contents.
@@ -29,26 +29,6 @@ export function resolveSecretFiles(
     }
   }
   return issues
-}
-
-/** A key found in the tree: the table that holds it, its path there, its path for messages. */
-interface Located {
-  readonly table: Table
-  readonly path: readonly string[]
-  readonly display: readonly (string | number)[]
-}
-
-/** Expands each `[]` (any element of an array of tables) to the elements present. */
-function locate(table: Table, path: readonly string[], prefix: (string | number)[]): Located[] {
-  const at = path.indexOf('[]')
-  if (at < 0) return [{ table, path, display: [...prefix, ...path] }]
-  const list = getPath(table, path.slice(0, at))
-  if (!Array.isArray(list)) return []
-  return list.flatMap((element: unknown, i) =>
-    isTable(element)
-      ? locate(element, path.slice(at + 1), [...prefix, ...path.slice(0, at), i])
-      : [],
-  )
 }
 
 function resolveOne(

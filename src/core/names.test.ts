@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { findZone, isInZone, joinName, parseName, relativeLabel, type Fqdn } from './names.ts'
+import {
+  findZone,
+  isInZone,
+  joinName,
+  nestedZones,
+  parseName,
+  relativeLabel,
+  type Fqdn,
+} from './names.ts'
 
 const fqdn = (s: string): Fqdn => s as Fqdn
 
@@ -98,6 +106,23 @@ describe('findZone', () => {
   it('isInZone needs a label boundary', () => {
     assert.equal(isInZone(fqdn('badexample.com'), fqdn('example.com')), false)
     assert.equal(isInZone(fqdn('a.example.com'), fqdn('example.com')), true)
+  })
+})
+
+describe('nestedZones', () => {
+  it('pairs each zone with every zone it lies inside, and nothing else', () => {
+    const zones = [
+      'dyn.example.com',
+      'home.dyn.example.com',
+      'xdyn.example.com',
+      'a.home.dyn.example.com',
+    ] as Fqdn[]
+    assert.deepEqual(nestedZones(zones), [
+      { outer: 'dyn.example.com', inner: 'home.dyn.example.com' },
+      { outer: 'dyn.example.com', inner: 'a.home.dyn.example.com' },
+      { outer: 'home.dyn.example.com', inner: 'a.home.dyn.example.com' },
+    ])
+    assert.deepEqual(nestedZones(['dyn.example.com', 'dyn.example.org'] as Fqdn[]), [])
   })
 })
 

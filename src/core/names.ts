@@ -79,6 +79,15 @@ export function isInZone(name: Fqdn, zone: Fqdn): boolean {
   return name === zone || name.endsWith('.' + zone)
 }
 
+/** Pairs of zones where `inner` lies inside `outer` (`home.dyn.example.com` in `dyn.example.com`). */
+export function nestedZones(zones: readonly Fqdn[]): { outer: Fqdn; inner: Fqdn }[] {
+  return zones.flatMap((inner) =>
+    zones
+      .filter((outer) => outer !== inner && isInZone(inner, outer))
+      .map((outer) => ({ outer, inner })),
+  )
+}
+
 /** The label(s) of `name` relative to `zone`, `@` for the apex. Assumes `isInZone`. */
 export function relativeLabel(name: Fqdn, zone: Fqdn): string {
   return name === zone ? '@' : name.slice(0, name.length - zone.length - 1)

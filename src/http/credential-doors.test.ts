@@ -297,7 +297,15 @@ describe('every credential door goes through the gate', () => {
       label: 'imported from sftdyn',
     })
     assert.ok(plan.ok)
-    assert.ok((await applyImport(fx.context.db, plan.value, { dryRun: false, now: new Date() })).ok)
+    assert.ok(
+      (
+        await applyImport(fx.context.db, plan.value, {
+          dryRun: false,
+          served: fx.context.zones.map((z) => z.name),
+          now: new Date(),
+        })
+      ).ok,
+    )
     const weak = (from: string) =>
       send({ method: 'GET', url: '/short-sftdyn-key', from, headers: {} })
     for (let i = 0; i < 5; i++) {

@@ -4,7 +4,7 @@
  * config error on that key; `*_body_file` templates are checked when the server starts.
  */
 import { z } from 'zod'
-import { boolean, integer, list, oneOf, secret, table, text } from '../config/fields.ts'
+import { boolean, filePath, integer, list, oneOf, secret, table, text } from '../config/fields.ts'
 import { NOTIFY_EVENTS, unknownVariables, type NotifyEventKind } from './templates.ts'
 
 // A template string: "" means the built-in one.
@@ -22,22 +22,22 @@ function template(kind: NotifyEventKind) {
     })
 }
 
-const filePath = text('a file path').default('')
+const bodyFile = filePath('a file path').default('')
 
 /** `[notify.templates]`: per event subject, body, or a body file; "" keeps the built-in. */
 const templatesSchema = table({
   changed_subject: template('changed'),
   changed_body: template('changed'),
-  changed_body_file: filePath,
+  changed_body_file: bodyFile,
   expired_subject: template('expired'),
   expired_body: template('expired'),
-  expired_body_file: filePath,
+  expired_body_file: bodyFile,
   auth_failures_subject: template('auth-failures'),
   auth_failures_body: template('auth-failures'),
-  auth_failures_body_file: filePath,
+  auth_failures_body_file: bodyFile,
   lockout_subject: template('lockout'),
   lockout_body: template('lockout'),
-  lockout_body_file: filePath,
+  lockout_body_file: bodyFile,
 }).prefault({})
 
 /** `[notify.smtp]`: where mail goes; an empty host turns mail off. */

@@ -30,7 +30,7 @@ beforeEach(async () => {
   db = openSqlite(':memory:')
   assert.equal((await migrateToLatest(db as Kysely<unknown>)).ok, true)
   await syncZones(db, [{ name: ZONE, backend: 'builtin', ttl: 60 }], T0)
-  const accounts = new SqlAccountStore(db)
+  const accounts = new SqlAccountStore(db, [ZONE])
   const alice = await accounts.insertUser({
     name: 'alice',
     email: 'alice@example.org',

@@ -57,7 +57,10 @@ for (const dialect of STORE_DIALECTS) {
       )
       counter = 0
       accounts = new AccountService({
-        store: new SqlAccountStore(db),
+        store: new SqlAccountStore(
+          db,
+          zones.map((z) => z.name),
+        ),
         passwords,
         hasher,
         // Different bytes on every call, the same run after run.

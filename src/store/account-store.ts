@@ -30,12 +30,18 @@ import * as userStore from './user-admin-store.ts'
 import type { UserRecord } from './user-admin-store.ts'
 import { zoneStates } from './zone-resync.ts'
 
-/** Users, hosts, tokens, prefix groups, zones and lockouts in SQL. */
+/**
+ * Users, hosts, tokens, prefix groups, zones and lockouts in SQL. `served` are the zones the
+ * config names: the config is the truth, so a zone only in the database (added once, later
+ * removed from the config) is listed as unserved and gets no new hosts.
+ */
 export class SqlAccountStore implements AccountStore {
   readonly #db: Kysely<Database>
+  readonly #served: ReadonlySet<Fqdn>
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, served: readonly Fqdn[]) {
     this.#db = db
+    this.#served = new Set(served)
   }
 
   listGroups(owner?: string): Promise<GroupSummary[]> {
@@ -66,17 +72,26 @@ export class SqlAccountStore implements AccountStore {
     return groups.removeMembership(this.#db, hostId)
   }
 
-  zoneNames(): Promise<Fqdn[]> {
-    return hostStore.zoneNames(this.#db)
+  /** The served zones' names, sorted: where new hosts may go. */
+  async zoneNames(): Promise<Fqdn[]> {
+    return (await hostStore.zoneNames(this.#db)).filter((z) => this.#served.has(z))
   }
 
-  /** Zones with their serial and host count. */
-  async zones(): Promise<{ name: string; backend: string; serial: string; hosts: number }[]> {
+  /** True when the config names `zone`. */
+  isServed(zone: Fqdn): boolean {
+    return this.#served.has(zone)
+  }
+
+  /** Every zone in the database with its serial, host count and whether it is served. */
+  async zones(): Promise<
+    { name: string; backend: string; serial: string; hosts: number; served: boolean }[]
+  > {
     return (await zoneStates(this.#db)).map((z) => ({
       name: z.name,
       backend: z.backend,
       serial: String(z.serial),
       hosts: z.hosts,
+      served: this.#served.has(z.name),
     }))
   }
 

@@ -36,7 +36,10 @@ for (const dialect of STORE_DIALECTS) {
       db = await dialect.fresh()
       assert.equal((await migrateToLatest(db as Kysely<unknown>)).ok, true)
       zones = await syncZones(db, [{ name: ZONE, backend: 'builtin', ttl: 60 }], NOW)
-      const accounts = new SqlAccountStore(db)
+      const accounts = new SqlAccountStore(
+        db,
+        zones.map((z) => z.name),
+      )
       const alice = await accounts.insertUser({
         name: 'alice',
         email: null,
@@ -209,7 +212,7 @@ for (const dialect of STORE_DIALECTS) {
 
     void describe('token scopes in SQL', () => {
       it('stores the scope, reads it back on lookup and lists it', async () => {
-        const accounts = new SqlAccountStore(db)
+        const accounts = new SqlAccountStore(db, [ZONE])
         const user = await accounts.userByName('alice')
         assert.ok(user)
         const t = await accounts.insertToken({

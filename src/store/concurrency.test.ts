@@ -43,7 +43,10 @@ for (const dialect of STORE_DIALECTS) {
 
     void it('gives every transaction its own serial and keeps one A record', async () => {
       const zones = await syncZones(first, [{ name: ZONE, backend: 'builtin', ttl: 60 }], NOW)
-      const accounts = new SqlAccountStore(first)
+      const accounts = new SqlAccountStore(
+        first,
+        zones.map((z) => z.name),
+      )
       const owner = await accounts.insertUser({
         name: 'alice',
         email: null,

@@ -4,7 +4,7 @@
  * (either may come from a `*_file`); messages name the key, never the value.
  */
 import { z } from 'zod'
-import { integer, oneOf, secret, table, text } from '../config/fields.ts'
+import { filePath, integer, oneOf, secret, table, text } from '../config/fields.ts'
 import type { Secret } from '../core/secret.ts'
 
 /** Database backends dynzone can store its state in. */
@@ -21,7 +21,7 @@ export const URL_SCHEMES: Readonly<Record<'postgres' | 'mariadb', readonly strin
 /** `[database]`, checked as a whole: a `url` must suit the backend. */
 export const databaseSchema = table({
   backend: oneOf(DATABASE_BACKENDS).default('sqlite'),
-  path: text('a file path').default(''),
+  path: filePath('a file path').default(''),
   url: secret().prefault(''),
   host: text('a host name or address').default('127.0.0.1'),
   port: integer(0, 65535).default(0),

@@ -61,7 +61,10 @@ for (const dialect of STORE_DIALECTS) {
       const migrated = await migrateToLatest(db as Kysely<unknown>)
       assert.ok(migrated.ok, migrated.ok ? '' : migrated.error)
       const zones = await syncZones(db, [{ name: ZONE, backend: 'builtin', ttl: 60 }], new Date(T1))
-      store = new SqlAccountStore(db)
+      store = new SqlAccountStore(
+        db,
+        zones.map((z) => z.name),
+      )
       updates = new SqlUpdateStore(db, zones)
       let n = 0
       accounts = new AccountService({

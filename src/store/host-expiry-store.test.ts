@@ -33,7 +33,10 @@ for (const dialect of STORE_DIALECTS) {
       db = await dialect.fresh()
       assert.equal((await migrateToLatest(db as Kysely<unknown>)).ok, true)
       zones = await syncZones(db, [{ name: ZONE, backend: 'builtin', ttl: 60 }], T0)
-      const accounts = new SqlAccountStore(db)
+      const accounts = new SqlAccountStore(
+        db,
+        zones.map((z) => z.name),
+      )
       const alice = await accounts.insertUser({
         name: 'alice',
         email: 'alice@example.org',

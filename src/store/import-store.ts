@@ -16,6 +16,8 @@ import { bumpSerial } from './zone-serials.ts'
 /** How to run an import. */
 export interface ImportOptions {
   readonly dryRun: boolean
+  /** The zones the config names: hosts go only there, not into a zone left in the database. */
+  readonly served: readonly Fqdn[]
   readonly now: Date
   /** Called every 1,000 items written, with the count so far and the total. */
   readonly progress?: (done: number, total: number) => void
@@ -35,7 +37,7 @@ export async function applyImport(
 ): Promise<Result<ImportSummary, string[]>> {
   try {
     const summary = await db.transaction().execute(async (trx) => {
-      const state = await loadState(trx)
+      const state = await loadState(trx, o.served)
       const errors = check(plan, state)
       if (errors.length > 0) throw new Rollback(err(errors))
       const done = await write(trx, plan, state, o)
@@ -58,9 +60,10 @@ interface State {
   readonly hashes: Set<string>
 }
 
-async function loadState(trx: Transaction<Database>): Promise<State> {
+async function loadState(trx: Transaction<Database>, served: readonly Fqdn[]): Promise<State> {
   const users = await trx.selectFrom('users').select(['id', 'name']).execute()
   const zones = await trx.selectFrom('zones').select(['id', 'name']).execute()
+  const servedZones = zones.filter((z) => served.includes(z.name as Fqdn))
   const zoneName = new Map(zones.map((z) => [z.id, z.name]))
   const hosts = await trx
     .selectFrom('hosts')
@@ -71,7 +74,7 @@ async function loadState(trx: Transaction<Database>): Promise<State> {
   const fqdn = (label: string, zone: string): string => (label === '@' ? zone : `${label}.${zone}`)
   return {
     users: new Map(users.map((u) => [u.name, u.id])),
-    zones: new Map(zones.map((z) => [z.name as Fqdn, z.id])),
+    zones: new Map(servedZones.map((z) => [z.name as Fqdn, z.id])),
     hosts: new Map(
       hosts.map((h) => [
         fqdn(h.label, zoneName.get(h.zone_id) ?? ''),
@@ -105,7 +108,9 @@ function check(plan: ImportPlan, s: State): string[] {
   for (const h of plan.hosts) {
     owner(h.where, h.owner)
     if (findZone(h.fqdn, s.zones.keys()) === undefined)
-      errors.push(`${h.where}: "${h.fqdn}" is in none of the served zones`)
+      errors.push(
+        `${h.where}: "${h.fqdn}" is in none of the served zones (${[...s.zones.keys()].join(', ') || 'none'})`,
+      )
     const existing = s.hosts.get(h.fqdn)
     if (hosts.has(h.fqdn)) errors.push(`${h.where}: host "${h.fqdn}" is listed twice`)
     else if (existing !== undefined && !(h.ensure && existing.ownerId === s.users.get(h.owner)))

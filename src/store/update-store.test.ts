@@ -41,7 +41,10 @@ for (const dialect of STORE_DIALECTS) {
         ],
         NOW,
       )
-      const accounts = new SqlAccountStore(db)
+      const accounts = new SqlAccountStore(
+        db,
+        zones.map((z) => z.name),
+      )
       const alice = await accounts.insertUser({
         name: 'alice',
         email: null,

@@ -94,14 +94,25 @@ function userActions(u: UserRecord, s: WebSession): Html {
 /** The zones page. */
 export function zonesPage(v: {
   session: WebSession
-  zones: readonly { name: string; backend: string; serial: string; hosts: number }[]
+  zones: readonly {
+    name: string
+    backend: string
+    serial: string
+    hosts: number
+    served: boolean
+  }[]
 }): Html {
   const body = html`<h1>Zones</h1>
-    <p>Zones are configured in the configuration file; this page shows their state.</p>
+    <p>
+      Zones are configured in the configuration file; this page shows their state. A zone no longer
+      in the file is not served: it gets no new hosts, its hosts' updates answer
+      <code>nohost</code>, and <code>dynzone zone forget</code> removes it.
+    </p>
     ${dataTable({
       rows: v.zones,
       columns: [
         { label: 'Zone', cell: (z) => z.name },
+        { label: 'Served', cell: (z) => (z.served ? 'yes' : 'no (not in the config)') },
         { label: 'Backend', cell: (z) => z.backend },
         { label: 'Serial', cell: (z) => html`<code>${z.serial}</code>` },
         {

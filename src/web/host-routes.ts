@@ -76,7 +76,7 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get(
     '/hosts/new',
     signedIn(deps, async (_req, reply, session) => {
-      const zones = (await deps.store.zones()).map((z) => z.name)
+      const zones = await deps.store.zoneNames()
       return sendHtml(reply, 200, newHostPage({ session, zones }))
     }),
   )
@@ -103,7 +103,7 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
                 ...(ttl === undefined ? {} : { ttl }),
               })
       if (r.ok) return redirect(reply, `/hosts/${r.value.id}?done=created`)
-      const zones = (await deps.store.zones()).map((z) => z.name)
+      const zones = await deps.store.zoneNames()
       const flash: Flash = { kind: 'error', text: r.error.message }
       const status = r.error.code === 'exists' ? 409 : 422
       return sendHtml(reply, status, newHostPage({ session, zones, label, zone, flash }))

@@ -90,7 +90,7 @@ describe('web routes', () => {
     )
     const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
     accounts = new AccountService({
-      store: new SqlAccountStore(db),
+      store: new SqlAccountStore(db, [ZONE]),
       passwords,
       hasher,
       randomBytes: (n) => new Uint8Array(n).map((_, i) => i + 1),
@@ -106,6 +106,7 @@ describe('web routes', () => {
     assert.ok((await accounts.addHost({ fqdn: `home.${ZONE}`, owner: 'alice' })).ok)
     const deps = createWebDeps({
       db,
+      served: [ZONE],
       hasher,
       accounts,
       clock: { now: () => NOW },
@@ -287,6 +288,21 @@ describe('web routes', () => {
       (await accounts.listUsers()).some((u) => u.name === 'mallory'),
       false,
     )
+  })
+
+  it('offers only served zones for new hosts and shows an unserved one as such', async () => {
+    // A zone left in the database by an earlier config that named it.
+    await syncZones(db, [{ name: 'gone.example' as Fqdn, backend: 'builtin', ttl: 60 }], NOW)
+    const form = await get('alice', '/hosts/new')
+    assert.equal(form.statusCode, 200)
+    assert.match(form.body, new RegExp(`<option[^>]*value="${ZONE}"`))
+    assert.doesNotMatch(form.body, /gone\.example/)
+    const r = await post('alice', '/hosts/new', { label: 'x', zone: 'gone.example' })
+    assert.equal(r.statusCode, 422)
+    assert.match(r.body, /none of the served zones \(dyn\.example\)/)
+    assert.equal(await hostRow('x'), undefined)
+    const zones = (await get('root', '/admin/zones')).body
+    assert.match(zones, /gone\.example<\/td>\s*<td[^>]*>no \(not in the config\)/)
   })
 
   it('escapes what users type', async () => {

@@ -18,6 +18,7 @@ import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
+import type { Fqdn } from '../core/names.ts'
 import { redirect, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
@@ -25,6 +26,8 @@ export type { WebDeps } from './web-http.ts'
 /** Builds the web UI's parts once per server (the sessions are shared with the REST API). */
 export function createWebDeps(o: {
   db: Kysely<Database>
+  /** The zones the config names (new hosts go only there). */
+  served: readonly Fqdn[]
   hasher: KeyedHasher
   accounts: AccountService
   clock: Clock
@@ -35,7 +38,7 @@ export function createWebDeps(o: {
 }): WebDeps {
   return {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
-    store: new SqlAccountStore(o.db),
+    store: new SqlAccountStore(o.db, o.served),
     accounts: o.accounts,
     passwords: createArgon2Hasher(),
     clock: o.clock,

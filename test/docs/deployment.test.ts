@@ -30,6 +30,14 @@ void describe('docs/deployment.md', () => {
     ])
   })
 
+  it('says how to create the first admin and where to sign in', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    for (const doc of [guide, readme]) {
+      assert.match(doc, /user add \S+ --admin --password-stdin/)
+      assert.match(doc, /\/login/)
+    }
+  })
+
   it('every TOML snippet loads', () => {
     assert.ok(snippets.length >= 3)
     for (const toml of snippets) {

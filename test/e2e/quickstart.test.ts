@@ -19,6 +19,7 @@ describe('quick start on embedded defaults', () => {
   let auth = ''
   let url = ''
   let dig = { host: '', port: 0, name: '' }
+  let login = { url: '', password: '' }
 
   before(async () => {
     server = startDynzone(['serve', ...PORTS], dir)
@@ -27,6 +28,8 @@ describe('quick start on embedded defaults', () => {
     auth = update[1] ?? ''
     url = update[2] ?? ''
     dig = { host: lookup[1] ?? '', port: Number(lookup[2]), name: lookup[3] ?? '' }
+    const web = await server.waitFor(/Web UI:\s+(\S+\/login) \(user demo, password (\S+)\)/)
+    login = { url: web[1] ?? '', password: web[2] ?? '' }
   })
   after(async () => {
     await server.stop()
@@ -41,6 +44,34 @@ describe('quick start on embedded defaults', () => {
     assert.equal(r.body, 'good 203.0.113.10')
     assert.deepEqual(await digShort(dig.host, dig.port, dig.name), ['203.0.113.10'])
     assert.deepEqual(await digShort(dig.host, dig.port, dig.name, 'A', ['+tcp']), ['203.0.113.10'])
+  })
+
+  it('prints the web UI’s address and a demo password that signs in', async () => {
+    const jar = join(dir, 'cookies')
+    // Each attempt fetches the form first: a refused one replaces the form token.
+    const post = async (password: string) => {
+      const page = await curl(['-c', jar, '-b', jar, login.url])
+      assert.equal(page.status, 200)
+      const form = /name="form" value="([^"]+)"/.exec(page.body)?.[1] ?? ''
+      return curl([
+        '-c',
+        jar,
+        '-b',
+        jar,
+        '--data-urlencode',
+        `form=${form}`,
+        '-d',
+        'username=demo',
+        '--data-urlencode',
+        `password=${password}`,
+        login.url,
+      ])
+    }
+    const wrong = await post('not-the-password')
+    assert.notEqual(wrong.status, 303)
+    const signedIn = await post(login.password)
+    assert.equal(signedIn.status, 303, signedIn.body)
+    assert.match(signedIn.headers, /^location: \/hosts/im)
   })
 
   it('answers nochg to the same update', async () => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { startBindSecondary, type Secondary } from '../helpers/bind-secondary.ts'
-import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { freePort } from '../helpers/free-port.ts'
 import { startKnotSecondary } from '../helpers/knot-secondary.ts'
 import { curl, digShort, run } from '../helpers/tools.ts'
@@ -84,9 +84,18 @@ name = "${ZONE}"
 ns = ["ns1.example.net"]
 `,
     )
+    // A config naming its zones gets no demo: the account is made here.
+    const cli = async (...args: string[]): Promise<string> => {
+      const r = await runDynzone(['--config', config, ...args], dir)
+      assert.equal(r.code, 0, r.stderr)
+      return r.stdout
+    }
+    await cli('user', 'add', 'alice')
+    await cli('host', 'add', HOST, '--user', 'alice')
+    const token = (await cli('token', 'create', '--user', 'alice', '--host', HOST)).split('\n')[1]
+    auth = `alice:${token ?? ''}`
     dynzone = startDynzone(['serve', '--config', config], dir)
-    const update = await dynzone.waitFor(/Update it:\s+curl -u (\S+) '/)
-    auth = update[1] ?? ''
+    await dynzone.waitFor(/Web UI:/)
   })
   after(async () => {
     await dynzone.stop()

@@ -1,12 +1,12 @@
 /** The `[zones.nsupdate]` table: where nsupdate sends, with which key, and which program. */
 import { z } from 'zod'
-import { boolean, integer, table, text } from '../../config/fields.ts'
+import { boolean, filePath, integer, table, text } from '../../config/fields.ts'
 
 /** Settings of the nsupdate backend. */
 export const nsupdateSettings = table({
   server: text('a host name or IP address').default('127.0.0.1'),
   port: integer(1, 65535).default(53),
-  key_file: text('a path to a BIND key file').optional(),
+  key_file: filePath('a path to a BIND key file').optional(),
   local: boolean().default(false),
   nsupdate: text('the nsupdate program').default('nsupdate'),
   timeout_ms: integer(1000, 60000).default(10000),

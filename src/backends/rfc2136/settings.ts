@@ -5,7 +5,7 @@
  * read when the backend first needs the key (its start-up check).
  */
 import { z } from 'zod'
-import { boolean, integer, oneOf, secret, table, text } from '../../config/fields.ts'
+import { boolean, filePath, integer, oneOf, secret, table, text } from '../../config/fields.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import { TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from '../../dns/tsig.ts'
 import { parseKeyFile } from '../../dns/tsig-keyfile.ts'
@@ -16,7 +16,7 @@ const ALGORITHMS = Object.keys(TSIG_ALGORITHMS) as [TsigAlgorithm, ...TsigAlgori
 export const rfc2136Settings = table({
   server: text('a host name or IP address of the primary server'),
   port: integer(1, 65535).default(53),
-  key_file: text('a path to a BIND key file').optional(),
+  key_file: filePath('a path to a BIND key file').optional(),
   key_name: text('a TSIG key name').optional(),
   algorithm: oneOf(ALGORITHMS).default('hmac-sha256'),
   secret: secret().optional(),
