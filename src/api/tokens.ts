@@ -3,7 +3,6 @@
  * revoke tokens. A user manages their own; admins anyone's. Scopes, host limits, record
  * types and source ranges are those of `dynzone token create`.
  */
-import type { TokenSummary } from '../core/account-store.ts'
 import { parseCidr, type Cidr } from '../core/addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { z } from 'zod'
@@ -12,25 +11,9 @@ import { apiError, type ApiError } from './errors.ts'
 import { numericKey, pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
 import { idParams, pageOfSchema, token, tokenCreate, tokenCreated } from './schemas.ts'
+import { tokenView } from './views.ts'
 
 const listQuery = pageQuery.extend({ owner: z.string().min(1).max(64).optional() })
-
-/** A token as answered: never its secret (which is not stored anyway). */
-export function tokenView(t: TokenSummary): z.output<typeof token> {
-  return {
-    id: t.id,
-    owner: t.owner,
-    host: t.host,
-    label: t.label,
-    scope: t.scope,
-    hosts: t.hosts === undefined ? null : [...t.hosts],
-    recordTypes: t.recordTypes === undefined ? null : [...t.recordTypes],
-    sources: t.sources === undefined ? null : [...t.sources],
-    expiresAt: t.expiresAt,
-    createdAt: t.createdAt,
-    lastUsedAt: t.lastUsedAt,
-  }
-}
 
 function sources(list: readonly string[] | undefined): Result<Cidr[] | undefined, ApiError> {
   if (list === undefined) return ok(undefined)

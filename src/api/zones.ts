@@ -6,22 +6,13 @@
  */
 import { parseName } from '../core/names.ts'
 import { err, ok } from '../core/result.ts'
-import { requestResync, zoneStates, type ZoneResyncState } from '../store/zone-resync.ts'
+import { requestResync, zoneStates } from '../store/zone-resync.ts'
 import { requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError } from './errors.ts'
 import { pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
+import { zoneView } from './views.ts'
 import { nameParams, pageOfSchema, resyncRequested, zone } from './schemas.ts'
-
-function view(z: ZoneResyncState) {
-  return {
-    name: z.name,
-    backend: z.backend,
-    serial: z.serial,
-    hosts: z.hosts,
-    resync: { requestedAt: z.requestedAt, handledAt: z.handledAt, report: z.report },
-  }
-}
 
 /** The zone routes. */
 export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
@@ -37,7 +28,7 @@ export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
       errors: ['invalid_cursor'],
       handler: async ({ query }) => {
         const page = pageOf(await zoneStates(deps.db), (z) => z.name, query)
-        return page.ok ? ok({ items: page.value.items.map(view), next: page.value.next }) : page
+        return page.ok ? ok({ items: page.value.items.map(zoneView), next: page.value.next }) : page
       },
     }),
     defineRoute({

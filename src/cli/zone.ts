@@ -11,7 +11,8 @@ import type { Fqdn } from '../core/names.ts'
 import { parseName } from '../core/names.ts'
 import { requestResync, zoneStates } from '../store/zone-resync.ts'
 import { EXIT } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { zoneView } from '../api/views.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 import { registerZoneAdd } from './zone-add.ts'
@@ -28,6 +29,10 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
       run(cmd, async (ctx) => {
         const served = new Set(ctx.zones.map((z) => z.name))
         const states = (await zoneStates(ctx.db)).filter((s) => served.has(s.name))
+        if (opts.json === true) {
+          printJson(io, states.map(zoneView))
+          return EXIT.ok
+        }
         printRows(
           io,
           states.map((s) => ({
@@ -38,7 +43,6 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
             last_resync: s.handledAt,
             result: s.report,
           })),
-          opts.json === true,
         )
         return EXIT.ok
       }),
