@@ -14,6 +14,8 @@ import { runDynzone, startDynzone } from '../helpers/dynzone-process.ts'
 import { curl } from '../helpers/tools.ts'
 
 const PORTS = ['--set', 'http.port=0', '--set', 'dns.port=0']
+// Start-up on a busy CI machine.
+const SLOW = 120_000
 
 describe('log targets', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dynzone-logs-'))
@@ -110,11 +112,11 @@ describe('log targets', () => {
     writeFileSync(config, '[http]\ntrusted_proxies = ["127.0.0.1/32"]\n')
     const server = startDynzone(['--config', config, 'serve', ...PORTS], home)
     try {
-      await server.waitFor(/Update it:\s+curl -u demo:\S+/)
-      await server.waitFor(/dynzone: HTTP on /)
+      await server.waitFor(/Update it:\s+curl -u demo:\S+/, SLOW)
+      await server.waitFor(/dynzone: HTTP on /, SLOW)
       writeFileSync(config, '[http]\ntrusted_proxies = ["10.0.0.0/8"]\n[log]\nlevel = "debug"\n')
       server.child.kill('SIGHUP')
-      await server.waitFor(/configuration reloaded/)
+      await server.waitFor(/configuration reloaded/, SLOW)
     } finally {
       await server.stop()
     }
@@ -146,7 +148,7 @@ describe('log targets', () => {
     mkdirSync(home)
     const server = startDynzone(['serve', ...PORTS, '--set', 'log.format=pretty'], home)
     try {
-      await server.waitFor(/dynzone: HTTP on /)
+      await server.waitFor(/dynzone: HTTP on /, SLOW)
     } finally {
       await server.stop()
     }
