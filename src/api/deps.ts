@@ -15,12 +15,9 @@ import type { Clock, PasswordHasher, UpdateStore } from '../core/ports.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { UpdateService } from '../core/update-service.ts'
 import type { Logger } from '../observability/logger.ts'
-import { hostSettings } from '../store/host-admin-store.ts'
 import type { Database } from '../store/schema.ts'
 import type { ApiCaller, ApiSessions } from './auth.ts'
 import { apiError, type ApiError } from './errors.ts'
-import type { host } from './schemas.ts'
-import type { z } from 'zod'
 
 /** Everything the API needs, built by the composition root. */
 export interface ApiDeps {
@@ -68,26 +65,6 @@ export function ownerFor(caller: ApiCaller, owner: string | undefined): Result<s
   return caller.isAdmin
     ? ok(owner)
     : err(apiError('forbidden', 'only an administrator may act for another user'))
-}
-
-/** A host as answered. */
-export async function hostView(deps: ApiDeps, h: HostSummary): Promise<z.output<typeof host>> {
-  const s = await hostSettings(deps.db, h.id)
-  return {
-    fqdn: h.fqdn,
-    zone: h.zone,
-    owner: h.owner,
-    dnsTtl: h.ttl,
-    expiryTtl: s?.expiryTtl ?? 0,
-    ipv4: h.ipv4,
-    ipv6: h.ipv6,
-    lan: { ipv4: s?.lanIpv4 ?? null, ipv6: s?.lanIpv6 ?? null },
-    group: s?.group ?? null,
-    lastSeenAt: h.lastSeenAt,
-    lastClientIp: s?.lastClientIp ?? null,
-    lastDialect: s?.lastDialect ?? null,
-    createdAt: h.createdAt,
-  }
 }
 
 /** Maps an account-service failure to an API error of the resource at hand. */

@@ -8,7 +8,8 @@ import { parseLan } from '../core/lan-addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { setHostTtls } from '../store/host-admin-store.ts'
 import type { ApiCaller } from './auth.ts'
-import { accountError, defined, hostView, ownerFor, visibleHost, type ApiDeps } from './deps.ts'
+import { accountError, defined, ownerFor, visibleHost, type ApiDeps } from './deps.ts'
+import { hostView } from './views.ts'
 import { apiError, type ApiError } from './errors.ts'
 import { pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
@@ -108,7 +109,7 @@ async function patchHost(
 export function hostRoutes(deps: ApiDeps): ApiRoute[] {
   const reread = async (caller: ApiCaller, fqdn: string) => {
     const h = await visibleHost(deps, caller, fqdn)
-    return h.ok ? ok(await hostView(deps, h.value)) : h
+    return h.ok ? ok(await hostView(deps.db, h.value)) : h
   }
   return [
     defineRoute({
@@ -127,7 +128,7 @@ export function hostRoutes(deps: ApiDeps): ApiRoute[] {
         }
         const page = pageOf(await deps.accounts.listHosts(owner), (h) => h.fqdn, query)
         if (!page.ok) return page
-        const items = await Promise.all(page.value.items.map((h) => hostView(deps, h)))
+        const items = await Promise.all(page.value.items.map((h) => hostView(deps.db, h)))
         return ok({ items, next: page.value.next })
       },
     }),

@@ -4,12 +4,13 @@
  */
 import { err, ok } from '../core/result.ts'
 import { lockoutIds } from '../store/user-admin-store.ts'
-import { listLockouts, SqlLockoutStore } from '../store/lockout-store.ts'
+import { SqlLockoutStore } from '../store/lockout-store.ts'
 import { requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError } from './errors.ts'
 import { numericKey, pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
 import { idParams, lockout, pageOfSchema } from './schemas.ts'
+import { lockoutViews } from './views.ts'
 import { z } from 'zod'
 
 const listQuery = pageQuery.extend({ locked: z.enum(['true', 'false']).optional() })
@@ -29,14 +30,7 @@ export function lockoutRoutes(deps: ApiDeps): ApiRoute[] {
       handler: async ({ caller, query }) => {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
-        const ids = await lockoutIds(deps.db)
-        const views = await listLockouts(deps.db, deps.clock.now(), {
-          lockedOnly: query.locked === 'true',
-        })
-        const items = views.flatMap((v) => {
-          const id = ids.get(`${v.subject}\0${v.source}`)
-          return id === undefined ? [] : [{ id, ...v }]
-        })
+        const items = await lockoutViews(deps.db, deps.clock.now(), query.locked === 'true')
         return pageOf(items, (l) => numericKey(l.id), query)
       },
     }),

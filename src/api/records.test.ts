@@ -18,8 +18,11 @@ interface History {
   id: number
   dialect: string
   actor: string
-  oldValue: string
-  newValue: string
+  result: string
+  refused: boolean
+  reason: string | null
+  oldValue: string | null
+  newValue: string | null
 }
 
 describe('api records and history', () => {
@@ -139,7 +142,7 @@ describe('api records and history', () => {
     assert.ok(newest)
     assert.equal(newest.dialect, 'api')
     assert.match(newest.actor, /^alice \(token \d+\)$/)
-    assert.equal(newest.newValue.includes('192.0.2.11'), false)
+    assert.equal(newest.newValue?.includes('192.0.2.11'), false)
     const all: History[] = [...first.items]
     let next: string | null = first.next
     while (next !== null) {
@@ -155,7 +158,64 @@ describe('api records and history', () => {
       [...ids].sort((a, b) => b - a),
     )
     assert.equal(new Set(ids).size, ids.length)
-    assert.ok(all.some((h) => h.newValue.includes('192.0.2.10')))
+    assert.ok(all.some((h) => h.newValue?.includes('192.0.2.10')))
+  })
+})
+
+describe('api history of refused updates', () => {
+  let f: ApiFixture
+  let alice: string
+  // A zone held to public addresses: a private one is refused by policy.
+  const host = `pub.other.example`
+  let router = ''
+  // A router's DynDNS2 update: refusals of the update path are recorded per host.
+  const update = async (ip: string) => {
+    const auth = Buffer.from(`alice:${router}`).toString('base64')
+    const res = await f.server.http.inject({
+      url: `/nic/update?hostname=${host}&myip=${ip}`,
+      headers: { authorization: `Basic ${auth}` },
+    })
+    return res.body
+  }
+  const history = async (query: string) =>
+    (await f.call('GET', `/hosts/${host}/history${query}`, { token: alice })).body as {
+      items: History[]
+      next: string | null
+    }
+
+  before(async () => {
+    f = await startApiFixture()
+    await f.user('alice')
+    alice = await f.token('alice')
+    router = await f.token('alice', 'address')
+    assert.ok((await f.context.accounts.addHost({ fqdn: host, owner: 'alice' })).ok)
+  })
+  after(() => f.close())
+
+  it('lists refused updates with their reason among the changes, in time, page by page', async () => {
+    assert.equal(await update('8.8.8.8'), 'good 8.8.8.8')
+    assert.match(await update('10.0.0.1'), /^badip/)
+    assert.equal(await update('8.8.4.4'), 'good 8.8.4.4')
+    const all = (await history('')).items
+    assert.deepEqual(
+      all.map((h) => [h.refused, h.result, h.oldValue === null, h.reason === null]),
+      [
+        [false, 'good', false, true],
+        [true, 'badip', true, false],
+        [false, 'good', false, true],
+      ],
+    )
+    assert.match(all[1]?.reason ?? '', /10\.0\.0\.1|public|private/)
+    const paged: History[] = []
+    let next: string | null = ''
+    while (next !== null) {
+      const page = await history(`?limit=1${next === '' ? '' : `&cursor=${next}`}`)
+      paged.push(...page.items)
+      next = page.next
+    }
+    assert.deepEqual(paged, all)
+    const bad = await f.call('GET', `/hosts/${host}/history?cursor=djEAMTIz`, { token: alice })
+    assert.equal(errorCode(bad), 'invalid_cursor')
   })
 })
 

@@ -11,7 +11,7 @@ import type { HostSummary } from '../core/account-store.ts'
 import { liveTxt } from '../core/acme-txt.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { AddressWish, TxtWish, UpdateIntent, UpdateResult } from '../core/update-intent.ts'
-import { historyPage } from '../store/host-history-store.ts'
+import { historyPage, type HistoryMark } from '../store/host-history-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { visibleHost, type ApiDeps } from './deps.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -135,6 +135,15 @@ function principalOf(caller: ApiCaller) {
   }
 }
 
+// A history cursor names the last entry sent: its time, kind (change or refusal) and row id.
+function historyMark(cursor: string | undefined): Result<HistoryMark | undefined, ApiError> {
+  const key = decodeCursor(cursor)
+  if (!key.ok || key.value === undefined) return key.ok ? ok(undefined) : key
+  const m = /^(\S+) ([cr]) (\d{1,15})$/.exec(key.value)
+  if (m === null) return err(apiError('invalid_cursor', 'unknown cursor'))
+  return ok({ at: m[1] ?? '', refused: m[2] === 'r', id: Number(m[3]) })
+}
+
 /** The record and history routes. */
 export function recordRoutes(deps: ApiDeps): ApiRoute[] {
   return [
@@ -189,7 +198,8 @@ export function recordRoutes(deps: ApiDeps): ApiRoute[] {
     defineRoute({
       method: 'GET',
       path: '/hosts/{fqdn}/history',
-      summary: 'A host’s update history, newest first',
+      summary:
+        'A host’s update history: changes and refused updates (with the reason), newest first',
       tag: 'records',
       params: fqdnParams,
       query: pageQuery,
@@ -199,17 +209,15 @@ export function recordRoutes(deps: ApiDeps): ApiRoute[] {
       handler: async ({ caller, params, query }) => {
         const found = await visibleHost(deps, caller, params.fqdn)
         if (!found.ok) return found
-        const cursor = decodeCursor(query.cursor)
-        if (!cursor.ok) return cursor
-        const before = cursor.value === undefined ? undefined : Number(cursor.value)
-        if (before !== undefined && !Number.isInteger(before)) {
-          return err(apiError('invalid_cursor', 'unknown cursor'))
-        }
-        const rows = await historyPage(deps.db, found.value.id, query.limit + 1, before)
+        const before = historyMark(query.cursor)
+        if (!before.ok) return before
+        const rows = await historyPage(deps.db, found.value.id, query.limit + 1, before.value)
         const items = rows.slice(0, query.limit)
         const last = items.at(-1)
         const next =
-          rows.length > query.limit && last !== undefined ? encodeCursor(String(last.id)) : null
+          rows.length > query.limit && last !== undefined
+            ? encodeCursor(`${last.at} ${last.refused ? 'r' : 'c'} ${String(last.id)}`)
+            : null
         return ok({ items, next })
       },
     }),

@@ -126,16 +126,22 @@ export const recordsChanged = z.object({
   records: z.array(record),
 })
 
-/** One update-history entry. */
+/**
+ * One update-history entry: a change (`oldValue` → `newValue`), or a refused update
+ * (`refused`, with the answer code in `result` and the `reason`; the values are null).
+ */
 export const historyEntry = z.object({
+  /** The row id within its kind (changes and refusals are counted apart). */
   id: z.number().int(),
   at: z.string(),
   dialect: z.string(),
   clientIp: z.string(),
   actor: z.string(),
   result: z.string(),
-  oldValue: z.string(),
-  newValue: z.string(),
+  refused: z.boolean(),
+  reason: z.string().nullable(),
+  oldValue: z.string().nullable(),
+  newValue: z.string().nullable(),
 })
 
 /** A token as answered: never its secret. */

@@ -4,7 +4,6 @@
  * types and source ranges are those of `dynzone token create`. A bearer token creates only
  * tokens narrower than itself (`core/credential-rights.ts`); a session has no limits.
  */
-import type { TokenSummary } from '../core/account-store.ts'
 import { parseCidr, type Cidr } from '../core/addresses.ts'
 import { narrower } from '../core/credential-rights.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -14,25 +13,9 @@ import { apiError, type ApiError } from './errors.ts'
 import { numericKey, pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
 import { idParams, pageOfSchema, token, tokenCreate, tokenCreated } from './schemas.ts'
+import { tokenView } from './views.ts'
 
 const listQuery = pageQuery.extend({ owner: z.string().min(1).max(64).optional() })
-
-/** A token as answered: never its secret (which is not stored anyway). */
-export function tokenView(t: TokenSummary): z.output<typeof token> {
-  return {
-    id: t.id,
-    owner: t.owner,
-    host: t.host,
-    label: t.label,
-    scope: t.scope,
-    hosts: t.hosts === undefined ? null : [...t.hosts],
-    recordTypes: t.recordTypes === undefined ? null : [...t.recordTypes],
-    sources: t.sources === undefined ? null : [...t.sources],
-    expiresAt: t.expiresAt,
-    createdAt: t.createdAt,
-    lastUsedAt: t.lastUsedAt,
-  }
-}
 
 function sources(list: readonly string[] | undefined): Result<Cidr[] | undefined, ApiError> {
   if (list === undefined) return ok(undefined)

@@ -12,17 +12,8 @@ import { accountError, defined, requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError, type ApiError } from './errors.ts'
 import { pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
+import { userView } from './views.ts'
 import { nameParams, pageOfSchema, user, userCreate, userPatch } from './schemas.ts'
-
-function view(u: UserSummary) {
-  return {
-    name: u.name,
-    email: u.email,
-    admin: u.isAdmin,
-    hasPassword: u.hasPassword,
-    createdAt: u.createdAt,
-  }
-}
 
 async function visibleUser(
   deps: ApiDeps,
@@ -78,7 +69,7 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
         const page = pageOf(await deps.accounts.listUsers(), (u) => u.name, query)
-        return page.ok ? ok({ items: page.value.items.map(view), next: page.value.next }) : page
+        return page.ok ? ok({ items: page.value.items.map(userView), next: page.value.next }) : page
       },
     }),
     defineRoute({
@@ -96,7 +87,7 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
         const minted = body.password === undefined ? ok(undefined) : mayMintPassword(caller)
         if (!minted.ok) return minted
         const r = await deps.accounts.addUser(defined(body))
-        return r.ok ? ok(view(r.value)) : err(accountError(r.error, 'user'))
+        return r.ok ? ok(userView(r.value)) : err(accountError(r.error, 'user'))
       },
     }),
     defineRoute({
@@ -110,7 +101,7 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
       errors: ['user_not_found'],
       handler: async ({ caller, params }) => {
         const found = await visibleUser(deps, caller, params.name)
-        return found.ok ? ok(view(found.value)) : found
+        return found.ok ? ok(userView(found.value)) : found
       },
     }),
     defineRoute({
@@ -151,7 +142,7 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
           ...(body.admin === undefined ? {} : { isAdmin: body.admin }),
         })
         const after = await visibleUser(deps, caller, params.name)
-        return after.ok ? ok(view(after.value)) : after
+        return after.ok ? ok(userView(after.value)) : after
       },
     }),
     defineRoute({

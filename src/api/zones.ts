@@ -7,25 +7,13 @@
  */
 import { parseName } from '../core/names.ts'
 import { err, ok } from '../core/result.ts'
-import { requestResync, zoneStates, type ZoneResyncState } from '../store/zone-resync.ts'
+import { requestResync, zoneStates } from '../store/zone-resync.ts'
 import { requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError } from './errors.ts'
 import { pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
+import { zoneView } from './views.ts'
 import { nameParams, pageOfSchema, resyncRequested, zone } from './schemas.ts'
-
-function view(z: ZoneResyncState, served: ReadonlySet<string>) {
-  return {
-    name: z.name,
-    served: served.has(z.name),
-    backend: z.backend,
-    serial: z.serial,
-    hosts: z.hosts,
-    resync: { requestedAt: z.requestedAt, handledAt: z.handledAt, report: z.report },
-    lease: { holder: z.leaseHolder, expiresAt: z.leaseExpiresAt },
-    ownerConflict: z.ownerConflict,
-  }
-}
 
 /** The zone routes. */
 export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
@@ -43,7 +31,8 @@ export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
         const served = new Set<string>(await deps.accountStore.zoneNames())
         const page = pageOf(await zoneStates(deps.db), (z) => z.name, query)
         if (!page.ok) return page
-        return ok({ items: page.value.items.map((z) => view(z, served)), next: page.value.next })
+        const items = page.value.items.map((z) => zoneView(z, served))
+        return ok({ items, next: page.value.next })
       },
     }),
     defineRoute({

@@ -7,7 +7,7 @@ import type { Command } from 'commander'
 import type { AuditEvent, AuditResult } from '../core/audit.ts'
 import { listAudit, type AuditFilter } from '../store/audit-store.ts'
 import { EXIT } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 
@@ -40,6 +40,11 @@ export function registerAuditCommand(program: Command, io: CliIo, run: Runner): 
         const filter = auditFilter(opts)
         if (typeof filter === 'string') return fail(io, filter, EXIT.invalid)
         const rows = await listAudit(ctx.db, filter)
+        // JSON: what `GET /api/v1/audit` answers for each event.
+        if (opts.json === true) {
+          printJson(io, rows)
+          return EXIT.ok
+        }
         printRows(
           io,
           rows.map((r) => ({
@@ -51,7 +56,6 @@ export function registerAuditCommand(program: Command, io: CliIo, run: Runner): 
             result: r.result,
             status: r.status,
           })),
-          opts.json === true,
         )
         return EXIT.ok
       }),

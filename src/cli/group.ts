@@ -1,7 +1,8 @@
 /** `dynzone group add|list|delete|join|leave`: IPv6 prefix groups. */
 import type { Command } from 'commander'
 import { EXIT, exitFor } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { groupView } from '../api/views.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 
@@ -32,6 +33,10 @@ export function registerGroupCommands(program: Command, io: CliIo, run: Runner):
     .action((opts: { user?: string; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const groups = await ctx.accounts.listGroups(opts.user)
+        if (opts.json === true) {
+          printJson(io, groups.map(groupView))
+          return EXIT.ok
+        }
         printRows(
           io,
           groups.map((g) => ({
@@ -41,7 +46,6 @@ export function registerGroupCommands(program: Command, io: CliIo, run: Runner):
             prefix: g.prefix,
             members: g.members.map((m) => `${m.host}=${m.iid}`).join(' '),
           })),
-          opts.json === true,
         )
         return EXIT.ok
       }),

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { parseName } from '../core/names.ts'
 import { historyPage } from '../store/host-history-store.ts'
 import { EXIT } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 
@@ -11,7 +11,9 @@ import { fail } from './user.ts'
 export function registerHistoryCommand(program: Command, io: CliIo, run: Runner): void {
   program
     .command('history <host>')
-    .description('show a host’s update history, newest first')
+    .description(
+      'show a host’s update history (changes and refused updates with the reason), newest first',
+    )
     .option('--limit <n>', 'how many entries (1..10000)', '20')
     .option('--json', 'print JSON')
     .action((fqdn: string, opts: { limit: string; json?: boolean }, cmd: Command) =>
@@ -29,7 +31,7 @@ export function registerHistoryCommand(program: Command, io: CliIo, run: Runner)
         if (host === undefined) return fail(io, `host "${name.value}" not found`, EXIT.notFound)
         const rows = await historyPage(ctx.db, host.id, limit)
         if (opts.json === true) {
-          io.out(JSON.stringify(rows, null, 2) + '\n')
+          printJson(io, rows)
           return EXIT.ok
         }
         printRows(
@@ -42,8 +44,8 @@ export function registerHistoryCommand(program: Command, io: CliIo, run: Runner)
             client: r.clientIp,
             dialect: r.dialect,
             actor: r.actor,
+            reason: r.reason,
           })),
-          false,
         )
         return EXIT.ok
       }),

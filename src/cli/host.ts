@@ -9,7 +9,8 @@ import type { Context } from '../app.ts'
 import { parseName } from '../core/names.ts'
 import { hostSettings, setHostTtls } from '../store/host-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { hostView } from '../api/views.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 import { parseLan, type LanInput } from '../core/lan-addresses.ts'
@@ -126,6 +127,10 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
         )
           return fail(io, `user "${opts.user}" not found`, EXIT.notFound)
         const hosts = await ctx.accounts.listHosts(opts.user)
+        if (opts.json === true) {
+          printJson(io, await Promise.all(hosts.map((h) => hostView(ctx.db, h))))
+          return EXIT.ok
+        }
         const rows = []
         for (const h of hosts) {
           const s = await hostSettings(ctx.db, h.id)
@@ -142,7 +147,7 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
             last_seen: h.lastSeenAt,
           })
         }
-        printRows(io, rows, opts.json === true)
+        printRows(io, rows)
         return EXIT.ok
       }),
     )

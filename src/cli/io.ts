@@ -8,16 +8,16 @@ export interface CliIo {
   readonly readStdin: () => Promise<string | undefined>
 }
 
-/** Prints rows as an aligned table, or JSON with `--json`. */
-export function printRows(
-  io: CliIo,
-  rows: readonly Record<string, unknown>[],
-  json: boolean,
-): void {
-  if (json) {
-    io.out(JSON.stringify(rows, null, 2) + '\n')
-    return
-  }
+/**
+ * Prints `--json` output: the resource views the REST API answers with (src/api/views.ts),
+ * so a field has one name, camelCase, in both.
+ */
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2) + '\n')
+}
+
+/** Prints rows as an aligned table for people (scripts use `--json`). */
+export function printRows(io: CliIo, rows: readonly Record<string, unknown>[]): void {
   if (rows.length === 0) {
     io.out('(none)\n')
     return

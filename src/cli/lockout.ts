@@ -9,7 +9,8 @@ import { sourceKey } from '../core/rate-limit.ts'
 import { liftSubjects } from '../core/credential-gate.ts'
 import { liftLockout, listLockouts } from '../store/lockout-store.ts'
 import { EXIT } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { lockoutViews } from '../api/views.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 
@@ -25,6 +26,10 @@ export function registerLockoutCommands(program: Command, io: CliIo, run: Runner
     .option('--json', 'print JSON')
     .action((opts: { all?: boolean; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
+        if (opts.json === true) {
+          printJson(io, await lockoutViews(ctx.db, new Date(), opts.all !== true))
+          return EXIT.ok
+        }
         const rows = await listLockouts(ctx.db, new Date(), { lockedOnly: opts.all !== true })
         printRows(
           io,
@@ -36,7 +41,6 @@ export function registerLockoutCommands(program: Command, io: CliIo, run: Runner
             level: r.level,
             last_failure: r.lastFailureAt,
           })),
-          opts.json === true,
         )
         return EXIT.ok
       }),

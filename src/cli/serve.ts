@@ -1,5 +1,5 @@
 /** `dynzone serve`: run the HTTP update endpoints and the built-in DNS server until signalled. */
-import { openContext, startServer } from '../app.ts'
+import { openContext, startServer, type RunningServer } from '../app.ts'
 import { openServiceLogger } from '../observability/log-targets.ts'
 import { configFrom, type GlobalOptions } from './context.ts'
 import { ensureDemo } from './demo.ts'
@@ -62,8 +62,6 @@ export async function serve(options: GlobalOptions, io: CliIo): Promise<number> 
       server.reloadCertificates('SIGHUP')
     })
   })
-  const dns =
-    server.dns === null ? 'off' : `${config.dns.listen}:${String(server.dns.port)} (UDP+TCP)`
   logger.info(
     {
       http: server.httpPort,
@@ -72,11 +70,23 @@ export async function serve(options: GlobalOptions, io: CliIo): Promise<number> 
     },
     'started',
   )
-  for (const line of await ensureDemo(server)) io.out(line + '\n')
+  printBanner(io, server, await ensureDemo(server))
+  return stopped
+}
+
+/**
+ * The start-up banner for the person at the terminal (the demo's `curl` and `dig` lines, the
+ * listeners). It goes to stderr: stdout carries only log lines, which a collector parses.
+ */
+function printBanner(io: CliIo, server: RunningServer, demo: readonly string[]): void {
+  const { config } = server.context
+  const dns =
+    server.dns === null ? 'off' : `${config.dns.listen}:${String(server.dns.port)} (UDP+TCP)`
   const https =
     server.httpsPort === null ? '' : `, HTTPS on ${config.https.listen}:${String(server.httpsPort)}`
-  io.err(
-    `dynzone: HTTP on ${config.http.listen}:${String(server.httpPort)}${https}, DNS on ${dns}\n`,
-  )
-  return stopped
+  const lines = [
+    ...demo,
+    `dynzone: HTTP on ${config.http.listen}:${String(server.httpPort)}${https}, DNS on ${dns}`,
+  ]
+  io.err(lines.map((l) => l + '\n').join(''))
 }

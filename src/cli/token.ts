@@ -4,7 +4,8 @@ import type { Context } from '../app.ts'
 import type { TokenSummary } from '../core/account-store.ts'
 import { parseTokenScope, TOKEN_SCOPES } from '../core/token-scope.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { tokenView } from '../api/views.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { parseExpiry, parseSources, parseTypes } from './token-options.ts'
 import { fail } from './user.ts'
@@ -49,12 +50,8 @@ export function registerTokenCommands(program: Command, io: CliIo, run: Runner):
     .action((opts: { user?: string; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const tokens = await ctx.accounts.listTokens(opts.user)
-        const json = opts.json === true
-        printRows(
-          io,
-          tokens.map((t) => tokenRow(t, json)),
-          json,
-        )
+        if (opts.json === true) printJson(io, tokens.map(tokenView))
+        else printRows(io, tokens.map(tokenRow))
         return EXIT.ok
       }),
     )
@@ -104,7 +101,8 @@ async function create(ctx: Context, io: CliIo, opts: CreateOptions): Promise<num
   })
   if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
   const t = r.value.token
-  if (opts.json === true) io.out(JSON.stringify({ ...t, secret: r.value.secret }, null, 2) + '\n')
+  // The answer of `POST /api/v1/tokens`: the token's view and, this once, its secret.
+  if (opts.json === true) printJson(io, { token: tokenView(t), secret: r.value.secret })
   else
     io.out(
       `token ${String(t.id)} for ${t.owner}${describe(t)}:\n${r.value.secret}\nStore it now: it is not shown again.\n`,
@@ -126,15 +124,13 @@ function describe(t: TokenSummary): string {
   )
 }
 
-// JSON keeps lists as lists (null: no limit); the table joins them with commas.
-function tokenRow(t: TokenSummary, json: boolean): Record<string, unknown> {
-  const list = (l: readonly string[] | undefined): unknown =>
-    l === undefined ? null : json ? l : l.join(',')
+// The table joins lists with commas (none: no limit).
+function tokenRow(t: TokenSummary): Record<string, unknown> {
+  const list = (l: readonly string[] | undefined): unknown => (l === undefined ? null : l.join(','))
   return {
     id: t.id,
     owner: t.owner,
-    host: t.hosts === undefined ? t.host : json ? null : t.hosts.join(','),
-    ...(json ? { hosts: list(t.hosts) } : {}),
+    host: t.hosts === undefined ? t.host : t.hosts.join(','),
     label: t.label,
     scope: t.scope,
     types: list(t.recordTypes),

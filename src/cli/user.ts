@@ -2,7 +2,8 @@
 import type { Command } from 'commander'
 import { setUserFields } from '../store/user-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { userView } from '../api/views.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 
 /** Registers the user commands. */
@@ -54,6 +55,10 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
     .action((opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const users = await ctx.accounts.listUsers()
+        if (opts.json === true) {
+          printJson(io, users.map(userView))
+          return EXIT.ok
+        }
         printRows(
           io,
           users.map((u) => ({
@@ -63,7 +68,6 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
             password: u.hasPassword,
             created: u.createdAt,
           })),
-          opts.json === true,
         )
         return EXIT.ok
       }),

@@ -12,7 +12,8 @@ import { parseName } from '../core/names.ts'
 import { requestResync, zoneStates } from '../store/zone-resync.ts'
 import { requestClaim } from '../store/zone-ownership.ts'
 import { EXIT } from './exit-codes.ts'
-import { printRows, type CliIo } from './io.ts'
+import { zoneView } from '../api/views.ts'
+import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
 import { registerZoneAdd } from './zone-add.ts'
@@ -32,9 +33,17 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
     .action((opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const served = new Set(ctx.zones.map((z) => z.name))
+        const states = await zoneStates(ctx.db)
+        if (opts.json === true) {
+          printJson(
+            io,
+            states.map((s) => zoneView(s, served)),
+          )
+          return EXIT.ok
+        }
         printRows(
           io,
-          (await zoneStates(ctx.db)).map((s) => ({
+          states.map((s) => ({
             zone: s.name,
             served: served.has(s.name),
             backend: s.backend,
@@ -46,7 +55,6 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
             leaseExpiresAt: s.leaseExpiresAt,
             ownerConflict: s.ownerConflict,
           })),
-          opts.json === true,
         )
         return EXIT.ok
       }),

@@ -152,6 +152,9 @@ file_max_size = "10m"
 file_keep = 5
 # For target = "syslog": "" = the local syslog (/dev/log), or host:port over UDP.
 syslog_server = ""
+# json: one JSON object a line (for journald, collectors); pretty: time LEVEL msg key=value,
+# for a person at a terminal (target = "stdout" only).
+format = "json"
 # One line per HTTP request (route pattern, status, duration; never the URL), like log_requests.
 requests = false
 

@@ -67,6 +67,7 @@ void describe('configSchema defaults', () => {
       log: {
         level: 'info',
         target: 'stdout',
+        format: 'json',
         file: '',
         file_max_size: '10m',
         file_keep: 5,

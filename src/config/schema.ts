@@ -247,6 +247,7 @@ export const configSchema = table({
   log: table({
     level: oneOf(LOG_LEVELS).default('info'),
     target: oneOf(['stdout', 'file', 'syslog']).default('stdout'),
+    format: oneOf(['json', 'pretty']).default('json'),
     file: filePath('a log file path').default(''),
     file_max_size: text('a size such as 10m')
       .regex(/^\d+[kmg]?$/, { error: 'expected a size such as 500k, 10m or 1g' })

@@ -10,11 +10,14 @@ import { mkdirSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { createLogger, type Logger } from './logger.ts'
+import { prettyDestination } from './pretty-lines.ts'
 
 /** The `[log]` settings. */
 export interface LogSettings {
   readonly level: string
   readonly target: string
+  /** `json` (one JSON object a line) or `pretty` (for a terminal; stdout only). */
+  readonly format: string
   readonly file: string
   readonly file_max_size: string
   readonly file_keep: number
@@ -33,13 +36,18 @@ const DAEMON = 3 * 8
 
 /** Opens the configured target; a file or syslog that cannot be opened is an error. */
 export function openServiceLogger(settings: LogSettings): ServiceLogger | string {
+  if (settings.format === 'pretty' && settings.target !== 'stdout')
+    return `log.format: "pretty" is for target = "stdout"; files and syslog get JSON lines`
   switch (settings.target) {
     case 'file':
       return fileLogger(settings)
     case 'syslog':
       return syslogLogger(settings)
     default: {
-      const logger = createLogger(settings.level)
+      const logger = createLogger(
+        settings.level,
+        settings.format === 'pretty' ? prettyDestination(process.stdout) : undefined,
+      )
       return { logger, close: () => Promise.resolve() }
     }
   }

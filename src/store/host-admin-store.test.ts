@@ -154,9 +154,17 @@ for (const dialect of STORE_DIALECTS) {
       assert.deepEqual([events[1]?.oldValue, events[1]?.newValue], ['-', 'wrong password'])
       assert.equal(events[0]?.newValue.includes('203.0.113.11'), true)
       const [newest, ...older] = await historyPage(db, id, 10)
+      assert.ok(newest)
       assert.deepEqual(
-        (await historyPage(db, id, 10, newest?.id)).map((r) => r.at),
-        older.map((r) => r.at),
+        (await historyPage(db, id, 10, newest)).map((r) => [r.at, r.refused, r.reason]),
+        older.map((r) => [r.at, r.refused, r.reason]),
+      )
+      assert.deepEqual(
+        older.map((r) => [r.result, r.refused, r.reason, r.oldValue]),
+        [
+          ['badauth', true, 'wrong password', null],
+          ['good', false, null, '-,-'],
+        ],
       )
     })
 

@@ -1,17 +1,14 @@
 /**
- * A host's update history for the host-administration store: accepted changes one page at a
- * time (keyset on the row id, newest first) for the CLI and the REST API, changes merged with
- * failed attempts for the web UI, and each host's last attempt for host listings.
+ * A host's update history: accepted changes and refused updates (with their reason) merged in
+ * time order, one page at a time (keyset on time, kind and row id, newest first), for the CLI,
+ * the REST API and the web UI alike; and each host's last attempt for host listings.
  */
-import type { Kysely } from 'kysely'
+import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { HistoryEntry } from '../core/ports.ts'
 import type { Database } from './schema.ts'
 
 /** One history or failure row of a host. */
 export type HostEvent = Omit<HistoryEntry, 'hostId'> & { readonly at: string }
-
-/** One accepted change, with its row id (the paging key). */
-export type HistoryRow = HostEvent & { readonly id: number }
 
 /** A host's last update attempt: when, from where, by which client, and its result. */
 export interface LastAttempt {
@@ -30,48 +27,117 @@ export interface LastSeen {
   readonly last_dialect: string | null
 }
 
-/** Up to `limit` history rows of a host, newest first, older than row `beforeId` if given. */
+/**
+ * One entry of a host's history: an accepted change (old and new values), or an update that
+ * was refused, with the code the client got (`result`) and the reason. `id` is the row id
+ * within its kind.
+ */
+export interface HistoryItem {
+  readonly id: number
+  readonly at: string
+  readonly dialect: string
+  readonly clientIp: string
+  readonly actor: string
+  readonly result: string
+  readonly refused: boolean
+  /** The reason an update was refused; null for a change. */
+  readonly reason: string | null
+  /** Null for a refused update, which changed nothing. */
+  readonly oldValue: string | null
+  readonly newValue: string | null
+}
+
+/** Where a page of history ends: the sort key of its last entry. */
+export interface HistoryMark {
+  readonly at: string
+  readonly refused: boolean
+  readonly id: number
+}
+
+// Newest first by time; at the same instant a change before a refusal, then by row id.
+const rank = (refused: boolean): number => (refused ? 0 : 1)
+
+function older(a: HistoryItem, b: HistoryItem): number {
+  return b.at.localeCompare(a.at) || rank(b.refused) - rank(a.refused) || b.id - a.id
+}
+
+/**
+ * Up to `limit` entries of a host's history, changes and refused updates merged in time order,
+ * newest first, after `before` (keyset paging over both tables) if given.
+ */
 export async function historyPage(
   db: Kysely<Database>,
   hostId: number,
   limit: number,
-  beforeId?: number,
-): Promise<HistoryRow[]> {
-  let q = db
+  before?: HistoryMark,
+): Promise<HistoryItem[]> {
+  const changes = await db
     .selectFrom('update_history')
     .selectAll()
     .where('host_id', '=', hostId)
+    .where((eb) => (before === undefined ? eb.and([]) : eb.or(afterMark(eb, before, false))))
+    .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
-  if (beforeId !== undefined) q = q.where('id', '<', beforeId)
-  const rows = await q.execute()
-  return rows.map((r) => ({
-    id: r.id,
-    ...event(r),
-    oldValue: r.old_value,
-    newValue: r.new_value,
-  }))
+    .execute()
+  const refusals = await db
+    .selectFrom('update_failures')
+    .selectAll()
+    .where('host_id', '=', hostId)
+    .where((eb) => (before === undefined ? eb.and([]) : eb.or(afterMark(eb, before, true))))
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+  const items: HistoryItem[] = [
+    ...changes.map((r) => ({
+      id: r.id,
+      ...event(r),
+      refused: false,
+      reason: null,
+      oldValue: r.old_value,
+      newValue: r.new_value,
+    })),
+    ...refusals.map((r) => ({
+      id: r.id,
+      ...event(r),
+      refused: true,
+      reason: r.message,
+      oldValue: null,
+      newValue: null,
+    })),
+  ]
+  return items.sort(older).slice(0, limit)
 }
 
-/** A host's latest changes and failed updates, newest first. */
+// The rows of one table (`refused` says which) that sort after the mark, as OR-ed conditions.
+function afterMark(
+  eb: ExpressionBuilder<Database, 'update_history' | 'update_failures'>,
+  mark: HistoryMark,
+  refused: boolean,
+) {
+  const mine = rank(refused)
+  const theirs = rank(mark.refused)
+  if (mine < theirs) return [eb('at', '<=', mark.at)]
+  if (mine > theirs) return [eb('at', '<', mark.at)]
+  return [eb('at', '<', mark.at), eb.and([eb('at', '=', mark.at), eb('id', '<', mark.id)])]
+}
+
+/** A host's latest changes and refused updates, newest first, as the web page shows them. */
 export async function hostEvents(
   db: Kysely<Database>,
   hostId: number,
   limit: number,
 ): Promise<HostEvent[]> {
-  const changes = await historyPage(db, hostId, limit)
-  const failures = await db
-    .selectFrom('update_failures')
-    .select(['at', 'dialect', 'client_ip', 'actor', 'result', 'message'])
-    .where('host_id', '=', hostId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute()
-  const rows: HostEvent[] = [
-    ...changes.map(({ id: _id, ...change }) => change),
-    ...failures.map((r) => ({ ...event(r), oldValue: '-', newValue: r.message })),
-  ]
-  return rows.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit)
+  return (await historyPage(db, hostId, limit)).map((i) => ({
+    at: i.at,
+    dialect: i.dialect,
+    clientIp: i.clientIp,
+    actor: i.actor,
+    result: i.result,
+    oldValue: i.oldValue ?? '-',
+    newValue: i.refused ? (i.reason ?? '') : (i.newValue ?? ''),
+  }))
 }
 
 /**

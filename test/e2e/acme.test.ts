@@ -73,8 +73,8 @@ describe('ACME TXT records end to end', () => {
         scope,
         '--json',
       )
-      const created = JSON.parse(out) as { secret: string; scope: string }
-      assert.equal(created.scope, scope)
+      const created = JSON.parse(out) as { secret: string; token: { scope: string } }
+      assert.equal(created.token.scope, scope)
       tokens.set(name, created.secret)
     }
     server = startDynzone(['serve', ...ARGS, ...TTL], dir)

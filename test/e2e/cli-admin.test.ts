@@ -63,9 +63,12 @@ describe('dynzone administration commands', () => {
     await ok('group', 'add', 'lan', '--user', 'alice', '--prefix-length', '64')
     await ok('host', 'modify', `home.${ZONE}`, '--dns-ttl', '300', '--expiry-ttl', '86400')
     await ok('host', 'modify', `home.${ZONE}`, '--group', 'lan', '--iid', '::1:2')
-    type Row = { ttl: number | null; expiry_ttl: number; group: string | null }
+    type Row = { dnsTtl: number | null; expiryTtl: number; group: unknown }
     const [row] = JSON.parse(await ok('host', 'list', '--json')) as Row[]
-    assert.deepEqual([row?.ttl, row?.expiry_ttl, row?.group], [300, 86400, 'lan ::1:2'])
+    assert.deepEqual(
+      [row?.dnsTtl, row?.expiryTtl, row?.group],
+      [300, 86400, { name: 'lan', iid: '::1:2' }],
+    )
     await refuses(
       ['host', 'list', '--json'],
       [
@@ -88,12 +91,13 @@ describe('dynzone administration commands', () => {
     )
     await ok('host', 'modify', `home.${ZONE}`, '--dns-ttl', 'zone', '--no-group')
     const [reset] = JSON.parse(await ok('host', 'list', '--json')) as Row[]
-    assert.deepEqual([reset?.ttl, reset?.group], [null, null])
+    assert.deepEqual([reset?.dnsTtl, reset?.group], [null, null])
   })
 
   it('creates limited tokens and refuses bad limits', async () => {
     await ok('host', 'add', `nas.${ZONE}`, '--user', 'alice')
-    const made = JSON.parse(
+    type Made = { hosts: string[]; recordTypes: string[]; sources: string[]; expiresAt: string }
+    const { token: made } = JSON.parse(
       await ok(
         'token',
         'create',
@@ -111,7 +115,7 @@ describe('dynzone administration commands', () => {
         '--expires',
         '2w',
       ),
-    ) as { hosts: string[]; recordTypes: string[]; sources: string[]; expiresAt: string }
+    ) as { token: Made }
     assert.deepEqual(made.hosts.sort(), [`home.${ZONE}`, `nas.${ZONE}`])
     assert.deepEqual([made.recordTypes, made.sources], [['AAAA'], ['2001:db8::/32']])
     const inTwoWeeks = Date.now() + 14 * 86_400_000
@@ -155,8 +159,8 @@ describe('dynzone administration commands', () => {
     assert.equal(readFileSync(join(dir, 'dynzone.toml'), 'utf8'), before)
     const added = await ok('zone', 'add', 'two.example.test', '--ttl', '120')
     assert.match(added, /added zone two\.example\.test \(backend builtin\).*\nrestart dynzone/)
-    const zones = JSON.parse(await ok('zone', 'list', '--json')) as { zone: string }[]
-    assert.deepEqual(zones.map((z) => z.zone).sort(), [ZONE, 'two.example.test'])
+    const zones = JSON.parse(await ok('zone', 'list', '--json')) as { name: string }[]
+    assert.deepEqual(zones.map((z) => z.name).sort(), [ZONE, 'two.example.test'])
   })
 
   it('shows a host’s history after a real update, as a table and as JSON', async () => {

@@ -70,12 +70,12 @@ describe('dynzone CLI', () => {
     const missing = await cli(['user', 'add', 'dave', '--password-stdin'])
     assert.equal(missing.code, 65)
 
-    const users = await json<{ name: string; email: string | null; password: boolean }[]>([
+    const users = await json<{ name: string; email: string | null; hasPassword: boolean }[]>([
       'user',
       'list',
     ])
     assert.deepEqual(
-      users.map((u) => [u.name, u.email, u.password]),
+      users.map((u) => [u.name, u.email, u.hasPassword]),
       [
         ['alice', 'alice@example.com', true],
         ['bob', null, false],
@@ -88,8 +88,8 @@ describe('dynzone CLI', () => {
   it('changes a password from standard input', async () => {
     const r = await cli(['user', 'passwd', 'bob'], 'another long password\n')
     assert.equal(r.code, 0, r.stderr)
-    const users = await json<{ name: string; password: boolean }[]>(['user', 'list'])
-    assert.equal(users.find((u) => u.name === 'bob')?.password, true)
+    const users = await json<{ name: string; hasPassword: boolean }[]>(['user', 'list'])
+    assert.equal(users.find((u) => u.name === 'bob')?.hasPassword, true)
     const none = await cli(['user', 'passwd', 'nobody'], 'another long password\n')
     assert.equal(none.code, 66)
     assert.equal(none.stderr, 'dynzone: user "nobody" not found\n')
@@ -125,26 +125,29 @@ describe('dynzone CLI', () => {
       assert.equal(bad.code, code, `${args.join(' ')}: ${bad.stderr}`)
       assert.match(bad.stderr, message)
     }
-    const hosts = await json<{ host: string; owner: string; ttl: number | null }[]>([
+    const hosts = await json<{ fqdn: string; owner: string; dnsTtl: number | null }[]>([
       'host',
       'list',
     ])
     assert.deepEqual(
-      hosts.map((h) => [h.host, h.owner, h.ttl]),
+      hosts.map((h) => [h.fqdn, h.owner, h.dnsTtl]),
       [
         ['home.dyn.example.test', 'alice', 30],
         ['xn--bcher-kva.dyn.example.test', 'bob', null],
       ],
     )
-    const mine = await json<{ host: string }[]>(['host', 'list', '--user', 'bob'])
+    const mine = await json<{ fqdn: string }[]>(['host', 'list', '--user', 'bob'])
     assert.deepEqual(
-      mine.map((h) => h.host),
+      mine.map((h) => h.fqdn),
       ['xn--bcher-kva.dyn.example.test'],
     )
   })
 
   it('creates tokens shown once, lists them without secrets, and revokes them', async () => {
-    const created = await json<{ id: number; secret: string; host: string | null }>([
+    const { token: made, secret } = await json<{
+      token: { id: number; host: string | null }
+      secret: string
+    }>([
       'token',
       'create',
       '--user',
@@ -154,8 +157,8 @@ describe('dynzone CLI', () => {
       '--label',
       'router',
     ])
-    assert.match(created.secret, /^[a-z2-7]{32}$/)
-    assert.equal(created.host, 'home.dyn.example.test')
+    assert.match(secret, /^[a-z2-7]{32}$/)
+    assert.equal(made.host, 'home.dyn.example.test')
     const plain = await cli(['token', 'create', '--user', 'bob', '--expires', '2099-01-31'])
     assert.equal(plain.code, 0, plain.stderr)
     assert.match(plain.stdout, /^token \d+ for bob:\n[a-z2-7]{32}\nStore it now/)
@@ -183,12 +186,12 @@ describe('dynzone CLI', () => {
 
     const list = await cli(['token', 'list', '--json'])
     assert.equal(list.code, 0)
-    assert.ok(!list.stdout.includes(created.secret), 'token list must not show secrets')
+    assert.ok(!list.stdout.includes(secret), 'token list must not show secrets')
     const tokens = JSON.parse(list.stdout) as {
       id: number
       owner: string
       label: string
-      expires: string | null
+      expiresAt: string | null
     }[]
     assert.deepEqual(
       tokens.map((t) => [t.owner, t.label]),
@@ -197,9 +200,9 @@ describe('dynzone CLI', () => {
         ['bob', ''],
       ],
     )
-    assert.equal(tokens[1]?.expires, '2099-01-31T00:00:00.000Z')
+    assert.equal(tokens[1]?.expiresAt, '2099-01-31T00:00:00.000Z')
 
-    const revoked = await cli(['token', 'revoke', String(created.id)])
+    const revoked = await cli(['token', 'revoke', String(made.id)])
     assert.equal(revoked.code, 0, revoked.stderr)
     const after = await json<{ id: number }[]>(['token', 'list', '--user', 'alice'])
     assert.deepEqual(after, [])

@@ -79,11 +79,11 @@ describe('zone resync and start-up checks against a real BIND', () => {
     assert.deepEqual(await digShort('127.0.0.1', bind.port, `ns1.${ZONE}`), ['192.0.2.53'])
     const list = await runDynzone(['zone', 'list', '--json'], dir)
     assert.equal(list.code, 0, list.stderr)
-    const rows = JSON.parse(list.stdout) as { zone: string; backend: string; result: string }[]
-    const row = rows.at(0)
-    assert.equal(row?.zone, ZONE)
+    type Row = { name: string; backend: string; resync: { report: string } }
+    const row = (JSON.parse(list.stdout) as Row[]).at(0)
+    assert.equal(row?.name, ZONE)
     assert.equal(row.backend, 'rfc2136')
-    assert.match(row.result, /^repaired 2 RRsets/)
+    assert.match(row.resync.report, /^repaired 2 RRsets/)
     // A second resync finds nothing.
     const again = await runDynzone(['zone', 'resync'], dir)
     assert.equal(again.code, 0, again.stderr)

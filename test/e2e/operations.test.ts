@@ -71,7 +71,7 @@ describe('operations', () => {
       writeFileSync(config, '[log]\nlevel = "debug"\n[update]\nmax_hosts = 5\n')
       server.child.kill('SIGHUP')
       await server.waitFor(
-        /"changed":\["log","update"\],"restart_needed_for":\["update"\].*configuration reloaded/,
+        /"changed":\["log\.level","update\.max_hosts"\],"restartNeededFor":\["update\.max_hosts"\].*configuration reloaded; restart to apply update\.max_hosts"/,
       )
       assert.equal((await curl([`${base}/healthz`])).body, 'alive\n')
     } finally {

@@ -51,11 +51,15 @@ describe('IPv6 prefix groups end to end', () => {
     const groups = JSON.parse(await cli('group', 'list', '--json')) as Record<string, unknown>[]
     assert.deepEqual(groups, [
       {
-        group: 'lan',
+        ...groups[0],
+        name: 'lan',
         owner: 'alice',
-        prefix_length: 64,
+        prefixLength: 64,
         prefix: null,
-        members: `nas.${ZONE}=::1:2 tv.${ZONE}=::a8bb:ccff:fedd:eeff`,
+        members: [
+          { host: `nas.${ZONE}`, iid: '::1:2' },
+          { host: `tv.${ZONE}`, iid: '::a8bb:ccff:fedd:eeff' },
+        ],
       },
     ])
   })
@@ -78,8 +82,8 @@ describe('IPv6 prefix groups end to end', () => {
     )
     assert.notEqual(r.code, 0)
     assert.match(r.stderr, /does not fit in the 64 host bits/)
-    const hosts = JSON.parse(await cli('host', 'list', '--json')) as { host: string }[]
-    assert.ok(!hosts.some((h) => h.host === `pc.${ZONE}`))
+    const hosts = JSON.parse(await cli('host', 'list', '--json')) as { fqdn: string }[]
+    assert.ok(!hosts.some((h) => h.fqdn === `pc.${ZONE}`))
   })
 
   it('re-prefixes both members from the Fritz!Box template', async () => {

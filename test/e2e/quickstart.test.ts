@@ -114,9 +114,9 @@ describe('quick start on embedded defaults', () => {
       ['demo'],
     )
     const hosts = await runDynzone(['host', 'list', '--json'], dir)
-    const hostList = JSON.parse(hosts.stdout) as { host: string; ipv4: string }[]
+    const hostList = JSON.parse(hosts.stdout) as { fqdn: string; ipv4: string }[]
     assert.deepEqual(hostList, [
-      { ...hostList[0], host: 'myhost.dyn.example.test', ipv4: '203.0.113.10' },
+      { ...hostList[0], fqdn: 'myhost.dyn.example.test', ipv4: '203.0.113.10' },
     ])
     assert.equal(hostList.length, 1)
   })

@@ -194,15 +194,15 @@ describe('scoped tokens in every dialect', () => {
     for (const s of tokens.values()) assert.ok(!listed.includes(s))
     const rows = JSON.parse(listed) as {
       hosts: string[] | null
-      types: string[] | null
-      from: string[] | null
+      recordTypes: string[] | null
+      sources: string[] | null
     }[]
     assert.ok(
       rows.some(
         (t) =>
           t.hosts?.length === 5 &&
-          t.types?.join() === 'A' &&
-          t.from?.join() === '127.0.0.0/8,2001:db8::/32',
+          t.recordTypes?.join() === 'A' &&
+          t.sources?.join() === '127.0.0.0/8,2001:db8::/32',
       ),
     )
   })

@@ -1,0 +1,107 @@
+/**
+ * The JSON shape of each resource, built in one place for both doors that print it: the REST
+ * API's answers and the CLI's `--json` output. Field names are camelCase, and a field has the
+ * same name wherever it appears (`expiresAt`, `lastUsedAt`, `createdAt`, …);
+ * test/e2e/json-shapes.test.ts walks every `--json` command and API answer to keep it so.
+ */
+import type { Kysely } from 'kysely'
+import type { HostSummary, TokenSummary, UserSummary } from '../core/account-store.ts'
+import type { GroupSummary } from '../core/group-store.ts'
+import { hostSettings } from '../store/host-admin-store.ts'
+import { listLockouts } from '../store/lockout-store.ts'
+import type { Database } from '../store/schema.ts'
+import { lockoutIds } from '../store/user-admin-store.ts'
+import type { ZoneResyncState } from '../store/zone-resync.ts'
+import type { host, lockout, token, user, zone } from './schemas.ts'
+import type { z } from 'zod'
+
+/** A user as answered. */
+export function userView(u: UserSummary): z.output<typeof user> {
+  return {
+    name: u.name,
+    email: u.email,
+    admin: u.isAdmin,
+    hasPassword: u.hasPassword,
+    createdAt: u.createdAt,
+  }
+}
+
+/** A host as answered: addresses, settings and its last accepted update. */
+export async function hostView(
+  db: Kysely<Database>,
+  h: HostSummary,
+): Promise<z.output<typeof host>> {
+  const s = await hostSettings(db, h.id)
+  return {
+    fqdn: h.fqdn,
+    zone: h.zone,
+    owner: h.owner,
+    dnsTtl: h.ttl,
+    expiryTtl: s?.expiryTtl ?? 0,
+    ipv4: h.ipv4,
+    ipv6: h.ipv6,
+    lan: { ipv4: s?.lanIpv4 ?? null, ipv6: s?.lanIpv6 ?? null },
+    group: s?.group ?? null,
+    lastSeenAt: h.lastSeenAt,
+    lastClientIp: s?.lastClientIp ?? null,
+    lastDialect: s?.lastDialect ?? null,
+    createdAt: h.createdAt,
+  }
+}
+
+/** A token as answered: never its secret (which is not stored anyway). */
+export function tokenView(t: TokenSummary): z.output<typeof token> {
+  return {
+    id: t.id,
+    owner: t.owner,
+    host: t.host,
+    label: t.label,
+    scope: t.scope,
+    hosts: t.hosts === undefined ? null : [...t.hosts],
+    recordTypes: t.recordTypes === undefined ? null : [...t.recordTypes],
+    sources: t.sources === undefined ? null : [...t.sources],
+    expiresAt: t.expiresAt,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+  }
+}
+
+/** A zone as answered; `served`: the zones the config names now. */
+export function zoneView(s: ZoneResyncState, served: ReadonlySet<string>): z.output<typeof zone> {
+  return {
+    name: s.name,
+    served: served.has(s.name),
+    backend: s.backend,
+    serial: s.serial,
+    hosts: s.hosts,
+    resync: { requestedAt: s.requestedAt, handledAt: s.handledAt, report: s.report },
+    lease: { holder: s.leaseHolder, expiresAt: s.leaseExpiresAt },
+    ownerConflict: s.ownerConflict,
+  }
+}
+
+/** Every lockout (or only the locked ones) with its id, locked ones first. */
+export async function lockoutViews(
+  db: Kysely<Database>,
+  now: Date,
+  lockedOnly: boolean,
+): Promise<z.output<typeof lockout>[]> {
+  const ids = await lockoutIds(db)
+  const views = await listLockouts(db, now, { lockedOnly })
+  return views.flatMap((v) => {
+    const id = ids.get(`${v.subject}\0${v.source}`)
+    return id === undefined ? [] : [{ id, ...v }]
+  })
+}
+
+/** An IPv6 prefix group with its members (the CLI prints these; the API has no groups yet). */
+export function groupView(g: GroupSummary) {
+  return {
+    name: g.name,
+    owner: g.owner,
+    prefixLength: g.prefixLength,
+    prefix: g.prefix,
+    members: g.members.map((m) => ({ host: m.host, iid: m.iid })),
+    createdAt: g.createdAt,
+  }
+}
