@@ -65,9 +65,14 @@ export class AbuseGuard {
     })
   }
 
-  /** Before the credential check: the address's budgets. */
+  /**
+   * Before the credential check: the address's budget of requests. Its failure budget is the
+   * credential gate's to apply (credential-gate.ts), after it knows whether the credential is
+   * a valid generated token: an address shared with a guesser (carrier-grade NAT, a home
+   * network) must not lock out a router holding a token.
+   */
   admit(intent: UpdateIntent): UpdateResult | undefined {
-    const wait = this.#limiter(intent)?.check(this.#addressLimits(intent.clientIp))
+    const wait = this.#limiter(intent)?.check([this.#sources.get(intent.clientIp.text).good])
     return wait === undefined ? undefined : abuse('too many requests from this address', wait)
   }
 
@@ -126,11 +131,6 @@ export class AbuseGuard {
   #limiterFor(client: IpAddress): RateLimiter | undefined {
     const exempt = this.#o.exempt?.some((c) => c.contains(client)) === true
     return exempt ? undefined : this.#o.limiter
-  }
-
-  #addressLimits(ip: IpAddress): Limited[] {
-    const source = this.#sources.get(ip.text)
-    return [source.good, source.bad]
   }
 }
 

@@ -260,6 +260,36 @@ describe('every credential door goes through the gate', () => {
     assert.deepEqual(codes, [401, 401, 401, 401, 401, 429, 429])
   })
 
+  it('never lets an address over its failure budget refuse a valid generated token', async () => {
+    // A router behind carrier-grade NAT shares its address with whoever guesses there.
+    const bobToken = await fx.token('bob', 'all')
+    const { bad_max } = fx.context.config.rate_limit
+    const shared = fresh()
+    for (let i = 0; i < bad_max + 5; i++) {
+      await send({
+        method: 'GET',
+        url: `/nic/update?hostname=bob.${ZONE}`,
+        from: shared,
+        headers: { authorization: basic(`nobody${String(i)}`, `guess ${String(i)}`) },
+      })
+    }
+    const guess = await send({
+      method: 'GET',
+      url: `/nic/update?hostname=bob.${ZONE}`,
+      from: shared,
+      headers: { authorization: basic('bob', 'one more guess') },
+    })
+    assert.equal(guess.statusCode, 429, 'the guesser is held')
+    const token = await send({
+      method: 'GET',
+      url: `/nic/update?hostname=bob.${ZONE}&myip=198.51.100.8`,
+      from: shared,
+      headers: { authorization: basic('bob', bobToken) },
+    })
+    assert.equal(token.statusCode, 200, token.body)
+    assert.match(token.body, /^(good|nochg) /)
+  })
+
   it('never lets password guesses lock out a valid generated token', async () => {
     const bobToken = await fx.token('bob', 'all')
     const { account_bad_max } = fx.context.config.rate_limit
