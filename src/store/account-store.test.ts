@@ -271,6 +271,7 @@ for (const dialect of STORE_DIALECTS) {
           expiresAt: null,
           lastUsedAt: null,
           scope: 'all',
+          lowEntropy: false,
         })
         const rows = await db.selectFrom('tokens').select('hash').execute()
         assert.equal(JSON.stringify(rows).includes(secret), false)
