@@ -98,8 +98,8 @@ void describe('docs/deployment.md section 2, as written', () => {
     assert.equal(users.code, 0, users.stderr)
     assert.deepEqual(JSON.parse(users.stdout), [])
     const zones = await runDynzone(['zone', 'list', '--json'], dir)
-    const [row] = JSON.parse(zones.stdout) as { leaseHolder: string | null }[]
-    assert.equal(row?.leaseHolder, 'dyn-a')
+    const [row] = JSON.parse(zones.stdout) as { lease: { holder: string | null } }[]
+    assert.equal(row?.lease.holder, 'dyn-a')
 
     const add = await runDynzone(['user', 'add', 'alice', '--password-stdin'], dir, {
       stdin: 'correct horse battery\n',

@@ -123,10 +123,10 @@ describe('two clusters on one zone', () => {
     assert.equal(listed.code, 0, listed.stderr)
     const rows = JSON.parse(listed.stdout) as {
       ownerConflict: string | null
-      leaseHolder: string | null
+      lease: { holder: string | null }
     }[]
     assert.equal(`"dynzone-cluster=${rows[0]?.ownerConflict ?? ''}"`, marker[0])
-    assert.notEqual(rows[0]?.leaseHolder, null)
+    assert.notEqual(rows[0]?.lease.holder, null)
 
     // Its updates are committed, not pushed; the first cluster keeps publishing.
     const refused = await update(b.http, 'h3', '203.0.113.3')
