@@ -123,8 +123,11 @@ describe('host addresses from the command line', () => {
     const refused = await cli('host', 'modify', host, '--ipv4', '127.0.0.1', '--dns-ttl', '120')
     assert.equal(refused.code, 65)
     assert.match(refused.stderr, /loopback/)
-    const rows = JSON.parse(await ok('host', 'list', '--json')) as { host: string; ttl: unknown }[]
-    assert.equal(rows.find((r) => r.host === host)?.ttl, null)
+    const rows = JSON.parse(await ok('host', 'list', '--json')) as {
+      fqdn: string
+      dnsTtl: unknown
+    }[]
+    assert.equal(rows.find((r) => r.fqdn === host)?.dnsTtl, null)
     assert.equal((await history(host)).length, 1)
     assert.deepEqual(await dig(host, 'A'), ['93.184.216.34'])
   })
