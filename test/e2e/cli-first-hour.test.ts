@@ -105,8 +105,8 @@ describe('zones no longer in the config', () => {
     return r.stdout
   }
   const zones = async () =>
-    (JSON.parse(await ok('zone', 'list', '--json')) as { zone: string; served: boolean }[]).map(
-      (z) => [z.zone, z.served],
+    (JSON.parse(await ok('zone', 'list', '--json')) as { name: string; served: boolean }[]).map(
+      (z) => [z.name, z.served],
     )
 
   it('are listed as unserved, get no new hosts, and are forgotten on request', async () => {
