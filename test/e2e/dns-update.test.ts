@@ -82,6 +82,14 @@ name = "${PUBLIC_ZONE}"
 `,
     )
     writeFileSync(join(dir, 'acme.secret'), secret(acmeKey) + '\n')
+    // A config naming its zones gets no demo: the host the keys update is made here.
+    for (const args of [
+      ['user', 'add', 'owner'],
+      ['host', 'add', HOST, '--user', 'owner'],
+    ]) {
+      const r = await runDynzone(['--config', config, ...args], dir)
+      assert.equal(r.code, 0, r.stderr)
+    }
     dynzone = startDynzone(['serve', '--config', config], dir)
     await dynzone.waitFor(/DNS server listening/)
   })
