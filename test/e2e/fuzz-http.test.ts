@@ -31,8 +31,9 @@ const ARGS = [
 const SEED = 0x5eed_f022
 const MAX_REQUESTS = 900
 const MAX_MS = 90_000
-// Tables that change with time, not with requests: the publisher's lease heartbeat.
-const VOLATILE_TABLES = ['publisher_leases']
+// Tables that change with time, not with requests: the publisher's lease heartbeat. And the
+// audit trail, whose job is to record refused requests: the test checks it holds only those.
+const VOLATILE_TABLES = ['publisher_leases', 'audit_events']
 
 /** Every route path, parameters filled with `fill`. */
 function routePaths(): { method: string; path: string }[] {
@@ -355,6 +356,16 @@ describe('HTTP fuzz', () => {
     )
     assert.equal(server.child.exitCode, null, 'the server is still running')
     assert.equal(dumpDatabase(db, VOLATILE_TABLES), before, 'rejected input changed the database')
+    // The set-up's own CLI commands are in the trail too (source null); requests have one.
+    const audited = (
+      JSON.parse(dumpDatabase(db)) as { audit_events: { result: string; source: string | null }[] }
+    ).audit_events.filter((e) => e.source !== null)
+    assert.ok(audited.length > 0, 'refused requests are audited')
+    assert.deepEqual(
+      audited.filter((e) => e.result === 'ok'),
+      [],
+      'no hostile request was audited as done',
+    )
   })
 
   it('still serves a correct update afterwards', async () => {

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3'
 
-/** Every table (but `skip`) and its rows, as JSON text. */
+/** Every table (but `skip`, and their id sequences) and its rows, as JSON text. */
 export function dumpDatabase(path: string, skip: readonly string[] = []): string {
   const db = new Database(path, { readonly: true, fileMustExist: true })
   try {
@@ -14,7 +14,12 @@ export function dumpDatabase(path: string, skip: readonly string[] = []): string
     const out: Record<string, unknown[]> = {}
     for (const { name } of tables) {
       if (skip.includes(name)) continue
-      out[name] = db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"`).all()
+      const rows = db.prepare(`SELECT * FROM "${name.replaceAll('"', '""')}"`).all()
+      // A skipped table's id sequence is skipped with it.
+      out[name] =
+        name === 'sqlite_sequence'
+          ? rows.filter((r) => !skip.includes((r as { name: string }).name))
+          : rows
     }
     return JSON.stringify(out, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v), 1)
   } finally {
