@@ -2,7 +2,8 @@
  * dynzone as operators install it (README, Deployment: Installing): `npm pack`, then the
  * README's `npm install -g` line, run as written (the prefix, a temporary folder, comes from
  * the environment), and that installed `dynzone` — the compiled program with its runtime
- * dependencies, no tsx, no TypeScript — runs `init`, `serve` on free ports, a DynDNS2 update
+ * dependencies, no tsx, no TypeScript — runs `init`, `user add`, `host add`, `token create`
+ * (a config naming its zones gets no demo), `serve` on free ports, a DynDNS2 update
  * with curl that dig then reads, the web login page and its stylesheet, and stops on one
  * SIGTERM with exit code 0, its ports free again. The Dockerfile builds with the same lines.
  *
@@ -106,9 +107,23 @@ describe('installed with npm pack and npm install -g', { timeout: INSTALL_TIMEOU
     assert.match(dockerfile, /^ENTRYPOINT \["dynzone"\]$/m)
   })
 
-  it('init, serve, an update read back with dig, the login page, and one SIGTERM', async () => {
+  it('init, a user, host and token, serve, an update read back with dig, the login page, and one SIGTERM', async () => {
     const init = await runDynzone(['init', 'dynzone.toml'], work, { program: dynzone })
     assert.equal(init.code, 0, init.stderr)
+    // The operator's first steps (a config naming its zones gets no demo): README, Deployment.
+    const cli = async (args: string[], stdin?: string) => {
+      const r = await runDynzone(['--config', 'dynzone.toml', ...args], work, {
+        program: dynzone,
+        ...(stdin === undefined ? {} : { stdin }),
+      })
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`)
+      return r.stdout
+    }
+    await cli(['user', 'add', 'alice', '--admin', '--password-stdin'], 'alice first password\n')
+    await cli(['host', 'add', HOST, '--user', 'alice'])
+    const { secret } = JSON.parse(
+      await cli(['token', 'create', '--user', 'alice', '--host', HOST, '--json']),
+    ) as { secret: string }
     const [httpPort, dnsPort] = [await freePort(), await freePort()]
     const server = startDynzone(
       [
@@ -125,12 +140,12 @@ describe('installed with npm pack and npm install -g', { timeout: INSTALL_TIMEOU
       dynzone,
     )
     try {
-      const update = await server.waitFor(/Update it:\s+curl -u (\S+) '([^']+)'/)
-      const lookup = await server.waitFor(/Look it up: dig @(\S+) -p (\d+) (\S+) A \+short/)
-      assert.equal(Number(lookup[2]), dnsPort)
-      const r = await curl(['-u', update[1] ?? '', update[2] ?? ''])
+      await server.waitFor(/HTTP on 127\.0\.0\.1:\d+, DNS on/)
+      const base = `http://127.0.0.1:${String(httpPort)}`
+      const url = `${base}/nic/update?hostname=${HOST}&myip=203.0.113.10`
+      const r = await curl(['-u', `alice:${secret}`, url])
       assert.equal(r.body, 'good 203.0.113.10')
-      assert.deepEqual(await digShort('127.0.0.1', dnsPort, lookup[3] ?? ''), ['203.0.113.10'])
+      assert.deepEqual(await digShort('127.0.0.1', dnsPort, HOST), ['203.0.113.10'])
       const login = await curl([`http://127.0.0.1:${String(httpPort)}/login`])
       assert.equal(login.status, 200)
       assert.match(login.body, /<form[^>]+action="\/login"/)
@@ -148,6 +163,9 @@ describe('installed with npm pack and npm install -g', { timeout: INSTALL_TIMEOU
     assert.ok(await portFree(dnsPort), 'the DNS port is still held after the exit')
   })
 })
+
+/** In the zone `dynzone init` writes. */
+const HOST = 'home.dyn.example.test'
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

@@ -128,7 +128,7 @@ describe('log targets', () => {
     for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `not JSON: ${line}`)
     assert.match(
       server.stderr(),
-      /Update it:\s+curl -u demo:.*\nLook it up: dig .*\ndynzone: HTTP on /,
+      /Update it:\s+curl -u demo:.*\nLook it up: dig .*\nWeb UI: .*\ndynzone: HTTP on /,
     )
     const reload = lines
       .map((l) => JSON.parse(l) as { msg: string; changed?: string[]; restartNeededFor?: string[] })
