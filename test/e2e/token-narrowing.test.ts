@@ -22,8 +22,8 @@ interface ListedToken {
   readonly id: number
   readonly label: string
   readonly scope: string
-  readonly from: string[] | null
-  readonly expires: string | null
+  readonly sources: string[] | null
+  readonly expiresAt: string | null
 }
 
 describe('tokens mint only narrower tokens; their limits hold on every path', () => {
@@ -103,8 +103,8 @@ describe('tokens mint only narrower tokens; their limits hold on every path', ()
     assert.deepEqual(account.allowfrom, ['127.0.0.0/8'])
     const minted = (await tokens()).at(-1)
     assert.deepEqual(
-      [minted?.label, minted?.scope, minted?.from, minted?.expires],
-      ['acme-dns', 'acme', ['127.0.0.0/8'], parent?.expires],
+      [minted?.label, minted?.scope, minted?.sources, minted?.expiresAt],
+      ['acme-dns', 'acme', ['127.0.0.0/8'], parent?.expiresAt],
     )
   })
 
@@ -118,7 +118,7 @@ describe('tokens mint only narrower tokens; their limits hold on every path', ()
 
   it('the API creates tokens only inside the bearer token’s limits', async () => {
     const parent = await token('--scope', 'api', ...HERE, '--expires', '30d')
-    const until = (await tokens()).at(-1)?.expires ?? ''
+    const until = (await tokens()).at(-1)?.expiresAt ?? ''
     const later = new Date(Date.parse(until) + 86_400_000).toISOString()
     const count = (await tokens()).length
     const one = { scope: 'address', host: h('one') }
