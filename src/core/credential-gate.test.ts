@@ -81,6 +81,30 @@ const check = async (a: Omit<CredentialAttempt, 'door'> & { door?: CredentialAtt
 }
 
 describe('CredentialGate', () => {
+  it('counts parallel guesses from one address as if they came one by one', async () => {
+    // Twenty guesses at once: the lock after three must hold for the other seventeen.
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        check({ credentials: basic('bob', `guess ${String(i)}`), source: v4('192.0.2.77') }),
+      ),
+    )
+    assert.equal(results.filter((r) => r === 'badauth').length, 3, results.join(' '))
+    assert.equal(results.filter((r) => r === 'abuse').length, 17)
+  })
+
+  it('lets no bare low-entropy key reset the lock of a bare-key guesser at its address', async () => {
+    const shared = v4('192.0.2.88')
+    const bare = (secret: string) => ({ kind: 'token', secret: new Secret(secret) }) as const
+    for (let i = 0; i < 2; i++)
+      assert.equal(
+        await check({ credentials: bare(`wrong-${String(i)}`), source: shared }),
+        'badauth',
+      )
+    assert.equal(await check({ credentials: bare(WEAK), source: shared }), 'ok bob')
+    assert.equal(await check({ credentials: bare('wrong-3'), source: shared }), 'badauth')
+    assert.equal(await check({ credentials: bare('wrong-4'), source: shared }), 'abuse')
+  })
+
   it('never refuses a valid generated token for password guesses; a guessable one it does', async () => {
     const guesser = v4('192.0.2.1')
     for (let i = 0; i < 3; i++)

@@ -23,7 +23,7 @@
  * counters and the lockout log line alike.
  */
 import type { Cidr, IpAddress } from './addresses.ts'
-import { tokenFits, type Authenticator, type Principal } from './auth.ts'
+import { tokenFits, type Authenticator, type Principal, type TokenMatch } from './auth.ts'
 import type { Lockouts } from './lockout.ts'
 import type { KeyedHasher } from './ports.ts'
 import { sourceKey, type Budget, type Limited, type RateLimiter } from './rate-limit.ts'
@@ -88,6 +88,8 @@ export class CredentialGate {
   readonly #o: CredentialGateOptions
   // `name-key source` pairs that logged in with a password; least recently seen first.
   readonly #known = new Map<string, true>()
+  // Per client address: the last guessable check queued (see `check`).
+  readonly #queues = new Map<string, Promise<void>>()
 
   constructor(options: CredentialGateOptions) {
     this.#o = options
@@ -101,19 +103,47 @@ export class CredentialGate {
     const fit = token !== undefined && tokenFits(a.credentials, token.principal) ? token : undefined
     // A valid generated token is never refused by password budgets or lockouts.
     if (fit !== undefined && !fit.lowEntropy) return ok(fit.principal)
+    // Guessable credentials from one address are checked one at a time: a budget or lock
+    // is read before the check and counted after it, so parallel guesses would otherwise
+    // all pass the read before the first is counted.
+    return this.#oneAtATime(sourceKey(a.source), () => this.#guarded(a, fit, token !== undefined))
+  }
+
+  async #guarded(
+    a: CredentialAttempt,
+    fit: TokenMatch | undefined,
+    wasToken: boolean,
+  ): Promise<Result<Principal, GateRefusal>> {
     const subject = await this.subjectOf(a.credentials)
     const held = await this.#held(subject, a)
     if (held.refusal !== undefined) return err(held.refusal)
-    const principal =
-      fit !== undefined ? fit.principal : await this.#password(a, token !== undefined)
+    const principal = fit !== undefined ? fit.principal : await this.#password(a, wasToken)
     if (principal === undefined) {
       await this.#failed(subject, a)
       return err({ code: 'badauth' })
     }
-    if (held.recorded) await this.#o.lockouts?.succeeded(subject, a.source)
+    // A bare low-entropy key's success must not reset the lock of whoever guesses bare
+    // keys from the same address (`token` is every bare key's subject there).
+    if (held.recorded && subject !== 'token') await this.#o.lockouts?.succeeded(subject, a.source)
     const name = this.#nameKey(a.credentials, subject)
     if (name !== undefined) this.#remember(name.key, a.source)
     return ok(principal)
+  }
+
+  // Runs `fn` after every earlier call with the same key has settled.
+  async #oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(key) ?? Promise.resolve()
+    const run = previous.then(fn, fn)
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    this.#queues.set(key, tail)
+    try {
+      return await run
+    } finally {
+      if (this.#queues.get(key) === tail) this.#queues.delete(key)
+    }
   }
 
   /**
