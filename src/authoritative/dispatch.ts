@@ -64,9 +64,12 @@ export function createDispatcher(
           { client, tsig: gate.error.code, reason: gate.error.message },
           'DNS TSIG check failed',
         )
-        // A bad key or MAC is a wrong credential; a bad time is a clock, not a guess.
+        // A bad key or MAC is a wrong credential; a bad time is a clock, not a guess. Counted
+        // over TCP only: a UDP source address can be forged, and counting it would let anyone
+        // spend another address's failure budget (its web logins, its password updates).
         const code = gate.error.code
-        if (code === 'BADSIG' || code === 'BADKEY') o.update?.keyFailed?.(client)
+        if (transport === 'tcp' && (code === 'BADSIG' || code === 'BADKEY'))
+          o.update?.keyFailed?.(client)
         return [gate.response]
       }
       const signed = gate.kind === 'signed' ? gate.request : undefined
