@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { WebSessions } from '../web/session.ts'
+import { parseCidr, type Cidr } from '../core/addresses.ts'
 import { errorCode, startApiFixture, type ApiFixture } from './testing.ts'
+
+function cidr(text: string): Cidr {
+  const c = parseCidr(text)
+  if (!c.ok) throw new Error(text)
+  return c.value
+}
 
 interface User {
   name: string
@@ -133,6 +140,50 @@ describe('api users', () => {
     assert.equal(right.status, 200)
     const stored = await f.context.accounts.listUsers()
     assert.equal(stored.find((u) => u.name === 'bob')?.hasPassword, true)
+  })
+
+  it('counts wrong current passwords like any password guess, and holds the guesser', async () => {
+    await f.user('erin', { password: 'erin-password-1' })
+    const erin = await f.token('erin')
+    const codes: string[] = []
+    for (let i = 0; i < 7; i++) {
+      const r = await f.call('PATCH', '/users/erin', {
+        token: erin,
+        body: { password: 'new-password-2', currentPassword: `guess ${String(i)}` },
+      })
+      codes.push(errorCode(r) ?? String(r.status))
+    }
+    assert.deepEqual(codes.slice(0, 5), Array<string>(5).fill('wrong_password'))
+    assert.deepEqual(codes.slice(5), ['rate_limited', 'rate_limited'])
+    const right = await f.call('PATCH', '/users/erin', {
+      token: erin,
+      body: { password: 'new-password-2', currentPassword: 'erin-password-1' },
+    })
+    assert.equal(errorCode(right), 'rate_limited', 'the right one waits while locked')
+    assert.ok((await f.context.accounts.deleteUser('erin')).ok)
+  })
+
+  it('grants admin only from a credential without limits', async () => {
+    await f.user('frank')
+    const limited = await f.context.accounts.createToken({
+      owner: 'root',
+      scope: 'api',
+      sources: [cidr('127.0.0.0/8')],
+    })
+    assert.ok(limited.ok)
+    const r = await f.call('PATCH', '/users/frank', {
+      token: limited.value.secret,
+      body: { admin: true },
+    })
+    assert.equal(errorCode(r), 'forbidden')
+    const created = await f.call('POST', '/users', {
+      token: limited.value.secret,
+      body: { name: 'gina', admin: true },
+    })
+    assert.equal(errorCode(created), 'forbidden')
+    const ok = await f.call('PATCH', '/users/frank', { token: root, body: { admin: true } })
+    assert.equal(ok.status, 200)
+    assert.ok((await f.context.accounts.deleteUser('frank')).ok)
   })
 
   it('signs a user’s web sessions out when their password changes', async () => {

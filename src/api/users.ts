@@ -5,7 +5,9 @@
  */
 import type { UserSummary } from '../core/account-store.ts'
 import { narrower, PASSWORD_RIGHTS } from '../core/credential-rights.ts'
+import type { IpAddress } from '../core/addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
+import { Secret } from '../core/secret.ts'
 import { setUserFields } from '../store/user-admin-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { accountError, defined, requireAdmin, type ApiDeps } from './deps.ts'
@@ -34,20 +36,30 @@ function mayMintPassword(caller: ApiCaller): Result<void, ApiError> {
     caller.rights === undefined ? ok(undefined) : narrower(PASSWORD_RIGHTS, caller.rights)
   return narrow.ok
     ? ok(undefined)
-    : err(apiError('forbidden', `a token with limits cannot set a password: ${narrow.error}`))
+    : err(apiError('forbidden', `a token with limits cannot set a password or grant admin: ${narrow.error}`))
 }
 
-// A new password for oneself needs the current one (when there is one).
+// A new password for oneself needs the current one (when there is one), checked by the
+// credential gate like every password: a wrong one counts, and guessing is held.
 async function checkCurrentPassword(
   deps: ApiDeps,
   caller: ApiCaller,
   target: UserSummary,
   current: string | undefined,
+  source: IpAddress,
 ): Promise<Result<void, ApiError>> {
   if (target.name !== caller.userName || !target.hasPassword) return mayMintPassword(caller)
-  const stored = await deps.updateStore.findUserByName(target.name)
-  const hash = stored?.passwordHash ?? null
-  if (current === undefined || hash === null || !(await deps.passwords.verify(hash, current))) {
+  const checked = await deps.gate.check({
+    door: 'api',
+    credentials: { kind: 'basic', username: target.name, secret: new Secret(current ?? '') },
+    source,
+    accepts: 'password',
+  })
+  if (!checked.ok && checked.error.code === 'abuse') {
+    const { message, retryAfterSeconds } = checked.error
+    return err({ ...apiError('rate_limited', message), retryAfterSeconds })
+  }
+  if (!checked.ok || checked.value.userId !== target.id) {
     return err(apiError('wrong_password', 'currentPassword is missing or wrong'))
   }
   return ok(undefined)
@@ -84,7 +96,11 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
       handler: async ({ caller, body }) => {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
-        const minted = body.password === undefined ? ok(undefined) : mayMintPassword(caller)
+        // A password, or the admin flag, is a credential without limits.
+        const minted =
+          body.password === undefined && body.admin !== true
+            ? ok(undefined)
+            : mayMintPassword(caller)
         if (!minted.ok) return minted
         const r = await deps.accounts.addUser(defined(body))
         return r.ok ? ok(userView(r.value)) : err(accountError(r.error, 'user'))
@@ -113,12 +129,17 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
       body: userPatch,
       status: 200,
       response: user,
-      errors: ['user_not_found', 'forbidden', 'wrong_password', 'invalid_value'],
-      handler: async ({ caller, params, body }) => {
+      errors: ['user_not_found', 'forbidden', 'wrong_password', 'invalid_value', 'rate_limited'],
+      handler: async ({ caller, params, body, req }) => {
         const found = await visibleUser(deps, caller, params.name)
         if (!found.ok) return found
         if (body.admin !== undefined && !caller.isAdmin) {
           return err(apiError('forbidden', 'only an administrator may change the admin flag'))
+        }
+        // Granting admin makes a credential without limits: not from a token that has some.
+        if (body.admin === true) {
+          const minted = mayMintPassword(caller)
+          if (!minted.ok) return minted
         }
         // Another administrator must do it: the last one cannot lock everyone out by mistake.
         if (body.admin === false && found.value.name === caller.userName) {
@@ -130,6 +151,7 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
             caller,
             found.value,
             body.currentPassword,
+            deps.clientIp(req),
           )
           if (!checked.ok) return checked
           const set = await deps.accounts.setPassword(found.value.name, body.password)
