@@ -86,6 +86,9 @@ function auditFilter(o: AuditOptions): AuditFilter | string {
 
 // Commands that only read: not audited (`audit` itself among them).
 const READS = new Set(['list', 'history', 'export', 'audit'])
+// Commands whose argument may be what a client typed as a user name (a stray secret, for
+// names that name no user): recorded without it.
+const UNTOLD = new Set(['lockout lift'])
 
 /** The audit event of a CLI command that ran with a context, or undefined for a read. */
 export function cliAuditEvent(cmd: Command, exitCode: number): AuditEvent | undefined {
@@ -93,7 +96,7 @@ export function cliAuditEvent(cmd: Command, exitCode: number): AuditEvent | unde
   const path: string[] = []
   // Up to the program itself, which has no parent and is not named.
   for (let c: Command = cmd; c.parent !== null; c = c.parent) path.unshift(c.name())
-  const args = cmd.args.join(' ')
+  const args = UNTOLD.has(path.join(' ')) ? '' : cmd.args.join(' ')
   return {
     action: `cli ${path.join(' ')}`,
     result:

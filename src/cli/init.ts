@@ -1,6 +1,6 @@
 /** `dynzone init`: write a commented sample configuration file. */
-import { existsSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { sampleConfigToml } from '../config/sample.ts'
 import { EXIT } from './exit-codes.ts'
@@ -25,7 +25,15 @@ export function registerInitCommand(
         setExit(EXIT.exists)
         return
       }
-      writeFileSync(path, sampleConfigToml(), { mode: 0o640 })
+      try {
+        // /etc/dynzone does not exist before the service first starts: made here.
+        mkdirSync(dirname(path), { recursive: true, mode: 0o755 })
+        writeFileSync(path, sampleConfigToml(), { mode: 0o640 })
+      } catch (e) {
+        io.err(`dynzone: cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`)
+        setExit(EXIT.exists)
+        return
+      }
       io.out(`wrote ${path}\n`)
       setExit(EXIT.ok)
     })

@@ -33,6 +33,11 @@ describe('operations', () => {
     assert.equal(again.code, 73)
     assert.match(again.stderr, /exists; use --force/)
     assert.equal((await runDynzone(['init', '--force'], dir)).code, 0)
+    // The recipe's /etc/dynzone does not exist yet on a fresh machine: init makes the folder.
+    const nested = join(dir, 'etc', 'dynzone', 'dynzone.toml')
+    const made = await runDynzone(['init', nested], dir)
+    assert.equal(made.code, 0, made.stderr)
+    assert.match(readFileSync(nested, 'utf8'), /^\[http\]$/m)
   })
 
   it('ships a systemd unit that systemd-analyze accepts without a warning', async () => {
