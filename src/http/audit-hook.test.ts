@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { connect, type AddressInfo } from 'node:net'
 import { describe, it } from 'node:test'
 import type { AuditEvent } from '../core/audit.ts'
 import type { UpdateService } from '../core/update-service.ts'
@@ -28,6 +30,10 @@ function appWithTrail() {
     return reply.status(303).send()
   })
   app.post('/quiet', { config: { audit: false } }, (_req, reply) => reply.send('q'))
+  app.post('/slow', async (_req, reply) => {
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    return reply.status(401).send('no')
+  })
   return { app, events }
 }
 
@@ -72,5 +78,35 @@ void describe('audit hook', () => {
     await app.inject({ method: 'POST', url: '/secret/abcdefabcdefabcdefabcdef' })
     assert.equal(events.length, 1)
     assert.equal(events[0]?.target, null)
+  })
+
+  void it('audits a change sent to no route', async () => {
+    const { app, events } = appWithTrail()
+    await app.inject({ method: 'POST', url: '/no/such/route' })
+    await app.inject({ method: 'GET', url: '/no/such/page' })
+    assert.deepEqual(
+      events.map((e) => [e.action, e.result, e.status]),
+      [['POST (unknown)', 'refused', 404]],
+    )
+  })
+
+  void it('audits a refusal whose client hung up before the answer', async () => {
+    const { app, events } = appWithTrail()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const { port } = app.server.address() as AddressInfo
+      const socket = connect(port, '127.0.0.1')
+      await once(socket, 'connect')
+      socket.write('POST /slow HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n')
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      socket.destroy()
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      assert.deepEqual(
+        events.map((e) => [e.action, e.result, e.status]),
+        [['POST /slow', 'denied', 401]],
+      )
+    } finally {
+      await app.close()
+    }
   })
 })

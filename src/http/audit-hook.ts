@@ -2,7 +2,7 @@
  * The one place HTTP requests enter the audit trail (src/core/audit.ts), so a route added
  * later is audited without doing anything: every request that is not a plain read (any
  * method but GET, HEAD and OPTIONS) and every refused one (401, 403, 429, whatever the
- * method) becomes an event when its answer has been sent. Update dialects' routes opt out
+ * method) becomes an event when its answer is decided. Update dialects' routes opt out
  * with `config: { audit: false }`: their acts are in `update_history` and their failures in
  * the `update` log line, and a router ping a minute per host would drown the trail.
  *
@@ -38,19 +38,18 @@ export function registerAuditHook(
   trail: AuditTrail,
   clientIp: (req: FastifyRequest) => IpAddress,
 ): void {
-  app.addHook('onResponse', (req, reply, done) => {
+  // onSend, not onResponse: the answer is decided here, and a client that hangs up before it
+  // is written (to hide a refused guess from the trail and fail2ban) is still recorded.
+  app.addHook('onSend', (req, reply, payload, done) => {
     const route = req.routeOptions.url
     const config = req.routeOptions.config as { audit?: boolean } | undefined
     const note = notes.get(req)
     const status = reply.statusCode
     const refused = status === 401 || status === 403 || status === 429
-    if (
-      route !== undefined &&
-      config?.audit !== false &&
-      (!READS.has(req.method) || refused || note?.always === true)
-    ) {
+    if (config?.audit !== false && (!READS.has(req.method) || refused || note?.always === true)) {
       trail.record({
-        action: note?.action ?? `${req.method} ${route}`,
+        // A change sent to no route at all is recorded too, under no route's name.
+        action: note?.action ?? `${req.method} ${route ?? '(unknown)'}`,
         result: resultOfStatus(status),
         actor: note?.actor ?? null,
         source: clientIp(req).text,
@@ -58,7 +57,7 @@ export function registerAuditHook(
         status,
       })
     }
-    done()
+    done(null, payload)
   })
 }
 
