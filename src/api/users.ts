@@ -36,7 +36,12 @@ function mayMintPassword(caller: ApiCaller): Result<void, ApiError> {
     caller.rights === undefined ? ok(undefined) : narrower(PASSWORD_RIGHTS, caller.rights)
   return narrow.ok
     ? ok(undefined)
-    : err(apiError('forbidden', `a token with limits cannot set a password or grant admin: ${narrow.error}`))
+    : err(
+        apiError(
+          'forbidden',
+          `a token with limits cannot set a password or grant admin: ${narrow.error}`,
+        ),
+      )
 }
 
 // A new password for oneself needs the current one (when there is one), checked by the
