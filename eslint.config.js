@@ -98,9 +98,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/core/auth.ts', '**/core/lockout.ts'],
+              group: ['**/core/auth/auth.ts', '**/core/auth/lockout.ts'],
               importNames: ['Authenticator', 'Lockouts'],
-              message: 'check credentials through CredentialGate (src/core/credential-gate.ts)',
+              message:
+                'check credentials through CredentialGate (src/core/auth/credential-gate.ts)',
             },
           ],
         },

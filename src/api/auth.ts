@@ -6,11 +6,11 @@
  * `x-csrf-token`. Admin rights come from the user row, not from the token.
  */
 import type { FastifyRequest } from 'fastify'
-import type { IpAddress } from '../core/addresses.ts'
-import type { CredentialGate } from '../core/credential-gate.ts'
-import { rightsOf, type CredentialRights } from '../core/credential-rights.ts'
+import type { IpAddress } from '../core/addresses/addresses.ts'
+import type { CredentialGate } from '../core/auth/credential-gate.ts'
+import { rightsOf, type CredentialRights } from '../core/auth/credential-rights.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { apiError, type ApiError } from './errors.ts'
 
 /** An authenticated API caller. */

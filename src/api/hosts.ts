@@ -3,8 +3,8 @@
  * expiry TTL, LAN addresses (split horizon) and prefix group, delete. Changes go through the
  * account service the CLI uses; every input is checked before the first write.
  */
-import type { HostSummary } from '../core/account-store.ts'
-import { parseLan } from '../core/lan-addresses.ts'
+import type { HostSummary } from '../core/accounts/account-store.ts'
+import { parseLan } from '../core/addresses/lan-addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { setHostTtls } from '../store/host-admin-store.ts'
 import type { ApiCaller } from './auth.ts'

@@ -5,12 +5,17 @@
  * exactly as for a router's update. TXT values are the host's `_acme-challenge` values and
  * expire like those set by ACME clients.
  */
-import { acmeName, parseTxtText } from '../core/acme-txt.ts'
-import { parseIpOf, type IpFamily } from '../core/addresses.ts'
-import type { HostSummary } from '../core/account-store.ts'
-import { liveTxt } from '../core/acme-txt.ts'
+import { acmeName, parseTxtText } from '../core/update/acme-txt.ts'
+import { parseIpOf, type IpFamily } from '../core/addresses/addresses.ts'
+import type { HostSummary } from '../core/accounts/account-store.ts'
+import { liveTxt } from '../core/update/acme-txt.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import type { AddressWish, TxtWish, UpdateIntent, UpdateResult } from '../core/update-intent.ts'
+import type {
+  AddressWish,
+  TxtWish,
+  UpdateIntent,
+  UpdateResult,
+} from '../core/update/update-intent.ts'
 import { historyPage, type HistoryMark } from '../store/host-history-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { visibleHost, type ApiDeps } from './deps.ts'

@@ -4,8 +4,8 @@
  * camelCase. The OpenAPI document is generated from these.
  */
 import { z } from 'zod'
-import { RESTRICTABLE_TYPES } from '../core/token-restrictions.ts'
-import { TOKEN_SCOPES } from '../core/token-scope.ts'
+import { RESTRICTABLE_TYPES } from '../core/auth/token-restrictions.ts'
+import { TOKEN_SCOPES } from '../core/auth/token-scope.ts'
 import { API_ERRORS, type ApiErrorCode } from './errors.ts'
 
 const MAX_DNS_TTL = 604800

@@ -2,10 +2,10 @@
  * `/tokens`: create (the secret is in this one answer and nowhere else, ever), list and
  * revoke tokens. A user manages their own; admins anyone's. Scopes, host limits, record
  * types and source ranges are those of `dynzone token create`. A bearer token creates only
- * tokens narrower than itself (`core/credential-rights.ts`); a session has no limits.
+ * tokens narrower than itself (`core/auth/credential-rights.ts`); a session has no limits.
  */
-import { parseCidr, type Cidr } from '../core/addresses.ts'
-import { narrower } from '../core/credential-rights.ts'
+import { parseCidr, type Cidr } from '../core/addresses/addresses.ts'
+import { narrower } from '../core/auth/credential-rights.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { z } from 'zod'
 import { accountError, ownerFor, visibleHost, type ApiDeps } from './deps.ts'

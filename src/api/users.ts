@@ -3,11 +3,11 @@
  * changes their email and password (the current password is needed for a new one, so a
  * stolen session or API token cannot lock the owner out).
  */
-import type { UserSummary } from '../core/account-store.ts'
-import { narrower, PASSWORD_RIGHTS } from '../core/credential-rights.ts'
-import type { IpAddress } from '../core/addresses.ts'
+import type { UserSummary } from '../core/accounts/account-store.ts'
+import { narrower, PASSWORD_RIGHTS } from '../core/auth/credential-rights.ts'
+import type { IpAddress } from '../core/addresses/addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { setUserFields } from '../store/user-admin-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { accountError, defined, requireAdmin, type ApiDeps } from './deps.ts'

@@ -5,8 +5,8 @@
  * test/e2e/json-shapes.test.ts walks every `--json` command and API answer to keep it so.
  */
 import type { Kysely } from 'kysely'
-import type { HostSummary, TokenSummary, UserSummary } from '../core/account-store.ts'
-import type { GroupSummary } from '../core/group-store.ts'
+import type { HostSummary, TokenSummary, UserSummary } from '../core/accounts/account-store.ts'
+import type { GroupSummary } from '../core/accounts/group-store.ts'
 import { hostSettings } from '../store/host-admin-store.ts'
 import { listLockouts } from '../store/lockout-store.ts'
 import type { Database } from '../store/schema.ts'

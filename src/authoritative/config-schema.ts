@@ -5,10 +5,10 @@
  */
 import { z } from 'zod'
 import { parseName, type Fqdn } from '../core/names.ts'
-import { GRANT_MATCHES, type UpdateGrant } from '../core/update-policy.ts'
+import { GRANT_MATCHES, type UpdateGrant } from '../core/update/update-policy.ts'
 import { filePath, list, oneOf, secret, table, text } from '../config/fields.ts'
 import { TSIG_ALGORITHMS, type TsigAlgorithm } from '../dns/tsig.ts'
-import { HOST_UPDATE_TYPES } from '../core/record-update.ts'
+import { HOST_UPDATE_TYPES } from '../core/update/record-update.ts'
 
 const ALGORITHMS = Object.keys(TSIG_ALGORITHMS) as [TsigAlgorithm, ...TsigAlgorithm[]]
 const TYPES = HOST_UPDATE_TYPES as readonly string[] as [string, ...string[]]

@@ -5,19 +5,19 @@
  * store) or queries and transfers (answer.ts, synchronous, from the index), and the responses
  * to a signed request signed. Exceptions are bugs: logged through `onError`, answered SERVFAIL.
  */
-import { parseIp, type Cidr } from '../core/addresses.ts'
+import { parseIp, type Cidr } from '../core/addresses/addresses.ts'
 import { Rcode } from '../dns/constants.ts'
 import { parseHeader } from '../dns/query.ts'
 import type { TsigKey } from '../dns/tsig.ts'
-import { answerMessages, type TransferHandler } from './answer.ts'
-import { fastAnswer } from './fast-answer.ts'
-import { headerOnly } from './response-writer.ts'
+import { answerMessages, type TransferHandler } from './answer/answer.ts'
+import { fastAnswer } from './answer/fast-answer.ts'
+import { headerOnly } from './answer/response-writer.ts'
 import type { DnsLogger } from './server.ts'
 import type { Answer } from './tcp-listener.ts'
-import { answerTransfer, type TransferSource } from './transfer.ts'
-import { checkTsig, signResponses, type SignedRequest } from './tsig-gate.ts'
-import { answerUpdate, isUpdate, type UpdateHandlerOptions } from './update-server.ts'
-import { ZoneIndex, type ZoneLookup } from './zone-index.ts'
+import { answerTransfer, type TransferSource } from './xfr/transfer.ts'
+import { checkTsig, signResponses, type SignedRequest } from './tsig/tsig-gate.ts'
+import { answerUpdate, isUpdate, type UpdateHandlerOptions } from './update/update-server.ts'
+import { ZoneIndex, type ZoneLookup } from './index/zone-index.ts'
 
 /** Who may transfer: clients inside `allow`, or requests signed with a key in `allowKeys`. */
 export interface TransferOptions {

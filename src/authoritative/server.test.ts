@@ -10,7 +10,7 @@ import { decodeMessage } from '../dns/decode-message.ts'
 import { encodeQuery } from '../dns/encode-query.ts'
 import { recordSetsFromLines, zoneFromLines } from '../../test/helpers/zone-lines.ts'
 import { startDnsServer, type DnsServer } from './server.ts'
-import { ZoneIndex } from './zone-index.ts'
+import { ZoneIndex } from './index/zone-index.ts'
 
 const run = promisify(execFile)
 

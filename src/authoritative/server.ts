@@ -10,11 +10,11 @@ import type { Socket as UdpSocket } from 'node:dgram'
 import { isIPv6 } from 'node:net'
 import { err, ok, type Result } from '../core/result.ts'
 import { createDispatcher, type TransferOptions } from './dispatch.ts'
-import type { UpdateHandlerOptions } from './update-server.ts'
+import type { UpdateHandlerOptions } from './update/update-server.ts'
 import { createTcpListener, listenTcp, type Answer, type TcpListener } from './tcp-listener.ts'
 import { bindUdp, closeUdp, sendUdp } from './udp-listener.ts'
-import { createRrl, limitUdp, type RrlOptions, type UdpHandler } from './rrl.ts'
-import type { ZoneLookup } from './zone-index.ts'
+import { createRrl, limitUdp, type RrlOptions, type UdpHandler } from './answer/rrl.ts'
+import type { ZoneLookup } from './index/zone-index.ts'
 
 /** The logging the server needs; pino's logger fits. */
 export interface DnsLogger {

@@ -3,7 +3,7 @@
  * it without an import cycle.
  */
 import type { z } from 'zod'
-import type { ZoneIndex } from '../authoritative/zone-index.ts'
+import type { ZoneIndex } from '../authoritative/index/zone-index.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { DnsBackend } from './backend.ts'
 

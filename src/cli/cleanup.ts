@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { createNotifier } from '../notify/setup.ts'
+import { createNotifier } from '../notifications/setup.ts'
 import { expireHosts } from '../store/host-expiry-store.ts'
 import { EXIT } from './exit-codes.ts'
 import type { CliIo } from './io.ts'

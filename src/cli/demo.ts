@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { RunningServer } from '../app.ts'
-import { generateTokenSecret } from '../core/accounts.ts'
+import { generateTokenSecret } from '../core/accounts/accounts.ts'
 import { DEMO_ZONE } from '../config/schema.ts'
 
 const DEMO_HOST = `myhost.${DEMO_ZONE}`

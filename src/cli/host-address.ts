@@ -5,12 +5,12 @@
  * serial bumped so a running server publishes it). A family not given is kept.
  */
 import { cliUpdateService, type Context } from '../app.ts'
-import { intentRefusal } from '../core/address-policy.ts'
-import { parseIpOf, type IpAddress } from '../core/addresses.ts'
-import { createAddressPolicy } from '../core/rate-limit-setup.ts'
-import type { Principal } from '../core/auth.ts'
+import { intentRefusal } from '../core/addresses/address-policy.ts'
+import { parseIpOf, type IpAddress } from '../core/addresses/addresses.ts'
+import { createAddressPolicy } from '../core/rate-limit/rate-limit-setup.ts'
+import type { Principal } from '../core/auth/auth.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import type { AddressWish, UpdateIntent } from '../core/update-intent.ts'
+import type { AddressWish, UpdateIntent } from '../core/update/update-intent.ts'
 
 /** The address options as commander gives them. */
 export interface AddressOptions {

@@ -13,7 +13,7 @@ import { hostView } from '../api/views.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
-import { parseLan, type LanInput } from '../core/lan-addresses.ts'
+import { parseLan, type LanInput } from '../core/addresses/lan-addresses.ts'
 import {
   addressRefusal,
   addressWishes,

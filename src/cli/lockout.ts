@@ -4,9 +4,9 @@
  * A running server reads locks from the database on every request: no reload needed.
  */
 import type { Command } from 'commander'
-import { parseIp } from '../core/addresses.ts'
-import { sourceKey } from '../core/rate-limit.ts'
-import { liftSubjects } from '../core/credential-gate.ts'
+import { parseIp } from '../core/addresses/addresses.ts'
+import { sourceKey } from '../core/rate-limit/rate-limit.ts'
+import { liftSubjects } from '../core/auth/credential-gate.ts'
 import { liftLockout, listLockouts } from '../store/lockout-store.ts'
 import { EXIT } from './exit-codes.ts'
 import { lockoutViews } from '../api/views.ts'

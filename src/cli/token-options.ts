@@ -1,7 +1,7 @@
 /** Parses `token create` limits: `--expires` (duration or date), `--type`, `--from`. */
-import { parseCidr, type Cidr } from '../core/addresses.ts'
+import { parseCidr, type Cidr } from '../core/addresses/addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import { parseRestrictableType, type RestrictableType } from '../core/token-restrictions.ts'
+import { parseRestrictableType, type RestrictableType } from '../core/auth/token-restrictions.ts'
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 }
 

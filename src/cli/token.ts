@@ -1,8 +1,8 @@
 /** `dynzone token create|list|revoke`, with scopes and limits (hosts, types, sources, expiry). */
 import type { Command } from 'commander'
 import type { Context } from '../app.ts'
-import type { TokenSummary } from '../core/account-store.ts'
-import { parseTokenScope, TOKEN_SCOPES } from '../core/token-scope.ts'
+import type { TokenSummary } from '../core/accounts/account-store.ts'
+import { parseTokenScope, TOKEN_SCOPES } from '../core/auth/token-scope.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { tokenView } from '../api/views.ts'
 import { printJson, printRows, type CliIo } from './io.ts'

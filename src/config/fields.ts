@@ -6,7 +6,7 @@
 import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
 import { parseName, type Fqdn } from '../core/names.ts'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 
 /** Marks the leaves that hold secrets: they may come from `<key>_file` and are never echoed. */
 export const secretLeaves = z.registry<{ readonly secret: true }>()

@@ -259,7 +259,7 @@ timeout_ms = 15000
 
 [notify.templates]
 # Per event (changed, expired, auth_failures, lockout): subject, body, or body read from a file;
-# "" = the built-in text. Variables are written {{ name }}; see src/notify/README.md.
+# "" = the built-in text. Variables are written {{ name }}; see src/notifications/README.md.
 changed_subject = ""
 # Body of the change mail.
 changed_body = ""
@@ -284,7 +284,7 @@ lockout_body = ""
 # Or the body from a file.
 lockout_body_file = ""
 
-# Webhooks: a signed JSON POST per event (see src/notify/README.md for verifying it).
+# Webhooks: a signed JSON POST per event (see src/notifications/README.md for verifying it).
 # [[notify.webhooks]]
 # url = "https://hooks.example.org/dynzone"
 # secret = "..."

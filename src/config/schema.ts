@@ -7,18 +7,18 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { BACKEND_FACTORIES, BACKEND_KINDS, backendFactory } from '../backends/registry.ts'
 import { SERIAL_SCHEMES } from '../dns/serial.ts'
-import { parseNotifyTarget } from '../authoritative/notify-target.ts'
+import { parseNotifyTarget } from '../authoritative/notify/notify-target.ts'
 import { updateKeysSchema } from '../authoritative/config-schema.ts'
-import { nsAddressesSchema, nsAddressIssues } from '../authoritative/ns-addresses.ts'
+import { nsAddressesSchema, nsAddressIssues } from '../authoritative/index/ns-addresses.ts'
 import { PROXY_HEADERS } from '../http/client-ip.ts'
-import { ADDRESS_POLICY_MODES } from '../core/address-policy.ts'
-import { SHARED_MODES } from '../core/rate-limit-shared.ts'
+import { ADDRESS_POLICY_MODES } from '../core/addresses/address-policy.ts'
+import { SHARED_MODES } from '../core/rate-limit/rate-limit-shared.ts'
 import { joinName, parseName, type Fqdn } from '../core/names.ts'
 import { dialectsSchema, endpointsSchema } from '../dialects/config-schema.ts'
-import { notifySchema } from '../notify/config-schema.ts'
+import { notifySchema } from '../notifications/config-schema.ts'
 import { databaseSchema } from '../store/config-schema.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import type { Secret } from '../core/secret.ts'
+import type { Secret } from '../core/auth/secret.ts'
 import {
   boolean,
   cidr,
@@ -218,7 +218,7 @@ export const configSchema = table({
     // Processes answering UDP queries besides the main one (src/authoritative/README.md):
     // 0 = the main process answers; "auto" = one per core.
     workers: z.union([workerCount, z.literal('auto')], { error: workerCountError }).default(0),
-    // Response-rate limiting of UDP answers per client /24 or /56 (src/authoritative/rrl.ts).
+    // Response-rate limiting of UDP answers per client /24 or /56 (src/authoritative/answer/rrl.ts).
     rrl: table({
       enabled: boolean().default(true),
       responses_per_second: integer(1, 1_000_000).default(200),
@@ -230,7 +230,7 @@ export const configSchema = table({
   security: table({
     pepper: secret().prefault(''),
     password_cache_seconds: integer(0, 86400).default(900),
-    // Lockouts per (credential, source) after bad credentials (src/core/lockout.ts).
+    // Lockouts per (credential, source) after bad credentials (src/core/auth/lockout.ts).
     lockout_threshold: integer(0, 1000).default(5),
     lockout_base_seconds: integer(1, 86400).default(60),
     lockout_max_seconds: integer(1, 2592000).default(3600),
@@ -272,12 +272,12 @@ export const configSchema = table({
     cache_entries: integer(0, 10_000_000).default(100_000),
     // Last-seen marks of unchanged pings, written together (src/store/seen-marks.ts).
     seen_flush_ms: integer(0, 60_000).default(1000),
-    // Special-use addresses in public zones (src/core/address-policy.ts).
+    // Special-use addresses in public zones (src/core/addresses/address-policy.ts).
     address_policy: oneOf(ADDRESS_POLICY_MODES).default('auto'),
     address_policy_public: list(domainName(), 'a list of zone names').default([]),
     address_policy_any: list(domainName(), 'a list of zone names').default([]),
   }).prefault({}),
-  // Request budgets per client address, account and host (src/core/rate-limit-guard.ts).
+  // Request budgets per client address, account and host (src/core/rate-limit/rate-limit-guard.ts).
   rate_limit: table({
     enabled: boolean().default(true),
     good_window_seconds: integer(1, 86400).default(3600),
@@ -290,7 +290,7 @@ export const configSchema = table({
     cleanup_interval_seconds: integer(1, 86400).default(300),
     max_entries: integer(100, 10_000_000).default(100_000),
     exempt: list(cidr(), 'a list of CIDR ranges').default([]),
-    // Counters shared by the instances through the database (src/core/rate-limit-shared.ts):
+    // Counters shared by the instances through the database (src/core/rate-limit/rate-limit-shared.ts):
     // "auto" shares them on PostgreSQL and MariaDB, where several instances may run.
     shared: oneOf(SHARED_MODES).default('auto'),
     sync_ms: integer(50, 60_000).default(1000),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { inspect } from 'node:util'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 import type { ReadFile } from './config-file.ts'
 import { mergeLayers } from './layers.ts'
 import { resolveSecretFiles } from './secrets.ts'

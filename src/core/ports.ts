@@ -2,12 +2,12 @@
  * The small interfaces core needs from the outside world. The store, the password hasher,
  * the clock and the publisher implement them; core never sees a driver or a socket.
  */
-import type { TxtValue } from './acme-txt.ts'
+import type { TxtValue } from './update/acme-txt.ts'
 import type { ChangeSet, RecordType } from './records.ts'
 import type { Fqdn } from './names.ts'
 import type { Result } from './result.ts'
-import type { TokenScope } from './token-scope.ts'
-import type { TokenRestrictions } from './token-restrictions.ts'
+import type { TokenScope } from './auth/token-scope.ts'
+import type { TokenRestrictions } from './auth/token-restrictions.ts'
 
 /** A user as core needs it for authentication. */
 export interface UserRecord {

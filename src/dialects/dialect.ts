@@ -3,9 +3,9 @@
  * and core's `UpdateResult` into the exact bytes its clients expect. No storage, no DNS,
  * no secret checks happen here.
  */
-import type { IpAddress } from '../core/addresses.ts'
+import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Result } from '../core/result.ts'
-import type { UpdateIntent, UpdateResult } from '../core/update-intent.ts'
+import type { UpdateIntent, UpdateResult } from '../core/update/update-intent.ts'
 
 /** A request as dialects see it (framework-neutral). */
 export interface UpdateRequest {

@@ -1,6 +1,6 @@
 /** Reads an IPv6 prefix as router URL templates send it (`2001:db8:1:2::/64`). */
-import { parseIp, type IpAddress } from '../core/addresses.ts'
-import { validPrefixLength } from '../core/ipv6-prefix.ts'
+import { parseIp, type IpAddress } from '../core/addresses/addresses.ts'
+import { validPrefixLength } from '../core/addresses/ipv6-prefix.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { DialectError } from './dialect.ts'
 

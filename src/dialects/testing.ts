@@ -1,6 +1,6 @@
 /** Builders shared by the dialect tests: requests, outcomes and core results. */
-import type { IpAddress } from '../core/addresses.ts'
-import type { Credentials, HostOutcome, UpdateResult } from '../core/update-intent.ts'
+import type { IpAddress } from '../core/addresses/addresses.ts'
+import type { Credentials, HostOutcome, UpdateResult } from '../core/update/update-intent.ts'
 import type { UpdateRequest } from './dialect.ts'
 
 /** The source address test requests come from. */

@@ -8,7 +8,7 @@
  * (`options`, `zone`, …) are errors: a key file holds keys. Errors name the file and line.
  */
 import { err, ok, type Result } from '../core/result.ts'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { TSIG_ALGORITHMS, type TsigAlgorithm, type TsigKey } from './tsig.ts'
 
 /** Why a key file was refused: `file:line: what`. */

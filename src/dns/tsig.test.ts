@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { createSocket } from 'node:dgram'
 import { after, before, describe, it } from 'node:test'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { startBind, type BindServer } from '../../test/helpers/bind.ts'
 import { run } from '../../test/helpers/tools.ts'
 import { RRType } from './constants.ts'

@@ -17,7 +17,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { err, ok, type Result } from '../core/result.ts'
-import type { Secret } from '../core/secret.ts'
+import type { Secret } from '../core/auth/secret.ts'
 import { lowerName, nameToWire } from './name-text.ts'
 import { locateTsig, readTsig, type TsigRecord } from './tsig-record.ts'
 

@@ -6,8 +6,8 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Server } from 'node:https'
-import type { IpAddress } from '../core/addresses.ts'
-import type { UpdateService } from '../core/update-service.ts'
+import type { IpAddress } from '../core/addresses/addresses.ts'
+import type { UpdateService } from '../core/update/update-service.ts'
 import type {
   DialectResponse,
   ServiceRoute,

@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { resultOfStatus, type AuditTrail } from '../core/audit.ts'
-import type { IpAddress } from '../core/addresses.ts'
+import type { IpAddress } from '../core/addresses/addresses.ts'
 import { SECRET_NAMES } from '../observability/logger.ts'
 
 /** What a handler may add to its request's event. */

@@ -9,7 +9,7 @@
  * would let the client choose its address.
  */
 import proxyaddr from '@fastify/proxy-addr'
-import { parseIp, type IpAddress } from '../core/addresses.ts'
+import { parseIp, type IpAddress } from '../core/addresses/addresses.ts'
 
 /** The forwarding headers `http.proxy_header` may name. */
 export const PROXY_HEADERS = ['X-Forwarded-For', 'X-Real-IP', 'Forwarded'] as const

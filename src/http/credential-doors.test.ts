@@ -10,18 +10,18 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { InjectOptions } from 'fastify'
-import { parseIp, type IpAddress } from '../core/addresses.ts'
-import { DOORS, liftSubjects, type Door } from '../core/credential-gate.ts'
-import { Secret } from '../core/secret.ts'
+import { parseIp, type IpAddress } from '../core/addresses/addresses.ts'
+import { DOORS, liftSubjects, type Door } from '../core/auth/credential-gate.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { createDialects } from '../dialects/registry.ts'
 import { dialectSettings } from '../dialects/settings.ts'
 import { createDispatcher } from '../authoritative/dispatch.ts'
-import { ZoneIndex } from '../authoritative/zone-index.ts'
+import { ZoneIndex } from '../authoritative/index/zone-index.ts'
 import { signMessage } from '../dns/tsig.ts'
 import { apiRoutes } from '../api/register.ts'
 import { startApiFixture, ZONE, type ApiFixture } from '../api/testing.ts'
-import { tokenHash } from '../core/accounts.ts'
-import { sftdynPlan } from '../core/import-secrets.ts'
+import { tokenHash } from '../core/accounts/accounts.ts'
+import { sftdynPlan } from '../core/import/import-secrets.ts'
 import { applyImport } from '../store/import-store.ts'
 import { liftLockout, listLockouts } from '../store/lockout-store.ts'
 
@@ -107,7 +107,7 @@ describe('every credential door goes through the gate', () => {
           request: {
             method: r.method,
             // An sftdyn key is the whole rest of the URL: the query would make it longer than
-            // any key can be (src/core/sftdyn-keys.ts), an unknown page rather than a bad key.
+            // any key can be (src/core/auth/sftdyn-keys.ts), an unknown page rather than a bad key.
             url: d.name === 'sftdyn' ? concrete(r.path) : `${concrete(r.path)}?${QUERY}`,
             headers: {
               authorization: BASIC,

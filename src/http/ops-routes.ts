@@ -3,7 +3,7 @@
  * zone's backend is failing), `/metrics` (Prometheus text, only for allowed addresses).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Cidr, IpAddress } from '../core/addresses.ts'
+import type { Cidr, IpAddress } from '../core/addresses/addresses.ts'
 import type { Metrics } from '../observability/metrics.ts'
 
 /** One readiness problem. */

@@ -34,11 +34,11 @@ export interface SweepReport {
 
 /** The periodic host expiry sweep. */
 export class HostExpiry {
-  readonly #o: HostExpiryOptions
+  readonly #options: HostExpiryOptions
   readonly #job: Periodic<SweepReport>
 
   constructor(options: HostExpiryOptions) {
-    this.#o = options
+    this.#options = options
     this.#job = new Periodic({
       name: 'expiry',
       run: () => this.#sweep(),
@@ -65,13 +65,13 @@ export class HostExpiry {
 
   async #sweep(): Promise<SweepReport> {
     const started = performance.now()
-    const { changes, expired } = await this.#o.store.expireHosts(this.#o.clock.now())
+    const { changes, expired } = await this.#options.store.expireHosts(this.#options.clock.now())
     if (expired.length === 0) return { expired, published: true }
     const published =
       changes.length === 0 ||
-      (await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)).ok
-    for (const event of expired) this.#o.notifier?.expired(event)
-    this.#o.logger.info(
+      (await this.#options.publisher.publish(changes, this.#options.publishDeadlineMs)).ok
+    for (const event of expired) this.#options.notifier?.expired(event)
+    this.#options.logger.info(
       {
         job: 'expiry',
         hosts: expired.map((e) => e.fqdn),

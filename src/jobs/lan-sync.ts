@@ -4,7 +4,7 @@
  * takes effect within a poll interval. LAN addresses are no zone content: no serial bump.
  */
 import type { Kysely } from 'kysely'
-import type { LanAddresses } from '../authoritative/zone-index.ts'
+import type { LanAddresses } from '../authoritative/index/zone-index.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { Result } from '../core/result.ts'
 import type { Logger } from '../observability/logger.ts'
@@ -30,7 +30,7 @@ const DUTY_CYCLE = 20
 
 /** Polls the store for LAN addresses and hands changes to the index. */
 export class LanSync {
-  readonly #o: LanSyncOptions
+  readonly #options: LanSyncOptions
   readonly #last = new Map<Fqdn, string>()
   #timer: NodeJS.Timeout | undefined
   #running = false
@@ -41,7 +41,7 @@ export class LanSync {
   #notBefore = 0
 
   constructor(options: LanSyncOptions) {
-    this.#o = options
+    this.#options = options
   }
 
   /** Reads every zone once and updates the index where something changed. */
@@ -50,21 +50,21 @@ export class LanSync {
     this.#running = true
     const started = performance.now()
     try {
-      for (const zone of this.#o.zones) {
-        const rows = await readLanAddresses(this.#o.db, zone)
+      for (const zone of this.#options.zones) {
+        const rows = await readLanAddresses(this.#options.db, zone)
         const key = JSON.stringify(rows)
         if (this.#last.get(zone.name) === key) continue
-        const r = this.#o.index.setLanAddresses(zone.name, rows)
+        const r = this.#options.index.setLanAddresses(zone.name, rows)
         // Zones on other backends are not in the index: nothing to do there.
         if (!r.ok && r.error.code !== 'zone-not-found') {
-          this.#o.logger.warn({ zone: zone.name, error: r.error }, 'LAN addresses not taken')
+          this.#options.logger.warn({ zone: zone.name, error: r.error }, 'LAN addresses not taken')
         }
         this.#last.set(zone.name, key)
         if (r.ok)
-          this.#o.logger.info({ zone: zone.name, hosts: rows.length }, 'LAN addresses loaded')
+          this.#options.logger.info({ zone: zone.name, hosts: rows.length }, 'LAN addresses loaded')
       }
     } catch (e) {
-      this.#o.logger.error({ err: e }, 'LAN address sync failed')
+      this.#options.logger.error({ err: e }, 'LAN address sync failed')
     } finally {
       this.#running = false
       const took = performance.now() - started

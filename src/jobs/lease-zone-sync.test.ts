@@ -11,7 +11,7 @@ import { FakeBackend } from '../publisher/fake-backend.ts'
 import { Publisher } from '../publisher/publisher.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
-import { openSqlite } from '../store/sqlite.ts'
+import { openSqlite } from '../store/sql/sqlite.ts'
 import { syncZones } from '../store/zones.ts'
 import { ZoneSync } from './zone-sync.ts'
 

@@ -23,12 +23,12 @@ export interface PeriodicOptions<T> {
 
 /** Runs a job every interval, one run at a time. */
 export class Periodic<T> {
-  readonly #o: PeriodicOptions<T>
+  readonly #options: PeriodicOptions<T>
   #timer: NodeJS.Timeout | undefined
   #running = false
 
   constructor(options: PeriodicOptions<T>) {
-    this.#o = options
+    this.#options = options
   }
 
   /** Runs every `intervalMs` until stopped (the timer does not keep the process alive). */
@@ -44,13 +44,16 @@ export class Periodic<T> {
 
   /** One run now, unless one is going already. */
   async once(): Promise<T> {
-    if (this.#running) return this.#o.busy
+    if (this.#running) return this.#options.busy
     this.#running = true
     try {
-      return await this.#o.run()
+      return await this.#options.run()
     } catch (e) {
-      this.#o.logger.error({ err: e, job: this.#o.name }, `${this.#o.name} failed`)
-      return this.#o.failed
+      this.#options.logger.error(
+        { err: e, job: this.#options.name },
+        `${this.#options.name} failed`,
+      )
+      return this.#options.failed
     } finally {
       this.#running = false
     }

@@ -25,11 +25,11 @@ export interface TxtExpiryOptions {
 
 /** The periodic ACME TXT expiry sweep. */
 export class TxtExpiry {
-  readonly #o: TxtExpiryOptions
+  readonly #options: TxtExpiryOptions
   readonly #job: Periodic<number>
 
   constructor(options: TxtExpiryOptions) {
-    this.#o = options
+    this.#options = options
     this.#job = new Periodic({
       name: 'txt-expiry',
       run: () => this.#sweep(),
@@ -56,10 +56,13 @@ export class TxtExpiry {
 
   async #sweep(): Promise<number> {
     const started = performance.now()
-    const changes = await this.#o.store.expireTxt(this.#o.clock.now().toISOString())
+    const changes = await this.#options.store.expireTxt(this.#options.clock.now().toISOString())
     if (changes.length === 0) return 0
-    const published = await this.#o.publisher.publish(changes, this.#o.publishDeadlineMs)
-    this.#o.logger.info(
+    const published = await this.#options.publisher.publish(
+      changes,
+      this.#options.publishDeadlineMs,
+    )
+    this.#options.logger.info(
       {
         job: 'txt-expiry',
         zones: changes.map((c) => c.zone),

@@ -1,5 +1,5 @@
 /** A zone as the store holds it plus its apex data from the config, for `backend.load`. */
-import { nsAddressRecords, type NsAddress } from '../authoritative/ns-addresses.ts'
+import { nsAddressRecords, type NsAddress } from '../authoritative/index/ns-addresses.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { RecordSet, ZoneHead, ZoneSnapshot } from '../core/records.ts'
 import type { StoreZone } from '../store/update-store.ts'

@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { DnsBackend } from '../backends/backend.ts'
-import type { RecordFeed } from '../authoritative/zone-load.ts'
+import type { RecordFeed } from '../authoritative/index/zone-load.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { RecordSet } from '../core/records.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -40,19 +40,19 @@ export interface ZoneSyncOptions {
 
 /** Loads zones into backends, resyncs them, and follows out-of-process changes. */
 export class ZoneSync {
-  readonly #o: ZoneSyncOptions
+  readonly #options: ZoneSyncOptions
   #timer: NodeJS.Timeout | undefined
   #running = false
   readonly #abort = new AbortController()
   readonly #known = new Map<Fqdn, Set<Fqdn>>()
 
   constructor(options: ZoneSyncOptions) {
-    this.#o = options
+    this.#options = options
   }
 
   /** Loads (checks) and resyncs every zone; returns the first failure. */
   async loadAll(): Promise<string | undefined> {
-    for (const apex of this.#o.zones) {
+    for (const apex of this.#options.zones) {
       // Another instance publishes it; this one loads it when it wins the lease (`takeOver`).
       if (!this.#holds(apex.zone.name)) continue
       const problem = await this.takeOver(apex.zone.name)
@@ -63,47 +63,47 @@ export class ZoneSync {
 
   /** Loads (checks) and resyncs one zone: at start, and when this instance wins its lease. */
   async takeOver(zone: Fqdn): Promise<string | undefined> {
-    for (const apex of this.#o.zones.filter((z) => z.zone.name === zone)) {
-      const backend = this.#o.backends.get(apex.zone.name)
+    for (const apex of this.#options.zones.filter((z) => z.zone.name === zone)) {
+      const backend = this.#options.backends.get(apex.zone.name)
       // The load writes the whole zone: not into one another cluster publishes (logged, and
       // shown by /readyz and `zone list`; the server runs on for its other zones).
       if (backend !== undefined && (await this.#othersZone(apex, backend))) continue
       // In the zone's turn: a load read from the store must not undo a newer push.
-      const problem = await this.#o.publisher.exclusive(zone, () => this.#load(apex))
+      const problem = await this.#options.publisher.exclusive(zone, () => this.#load(apex))
       if (problem !== undefined) return problem
       // The built-in index was just replaced whole from the store: nothing can have drifted.
       if (backend?.read === undefined || backend.kind === 'builtin') continue
       const r = await this.resync(apex.zone.name, true)
       if (!r.ok) return `zone ${apex.zone.name}: ${r.error}`
       // What a new holder found to repair (each RRset is also logged as `drift repaired`).
-      this.#o.logger.info({ zone, result: r.value }, 'zone resynced on taking it over')
+      this.#options.logger.info({ zone, result: r.value }, 'zone resynced on taking it over')
     }
     return undefined
   }
 
   /** Resyncs one zone (a whole load where the backend cannot read back); says what it did. */
   async resync(zone: Fqdn, countDrift: boolean): Promise<Result<string, string>> {
-    const apex = this.#o.zones.find((z) => z.zone.name === zone)
-    const backend = this.#o.backends.get(zone)
+    const apex = this.#options.zones.find((z) => z.zone.name === zone)
+    const backend = this.#options.backends.get(zone)
     if (apex === undefined || backend === undefined) return err(`zone ${zone} is not served`)
     if (backend.read === undefined) {
-      const problem = await this.#o.publisher.exclusive(zone, () => this.#load(apex))
+      const problem = await this.#options.publisher.exclusive(zone, () => this.#load(apex))
       if (problem !== undefined) return err(problem)
       return ok(`${backend.kind} backend cannot read back: loaded whole`)
     }
     const r = await resyncZone({
       zone,
       backend,
-      publisher: this.#o.publisher,
+      publisher: this.#options.publisher,
       known: this.#knownOf(zone, backend),
-      logger: this.#o.logger,
+      logger: this.#options.logger,
       countDrift,
-      ...(this.#o.observer === undefined ? {} : { observer: this.#o.observer }),
+      ...(this.#options.observer === undefined ? {} : { observer: this.#options.observer }),
       ...this.#ownerCheck(apex, backend),
       ...(backend.kind === 'builtin' ? { heldHosts: (held) => indexHosts(apex, held) } : {}),
       desired: async () => ({
-        ...(await readZone(this.#o.db, apex.zone)),
-        hosts: await hostNames(this.#o.db, apex.zone.id, zone),
+        ...(await readZone(this.#options.db, apex.zone)),
+        hosts: await hostNames(this.#options.db, apex.zone.id, zone),
       }),
     })
     return r.ok ? ok(describeResync(r.value)) : r
@@ -111,7 +111,7 @@ export class ZoneSync {
 
   /** The ownership check of a zone on a shared backend, as `resyncZone` options. */
   #ownerCheck(apex: ZoneApex, backend: DnsBackend): { owner?: OwnerCheck } {
-    const ownership = this.#o.ownership
+    const ownership = this.#options.ownership
     if (ownership === undefined || backend.kind === 'builtin') return {}
     const { name, ttl } = apex.zone
     return {
@@ -128,7 +128,7 @@ export class ZoneSync {
     const read = backend.read?.bind(backend)
     if (check === undefined || read === undefined) return false
     const zone = apex.zone.name
-    const judged = await this.#o.publisher.exclusive(zone, async (signal) => {
+    const judged = await this.#options.publisher.exclusive(zone, async (signal) => {
       const held = await read(zone, signal)
       // Unreadable: the load that follows reports why.
       return held.ok ? check.judge(held.value) : ok(undefined)
@@ -155,39 +155,44 @@ export class ZoneSync {
       await this.#answerRequests()
       await this.#followSerials()
     } catch (e) {
-      this.#o.logger.error({ err: e }, 'zone sync failed')
+      this.#options.logger.error({ err: e }, 'zone sync failed')
     } finally {
       this.#running = false
     }
   }
 
   #holds(zone: Fqdn): boolean {
-    return this.#o.holds?.(zone) ?? true
+    return this.#options.holds?.(zone) ?? true
   }
 
   async #answerRequests(): Promise<void> {
-    for (const [zone, requestedAt] of await pendingResyncs(this.#o.db)) {
-      if (!this.#o.zones.some((z) => z.zone.name === zone) || !this.#holds(zone)) continue
+    for (const [zone, requestedAt] of await pendingResyncs(this.#options.db)) {
+      if (!this.#options.zones.some((z) => z.zone.name === zone) || !this.#holds(zone)) continue
       const started = performance.now()
       const r = await this.resync(zone, true)
       const ms = Math.round(performance.now() - started)
-      if (r.ok) this.#o.logger.info({ zone, ms, result: r.value }, 'zone resynced on request')
-      else this.#o.logger.warn({ zone, ms, error: r.error }, 'zone resync failed')
-      await resyncHandled(this.#o.db, zone, requestedAt, r.ok ? r.value : `failed: ${r.error}`)
+      if (r.ok) this.#options.logger.info({ zone, ms, result: r.value }, 'zone resynced on request')
+      else this.#options.logger.warn({ zone, ms, error: r.error }, 'zone resync failed')
+      await resyncHandled(
+        this.#options.db,
+        zone,
+        requestedAt,
+        r.ok ? r.value : `failed: ${r.error}`,
+      )
     }
   }
 
   async #followSerials(): Promise<void> {
-    const serials = await zoneSerials(this.#o.db)
-    for (const apex of this.#o.zones) {
+    const serials = await zoneSerials(this.#options.db)
+    for (const apex of this.#options.zones) {
       const name = apex.zone.name
       const serial = serials.get(name)
-      const { publisher } = this.#o
+      const { publisher } = this.#options
       if (
         serial === undefined ||
         !this.#holds(name) ||
         // Left alone until `dynzone zone claim`, which files a resync request.
-        this.#o.ownership?.refused(name) === true ||
+        this.#options.ownership?.refused(name) === true ||
         serial === publisher.publishedSerial(name) ||
         !publisher.idle(name)
       )
@@ -197,23 +202,24 @@ export class ZoneSync {
       // of a host deleted by the CLI, which a load (replacing RRsets) would leave behind.
       const r = await this.resync(name, false)
       const ms = Math.round(performance.now() - started)
-      if (r.ok) this.#o.logger.info({ zone: name, serial, ms }, 'zone synced from store')
-      else this.#o.logger.warn({ zone: name, error: r.error }, 'zone sync failed')
+      if (r.ok) this.#options.logger.info({ zone: name, serial, ms }, 'zone synced from store')
+      else this.#options.logger.warn({ zone: name, error: r.error }, 'zone sync failed')
     }
   }
 
   async #load(apex: ZoneApex): Promise<string | undefined> {
-    const backend = this.#o.backends.get(apex.zone.name)
+    const backend = this.#options.backends.get(apex.zone.name)
     if (backend === undefined) return `zone ${apex.zone.name}: no backend`
     // The built-in index needs no list of the zone's hosts (a million strings on a big zone):
     // a resync finds them among the index's owners (`indexHosts`).
     if (backend.kind !== 'builtin') {
       const known = this.#knownOf(apex.zone.name, backend)
-      for (const host of await hostNames(this.#o.db, apex.zone.id, apex.zone.name)) known.add(host)
+      for (const host of await hostNames(this.#options.db, apex.zone.id, apex.zone.name))
+        known.add(host)
     }
     const loaded = await this.#loadInto(backend, apex)
     if (!loaded.ok) return `zone ${apex.zone.name}: ${backend.kind} backend: ${loaded.error}`
-    this.#o.publisher.markLoaded(apex.zone.name, loaded.value)
+    this.#options.publisher.markLoaded(apex.zone.name, loaded.value)
     return undefined
   }
 
@@ -231,12 +237,12 @@ export class ZoneSync {
   async #loadInto(backend: DnsBackend, apex: ZoneApex): Promise<Result<number, string>> {
     const signal = this.#abort.signal
     if (backend.loadStreamed === undefined) {
-      const { serial, records } = await readZone(this.#o.db, apex.zone)
+      const { serial, records } = await readZone(this.#options.db, apex.zone)
       const r = await backend.load(snapshot(apex, serial, records), signal)
       return r.ok ? ok(serial) : err(r.error.message)
     }
     let serial = 0
-    const feed = storeFeed(this.#o.db, apex)
+    const feed = storeFeed(this.#options.db, apex)
     const r = await backend.loadStreamed(
       zoneHead(apex, 0),
       async (take) => (serial = await feed(take)),

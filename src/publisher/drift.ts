@@ -7,7 +7,7 @@
  * `_acme-challenge` name, TXT. Everything else in the zone (the apex SOA and NS, glue, names
  * an operator added by hand, other types at a host's name) is never touched.
  */
-import { acmeName } from '../core/acme-txt.ts'
+import { acmeName } from '../core/update/acme-txt.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordKey, RecordSet, RecordType } from '../core/records.ts'
 import { encodeRdata } from '../dns/rdata-encode.ts'

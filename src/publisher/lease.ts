@@ -45,7 +45,7 @@ interface Held {
 
 /** Takes, renews and releases this instance's publisher leases. */
 export class LeaseKeeper implements PublishGate {
-  readonly #o: LeaseKeeperOptions
+  readonly #options: LeaseKeeperOptions
   readonly #held = new Map<Fqdn, Held>()
   readonly #leased: ReadonlySet<Fqdn>
   #timer: NodeJS.Timeout | undefined
@@ -53,20 +53,20 @@ export class LeaseKeeper implements PublishGate {
   #started = false
 
   constructor(options: LeaseKeeperOptions) {
-    this.#o = options
+    this.#options = options
     this.#leased = new Set(options.zones)
   }
 
   /** How often leases are renewed and free ones looked for. */
   get intervalMs(): number {
-    return Math.max(100, Math.floor(this.#o.leaseMs / 3))
+    return Math.max(100, Math.floor(this.#options.leaseMs / 3))
   }
 
   /** True when this instance may push the zone now (always, for a zone needing no lease). */
   holds(zone: Fqdn): boolean {
     if (!this.#leased.has(zone)) return true
     const h = this.#held.get(zone)
-    return h !== undefined && this.#o.monotonic() < h.validUntil
+    return h !== undefined && this.#options.monotonic() < h.validUntil
   }
 
   /** Renews held leases and tries to take free ones, once; never runs twice at a time. */
@@ -88,9 +88,9 @@ export class LeaseKeeper implements PublishGate {
     await this.#running
     for (const [zone, h] of this.#held) {
       try {
-        await this.#o.store.release(zone, this.#o.instanceId, h.epoch)
+        await this.#options.store.release(zone, this.#options.instanceId, h.epoch)
       } catch (e) {
-        this.#o.logger.warn({ zone, error: String(e) }, 'lease release failed; it expires')
+        this.#options.logger.warn({ zone, error: String(e) }, 'lease release failed; it expires')
       }
     }
     this.#held.clear()
@@ -100,43 +100,47 @@ export class LeaseKeeper implements PublishGate {
   published(zone: Fqdn, serial: number): void {
     const h = this.#held.get(zone)
     if (h === undefined) return
-    this.#o.store.recordPublished(zone, this.#o.instanceId, h.epoch, serial).catch((e: unknown) => {
-      this.#o.logger.warn({ zone, error: String(e) }, 'published serial not recorded')
-    })
+    this.#options.store
+      .recordPublished(zone, this.#options.instanceId, h.epoch, serial)
+      .catch((e: unknown) => {
+        this.#options.logger.warn({ zone, error: String(e) }, 'published serial not recorded')
+      })
   }
 
   /** Polls the holder's published serial until it reaches `serial` or the deadline passes. */
   async waitPublished(zone: Fqdn, serial: number, deadlineMs: number): Promise<boolean> {
-    const deadline = this.#o.monotonic() + deadlineMs
+    const deadline = this.#options.monotonic() + deadlineMs
     for (;;) {
       try {
-        const live = await this.#o.store.publishedSerial(zone)
+        const live = await this.#options.store.publishedSerial(zone)
         if (live !== undefined && (live === serial || serialGreater(live, serial))) return true
       } catch {
         // The database is briefly unreachable: the caller's deadline decides.
       }
-      const left = deadline - this.#o.monotonic()
+      const left = deadline - this.#options.monotonic()
       if (left <= 0) return false
-      await new Promise((resolve) => setTimeout(resolve, Math.min(left, this.#o.pollMs ?? 100)))
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(left, this.#options.pollMs ?? 100)),
+      )
     }
   }
 
   async #round(): Promise<void> {
-    for (const zone of this.#o.zones) {
+    for (const zone of this.#options.zones) {
       try {
         await this.#one(zone)
       } catch (e) {
         // The database is unreachable: keep what we hold until it runs out on its own.
-        this.#o.logger.warn({ zone, error: String(e) }, 'lease round failed')
+        this.#options.logger.warn({ zone, error: String(e) }, 'lease round failed')
       }
     }
   }
 
   async #one(zone: Fqdn): Promise<void> {
-    const { store, instanceId, leaseMs } = this.#o
+    const { store, instanceId, leaseMs } = this.#options
     // Measured before the round trip: the lease is valid from the moment we asked.
-    const started = this.#o.monotonic()
-    const now = this.#o.now()
+    const started = this.#options.monotonic()
+    const now = this.#options.now()
     const until = new Date(now.getTime() + leaseMs)
     const validUntil = started + leaseMs - this.intervalMs
     const h = this.#held.get(zone)
@@ -146,15 +150,18 @@ export class LeaseKeeper implements PublishGate {
         return
       }
       this.#held.delete(zone)
-      this.#o.logger.warn({ zone, epoch: h.epoch }, 'publisher lease lost to another instance')
+      this.#options.logger.warn(
+        { zone, epoch: h.epoch },
+        'publisher lease lost to another instance',
+      )
     }
     const epoch = await store.acquire(zone, instanceId, now, until)
     if (epoch === undefined) return
     this.#held.set(zone, { epoch, validUntil })
-    this.#o.logger.info({ zone, epoch, instance: instanceId }, 'publisher lease acquired')
+    this.#options.logger.info({ zone, epoch, instance: instanceId }, 'publisher lease acquired')
     if (!this.#started) return
-    this.#o.onAcquired(zone).catch((e: unknown) => {
-      this.#o.logger.warn({ zone, error: String(e) }, 'takeover resync failed')
+    this.#options.onAcquired(zone).catch((e: unknown) => {
+      this.#options.logger.warn({ zone, error: String(e) }, 'takeover resync failed')
     })
   }
 }

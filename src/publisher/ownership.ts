@@ -66,16 +66,16 @@ export interface ZoneOwnershipOptions {
 
 /** Judges a zone's marker before this cluster writes into it; remembers the zones it refused. */
 export class ZoneOwnership {
-  readonly #o: ZoneOwnershipOptions
+  readonly #options: ZoneOwnershipOptions
   readonly #refused = new Map<Fqdn, string>()
 
   constructor(options: ZoneOwnershipOptions) {
-    this.#o = options
+    this.#options = options
   }
 
   /** This database's cluster id. */
   get cluster(): string {
-    return this.#o.cluster
+    return this.#options.cluster
   }
 
   /** True while another cluster's marker keeps this instance from pushing the zone. */
@@ -92,7 +92,7 @@ export class ZoneOwnership {
     ttl: number,
     held: readonly RecordSet[],
   ): Promise<Result<RecordSet | undefined, string>> {
-    const { cluster, store, logger } = this.#o
+    const { cluster, store, logger } = this.#options
     const owner = markedOwner(zone, held)
     if (owner === cluster) return ok(undefined)
     if (owner !== undefined && !(await store.claimRequested(zone))) {
@@ -118,14 +118,14 @@ export class ZoneOwnership {
   ): Promise<void> {
     if (wrote !== undefined) {
       const previous = markedOwner(zone, held)
-      this.#o.logger.info(
-        { zone, cluster: this.#o.cluster, ...(previous === undefined ? {} : { previous }) },
+      this.#options.logger.info(
+        { zone, cluster: this.#options.cluster, ...(previous === undefined ? {} : { previous }) },
         previous === undefined
           ? 'zone ownership marker written'
           : 'zone claimed from another cluster',
       )
     }
     this.#refused.delete(zone)
-    await this.#o.store.clearConflict(zone)
+    await this.#options.store.clearConflict(zone)
   }
 }

@@ -74,12 +74,12 @@ class ZoneQueue {
 
 /** The per-zone publishing queues. */
 export class Publisher implements ChangePublisher {
-  readonly #o: PublisherOptions
+  readonly #options: PublisherOptions
   readonly #queues = new Map<Fqdn, ZoneQueue>()
   readonly #abort = new AbortController()
 
   constructor(options: PublisherOptions) {
-    this.#o = options
+    this.#options = options
   }
 
   /** Queues change sets and waits until they are live or the deadline passes. */
@@ -87,7 +87,7 @@ export class Publisher implements ChangePublisher {
     changes: readonly ChangeSet[],
     deadlineMs: number,
   ): Promise<Result<void, PublishError>> {
-    const gate = this.#o.gate
+    const gate = this.#options.gate
     // A zone another instance holds: the change is committed, and that instance's zone sync
     // pushes it; the caller waits for it to be live there, within the same deadline.
     const done = changes.map((change) =>
@@ -130,7 +130,7 @@ export class Publisher implements ChangePublisher {
   /** Records that the backend was loaded whole at `serial` (start-up, resync). */
   markLoaded(zone: Fqdn, serial: number): void {
     this.#queue(zone).publishedSerial = serial
-    this.#o.gate?.published(zone, serial)
+    this.#options.gate?.published(zone, serial)
   }
 
   /** Forgets what the backend holds (a lease just won): the zone sync resyncs it. */
@@ -209,7 +209,7 @@ export class Publisher implements ChangePublisher {
   #enqueue(change: ChangeSet): Promise<void> {
     const q = this.#queue(change.zone)
     q.pending.push(change)
-    this.#o.observer?.depth(change.zone, q.pending.length)
+    this.#options.observer?.depth(change.zone, q.pending.length)
     const done = new Promise<void>((resolve) => {
       q.waiters.push(resolve)
     })
@@ -227,7 +227,7 @@ export class Publisher implements ChangePublisher {
         const batch = [...q.pending]
         const merged = coalesce(batch)
         if (merged === undefined) break
-        if (this.#o.gate?.holds(zone) === false) {
+        if (this.#options.gate?.holds(zone) === false) {
           // Lease lost: the new holder resyncs from the store; callers get the deadline's error.
           q.pending = []
           q.waiters = []
@@ -241,13 +241,13 @@ export class Publisher implements ChangePublisher {
           // CLI): otherwise the zone sync sees the store ahead and resyncs.
           if (follows(q.publishedSerial, batch)) {
             q.publishedSerial = merged.serial
-            this.#o.gate?.published(zone, merged.serial)
+            this.#options.gate?.published(zone, merged.serial)
           }
           const count = batch.length
           const released = q.waiters.slice(0, count)
           q.waiters = q.waiters.slice(count)
           for (const release of released) release()
-          this.#o.observer?.depth(zone, q.pending.length)
+          this.#options.observer?.depth(zone, q.pending.length)
           attempt = 0
         } else {
           attempt += 1
@@ -261,9 +261,9 @@ export class Publisher implements ChangePublisher {
 
   /** Pushes one change set; returns null on success, else the error text. */
   async #apply(zone: Fqdn, change: ChangeSet, count: number): Promise<string | null> {
-    const backend = this.#o.backends.get(zone)
+    const backend = this.#options.backends.get(zone)
     if (backend === undefined) {
-      this.#o.logger.warn({ zone }, 'no backend for zone; change kept in the store')
+      this.#options.logger.warn({ zone }, 'no backend for zone; change kept in the store')
       return 'no backend for zone'
     }
     const started = performance.now()
@@ -272,7 +272,12 @@ export class Publisher implements ChangePublisher {
     try {
       const r = await backend.apply(change, this.#abort.signal)
       if (r.ok) {
-        this.#o.observer?.published(zone, backend.kind, (performance.now() - started) / 1000, count)
+        this.#options.observer?.published(
+          zone,
+          backend.kind,
+          (performance.now() - started) / 1000,
+          count,
+        )
         return null
       }
       code = r.error.code
@@ -280,19 +285,19 @@ export class Publisher implements ChangePublisher {
     } catch (e) {
       message = String(e)
     }
-    this.#o.logger.warn(
+    this.#options.logger.warn(
       { zone, backend: backend.kind, code, error: message },
       'publish failed; will retry',
     )
-    this.#o.observer?.failed(zone, backend.kind, code)
+    this.#options.observer?.failed(zone, backend.kind, code)
     return `${backend.kind}: ${message}`
   }
 
   #backoff(attempt: number): number {
-    const base = this.#o.retryBaseMs ?? 250
-    const max = this.#o.retryMaxMs ?? 30_000
+    const base = this.#options.retryBaseMs ?? 250
+    const max = this.#options.retryMaxMs ?? 30_000
     const exp = Math.min(max, base * 2 ** Math.min(attempt - 1, 16))
-    return exp / 2 + (this.#o.random ?? Math.random)() * (exp / 2)
+    return exp / 2 + (this.#options.random ?? Math.random)() * (exp / 2)
   }
 
   #sleep(ms: number): Promise<void> {

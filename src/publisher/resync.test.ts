@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { ZoneIndex } from '../authoritative/zone-index.ts'
+import { ZoneIndex } from '../authoritative/index/zone-index.ts'
 import { BuiltinBackend } from '../backends/builtin/builtin-backend.ts'
 import type { Fqdn } from '../core/names.ts'
 import { recordSetsFromLines, zoneFromLines } from '../../test/helpers/zone-lines.ts'

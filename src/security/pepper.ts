@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { err, ok, type Result } from '../core/result.ts'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 
 /** Returns the configured pepper or the generated one (creating it on first start). */
 export function loadPepper(

@@ -14,10 +14,10 @@ import type {
   NewUser,
   TokenSummary,
   UserSummary,
-} from '../core/account-store.ts'
-import type { GroupSummary } from '../core/group-store.ts'
+} from '../core/accounts/account-store.ts'
+import type { GroupSummary } from '../core/accounts/group-store.ts'
 import type { Fqdn } from '../core/names.ts'
-import type { NameClaim } from '../core/name-ownership.ts'
+import type { NameClaim } from '../core/accounts/name-ownership.ts'
 import { hostsNear } from './name-claims.ts'
 import * as hostStore from './host-admin-store.ts'
 import type { HostDetail, HostQuery } from './host-admin-store.ts'

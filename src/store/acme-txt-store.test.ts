@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import type { Kysely } from 'kysely'
-import type { TxtValue } from '../core/acme-txt.ts'
+import type { TxtValue } from '../core/update/acme-txt.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { HostRecord, UpdateContext } from '../core/ports.ts'
 import { SqlAccountStore } from './account-store.ts'

@@ -3,7 +3,7 @@
  * DNS serves: a value leaves it (and DNS) only when cleared or swept after its expiry.
  */
 import type { Kysely, Transaction } from 'kysely'
-import { acmeName, quoteTxt, type TxtValue } from '../core/acme-txt.ts'
+import { acmeName, quoteTxt, type TxtValue } from '../core/update/acme-txt.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { UpdateContext } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'

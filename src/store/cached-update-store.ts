@@ -14,7 +14,7 @@
  * capped (`update.cache_entries`); the oldest entry goes first.
  */
 import type { Fqdn } from '../core/names.ts'
-import type { LockoutRecord, LockoutStore } from '../core/lockout.ts'
+import type { LockoutRecord, LockoutStore } from '../core/auth/lockout.ts'
 import type {
   AddressType,
   HostRecord,
@@ -75,7 +75,7 @@ export interface CachedStoreOptions {
 /** `UpdateStore` over `SqlUpdateStore`, with the reads of a ping answered from memory. */
 export class CachedUpdateStore implements UpdateStore {
   readonly #inner: SqlUpdateStore
-  readonly #o: CachedStoreOptions
+  readonly #options: CachedStoreOptions
   #epoch: string | undefined
   readonly #tokens: Capped<string, TokenRecord>
   readonly #users: Capped<string, UserRecord>
@@ -86,7 +86,7 @@ export class CachedUpdateStore implements UpdateStore {
 
   constructor(inner: SqlUpdateStore, options: CachedStoreOptions) {
     this.#inner = inner
-    this.#o = options
+    this.#options = options
     this.#tokens = new Capped(options.maxEntries)
     this.#users = new Capped(options.maxEntries)
     this.#hosts = new Capped(options.maxEntries)
@@ -135,7 +135,7 @@ export class CachedUpdateStore implements UpdateStore {
       unchanged,
       context,
       refreshed,
-      this.#o.keepWarm && changed.length > 0,
+      this.#options.keepWarm && changed.length > 0,
     )
     if (changed.length === 0) return changes
     for (const w of changed) this.#forgetHost(w.host)
@@ -170,7 +170,7 @@ export class CachedUpdateStore implements UpdateStore {
   }
 
   async #valid(): Promise<string> {
-    const { data } = await this.#o.probe.read()
+    const { data } = await this.#options.probe.read()
     if (data !== this.#epoch) {
       this.#startOver()
       this.#epoch = data

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { filePath, integer, oneOf, secret, table, text } from '../config/fields.ts'
-import type { Secret } from '../core/secret.ts'
+import type { Secret } from '../core/auth/secret.ts'
 
 /** Database backends dynzone can store its state in. */
 export const DATABASE_BACKENDS = ['sqlite', 'postgres', 'mariadb'] as const

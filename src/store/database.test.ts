@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { parseConfigTree } from '../config/schema.ts'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { describeDatabase, type DatabaseSettings } from './database.ts'
-import { serverTarget } from './dialects/server-target.ts'
+import { serverTarget } from './sql/server-target.ts'
 
 const FIELDS: DatabaseSettings = {
   backend: 'postgres',

@@ -5,10 +5,10 @@
 import type { Kysely } from 'kysely'
 import { err, ok, type Result } from '../core/result.ts'
 import type { DatabaseBackend } from './config-schema.ts'
-import { openMariadb } from './dialects/mariadb.ts'
-import { openPostgres } from './dialects/postgres.ts'
-import { describeTarget, serverTarget, type ServerSettings } from './dialects/server-target.ts'
-import { openSqlite, type SqliteOptions } from './dialects/sqlite.ts'
+import { openMariadb } from './sql/mariadb.ts'
+import { openPostgres } from './sql/postgres.ts'
+import { describeTarget, serverTarget, type ServerSettings } from './sql/server-target.ts'
+import { openSqlite, type SqliteOptions } from './sql/sqlite.ts'
 import type { Database } from './schema.ts'
 
 /** The `[database]` config table as the opener reads it. */

@@ -5,7 +5,7 @@
  * work only on an instance with the same pepper.
  */
 import type { Kysely } from 'kysely'
-import { EXPORT_FORMAT } from '../core/import-json.ts'
+import { EXPORT_FORMAT } from '../core/import/file-plans.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { Database } from './schema.ts'
 

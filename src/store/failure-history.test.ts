@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
 import type { Kysely } from 'kysely'
-import { parseIp } from '../core/addresses.ts'
-import { failuresOf } from '../core/update-failures.ts'
-import type { UpdateIntent } from '../core/update-intent.ts'
-import { Secret } from '../core/secret.ts'
+import { parseIp } from '../core/addresses/addresses.ts'
+import { failuresOf } from '../core/update/update-failures.ts'
+import type { UpdateIntent } from '../core/update/update-intent.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { SqlFailureHistory } from './failure-history.ts'
 import { migrateToLatest } from './migrate.ts'
 import type { Database } from './schema.ts'
-import { openSqlite } from './sqlite.ts'
+import { openSqlite } from './sql/sqlite.ts'
 
 const T0 = Date.parse('2030-01-01T00:00:00Z')
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString()

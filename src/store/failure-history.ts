@@ -10,7 +10,7 @@ import {
   FAILURE_REPEAT_SECONDS,
   type UpdateFailure,
   type UpdateFailureLog,
-} from '../core/update-failures.ts'
+} from '../core/update/update-failures.ts'
 import type { Database } from './schema.ts'
 
 /** The SQL failure log. */

@@ -7,7 +7,7 @@
  * every host.
  */
 import type { Kysely } from 'kysely'
-import type { HostSummary, NewHost } from '../core/account-store.ts'
+import type { HostSummary, NewHost } from '../core/accounts/account-store.ts'
 import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
 import { lastAttempts, type LastAttempt } from './host-history-store.ts'
 import type { Database } from './schema.ts'

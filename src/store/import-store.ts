@@ -5,9 +5,9 @@
  * reports exactly what a real run would do.
  */
 import type { Kysely, Transaction } from 'kysely'
-import type { ImportPlan, ImportSummary, PlanHost } from '../core/import-plan.ts'
+import type { ImportPlan, ImportSummary, PlanHost } from '../core/import/import-plan.ts'
 import { findZone, relativeLabel, type Fqdn } from '../core/names.ts'
-import { ClaimIndex, conflictMessage } from '../core/name-ownership.ts'
+import { ClaimIndex, conflictMessage } from '../core/accounts/name-ownership.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
@@ -142,7 +142,7 @@ function check(plan: ImportPlan, s: State): string[] {
 }
 
 // No host on another user's branch of the name tree, against the database and the rest of
-// the plan (core/name-ownership.ts).
+// the plan (core/accounts/name-ownership.ts).
 function ownershipErrors(plan: ImportPlan, s: State): string[] {
   const zones = [...s.zones.keys()]
   const names = new Map([...s.users].map(([name, id]) => [id, name]))

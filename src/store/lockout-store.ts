@@ -4,7 +4,7 @@
  * Portable Kysely only: insert-or-update is a find then an insert or update by id.
  */
 import type { Kysely, Selectable } from 'kysely'
-import type { LockoutRecord, LockoutStore } from '../core/lockout.ts'
+import type { LockoutRecord, LockoutStore } from '../core/auth/lockout.ts'
 import type { Database, LockoutsTable } from './schema.ts'
 
 /** Kysely-backed lockout state. */

@@ -16,7 +16,7 @@ import * as lowEntropyTokens from './migrations/0013-low-entropy-tokens.ts'
 import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
 import * as auditEvents from './migrations/0019-audit-events.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import { collationProblem } from './dialects/mariadb-collation.ts'
+import { collationProblem } from './sql/mariadb-collation.ts'
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,

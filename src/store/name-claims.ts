@@ -1,13 +1,13 @@
 /**
- * The hosts the name-ownership rule (`core/name-ownership.ts`) must see before a host is
+ * The hosts the name-ownership rule (`core/accounts/name-ownership.ts`) must see before a host is
  * created at a name: those at the name, above it in its zone, and below it. One query;
  * below is a `LIKE` suffix match with an explicit escape character, since labels may hold
  * `_` (a `LIKE` wildcard) and SQLite has no default escape.
  */
 import { sql, type Kysely } from 'kysely'
-import { acmeName } from '../core/acme-txt.ts'
+import { acmeName } from '../core/update/acme-txt.ts'
 import { joinName, relativeLabel, type Fqdn } from '../core/names.ts'
-import { labelsAbove, type NameClaim } from '../core/name-ownership.ts'
+import { labelsAbove, type NameClaim } from '../core/accounts/name-ownership.ts'
 import type { Database } from './schema.ts'
 
 /** Hosts of `zone` at `name`, above it or below it, with their owners. */

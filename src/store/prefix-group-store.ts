@@ -1,6 +1,6 @@
 /** IPv6 prefix groups in SQL: the update path's reads and writes, and administration. */
 import type { Kysely, Transaction } from 'kysely'
-import type { GroupSummary } from '../core/group-store.ts'
+import type { GroupSummary } from '../core/accounts/group-store.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { HostRecord, HostWrite, PrefixGroupRecord } from '../core/ports.ts'
 import type { Database } from './schema.ts'

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import type { Kysely } from 'kysely'
 import { STORE_DIALECTS, useMigratedDatabase } from '../../test/helpers/store-dialects.ts'
-import { SharedWindowCounters, type CounterCell } from '../core/rate-limit-shared.ts'
+import { SharedWindowCounters, type CounterCell } from '../core/rate-limit/rate-limit-shared.ts'
 import { SqlCounterStore } from './rate-counter-store.ts'
 import type { Database } from './schema.ts'
 

@@ -16,7 +16,7 @@ import {
   type CounterStore,
   type SharedMode,
   type SyncStep,
-} from '../core/rate-limit-shared.ts'
+} from '../core/rate-limit/rate-limit-shared.ts'
 import type { Database } from './schema.ts'
 import { sqlDialect } from './sql-dialect.ts'
 

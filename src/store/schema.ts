@@ -185,7 +185,7 @@ export interface PublisherLeasesTable {
   published_serial: ColumnType<number | string | null, number | null | undefined, number | null>
 }
 
-/** Bad-credential failures and locks per (credential, source) (0008, core/lockout.ts). */
+/** Bad-credential failures and locks per (credential, source) (0008, core/auth/lockout.ts). */
 export interface LockoutsTable {
   id: Generated<number>
   /** `user:<name as sent>` or `token`. */
@@ -198,7 +198,7 @@ export interface LockoutsTable {
   last_failure_at: string
 }
 
-/** Rate-limit counts shared by the instances (0012, core/rate-limit-shared.ts). */
+/** Rate-limit counts shared by the instances (0012, core/rate-limit/rate-limit-shared.ts). */
 export interface RateCountersTable {
   /** `good:ip:<address>`, `bad:name:<user name>`, `host:<fqdn>`…; never a secret. */
   counter_key: string

@@ -4,9 +4,9 @@
  * secret or hash; the hosts of a multi-host token by name) and revoking one.
  */
 import type { Kysely } from 'kysely'
-import type { NewToken, TokenSummary } from '../core/account-store.ts'
+import type { NewToken, TokenSummary } from '../core/accounts/account-store.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
-import { parseTokenScope } from '../core/token-scope.ts'
+import { parseTokenScope } from '../core/auth/token-scope.ts'
 import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
 import { restrictionValues, tokenHostNames, writeTokenHosts } from './token-restrictions-store.ts'

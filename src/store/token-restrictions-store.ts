@@ -3,14 +3,14 @@
  * parses reads as "nothing allowed", never as "no limit".
  */
 import type { Kysely, Transaction } from 'kysely'
-import type { Cidr } from '../core/addresses.ts'
+import type { Cidr } from '../core/addresses/addresses.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import {
   parseCidrList,
   parseTypeList,
   type RestrictableType,
   type TokenRestrictions,
-} from '../core/token-restrictions.ts'
+} from '../core/auth/token-restrictions.ts'
 import type { Database } from './schema.ts'
 
 /** The token columns that carry limits. */

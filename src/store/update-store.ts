@@ -15,7 +15,7 @@ import type {
   UserRecord,
 } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
-import { parseTokenScope } from '../core/token-scope.ts'
+import { parseTokenScope } from '../core/auth/token-scope.ts'
 import { commitTxt, readTxt, sweepExpiredTxt } from './acme-txt-store.ts'
 import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
 import { writeHistory } from './history.ts'

@@ -6,7 +6,7 @@
  * bumps the serial of every zone where their hosts had records.
  */
 import type { Kysely } from 'kysely'
-import type { NewUser, UserSummary } from '../core/account-store.ts'
+import type { NewUser, UserSummary } from '../core/accounts/account-store.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'

@@ -1,6 +1,6 @@
 /** Served zones: synced from the config at start, and read whole for backends. */
 import type { Kysely } from 'kysely'
-import { acmeName, quoteTxt } from '../core/acme-txt.ts'
+import { acmeName, quoteTxt } from '../core/update/acme-txt.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { RecordSet, RecordType } from '../core/records.ts'
 import { RECORD_TYPES } from '../core/records.ts'

@@ -13,7 +13,7 @@ import { dataTable, factTable, type Column } from './table.ts'
 import { labelField, scopeField, tokenTable } from './token-pages.ts'
 import type { HostDetail } from '../store/host-admin-store.ts'
 import type { HostEvent } from '../store/host-history-store.ts'
-import type { TokenSummary } from '../core/account-store.ts'
+import type { TokenSummary } from '../core/accounts/account-store.ts'
 
 /** A page of the host table. */
 export interface HostListView {

@@ -1,13 +1,13 @@
 /**
  * Login and logout. The login form is guarded by a one-time form token also set in a
  * `SameSite=Strict` cookie (no login CSRF); the password goes through the credential gate
- * (src/core/credential-gate.ts) like every other credential: argon2id with the same work for
+ * (src/core/auth/credential-gate.ts) like every other credential: argon2id with the same work for
  * unknown users, the per-(user, source) lockout, the address's failure budget and the
  * account-wide budget of bad passwords (`rate_limit.account_bad_max`). Tokens are no login.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { Secret } from '../core/secret.ts'
+import { Secret } from '../core/auth/secret.ts'
 import { noteAudit } from '../http/audit-hook.ts'
 import { loginPage } from './login-page.ts'
 import { clearedSessionCookie, readCookie, sessionCookie } from './session.ts'

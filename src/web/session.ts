@@ -51,12 +51,12 @@ const TOUCH_AFTER_MS = 60_000
 
 /** Sessions in the `web_sessions` table. */
 export class WebSessions {
-  readonly #o: WebSessionsOptions
+  readonly #options: WebSessionsOptions
   readonly #idleMs: number
   readonly #absoluteMs: number
 
   constructor(options: WebSessionsOptions) {
-    this.#o = options
+    this.#options = options
     this.#idleMs = (options.idleSeconds ?? 2 * 3600) * 1000
     this.#absoluteMs = (options.absoluteSeconds ?? 7 * 86400) * 1000
   }
@@ -64,8 +64,8 @@ export class WebSessions {
   /** Starts a session for a user; returns the cookie value (shown to nobody else). */
   async create(userId: number): Promise<string> {
     const id = randomBytes(32).toString('base64url')
-    const now = this.#o.clock.now()
-    await this.#o.db
+    const now = this.#options.clock.now()
+    await this.#options.db
       .insertInto('web_sessions')
       .values({
         hash: this.#key(id),
@@ -83,7 +83,7 @@ export class WebSessions {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE)
     if (id === undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined
     const key = this.#key(id)
-    const row = await this.#o.db
+    const row = await this.#options.db
       .selectFrom('web_sessions')
       .innerJoin('users', 'users.id', 'web_sessions.user_id')
       .select(['web_sessions.last_seen_at', 'web_sessions.expires_at'])
@@ -91,14 +91,14 @@ export class WebSessions {
       .where('web_sessions.hash', '=', key)
       .executeTakeFirst()
     if (row === undefined) return undefined
-    const now = this.#o.clock.now().getTime()
+    const now = this.#options.clock.now().getTime()
     const lastSeen = Date.parse(row.last_seen_at)
     if (now >= Date.parse(row.expires_at) || now >= lastSeen + this.#idleMs) {
-      await this.#o.db.deleteFrom('web_sessions').where('hash', '=', key).execute()
+      await this.#options.db.deleteFrom('web_sessions').where('hash', '=', key).execute()
       return undefined
     }
     if (now - lastSeen > TOUCH_AFTER_MS) {
-      await this.#o.db
+      await this.#options.db
         .updateTable('web_sessions')
         .set({ last_seen_at: new Date(now).toISOString() })
         .where('hash', '=', key)
@@ -108,7 +108,7 @@ export class WebSessions {
       userId: row.userId,
       userName: row.userName,
       isAdmin: row.isAdmin === 1,
-      csrf: this.#o.hasher.digest(`csrf\0${key}`),
+      csrf: this.#options.hasher.digest(`csrf\0${key}`),
       key,
     }
   }
@@ -123,16 +123,16 @@ export class WebSessions {
 
   /** Ends a session (logout). */
   async destroy(session: WebSession): Promise<void> {
-    await this.#o.db.deleteFrom('web_sessions').where('hash', '=', session.key).execute()
+    await this.#options.db.deleteFrom('web_sessions').where('hash', '=', session.key).execute()
   }
 
   /** Ends every session of a user (password reset, user deleted). */
   async destroyAllOf(userId: number): Promise<void> {
-    await this.#o.db.deleteFrom('web_sessions').where('user_id', '=', userId).execute()
+    await this.#options.db.deleteFrom('web_sessions').where('user_id', '=', userId).execute()
   }
 
   #key(id: string): string {
-    return this.#o.hasher.digest(`session\0${id}`)
+    return this.#options.hasher.digest(`session\0${id}`)
   }
 }
 

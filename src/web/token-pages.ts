@@ -3,7 +3,7 @@
  * create form, and the page that shows a new secret (the only time it is ever shown). The
  * label and scope fields are shared with the host page's create form.
  */
-import type { TokenSummary } from '../core/account-store.ts'
+import type { TokenSummary } from '../core/accounts/account-store.ts'
 import type { ClientTarget } from './client-settings.ts'
 import { field, postForm, selectField, type Choice } from './form.ts'
 import { clientBlocks } from './host-sections.ts'

@@ -5,10 +5,14 @@
  * own tokens; admins any token.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { TokenSummary } from '../core/account-store.ts'
-import type { Cidr } from '../core/addresses.ts'
-import { parseCidrList, parseTypeList, type RestrictableType } from '../core/token-restrictions.ts'
-import { parseTokenScope } from '../core/token-scope.ts'
+import type { TokenSummary } from '../core/accounts/account-store.ts'
+import type { Cidr } from '../core/addresses/addresses.ts'
+import {
+  parseCidrList,
+  parseTypeList,
+  type RestrictableType,
+} from '../core/auth/token-restrictions.ts'
+import { parseTokenScope } from '../core/auth/token-scope.ts'
 import { clientTarget, notice, optionalInt } from './host-routes.ts'
 import type { WebSession } from './session.ts'
 import { secretPage, tokensPage } from './token-pages.ts'

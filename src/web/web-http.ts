@@ -5,9 +5,9 @@
  */
 import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { AccountService } from '../core/accounts.ts'
-import type { IpAddress } from '../core/addresses.ts'
-import type { CredentialGate } from '../core/credential-gate.ts'
+import type { AccountService } from '../core/accounts/accounts.ts'
+import type { IpAddress } from '../core/addresses/addresses.ts'
+import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'

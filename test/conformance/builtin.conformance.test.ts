@@ -1,6 +1,6 @@
 /** The built-in backend through the conformance suite; oracle: dig against a started server. */
 import { BuiltinBackend } from '../../src/backends/builtin/builtin-backend.ts'
-import { ZoneIndex } from '../../src/authoritative/zone-index.ts'
+import { ZoneIndex } from '../../src/authoritative/index/zone-index.ts'
 import { startDnsServer } from '../../src/authoritative/server.ts'
 import type { Fqdn } from '../../src/core/names.ts'
 import { runBackendConformance } from './backend-suite.ts'

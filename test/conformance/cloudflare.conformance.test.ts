@@ -3,7 +3,7 @@ import { CloudflareApi } from '../../src/backends/cloudflare/cloudflare-api.ts'
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import type { Fqdn } from '../../src/core/names.ts'
 import type { RecordSet, RecordType } from '../../src/core/records.ts'
-import { Secret } from '../../src/core/secret.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 import { startCloudflareStandin } from '../helpers/standins/cloudflare.ts'
 import { runBackendConformance } from './backend-suite.ts'
 

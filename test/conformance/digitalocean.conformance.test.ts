@@ -3,7 +3,7 @@ import { DigitalOceanApi, fromFields } from '../../src/backends/digitalocean/dig
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import { joinName, type Fqdn } from '../../src/core/names.ts'
 import { RECORD_TYPES, type RecordSet, type RecordType } from '../../src/core/records.ts'
-import { Secret } from '../../src/core/secret.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 import { startDigitalOceanStandin } from '../helpers/standins/digitalocean.ts'
 import { runBackendConformance } from './backend-suite.ts'
 

@@ -3,7 +3,7 @@ import { fromValue, HetznerApi } from '../../src/backends/hetzner/hetzner-api.ts
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import { joinName, type Fqdn } from '../../src/core/names.ts'
 import { RECORD_TYPES, type RecordSet, type RecordType } from '../../src/core/records.ts'
-import { Secret } from '../../src/core/secret.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 import { startHetznerStandin } from '../helpers/standins/hetzner.ts'
 import { runBackendConformance } from './backend-suite.ts'
 

@@ -2,7 +2,7 @@
 import { PdnsApi } from '../../src/backends/powerdns/powerdns-api.ts'
 import { PowerDnsBackend } from '../../src/backends/powerdns/powerdns-backend.ts'
 import type { Fqdn } from '../../src/core/names.ts'
-import { Secret } from '../../src/core/secret.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 import { startPdns } from '../helpers/pdns.ts'
 import { runBackendConformance } from './backend-suite.ts'
 import { digRecordSets } from './dig-oracle.ts'

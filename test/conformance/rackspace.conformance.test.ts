@@ -4,7 +4,7 @@ import { RackspaceIdentity } from '../../src/backends/rackspace/rackspace-identi
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import type { Fqdn } from '../../src/core/names.ts'
 import { RECORD_TYPES, type RecordSet, type RecordType } from '../../src/core/records.ts'
-import { Secret } from '../../src/core/secret.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 import { startRackspaceStandin } from '../helpers/standins/rackspace.ts'
 import { runBackendConformance } from './backend-suite.ts'
 

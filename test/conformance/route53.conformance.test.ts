@@ -3,7 +3,7 @@ import { sdkRoute53 } from '../../src/backends/route53/route53-api.ts'
 import { Route53Backend } from '../../src/backends/route53/route53-backend.ts'
 import type { Fqdn } from '../../src/core/names.ts'
 import type { RecordSet, RecordType } from '../../src/core/records.ts'
-import { Secret } from '../../src/core/secret.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 import { startRoute53Standin } from '../helpers/standins/route53.ts'
 import { runBackendConformance } from './backend-suite.ts'
 

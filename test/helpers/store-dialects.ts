@@ -5,7 +5,7 @@
  */
 import { after, afterEach, before, beforeEach } from 'node:test'
 import type { Kysely } from 'kysely'
-import { Secret } from '../../src/core/secret.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 import { openDatabase, type DatabaseSettings } from '../../src/store/database.ts'
 import { migrateToLatest } from '../../src/store/migrate.ts'
 import type { Database } from '../../src/store/schema.ts'

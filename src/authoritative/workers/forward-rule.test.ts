@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { Opcode, RRType } from '../../dns/constants.ts'
 import { encodeQuery, type QueryOptions } from '../../dns/encode-query.ts'
 import { signMessage } from '../../dns/tsig.ts'
-import { Secret } from '../../core/secret.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import { needsPrimary } from './forward-rule.ts'
 
 function query(name: string, type: number, options: QueryOptions = {}): Buffer {

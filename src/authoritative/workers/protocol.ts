@@ -9,9 +9,9 @@
 import type { DatabaseSettings } from '../../store/database.ts'
 import type { ChangeSet, ZoneSnapshot } from '../../core/records.ts'
 import type { Fqdn } from '../../core/names.ts'
-import { Secret } from '../../core/secret.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import type { ZoneApex } from '../../jobs/zone-snapshot.ts'
-import type { LanAddresses } from '../zone-index.ts'
+import type { LanAddresses } from '../index/zone-index.ts'
 
 /** The database settings with the secrets as plain strings (IPC carries no classes). */
 export type PlainDatabaseSettings = Omit<DatabaseSettings, 'url' | 'password'> & {

@@ -10,7 +10,7 @@
 import type { BackendError, DnsBackend } from '../../backends/backend.ts'
 import type { Fqdn } from '../../core/names.ts'
 import type { Result } from '../../core/result.ts'
-import type { LanAddresses } from '../zone-index.ts'
+import type { LanAddresses } from '../index/zone-index.ts'
 import type { DnsLogger } from '../server.ts'
 import type { IndexChange, ToWorker } from './protocol.ts'
 

@@ -11,7 +11,7 @@ import type { Fqdn } from '../../core/names.ts'
 import type { ZoneHead } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import { serialGreater } from '../../dns/serial.ts'
-import { ZoneIndex, type RecordFeed, type ZoneIndexError } from '../zone-index.ts'
+import { ZoneIndex, type RecordFeed, type ZoneIndexError } from '../index/zone-index.ts'
 import type { IndexChange } from './protocol.ts'
 
 /** One zone for the replica: its apex data, and its RRsets as the store hands them over. */

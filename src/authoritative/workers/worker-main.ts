@@ -5,11 +5,11 @@
  * process's changes are kept, then binds the shared UDP socket when told to and answers.
  * It exits when the main process goes away (the IPC channel closes).
  */
-import { parseCidr, type Cidr } from '../../core/addresses.ts'
+import { parseCidr, type Cidr } from '../../core/addresses/addresses.ts'
 import { zoneHead } from '../../jobs/zone-snapshot.ts'
 import { storeFeed } from '../../jobs/zone-sync.ts'
 import { openDatabase } from '../../store/database.ts'
-import type { RrlOptions } from '../rrl.ts'
+import type { RrlOptions } from '../answer/rrl.ts'
 import {
   databaseFromPlain,
   type FromWorker,

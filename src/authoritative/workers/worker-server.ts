@@ -8,11 +8,11 @@
 import type { RemoteInfo, Socket } from 'node:dgram'
 import { err, ok, type Result } from '../../core/result.ts'
 import { createDispatcher } from '../dispatch.ts'
-import { fastAnswer } from '../fast-answer.ts'
-import { createRrl, limitUdp, type RrlOptions } from '../rrl.ts'
+import { fastAnswer } from '../answer/fast-answer.ts'
+import { createRrl, limitUdp, type RrlOptions } from '../answer/rrl.ts'
 import type { Answer } from '../tcp-listener.ts'
 import { bindUdp, closeUdp, sendUdp } from '../udp-listener.ts'
-import type { ZoneIndex } from '../zone-index.ts'
+import type { ZoneIndex } from '../index/zone-index.ts'
 import { needsPrimary } from './forward-rule.ts'
 
 /** What the worker's listener needs. */

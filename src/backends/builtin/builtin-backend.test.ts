@@ -5,7 +5,7 @@ import type { Result } from '../../core/result.ts'
 import type { BackendError } from '../backend.ts'
 import { RRType } from '../../dns/constants.ts'
 import { recordSetsFromLines, zoneFromLines } from '../../../test/helpers/zone-lines.ts'
-import { ZoneIndex } from '../../authoritative/zone-index.ts'
+import { ZoneIndex } from '../../authoritative/index/zone-index.ts'
 import { BuiltinBackend } from './builtin-backend.ts'
 
 const ZONE = `

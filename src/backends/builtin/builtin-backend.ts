@@ -7,7 +7,7 @@ import type { BackendError, DnsBackend } from '../backend.ts'
 import type { Fqdn } from '../../core/names.ts'
 import type { ChangeSet, RecordSet, ZoneHead, ZoneSnapshot } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import type { RecordFeed, ZoneIndex, ZoneIndexError } from '../../authoritative/zone-index.ts'
+import type { RecordFeed, ZoneIndex, ZoneIndexError } from '../../authoritative/index/zone-index.ts'
 
 /** A `DnsBackend` over a `ZoneIndex`; several zones may share one index (and one server). */
 export class BuiltinBackend implements DnsBackend {

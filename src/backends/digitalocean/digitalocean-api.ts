@@ -8,7 +8,7 @@
 import { joinName, relativeLabel, type Fqdn } from '../../core/names.ts'
 import { RECORD_TYPES, type RecordSet, type RecordType } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import type { Secret } from '../../core/secret.ts'
+import type { Secret } from '../../core/auth/secret.ts'
 import type { BackendError } from '../backend.ts'
 import { callApi, unexpectedReply, type ApiRequest, type FetchLike } from '../shared/http-client.ts'
 import type { ListedRecord, RecordApi } from '../shared/per-record-backend.ts'

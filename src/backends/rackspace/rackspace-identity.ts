@@ -5,7 +5,7 @@
  * The token is cached until shortly before it expires, or until the DNS API refuses it.
  */
 import { err, ok, type Result } from '../../core/result.ts'
-import type { Secret } from '../../core/secret.ts'
+import type { Secret } from '../../core/auth/secret.ts'
 import type { BackendError } from '../backend.ts'
 import { callApi, type FetchLike } from '../shared/http-client.ts'
 

@@ -13,7 +13,7 @@ import {
   type RRType,
 } from '@aws-sdk/client-route-53'
 import { err, ok, type Result } from '../../core/result.ts'
-import type { Secret } from '../../core/secret.ts'
+import type { Secret } from '../../core/auth/secret.ts'
 import type { BackendError } from '../backend.ts'
 
 /** A simple (non-alias, no routing policy) record set as Route 53 holds it. */

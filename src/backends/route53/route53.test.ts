@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Fqdn } from '../../core/names.ts'
 import type { ChangeSet, RecordSet } from '../../core/records.ts'
-import { Secret } from '../../core/secret.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import { freePort } from '../../../test/helpers/free-port.ts'
 import {
   awsErrorReply,

@@ -1,6 +1,6 @@
 /** Config leaves shared by the API backends' `[zones.<kind>]` tables. */
 import { z } from 'zod'
-import { Secret } from '../../core/secret.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import { expecting, secretLeaves, text } from '../../config/fields.ts'
 
 /**

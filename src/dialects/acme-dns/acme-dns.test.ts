@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { UpdateResult } from '../../core/update-intent.ts'
+import type { UpdateResult } from '../../core/update/update-intent.ts'
 import { creds, hosts, testRequest } from '../testing.ts'
 import { createAcmeDns, isAcmeDnsRequest } from './acme-dns.ts'
 

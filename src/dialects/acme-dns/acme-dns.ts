@@ -10,10 +10,10 @@
  * Unlike acme-dns, which keeps the two newest values, every value lives for
  * `update.txt_ttl_seconds` on its own. Not implemented: `allowfrom` source ranges.
  */
-import { parseTxtText } from '../../core/acme-txt.ts'
+import { parseTxtText } from '../../core/update/acme-txt.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import { Secret } from '../../core/secret.ts'
-import type { UpdateIntent, UpdateResult } from '../../core/update-intent.ts'
+import { Secret } from '../../core/auth/secret.ts'
+import type { UpdateIntent, UpdateResult } from '../../core/update/update-intent.ts'
 import {
   jsonReply,
   type DialectError,

@@ -5,10 +5,10 @@
  * `username`, `password` (a new `acme`-scoped token, shown once), `fulldomain`
  * (`_acme-challenge.<host>`), `subdomain` (the host) and `allowfrom` (the source ranges
  * the new token is limited to: those of a registering token, else `[]`). A registering token
- * can mint only a narrower one (`core/credential-rights.ts`): refusals answer 403.
+ * can mint only a narrower one (`core/auth/credential-rights.ts`): refusals answer 403.
  */
-import type { AcmeRegistrar } from '../../core/acme-register.ts'
-import { Secret } from '../../core/secret.ts'
+import type { AcmeRegistrar } from '../../core/accounts/acme-register.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import {
   jsonReply,
   type DialectResponse,

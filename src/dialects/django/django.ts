@@ -7,10 +7,10 @@
  * `{"error": "Bad request"}` (400), `{"error": "Authentication failure"}` (403, also for
  * an unknown domain, so replies do not reveal which domains exist).
  */
-import { parseIp } from '../../core/addresses.ts'
+import { parseIp } from '../../core/addresses/addresses.ts'
 import { err, ok } from '../../core/result.ts'
-import { Secret } from '../../core/secret.ts'
-import type { AddressWish, UpdateResult } from '../../core/update-intent.ts'
+import { Secret } from '../../core/auth/secret.ts'
+import type { AddressWish, UpdateResult } from '../../core/update/update-intent.ts'
 import {
   jsonReply,
   type DialectError,

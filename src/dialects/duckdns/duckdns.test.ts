@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { AddressWish, UpdateResult } from '../../core/update-intent.ts'
+import type { AddressWish, UpdateResult } from '../../core/update/update-intent.ts'
 import type { Fqdn } from '../../core/names.ts'
 import { creds, hosts, testRequest } from '../testing.ts'
 import { createDuckdns, isDuckdnsRequest } from './duckdns.ts'

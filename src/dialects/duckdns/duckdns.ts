@@ -10,12 +10,17 @@
  * bare `OK`. Unlike DuckDNS, several values can be live at once, each expiring on its own;
  * `verbose=true` answers `OK`, the live values (space-separated) and `UPDATED|NOCHANGE`.
  */
-import { parseTxtText } from '../../core/acme-txt.ts'
-import { parseIp } from '../../core/addresses.ts'
+import { parseTxtText } from '../../core/update/acme-txt.ts'
+import { parseIp } from '../../core/addresses/addresses.ts'
 import { joinName, type Fqdn } from '../../core/names.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import { Secret } from '../../core/secret.ts'
-import type { AddressWish, TxtWish, UpdateIntent, UpdateResult } from '../../core/update-intent.ts'
+import { Secret } from '../../core/auth/secret.ts'
+import type {
+  AddressWish,
+  TxtWish,
+  UpdateIntent,
+  UpdateResult,
+} from '../../core/update/update-intent.ts'
 import {
   textReply,
   type DialectError,

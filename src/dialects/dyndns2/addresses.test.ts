@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { AddressWish } from '../../core/update-intent.ts'
+import type { AddressWish } from '../../core/update/update-intent.ts'
 import { addressWishes } from './addresses.ts'
 
 const KEEP: AddressWish = { kind: 'keep' }

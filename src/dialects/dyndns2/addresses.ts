@@ -5,9 +5,9 @@
  * An IPv6 prefix (`addr/len`) in any of them, or in `ipv6prefix`/`ip6lanprefix` (Fritz!Box
  * `<ip6lanprefix>`), is a prefix wish for the host's prefix group, not an address.
  */
-import { parseIp, type IpAddress } from '../../core/addresses.ts'
+import { parseIp, type IpAddress } from '../../core/addresses/addresses.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import type { AddressWish, PrefixWish } from '../../core/update-intent.ts'
+import type { AddressWish, PrefixWish } from '../../core/update/update-intent.ts'
 import type { DialectError } from '../dialect.ts'
 import { parsePrefix } from '../prefix.ts'
 import { all, DEFAULT_ALIASES, first, type Dyndns2Aliases } from './aliases.ts'

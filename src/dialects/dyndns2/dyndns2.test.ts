@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { IpAddress } from '../../core/addresses.ts'
+import type { IpAddress } from '../../core/addresses/addresses.ts'
 import type { Fqdn } from '../../core/names.ts'
-import type { Credentials, HostOutcome, UpdateResult } from '../../core/update-intent.ts'
+import type { Credentials, HostOutcome, UpdateResult } from '../../core/update/update-intent.ts'
 import type { DialectError, DialectResponse, UpdateRequest } from '../dialect.ts'
 import { createDyndns2 } from './dyndns2.ts'
 

@@ -5,13 +5,13 @@
  * credentials only after one). Error bodies never contain words inadyn reads as success.
  */
 import { err, ok, type Result } from '../../core/result.ts'
-import { Secret } from '../../core/secret.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import type {
   Credentials,
   HostOutcome,
   UpdateIntent,
   UpdateResult,
-} from '../../core/update-intent.ts'
+} from '../../core/update/update-intent.ts'
 import type { DialectError, DialectResponse, UpdateDialect, UpdateRequest } from '../dialect.ts'
 import { addressWishes } from './addresses.ts'
 import { DEFAULT_ALIASES, first, type Dyndns2Aliases } from './aliases.ts'

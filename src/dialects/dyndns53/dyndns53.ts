@@ -6,8 +6,8 @@
  * credentials, an unknown hostname included. `/check_ip` is served by the checkip dialect.
  */
 import { ok } from '../../core/result.ts'
-import { Secret } from '../../core/secret.ts'
-import type { UpdateResult } from '../../core/update-intent.ts'
+import { Secret } from '../../core/auth/secret.ts'
+import type { UpdateResult } from '../../core/update/update-intent.ts'
 import {
   textReply,
   type DialectError,

@@ -9,15 +9,15 @@
  *
  * Not implemented: `6to4`.
  */
-import { parseIp } from '../../core/addresses.ts'
+import { parseIp } from '../../core/addresses/addresses.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import { Secret } from '../../core/secret.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import type {
   AddressWish,
   PrefixWish,
   UpdateIntent,
   UpdateResult,
-} from '../../core/update-intent.ts'
+} from '../../core/update/update-intent.ts'
 import { parsePrefix } from '../prefix.ts'
 import {
   textReply,

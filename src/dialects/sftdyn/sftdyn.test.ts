@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { UpdateResult } from '../../core/update-intent.ts'
+import type { UpdateResult } from '../../core/update/update-intent.ts'
 import type { DialectResponse, UpdateDialect } from '../dialect.ts'
 import { CLIENT, creds, hosts, testRequest } from '../testing.ts'
 import { createSftdyn } from './sftdyn.ts'

@@ -4,13 +4,13 @@
  * the key is a token bound to one host and the address is the request's source address.
  * Replies as sftdyn's: `OK`, `UPTODATE`, `403 BADKEY`, `500 FAIL` (`400 FAIL` for an address
  * the policy refuses), and the caller's address when no key is given. A path that cannot be
- * a key (`core/sftdyn-keys.ts`: `favicon.ico`, `.env`, too long) is an unknown page, not a
+ * a key (`core/auth/sftdyn-keys.ts`: `favicon.ico`, `.env`, too long) is an unknown page, not a
  * bad key. Secret URLs are never logged (the HTTP layer logs no URLs).
  */
 import { ok } from '../../core/result.ts'
-import { Secret } from '../../core/secret.ts'
-import { sftdynKeyProblem } from '../../core/sftdyn-keys.ts'
-import type { UpdateResult } from '../../core/update-intent.ts'
+import { Secret } from '../../core/auth/secret.ts'
+import { sftdynKeyProblem } from '../../core/auth/sftdyn-keys.ts'
+import type { UpdateResult } from '../../core/update/update-intent.ts'
 import {
   textReply,
   type DialectError,

@@ -1,4 +1,4 @@
-/** Lockouts after repeated bad credentials, per (credential, source): see core/lockout.ts. */
+/** Lockouts after repeated bad credentials, per (credential, source): see core/auth/lockout.ts. */
 import type { Kysely } from 'kysely'
 import { withId } from '../sql-dialect.ts'
 

@@ -1,5 +1,5 @@
 /**
- * Rate-limit counters shared by several instances (src/core/rate-limit-shared.ts): one row per
+ * Rate-limit counters shared by several instances (src/core/rate-limit/rate-limit-shared.ts): one row per
  * (key, window length, window start) with the events every instance counted in it. No `id`
  * column: rows are upserted by their natural key every sync, and on PostgreSQL a `serial`
  * would be spent by every conflicting insert. Rows live two windows, then the sync prunes them.

@@ -10,7 +10,7 @@ import type { Kysely } from 'kysely'
 import { createConnection } from 'mysql2/promise'
 import type { DbServer } from '../../../test/helpers/db-server.ts'
 import { startMariadb } from '../../../test/helpers/mariadb.ts'
-import { Secret } from '../../core/secret.ts'
+import { Secret } from '../../core/auth/secret.ts'
 import { openDatabase } from '../database.ts'
 import { migrateToLatest } from '../migrate.ts'
 

@@ -1,0 +1,202 @@
+/**
+ * The UPDATE server (RFC 2136) on the built-in server's port, for TSIG-signed requests only
+ * (RFC 8945). It reads the message, turns its sections into core's prerequisites and changes,
+ * and lets core's `RecordUpdateService` decide, store and publish, as every writer does.
+ *
+ * Implemented: TSIG required, checked before anything else (RFC 8945 §5.2): unsigned → REFUSED,
+ * unknown key → NOTAUTH/BADKEY and bad MAC → NOTAUTH/BADSIG (both unsigned, §5.3.2), clock
+ * outside the fudge → NOTAUTH/BADTIME (signed, our time in Other Data); the zone section
+ * (§3.1: one SOA entry of class IN, else FORMERR; a name that is no served zone → NOTAUTH);
+ * prerequisites (§3.2) with their rcodes; permission per key (§3.3, see core/update/update-policy.ts)
+ * → REFUSED; the prescan (§3.4.1) → FORMERR; the changes (§3.4.2) all or nothing; every
+ * answer to a verified request signed with the request's MAC (RFC 8945 §4.3.1).
+ * Not implemented: forwarding to a primary (dynzone is the primary), SOA or NS changes, TTLs
+ * from the request (the host's TTL applies), record types other than A, AAAA and TXT.
+ */
+import { parseIp } from '../../core/addresses/addresses.ts'
+import { parseName, type Fqdn } from '../../core/names.ts'
+import type {
+  Prerequisite,
+  RecordChange,
+  RecordUpdate,
+  RecordUpdateError,
+} from '../../core/update/record-update.ts'
+import type { Result } from '../../core/result.ts'
+import type { UpdatePrincipal } from '../../core/update/update-policy.ts'
+import { CLASS_IN, Flag, Opcode, Rcode, RRType, typeName } from '../../dns/constants.ts'
+import { parseHeader } from '../../dns/query.ts'
+import type { TsigKey } from '../../dns/tsig.ts'
+import { parseUpdate, type UpdateMessage, type UpdateRecord } from '../../dns/update-message.ts'
+import { headerOnly } from '../answer/response-writer.ts'
+import type { SignedRequest } from '../tsig/tsig-gate.ts'
+import { signedReply, type ReplyParts } from '../tsig/tsig-reply.ts'
+import type { DnsLogger } from '../server.ts'
+
+/** A TSIG key the server knows, with what it may change. */
+export interface UpdateKey {
+  readonly key: TsigKey
+  readonly principal: UpdatePrincipal
+}
+
+/** What the UPDATE server needs: keys by lowercase name, core's service, the clock. */
+export interface UpdateHandlerOptions {
+  readonly keys: ReadonlyMap<string, UpdateKey>
+  readonly updates: {
+    update(u: RecordUpdate): Promise<Result<{ changed: boolean }, RecordUpdateError>>
+  }
+  /** Seconds since the epoch. */
+  readonly now: () => number
+  readonly logger?: DnsLogger
+  /** Told of each request whose TSIG key or MAC was bad (BADKEY, BADSIG), by client address. */
+  readonly keyFailed?: (client: string) => void
+}
+
+const CLASS_NONE = 254
+const CLASS_ANY = 255
+const NOT_ADDABLE = new Set<number>([RRType.ANY, RRType.AXFR, RRType.IXFR, 253, 254])
+
+const RCODES: Record<RecordUpdateError['code'], number> = {
+  nxdomain: Rcode.NXDOMAIN,
+  yxdomain: Rcode.YXDOMAIN,
+  nxrrset: Rcode.NXRRSET,
+  yxrrset: Rcode.YXRRSET,
+  refused: Rcode.REFUSED,
+  notauth: Rcode.NOTAUTH,
+  notzone: Rcode.NOTZONE,
+  servfail: Rcode.SERVFAIL,
+}
+
+/** The response to one UPDATE message (already through the TSIG gate), or null. */
+export async function answerUpdate(
+  message: Buffer,
+  signed: SignedRequest | undefined,
+  client: string,
+  o: UpdateHandlerOptions,
+): Promise<Buffer | null> {
+  const head = parseHeader(message)
+  if (!head.ok || (head.value.flags & Flag.QR) !== 0) return null
+  if (signed === undefined) {
+    o.logger?.warn({ client }, 'DNS UPDATE refused: not signed (TSIG required)')
+    return headerOnly(head.value, Rcode.REFUSED)
+  }
+  const { key, mac } = signed
+  const reply = (rcode: number, parts?: ReplyParts): Buffer =>
+    signedReply(message, rcode, key, mac, o.now(), parts)
+  const parsed = parseUpdate(message)
+  if (!parsed.ok) return reply(Rcode.FORMERR)
+  const u = parsed.value
+  const parts = { zoneWire: u.zoneWire, zoneType: u.zoneType, zoneClass: u.zoneClass }
+  if (u.zoneType !== RRType.SOA || u.zoneClass !== CLASS_IN) return reply(Rcode.FORMERR, parts)
+  const principal = o.keys.get(key.name)?.principal
+  const request = toCore(u, principal ?? { keyName: key.name, grants: [] }, client)
+  if (!request.ok) return reply(request.error, parts)
+  const result = await o.updates.update(request.value)
+  const rcode = result.ok ? Rcode.NOERROR : RCODES[result.error.code]
+  const log = { client, key: key.name, zone: u.zone, rcode }
+  if (result.ok) o.logger?.info({ ...log, changed: result.value.changed }, 'DNS UPDATE applied')
+  else o.logger?.warn({ ...log, reason: result.error.message }, 'DNS UPDATE not applied')
+  return reply(rcode, parts)
+}
+
+/** True for a message that the UPDATE server should answer. */
+export function isUpdate(raw: Uint8Array): boolean {
+  const head = parseHeader(raw)
+  return head.ok && head.value.opcode === Opcode.UPDATE
+}
+
+// The sections as core's prerequisites and changes; an rcode when the message is malformed.
+function toCore(
+  u: UpdateMessage,
+  principal: UpdatePrincipal,
+  client: string,
+): Result<RecordUpdate, number> {
+  const zone = parseName(u.zone)
+  if (!zone.ok) return { ok: false, error: Rcode.NOTAUTH }
+  const prerequisites: Prerequisite[] = []
+  const equals = new Map<string, { name: Fqdn; type: string; values: string[] }>()
+  for (const r of u.prerequisites) {
+    const p = prerequisite(r, equals)
+    if (typeof p === 'number') return { ok: false, error: p }
+    if (p !== undefined) prerequisites.push(p)
+  }
+  for (const e of equals.values()) prerequisites.push({ kind: 'rrset-equals', ...e })
+  const changes: RecordChange[] = []
+  for (const r of u.updates) {
+    const c = change(r)
+    if (typeof c === 'number') return { ok: false, error: c }
+    changes.push(c)
+  }
+  return {
+    ok: true,
+    value: {
+      zone: zone.value,
+      prerequisites,
+      changes,
+      principal,
+      dialect: 'rfc2136',
+      clientIp: client,
+    },
+  }
+}
+
+// RFC 2136 §3.2.1–3.2.3; value-dependent prerequisites are gathered per RRset (§3.2.3).
+function prerequisite(
+  r: UpdateRecord,
+  equals: Map<string, { name: Fqdn; type: string; values: string[] }>,
+): Prerequisite | number | undefined {
+  if (r.ttl !== 0) return Rcode.FORMERR
+  const name = ownerName(r)
+  if (typeof name === 'number') return name
+  const type = typeName(r.type)
+  if (r.class === CLASS_ANY || r.class === CLASS_NONE) {
+    if (r.data !== undefined) return Rcode.FORMERR
+    const any = r.type === RRType.ANY
+    if (r.class === CLASS_ANY) {
+      return any ? { kind: 'name-in-use', name } : { kind: 'rrset-exists', name, type }
+    }
+    return any ? { kind: 'name-not-in-use', name } : { kind: 'rrset-absent', name, type }
+  }
+  if (r.class !== CLASS_IN || r.data === undefined) return Rcode.FORMERR
+  const key = `${name} ${type}`
+  const entry = equals.get(key) ?? { name, type, values: [] }
+  entry.values.push(normalize(r.type, r.data))
+  equals.set(key, entry)
+  return undefined
+}
+
+// RFC 2136 §3.4.1.3 (prescan) and §2.5.1–2.5.4.
+function change(r: UpdateRecord): RecordChange | number {
+  const name = ownerName(r)
+  if (typeof name === 'number') return name
+  const type = typeName(r.type)
+  if (r.class === CLASS_IN) {
+    if (NOT_ADDABLE.has(r.type) || r.data === undefined) return Rcode.FORMERR
+    return { kind: 'add', name, type, value: normalize(r.type, r.data) }
+  }
+  if (r.ttl !== 0) return Rcode.FORMERR
+  if (r.class === CLASS_ANY) {
+    if (r.data !== undefined || (NOT_ADDABLE.has(r.type) && r.type !== RRType.ANY)) {
+      return Rcode.FORMERR
+    }
+    return r.type === RRType.ANY
+      ? { kind: 'delete-name', name }
+      : { kind: 'delete-rrset', name, type }
+  }
+  if (r.class === CLASS_NONE && !NOT_ADDABLE.has(r.type) && r.data !== undefined) {
+    return { kind: 'delete-value', name, type, value: normalize(r.type, r.data) }
+  }
+  return Rcode.FORMERR
+}
+
+// A name dynzone cannot hold (no valid host name) is outside anything it manages.
+function ownerName(r: UpdateRecord): Fqdn | number {
+  const name = parseName(r.name)
+  return name.ok ? name.value : Rcode.REFUSED
+}
+
+// Addresses in the form the store keeps them (RFC 5952 for IPv6).
+function normalize(type: number, data: string): string {
+  if (type !== RRType.A && type !== RRType.AAAA) return data
+  const ip = parseIp(data)
+  return ip.ok ? ip.value.text : data
+}

@@ -1,0 +1,104 @@
+/**
+ * The store port for account administration: what core's account service reads and writes,
+ * and the shapes users, hosts and tokens are listed in by the CLI, the REST API and the web UI.
+ */
+import type { GroupStore } from './group-store.ts'
+import type { Fqdn } from '../names.ts'
+import type { NameClaim } from './name-ownership.ts'
+import type { TokenScope } from '../auth/token-scope.ts'
+import type { TokenRestrictions } from '../auth/token-restrictions.ts'
+
+/** A user as listed. */
+export interface UserSummary {
+  readonly id: number
+  readonly name: string
+  readonly email: string | null
+  readonly isAdmin: boolean
+  readonly hasPassword: boolean
+  readonly createdAt: string
+}
+
+/** A host as listed. */
+export interface HostSummary {
+  readonly id: number
+  readonly fqdn: Fqdn
+  readonly zone: Fqdn
+  readonly owner: string
+  readonly ttl: number | null
+  readonly ipv4: string | null
+  readonly ipv6: string | null
+  readonly lastSeenAt: string | null
+  readonly createdAt: string
+}
+
+/** A token as listed: never the secret. */
+export interface TokenSummary {
+  readonly id: number
+  readonly owner: string
+  readonly host: Fqdn | null
+  readonly label: string
+  /** What the token may change. */
+  readonly scope: TokenScope
+  /** Scoped tokens (0007): the hosts of a multi-host token, record types, source ranges. */
+  readonly hosts?: readonly Fqdn[]
+  readonly recordTypes?: readonly string[]
+  readonly sources?: readonly string[]
+  readonly expiresAt: string | null
+  readonly createdAt: string
+  readonly lastUsedAt: string | null
+}
+
+/** A user to add: the password as its hash, or none (token-only accounts). */
+export interface NewUser {
+  readonly name: string
+  readonly email: string | null
+  readonly passwordHash: string | null
+  readonly isAdmin: boolean
+  readonly createdAt: string
+}
+
+/** A host to add, by zone and label. */
+export interface NewHost {
+  readonly zone: Fqdn
+  readonly label: string
+  readonly ownerId: number
+  readonly ttl: number | null
+  /** Seconds without an update after which a family's record is removed; 0 = never. */
+  readonly expiryTtl?: number
+  readonly createdAt: string
+}
+
+/** A token to add: its keyed hash, never the secret. */
+export interface NewToken {
+  readonly ownerId: number
+  readonly hash: string
+  readonly label: string
+  readonly hostId: number | null
+  readonly expiresAt: string | null
+  readonly createdAt: string
+  readonly scope?: TokenScope
+  readonly restrictions?: TokenRestrictions
+}
+
+/** Persistence for users, hosts, tokens and prefix groups. */
+export interface AccountStore extends GroupStore {
+  zoneNames(): Promise<Fqdn[]>
+  userByName(name: string): Promise<{ id: number; name: string } | undefined>
+  insertUser(u: NewUser): Promise<UserSummary>
+  updatePassword(userId: number, hash: string): Promise<void>
+  /** Deletes the user, their hosts' records and tokens; bumps serials; returns touched zones. */
+  deleteUser(userId: number, at: string): Promise<Fqdn[]>
+  listUsers(): Promise<UserSummary[]>
+  hostByName(fqdn: Fqdn): Promise<HostSummary | undefined>
+  /** The hosts of `zone` at `name`, above it or below it (`name-ownership.ts`). */
+  hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]>
+  insertHost(h: NewHost): Promise<HostSummary>
+  /** Deletes the host and its records and bumps the zone serial. */
+  deleteHost(hostId: number, at: string): Promise<void>
+  /** Sets (string), clears (null) or keeps (absent) a host's LAN addresses (split horizon). */
+  setHostLan(hostId: number, lan: { ipv4?: string | null; ipv6?: string | null }): Promise<void>
+  listHosts(owner?: string): Promise<HostSummary[]>
+  insertToken(t: NewToken): Promise<TokenSummary>
+  listTokens(owner?: string): Promise<TokenSummary[]>
+  deleteToken(id: number): Promise<boolean>
+}
