@@ -15,13 +15,9 @@ import { createTcpListener, listenTcp, type Answer, type TcpListener } from './t
 import { bindUdp, closeUdp, sendUdp } from './udp-listener.ts'
 import { createRrl, limitUdp, type RrlOptions, type UdpHandler } from './answer/rrl.ts'
 import type { ZoneLookup } from './index/zone-index.ts'
+import type { DnsLogger } from './dns-logger.ts'
 
-/** The logging the server needs; pino's logger fits. */
-export interface DnsLogger {
-  info(fields: object, message: string): void
-  warn(fields: object, message: string): void
-  error(fields: object, message: string): void
-}
+export type { DnsLogger } from './dns-logger.ts'
 
 /** Where and what to serve. */
 export interface DnsServerOptions {

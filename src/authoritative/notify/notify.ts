@@ -15,7 +15,7 @@ import { isIPv6 } from 'node:net'
 import { CLASS_IN, Flag, HEADER_SIZE, Opcode, RRType } from '../../dns/constants.ts'
 import { MessageWriter } from '../../dns/message-writer.ts'
 import type { NotifyTarget } from './notify-target.ts'
-import type { DnsLogger } from '../server.ts'
+import type { DnsLogger } from '../dns-logger.ts'
 import type { ServedZone } from '../index/zone-data.ts'
 
 /** How NOTIFY is sent. */

@@ -4,7 +4,7 @@
  */
 import { Notifier } from './notify.ts'
 import { parseNotifyTarget } from './notify-target.ts'
-import type { DnsLogger } from '../server.ts'
+import type { DnsLogger } from '../dns-logger.ts'
 import type { ZoneIndex } from '../index/zone-index.ts'
 
 /** Something to stop at shutdown. */

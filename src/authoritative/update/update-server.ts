@@ -30,7 +30,7 @@ import { parseUpdate, type UpdateMessage, type UpdateRecord } from '../../dns/up
 import { headerOnly } from '../answer/response-writer.ts'
 import type { SignedRequest } from '../tsig/tsig-gate.ts'
 import { signedReply, type ReplyParts } from '../tsig/tsig-reply.ts'
-import type { DnsLogger } from '../server.ts'
+import type { DnsLogger } from '../dns-logger.ts'
 
 /** A TSIG key the server knows, with what it may change. */
 export interface UpdateKey {

@@ -13,13 +13,10 @@ import type { Cidr } from '../addresses/addresses.ts'
 import type { RestrictableType, TokenRestrictions } from '../auth/token-restrictions.ts'
 import type { GroupSummary } from './group-store.ts'
 import * as groups from './prefix-groups.ts'
+import type { AccountError } from './account-error.ts'
 import { conflictMessage, ownershipConflict } from './name-ownership.ts'
 
-/** An account operation's failure, with a stable code. */
-export interface AccountError {
-  readonly code: 'invalid' | 'exists' | 'not-found'
-  readonly message: string
-}
+export type { AccountError } from './account-error.ts'
 
 /** Options of the account service. */
 export interface AccountServiceOptions {

@@ -3,7 +3,7 @@
  * host (of the same owner) has an interface identifier that fits in the host bits.
  */
 import type { AccountStore } from './account-store.ts'
-import type { AccountError } from './accounts.ts'
+import type { AccountError } from './account-error.ts'
 import type { GroupSummary } from './group-store.ts'
 import { parseInterfaceId, validPrefixLength } from '../addresses/ipv6-prefix.ts'
 import { parseName } from '../names.ts'
