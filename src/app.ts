@@ -34,7 +34,7 @@ import { err, ok, type Result } from './core/result.ts'
 import { UpdateService } from './core/update/update-service.ts'
 import { acmeDnsRegisterRoute } from './dialects/acme-dns/register.ts'
 import { createDialects } from './dialects/registry.ts'
-import { dialectSettings } from './dialects/settings.ts'
+import { dialectSettings } from './config/dialect-settings.ts'
 import { buildHttpApp } from './http/app.ts'
 import { createClientIp } from './http/client-ip.ts'
 import { startHttpListeners } from './http/listeners.ts'
@@ -677,12 +677,12 @@ async function createBackends(
   const backends = new Map<Fqdn, DnsBackend>()
   for (const zone of context.zones) {
     const z = context.config.zones.find((c) => c.name === zone.name)
-    const factory = z === undefined ? undefined : backendFactory(z.backend)
+    const factory = z === undefined ? undefined : backendFactory(z.backend, index)
     if (z === undefined || factory === undefined) {
       await closeBackends(backends)
       return err(`zone ${zone.name}: unknown backend`)
     }
-    const deps = { index, logger: context.logger }
+    const deps = { logger: context.logger }
     const backend = factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, deps)
     // The built-in index is copied in the DNS workers: its changes go to them too.
     backends.set(

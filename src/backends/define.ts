@@ -3,14 +3,11 @@
  * it without an import cycle.
  */
 import type { z } from 'zod'
-import type { ZoneIndex } from '../authoritative/index/zone-index.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { DnsBackend } from './backend.ts'
 
-/** What backends may use from the composition root. */
+/** What every backend may use from the composition root. */
 export interface BackendDeps {
-  /** The built-in server's index (for `builtin`). */
-  readonly index: ZoneIndex
   readonly logger: BackendLogger
 }
 
@@ -27,11 +24,15 @@ export interface BackendZone {
   readonly ttl: number
 }
 
-/** A backend kind: its settings schema and how to build one for a zone. */
-export interface BackendFactory {
+/** A backend kind as the config sees it: its name and its settings schema. */
+export interface BackendKind {
   readonly kind: string
   /** Schema of the zone's `[zones.<kind>]` table; null when the backend takes no settings. */
   readonly settings: z.ZodType | null
+}
+
+/** A backend kind and how to build one for a zone. */
+export interface BackendFactory extends BackendKind {
   create(zone: BackendZone, settings: unknown, deps: BackendDeps): DnsBackend
 }
 

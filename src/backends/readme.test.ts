@@ -7,12 +7,12 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { loadConfig } from '../config/load.ts'
-import { BACKEND_FACTORIES } from './registry.ts'
+import { BACKENDS } from './registry.ts'
 
 const SECTIONS = ['## What it is', '## Configuration', '## Examples', '## Limitations']
 
 describe('backend READMEs', () => {
-  for (const { kind } of BACKEND_FACTORIES) {
+  for (const { kind } of BACKENDS) {
     const readme = readFileSync(new URL(`${kind}/README.md`, import.meta.url), 'utf8')
 
     it(`${kind}: has the four sections, in order`, () => {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import { z } from 'zod'
-import { BACKEND_FACTORIES, BACKEND_KINDS, backendFactory } from '../backends/registry.ts'
+import { BACKENDS, BACKEND_KINDS, backendKind } from '../backends/registry.ts'
 import { SERIAL_SCHEMES } from '../dns/serial.ts'
 import { parseNotifyTarget } from '../authoritative/notify/notify-target.ts'
 import { updateKeysSchema } from '../authoritative/config-schema.ts'
@@ -46,7 +46,7 @@ export const ZONE_BACKENDS = BACKEND_KINDS
 
 // One optional `[zones.<kind>]` table per backend that takes settings.
 const backendTables: Record<string, z.ZodOptional<z.ZodType>> = Object.fromEntries(
-  BACKEND_FACTORIES.flatMap((f) => (f.settings === null ? [] : [[f.kind, f.settings.optional()]])),
+  BACKENDS.flatMap((f) => (f.settings === null ? [] : [[f.kind, f.settings.optional()]])),
 )
 
 const MAX_TIMER = 2147483647 // RFC 2181 §8: TTLs and SOA timers are 31-bit
@@ -91,9 +91,9 @@ function backendSettings(
   zone: Record<string, unknown> & { backend: string },
   ctx: z.RefinementCtx,
 ): unknown {
-  const factory = backendFactory(zone.backend)
+  const factory = backendKind(zone.backend)
   if (factory?.settings == null) return null
-  for (const other of BACKEND_FACTORIES) {
+  for (const other of BACKENDS) {
     if (other.kind !== zone.backend && zone[other.kind] !== undefined) {
       ctx.issues.push({
         code: 'custom',

@@ -7,13 +7,33 @@ import type { BackendError, DnsBackend } from '../backend.ts'
 import type { Fqdn } from '../../core/names.ts'
 import type { ChangeSet, RecordSet, ZoneHead, ZoneSnapshot } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import type { RecordFeed, ZoneIndex, ZoneIndexError } from '../../authoritative/index/zone-index.ts'
 
-/** A `DnsBackend` over a `ZoneIndex`; several zones may share one index (and one server). */
+/**
+ * What the backend needs of the built-in server's index (`ZoneIndex` in
+ * src/authoritative/index/ fits): declared here so backends never import the server.
+ */
+export interface BuiltinIndex {
+  load(snapshot: ZoneSnapshot): Result<void, BuiltinIndexError>
+  loadStreamed(head: ZoneHead, feed: RecordFeed): Promise<Result<void, BuiltinIndexError>>
+  apply(change: ChangeSet): Result<void, BuiltinIndexError>
+  /** The zone's RRsets as served; undefined when the zone is not served. */
+  read(zone: Fqdn): RecordSet[] | undefined
+}
+
+/** Hands every RRset of a zone to `take`; resolves with the serial they were read at. */
+export type RecordFeed = (take: (set: RecordSet) => void) => Promise<number>
+
+/** Why the index did not take a zone or change. */
+export interface BuiltinIndexError {
+  readonly code: 'zone-not-found' | 'invalid-record'
+  readonly message: string
+}
+
+/** A `DnsBackend` over the built-in server's index; several zones may share one index (and one server). */
 export class BuiltinBackend implements DnsBackend {
   readonly kind = 'builtin'
 
-  constructor(private readonly index: ZoneIndex) {}
+  constructor(private readonly index: BuiltinIndex) {}
 
   /** Loads (or reloads) a whole zone into the index. */
   load(zone: ZoneSnapshot, _signal: AbortSignal): Promise<Result<void, BackendError>> {
@@ -52,11 +72,11 @@ export class BuiltinBackend implements DnsBackend {
   }
 }
 
-function toBackend(result: Result<void, ZoneIndexError>): Result<void, BackendError> {
+function toBackend(result: Result<void, BuiltinIndexError>): Result<void, BackendError> {
   return result.ok ? result : err(backendError(result.error))
 }
 
 // Neither code can succeed on retry: the data or the zone list has to change first.
-function backendError(e: ZoneIndexError): BackendError {
+function backendError(e: BuiltinIndexError): BackendError {
   return { code: e.code, retryable: false, message: e.message }
 }

@@ -1,10 +1,18 @@
-/** Registry entry of the `builtin` backend: no settings, publishes into the shared index. */
-import { defineBackend } from '../define.ts'
-import { BuiltinBackend } from './builtin-backend.ts'
+/**
+ * Registry entry of the `builtin` backend: no settings; its factory closes over the built-in
+ * server's index, which the composition root owns (no other backend receives it).
+ */
+import { defineBackend, type BackendFactory, type BackendKind } from '../define.ts'
+import { BuiltinBackend, type BuiltinIndex } from './builtin-backend.ts'
 
-/** The `builtin` backend factory. */
-export const builtinFactory = defineBackend<null>({
-  kind: 'builtin',
-  settings: null,
-  create: (_zone, _settings, deps) => new BuiltinBackend(deps.index),
-})
+/** The `builtin` kind, as the config sees it. */
+export const builtinKind: BackendKind = { kind: 'builtin', settings: null }
+
+/** The `builtin` backend factory: every zone it builds publishes into `index`. */
+export function builtinFactory(index: BuiltinIndex): BackendFactory {
+  return defineBackend<null>({
+    kind: builtinKind.kind,
+    settings: null,
+    create: () => new BuiltinBackend(index),
+  })
+}

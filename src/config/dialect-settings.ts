@@ -1,9 +1,12 @@
-/** Turns the loaded config into the settings the dialect registry needs. */
-import type { Config } from '../config/schema.ts'
-import { DEMO_ZONE } from '../config/schema.ts'
+/**
+ * Turns the loaded config into the settings the dialect registry needs. It lives in config/
+ * so the dialects stay free of the whole config (which imports every part's schema).
+ */
+import type { Config } from './schema.ts'
+import { DEMO_ZONE } from './schema.ts'
 import type { Fqdn } from '../core/names.ts'
-import { DEFAULT_ALIASES, type Dyndns2Aliases } from './dyndns2/aliases.ts'
-import { DEFAULT_ENDPOINTS, type DialectSettings } from './registry.ts'
+import { DEFAULT_ALIASES, type Dyndns2Aliases } from '../dialects/dyndns2/aliases.ts'
+import { DEFAULT_ENDPOINTS, type DialectSettings } from '../dialects/registry.ts'
 
 /** Dialect settings from the config: configured endpoints (else the defaults), prefixes, zones. */
 export function dialectSettings(config: Config, now: () => Date): DialectSettings {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseConfigTree } from '../config/schema.ts'
-import { DEFAULT_ALIASES } from './dyndns2/aliases.ts'
-import { DEFAULT_ENDPOINTS } from './registry.ts'
-import { dialectSettings } from './settings.ts'
+import { parseConfigTree } from './schema.ts'
+import { DEFAULT_ALIASES } from '../dialects/dyndns2/aliases.ts'
+import { DEFAULT_ENDPOINTS } from '../dialects/registry.ts'
+import { dialectSettings } from './dialect-settings.ts'
 
 const now = (): Date => new Date(0)
 
