@@ -7,6 +7,7 @@ import { RRType } from '../../dns/constants.ts'
 import { recordSetsFromLines, zoneFromLines } from '../../../test/helpers/zone-lines.ts'
 import { ZoneIndex } from '../../authoritative/index/zone-index.ts'
 import { BuiltinBackend } from './builtin-backend.ts'
+import { backendFactory } from '../registry.ts'
 
 const ZONE = `
 dyn.example.test. 300 IN SOA ns1.example.test. hostmaster.example.test. 1 3600 600 1209600 60
@@ -42,6 +43,17 @@ describe('BuiltinBackend', () => {
       'myhost.dyn.example.test AAAA 2001:db8::1',
     ])
     await backend.close()
+  })
+
+  it('the registry builds builtin backends over the index it is given, and only those', async () => {
+    const index = new ZoneIndex()
+    const factory = backendFactory('builtin', index)
+    assert.ok(factory !== undefined)
+    const backend = factory.create({ name: zone, ttl: 300 }, null, { logger: console })
+    assert.ok((await backend.load(zoneFromLines(ZONE), signal)).ok)
+    assert.equal(index.lookup('myhost.dyn.example.test', RRType.A).kind, 'answer')
+    assert.equal(backendFactory('rfc2136', index)?.kind, 'rfc2136')
+    assert.equal(backendFactory('nonesuch', index), undefined)
   })
 
   const failures: [
