@@ -106,7 +106,8 @@ describe('web routes', () => {
     assert.ok((await accounts.addHost({ fqdn: `home.${ZONE}`, owner: 'alice' })).ok)
     const deps = createWebDeps({
       db,
-      served: [ZONE],
+      store: new SqlAccountStore(db, [ZONE]),
+      passwords,
       hasher,
       accounts,
       clock: { now: () => NOW },

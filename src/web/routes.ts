@@ -9,16 +9,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AccountService } from '../core/accounts/accounts.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
-import type { Clock, KeyedHasher } from '../core/ports.ts'
-import { createArgon2Hasher } from '../security/argon2-hasher.ts'
+import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
 import type { Database } from '../store/schema.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
-import { SqlAccountStore } from '../store/account-store.ts'
-import type { Fqdn } from '../core/names.ts'
+import type { SqlAccountStore } from '../store/account-store.ts'
 import { redirect, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
@@ -26,8 +24,9 @@ export type { WebDeps } from './web-http.ts'
 /** Builds the web UI's parts once per server (the sessions are shared with the REST API). */
 export function createWebDeps(o: {
   db: Kysely<Database>
-  /** The zones the config names (new hosts go only there). */
-  served: readonly Fqdn[]
+  /** The account store the account service writes through. */
+  store: SqlAccountStore
+  passwords: PasswordHasher
   hasher: KeyedHasher
   accounts: AccountService
   clock: Clock
@@ -38,9 +37,9 @@ export function createWebDeps(o: {
 }): WebDeps {
   return {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
-    store: new SqlAccountStore(o.db, o.served),
+    store: o.store,
     accounts: o.accounts,
-    passwords: createArgon2Hasher(),
+    passwords: o.passwords,
     clock: o.clock,
     clientIp: o.clientIp,
     gate: o.gate,

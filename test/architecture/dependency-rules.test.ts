@@ -72,7 +72,7 @@ const CASES: readonly Case[] = [
   { from: 'src/newpart/a.ts', to: 'src/core/names.ts', rule: 'layer-unlisted-folder' },
   {
     from: 'src/authoritative/workers/pool.ts',
-    to: 'src/authoritative/workers/worker-main.ts',
+    to: 'src/dns-worker-main.ts',
     rule: 'no-composition-root-import',
   },
   { from: 'test/helpers/a.ts', to: 'src/main.ts', rule: 'no-composition-root-import' },

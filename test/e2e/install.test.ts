@@ -3,9 +3,10 @@
  * README's `npm install -g` line, run as written (the prefix, a temporary folder, comes from
  * the environment), and that installed `dynzone` — the compiled program with its runtime
  * dependencies, no tsx, no TypeScript — runs `init`, `user add`, `host add`, `token create`
- * (a config naming its zones gets no demo), `serve` on free ports, a DynDNS2 update
- * with curl that dig then reads, the web login page and its stylesheet, and stops on one
- * SIGTERM with exit code 0, its ports free again. The Dockerfile builds with the same lines.
+ * (a config naming its zones gets no demo), `serve` on free ports with a DNS worker process,
+ * a DynDNS2 update with curl that dig then reads (over UDP: from the worker), the web login
+ * page and its stylesheet, and stops on one SIGTERM with exit code 0, its ports free again.
+ * The Dockerfile builds with the same lines.
  *
  * One install per run. It reads the dependencies from npm's cache where it can
  * (`prefer-offline`; the registry otherwise) and compiles better-sqlite3 where no prebuilt
@@ -134,6 +135,9 @@ describe('installed with npm pack and npm install -g', { timeout: INSTALL_TIMEOU
         String(httpPort),
         '--dns-port',
         String(dnsPort),
+        // A DNS worker answers dig's UDP query: its entry (dist/dns-worker-main.js) ships.
+        '--set',
+        'dns.workers=1',
       ],
       work,
       {},

@@ -29,6 +29,8 @@ export function createFeed(answerDeadlineMs: number, logger: DnsLogger): Replica
 
 /** Everything `startDnsWorkers` needs. */
 export interface DnsWorkersOptions {
+  /** The worker's entry module (a composition root: src/dns-worker-main.ts). */
+  readonly entry: string
   readonly count: number
   readonly feed: ReplicaFeed
   /** The main process's server (TCP only), which answers what workers hand over. */
@@ -46,6 +48,7 @@ export interface DnsWorkersOptions {
 /** Forks the workers on the server's port; resolves once all of them answer. */
 export function startDnsWorkers(o: DnsWorkersOptions): Promise<Result<WorkerPool, string>> {
   return startWorkerPool({
+    entry: o.entry,
     count: o.count,
     feed: o.feed,
     answer: (query, client) => o.server.answerUdp(query, client),

@@ -12,17 +12,12 @@
  * so the server stops rather than serve TCP without UDP.
  */
 import cluster, { type Worker } from 'node:cluster'
-import { dirname, extname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { err, ok, type Result } from '../../core/result.ts'
 import type { DnsLogger } from '../server.ts'
 import type { Answer } from '../tcp-listener.ts'
 import type { FromWorker, WorkerSettings } from './protocol.ts'
 import type { FeedSubscriber, ReplicaFeed } from './replica-feed.ts'
 
-const HERE = fileURLToPath(import.meta.url)
-// worker-main.ts from source (tsx), worker-main.js once built.
-const WORKER_MAIN = join(dirname(HERE), `worker-main${extname(HERE)}`)
 const RESTART_MIN_MS = 200
 const RESTART_MAX_MS = 30_000
 // A worker that dies before it answers, or this soon after, is dying young: the pause before
@@ -33,6 +28,8 @@ const GIVE_UP_AFTER = 5
 
 /** What the pool needs from the main process. */
 export interface WorkerPoolOptions {
+  /** The worker's entry module (a composition root: src/dns-worker-main.ts). */
+  readonly entry: string
   readonly count: number
   readonly settings: Omit<WorkerSettings, 'worker'>
   readonly feed: ReplicaFeed
@@ -65,7 +62,7 @@ interface Slot {
 
 /** Forks the workers; resolves once every one answers, or with the first one's failure. */
 export function startWorkerPool(o: WorkerPoolOptions): Promise<Result<WorkerPool, string>> {
-  cluster.setupPrimary({ exec: WORKER_MAIN, args: [], serialization: 'advanced' })
+  cluster.setupPrimary({ exec: o.entry, args: [], serialization: 'advanced' })
   let closing = false
   let waiting = o.count
   let settle: (r: Result<WorkerPool, string>) => void = () => undefined

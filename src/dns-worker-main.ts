@@ -1,23 +1,24 @@
 /**
- * Entry of a DNS worker process (`dns.workers`), forked by worker-pool.ts through
- * node:cluster: the worker's composition root. It says hello, gets its settings, streams the
- * built-in server's zones from the store (read only) into its replica while the main
- * process's changes are kept, then binds the shared UDP socket when told to and answers.
- * It exits when the main process goes away (the IPC channel closes).
+ * Entry of a DNS worker process (`dns.workers`), forked through node:cluster by
+ * src/authoritative/workers/worker-pool.ts: the workers' composition root, beside main.ts (it
+ * wires the store and the zone feed to the authoritative replica). It says hello, gets its
+ * settings, streams the built-in server's zones from the store (read only) into its replica
+ * while the main process's changes are kept, then binds the shared UDP socket when told to and
+ * answers. It exits when the main process goes away (the IPC channel closes).
  */
-import { parseCidr, type Cidr } from '../../core/addresses/addresses.ts'
-import { zoneHead } from '../../jobs/zone-snapshot.ts'
-import { storeFeed } from '../../jobs/zone-sync.ts'
-import { openDatabase } from '../../store/database.ts'
-import type { RrlOptions } from '../answer/rrl.ts'
+import { parseCidr, type Cidr } from './core/addresses/addresses.ts'
+import { zoneHead } from './jobs/zone-snapshot.ts'
+import { storeFeed } from './jobs/zone-sync.ts'
+import { openDatabase } from './store/database.ts'
+import type { RrlOptions } from './authoritative/answer/rrl.ts'
 import {
   databaseFromPlain,
   type FromWorker,
   type ToWorker,
   type WorkerSettings,
-} from './protocol.ts'
-import { Replica } from './replica.ts'
-import { listenWorker, type WorkerServer } from './worker-server.ts'
+} from './authoritative/workers/protocol.ts'
+import { Replica } from './authoritative/workers/replica.ts'
+import { listenWorker, type WorkerServer } from './authoritative/workers/worker-server.ts'
 
 // A forwarded query the main process has not answered by then gets no answer (the client
 // retries); UPDATE waits at most the answer deadline (60 s at the most) in the main process.

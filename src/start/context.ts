@@ -1,0 +1,108 @@
+/**
+ * The context the command line and the server share: the config, an open and migrated store,
+ * the zones it serves and the account rules, each built once here.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Config } from '../config/schema.ts'
+import { AccountService } from '../core/accounts/accounts.ts'
+import type { AuditTrail } from '../core/audit.ts'
+import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
+import type { KeyedHasher, PasswordHasher } from '../core/ports.ts'
+import { err, ok, type Result } from '../core/result.ts'
+import { createAuditTrail } from '../observability/audit-trail.ts'
+import type { Logger } from '../observability/logger.ts'
+import { createArgon2Hasher } from '../security/argon2-hasher.ts'
+import { loadPepper } from '../security/pepper.ts'
+import { SqlAccountStore } from '../store/account-store.ts'
+import { writeAudit } from '../store/audit-store.ts'
+import { describeDatabase, openDatabase } from '../store/database.ts'
+import { migrateToLatest } from '../store/migrate.ts'
+import type { Database } from '../store/schema.ts'
+import type { StoreZone } from '../store/update-store.ts'
+import { syncZones } from '../store/zones.ts'
+import { servedZones, systemClock, type ServedZone } from './builders.ts'
+
+/** What the CLI and the server share: an open, migrated store and the account rules. */
+export interface Context {
+  readonly config: Config
+  readonly logger: Logger
+  readonly db: Kysely<Database>
+  readonly zones: readonly StoreZone[]
+  /** The same zones, each with its config table. */
+  readonly served: readonly ServedZone[]
+  readonly hasher: KeyedHasher
+  /** Password hashing (argon2id) for every door that checks or sets a password. */
+  readonly passwords: PasswordHasher
+  /** Users, hosts and tokens in the store, for the account service, web UI and API. */
+  readonly accountStore: SqlAccountStore
+  readonly accounts: AccountService
+  /** The audit trail (src/core/audit.ts): a log line and a database row per event. */
+  readonly audit: AuditTrail
+  close(): Promise<void>
+}
+
+/**
+ * Opens the database, applies migrations and syncs zones from the config; `server`: for
+ * `serve` (SQLite then checkpoints from a worker thread, never inside a commit).
+ */
+export async function openContext(
+  config: Config,
+  logger: Logger,
+  server = false,
+): Promise<Result<Context, string>> {
+  const pepper = loadPepper(config.security.pepper, config.data_dir)
+  if (!pepper.ok) return err(pepper.error)
+  if (pepper.value.warning !== undefined) logger.warn(pepper.value.warning)
+  const opened = openDatabase(config.database, { backgroundCheckpoints: server })
+  if (!opened.ok) return err(opened.error)
+  const db = opened.value
+  const migrated = await migrateToLatest(db as Kysely<unknown>)
+  if (!migrated.ok) {
+    await db.destroy()
+    return err(`database ${describeDatabase(config.database)}: ${migrated.error}`)
+  }
+  if (migrated.value.length > 0) logger.info({ migrations: migrated.value }, 'database migrated')
+  const zones = await syncZones(
+    db,
+    config.zones.map((z) => ({
+      name: z.name,
+      backend: z.backend,
+      ttl: z.ttl,
+      serialScheme: z.serial_scheme,
+    })),
+    systemClock.now(),
+  )
+  const hasher = createKeyedHasher(pepper.value.pepper)
+  const passwords = createArgon2Hasher()
+  const accountStore = new SqlAccountStore(
+    db,
+    zones.map((z) => z.name),
+  )
+  const accounts = new AccountService({
+    store: accountStore,
+    passwords,
+    hasher,
+    randomBytes: (n) => randomBytes(n),
+    now: () => systemClock.now(),
+  })
+  const audit = createAuditTrail(logger, (at, e) => writeAudit(db, at, e), systemClock)
+  const close = async (): Promise<void> => {
+    await audit.flush()
+    await db.destroy()
+  }
+  const served = servedZones(config, zones)
+  return ok({
+    config,
+    logger,
+    db,
+    zones,
+    served,
+    hasher,
+    passwords,
+    accountStore,
+    accounts,
+    audit,
+    close,
+  })
+}
