@@ -6,6 +6,7 @@ import {
   joinName,
   nestedZones,
   parseName,
+  PARSED_NAMES_MAX,
   relativeLabel,
   type Fqdn,
 } from './names.ts'
@@ -141,5 +142,19 @@ describe('relativeLabel and joinName', () => {
 
   it('joins an empty label to the apex', () => {
     assert.equal(joinName('', fqdn('dyn.example')), 'dyn.example')
+  })
+})
+
+describe('parseName memo', () => {
+  it('keeps at most PARSED_NAMES_MAX results, the least recently used parsed again', () => {
+    const first = parseName('memo-first.example')
+    const kept = parseName('memo-kept.example')
+    assert.equal(parseName('memo-first.example'), first, 'a repeat is answered from the memo')
+    for (let i = 0; i < PARSED_NAMES_MAX - 1; i++) {
+      parseName(`memo-${String(i)}.example`)
+      if (i % 1000 === 0) parseName('memo-kept.example')
+    }
+    assert.notEqual(parseName('memo-first.example'), first, 'the oldest was forgotten')
+    assert.equal(parseName('memo-kept.example'), kept, 'a name in use stays')
   })
 })

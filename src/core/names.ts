@@ -4,6 +4,7 @@
  * canonical `Fqdn`: lowercase ASCII, no trailing dot, labels of 1..63 octets, 253 total.
  */
 import { domainToASCII } from 'node:url'
+import { lru } from './lru.ts'
 import { err, ok, type Result } from './result.ts'
 
 /** A canonical, validated domain name. */
@@ -25,12 +26,14 @@ export function parseName(input: string): Result<Fqdn, NameError> {
   // Routers repeat the same few names: a bounded memo of results (they are never mutated),
   // of names short enough to be valid, so hostile input cannot make it large.
   if (input.length > 255) return parsed
-  if (parsedNames.size >= 10_000) parsedNames.clear()
   parsedNames.set(input, parsed)
   return parsed
 }
 
-const parsedNames = new Map<string, Result<Fqdn, NameError>>()
+/** How many parsed names are remembered (the least recently used goes first). */
+export const PARSED_NAMES_MAX = 10_000
+
+const parsedNames = lru<string, Result<Fqdn, NameError>>(PARSED_NAMES_MAX)
 
 function parseNameAnew(input: string): Result<Fqdn, NameError> {
   const trimmed = input.trim().replace(/\.$/, '')

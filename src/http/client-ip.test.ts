@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { createClientIp, type ProxyHeader } from './client-ip.ts'
+import { createClientIp, MAX_PEERS, type ProxyHeader } from './client-ip.ts'
 
 const TRUSTED = ['10.0.0.0/8', '127.0.0.1/32', '2001:db8:ffff::/48']
 type Headers = Record<string, string | string[] | undefined>
@@ -200,5 +200,22 @@ describe('untrusted proxy on this host', () => {
     w.send('203.0.113.5', { 'x-forwarded-for': '198.51.100.1' })
     w.send('::1', {})
     assert.deepEqual(w.seen, [])
+  })
+})
+
+describe('the socket peer memo', () => {
+  it('keeps at most MAX_PEERS addresses, the least recently seen parsed again', () => {
+    const ip = createClientIp({ header: 'X-Forwarded-For', trusted: [] })
+    const peer = (remoteAddress: string) => ip({ socket: { remoteAddress }, headers: {} })
+    const first = peer('192.0.2.1')
+    const kept = peer('192.0.2.2')
+    assert.equal(peer('192.0.2.1'), first, 'a repeat is answered from the memo')
+    for (let i = 0; i < MAX_PEERS - 1; i++) {
+      peer(`10.0.${String(i >> 8)}.${String(i & 255)}`)
+      if (i % 500 === 0) peer('192.0.2.2')
+    }
+    assert.notEqual(peer('192.0.2.1'), first, 'the oldest was forgotten')
+    assert.deepEqual(peer('192.0.2.1'), first, 'and parsed again alike')
+    assert.equal(peer('192.0.2.2'), kept, 'a peer in use stays')
   })
 })

@@ -9,6 +9,7 @@
  * would let the client choose its address.
  */
 import proxyaddr from '@fastify/proxy-addr'
+import { lru } from '../core/lru.ts'
 import { parseIp, type IpAddress } from '../core/addresses/addresses.ts'
 
 /** The forwarding headers `http.proxy_header` may name. */
@@ -89,17 +90,18 @@ export function createClientIp(options: ClientIpOptions): ClientIp {
 
 const UNKNOWN: IpAddress = Object.freeze({ family: 4, text: '0.0.0.0' })
 
+/** How many socket peers are remembered (the least recently seen goes first). */
+export const MAX_PEERS = 4096
+
 // Peers parsed before: a router's pings come from a few addresses, and the same address
-// object lets each range check reuse its parse (addresses.ts). Bounded: cleared when full.
-const peers = new Map<string, IpAddress>()
-const MAX_PEERS = 4096
+// object lets each range check reuse its parse (addresses.ts).
+const peers = lru<string, IpAddress>(MAX_PEERS)
 
 function peerAddress(peer: string): IpAddress {
   const known = peers.get(peer)
   if (known !== undefined) return known
   const parsed = parseIp(peer)
   const ip: IpAddress = parsed.ok ? Object.freeze(parsed.value) : UNKNOWN
-  if (peers.size >= MAX_PEERS) peers.clear()
   peers.set(peer, ip)
   return ip
 }

@@ -6,6 +6,14 @@
  * byte-for-byte what each dialect renders. A header a route already set (the web UI's own
  * CSP, say) is left alone. The CSP goes on HTML only; HSTS only on the HTTPS listener, since
  * over plain HTTP it is meaningless and a browser ignores it (RFC 6797 §7.2).
+ *
+ * Not `@fastify/helmet` (13): it sets its headers in `onRequest`, before a reply has a
+ * content type, so its CSP would go on every answer, the routers' `text/plain` included; by
+ * default it sets twelve headers where these are at most five (seven more: COOP, CORP,
+ * Origin-Agent-Cluster, X-DNS-Prefetch-Control, X-Download-Options,
+ * X-Permitted-Cross-Domain-Policies, X-XSS-Protection), and its HSTS includes subdomains,
+ * which are users' zones. Keeping today's answers would mean turning seven of its defaults
+ * off and still keeping this hook for the HTML-only CSP: two mechanisms where one hook does it.
  */
 import type { FastifyInstance } from 'fastify'
 import type { Duplex } from 'node:stream'

@@ -33,6 +33,8 @@ interface Window {
 }
 
 // Bounds memory when many names are guessed: addresses and windows beyond these are dropped.
+// Not an LRU like the caches (lru-cache): a window is a digest on its way to an owner, not
+// something to read again, so a full table refuses new windows rather than drop one counting.
 const MAX_WINDOWS = 10_000
 const MAX_SOURCES = 50
 

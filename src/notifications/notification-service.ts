@@ -3,6 +3,8 @@
  * webhooks run in the background and their failures are logged, never thrown, so a slow
  * SMTP server or a dead webhook cannot hold up an update answer.
  */
+import type { LRUCache } from 'lru-cache'
+import { lru } from '../core/lru.ts'
 import type {
   AuthFailureEvent,
   Clock,
@@ -32,18 +34,24 @@ export interface NotificationServiceOptions {
   readonly logger: Logger
   /** Aborted by `close()`: ends in-flight webhook requests and their retries. */
   readonly shutdown?: AbortController
+  /** Most users and hosts remembered as told of a lockout (default 10,000). */
+  readonly maxLockoutNotices?: number
 }
 
 /** Mails and webhooks for change, expiry and failed-login events. */
 export class NotificationService implements Notifier {
   readonly #options: NotificationServiceOptions
   readonly #pending = new Set<Promise<void>>()
-  /** When each user or host was last told of a lockout (ms). */
-  readonly #lockoutNotices = new Map<string, number>()
+  /** The users and hosts told of a lockout within the last hour; the least recently told go first. */
+  readonly #lockoutNotices: LRUCache<string, true>
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: NotificationServiceOptions) {
     this.#options = options
+    this.#lockoutNotices = lru(options.maxLockoutNotices ?? 10_000, {
+      expireMs: LOCKOUT_NOTICE_MS,
+      now: () => options.clock.now().getTime(),
+    })
   }
 
   changed(event: HostChangedEvent): void {
@@ -111,11 +119,9 @@ export class NotificationService implements Notifier {
     if (!event.subject.startsWith('user:')) return
     const subject = await this.#options.recipients.authSubject(event.subject.slice(5), [])
     if (subject === undefined) return
+    if (this.#lockoutNotices.has(subject.key)) return
+    this.#lockoutNotices.set(subject.key, true)
     const now = this.#options.clock.now()
-    const last = this.#lockoutNotices.get(subject.key)
-    if (last !== undefined && now.getTime() - last < LOCKOUT_NOTICE_MS) return
-    if (this.#lockoutNotices.size >= 10_000) this.#lockoutNotices.clear()
-    this.#lockoutNotices.set(subject.key, now.getTime())
     const notice = {
       subjectName: subject.name,
       clientIp: event.clientIp,

@@ -6,6 +6,7 @@ import { startSmtpReceiver, type SmtpReceiver } from '../../test/helpers/smtp-re
 import { freePort } from '../../test/helpers/free-port.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { HostChangedEvent, HostExpiredEvent } from '../core/ports.ts'
+import { ok } from '../core/result.ts'
 import { createLogger } from '../observability/logger.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
 import { migrateToLatest } from '../store/migrate.ts'
@@ -14,6 +15,7 @@ import { openSqlite } from '../store/sql/sqlite.ts'
 import { syncZones } from '../store/zones.ts'
 import { notifySchema } from './config-schema.ts'
 import type { NotificationService } from './notification-service.ts'
+import type { Mail, MailSender } from './mail.ts'
 import { createNotifier } from './setup.ts'
 import { webhookSignature } from './webhook.ts'
 
@@ -226,6 +228,44 @@ void describe('mail through a real SMTP server', () => {
     await n.idle()
     n.close()
     assert.equal(smtp.mails.length, 0)
+  })
+})
+
+void describe('lockout notices', () => {
+  void it('remember at most maxLockoutNotices names, the least recently told told again', async () => {
+    const sent: Mail[] = []
+    const mail: MailSender = {
+      send: (m) => {
+        sent.push(m)
+        return Promise.resolve(ok(undefined))
+      },
+      close: () => undefined,
+    }
+    const made = createNotifier({
+      config: notifySchema.parse({}),
+      db,
+      logger: createLogger('silent'),
+      clock,
+      readFile: () => '',
+      mail,
+      maxLockoutNotices: 1,
+    })
+    assert.ok(made.ok)
+    const n = made.value
+    for (const subject of ['user:alice', `user:home.${ZONE}`, `user:home.${ZONE}`, 'user:alice']) {
+      n.lockedOut({ subject, source: '203.0.113.1', clientIp: '203.0.113.1', level: 1, until: 'z' })
+      await n.idle()
+    }
+    n.close()
+    assert.deepEqual(
+      sent.map((m) => m.subject),
+      [
+        '[dynzone] alice locked out at 203.0.113.1',
+        `[dynzone] home.${ZONE} locked out at 203.0.113.1`,
+        '[dynzone] alice locked out at 203.0.113.1',
+      ],
+      'within the hour: the host once, alice again as the host pushed her out',
+    )
   })
 })
 

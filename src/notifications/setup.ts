@@ -30,6 +30,8 @@ export interface NotifierSetup {
   readonly mail?: MailSender
   /** First webhook retry delay (default one second). */
   readonly retryBaseMs?: number
+  /** Most users and hosts remembered as told of a lockout (default 10,000). */
+  readonly maxLockoutNotices?: number
 }
 
 /** The notification service, or a message naming the config key that is wrong. */
@@ -59,6 +61,9 @@ export function createNotifier(setup: NotifierSetup): Result<NotificationService
       ),
       clock: setup.clock,
       logger: setup.logger,
+      ...(setup.maxLockoutNotices === undefined
+        ? {}
+        : { maxLockoutNotices: setup.maxLockoutNotices }),
     }),
   )
 }

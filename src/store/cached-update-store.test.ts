@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test'
 import type { Kysely } from 'kysely'
 import { STORE_DIALECTS } from '../../test/helpers/store-dialects.ts'
 import type { Fqdn } from '../core/names.ts'
+import type { LockoutRecord } from '../core/auth/lockout.ts'
 import type { HostRecord, UpdateContext } from '../core/ports.ts'
 import { EpochProbe } from './cache-epochs.ts'
 import { CachedLockoutStore, CachedUpdateStore } from './cached-update-store.ts'
@@ -30,6 +31,15 @@ class CountingStore extends SqlUpdateStore {
   override findHost(fqdn: Fqdn): Promise<HostRecord | undefined> {
     this.reads++
     return super.findHost(fqdn)
+  }
+}
+
+/** SqlLockoutStore counting the reads that reach the database. */
+class CountingLockouts extends SqlLockoutStore {
+  reads = 0
+  override find(subject: string, source: string): Promise<LockoutRecord | undefined> {
+    this.reads++
+    return super.find(subject, source)
   }
 }
 
@@ -184,6 +194,26 @@ for (const dialect of STORE_DIALECTS) {
       await store.findHost(office)
       // SQLite: the commit moved the cache along and only the written host was read again.
       assert.equal(inner.reads, dialect.name === 'sqlite' ? 3 : 4)
+    })
+
+    it('holds at most maxEntries per map, the least recently used read again', async () => {
+      const inner = new CountingStore(db, zones)
+      const probe = new EpochProbe(db)
+      const store = new CachedUpdateStore(inner, { probe, maxEntries: 1, keepWarm: false })
+      const home = `home.${ZONE}` as Fqdn
+      const office = `office.${ZONE}` as Fqdn
+      await store.findHost(home)
+      await store.findHost(office)
+      await store.findHost(office)
+      assert.equal(inner.reads, 2, 'office came from memory')
+      await store.findHost(home)
+      assert.equal(inner.reads, 3, 'home was pushed out by office')
+      const lockouts = new CountingLockouts(db)
+      const cachedLockouts = new CachedLockoutStore(lockouts, probe, 1)
+      for (const source of ['192.0.2.1', '192.0.2.2', '192.0.2.2', '192.0.2.1']) {
+        await cachedLockouts.find('token', source)
+      }
+      assert.equal(lockouts.reads, 3, 'the first source was pushed out by the second')
     })
 
     it('caches "no lockout" until a lockout is written by anyone', async () => {

@@ -11,8 +11,10 @@
  * came between) the caches start over. What is not found (an unknown token or host) is read
  * again each time, so guessing fills no memory; "no lockout record" is kept, as that is what
  * nearly every ping finds. An answer read while the epoch moved is not kept. Each map is
- * capped (`update.cache_entries`); the oldest entry goes first.
+ * capped (`update.cache_entries`); the least recently used entry goes first (`lru-cache`).
  */
+import type { LRUCache } from 'lru-cache'
+import { lru } from '../core/lru.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { LockoutRecord, LockoutStore } from '../core/auth/lockout.ts'
 import type {
@@ -29,40 +31,6 @@ import type { ChangeSet } from '../core/records.ts'
 import type { EpochProbe } from './cache-epochs.ts'
 import type { SqlUpdateStore } from './update-store.ts'
 
-/** A map that drops its oldest entry beyond `max`. */
-class Capped<K, V> {
-  readonly #map = new Map<K, V>()
-  readonly #max: number
-
-  constructor(max: number) {
-    this.#max = max
-  }
-
-  get(key: K): V | undefined {
-    return this.#map.get(key)
-  }
-
-  has(key: K): boolean {
-    return this.#map.has(key)
-  }
-
-  set(key: K, value: V): void {
-    if (!this.#map.has(key) && this.#map.size >= this.#max) {
-      const oldest = this.#map.keys().next()
-      if (oldest.done !== true) this.#map.delete(oldest.value)
-    }
-    this.#map.set(key, value)
-  }
-
-  delete(key: K): void {
-    this.#map.delete(key)
-  }
-
-  clear(): void {
-    this.#map.clear()
-  }
-}
-
 /** Options of the cached store. */
 export interface CachedStoreOptions {
   readonly probe: EpochProbe
@@ -77,20 +45,20 @@ export class CachedUpdateStore implements UpdateStore {
   readonly #inner: SqlUpdateStore
   readonly #options: CachedStoreOptions
   #epoch: string | undefined
-  readonly #tokens: Capped<string, TokenRecord>
-  readonly #users: Capped<string, UserRecord>
-  readonly #hosts: Capped<Fqdn, HostRecord>
-  readonly #hostsById: Capped<number, HostRecord>
+  readonly #tokens: LRUCache<string, TokenRecord>
+  readonly #users: LRUCache<string, UserRecord>
+  readonly #hosts: LRUCache<Fqdn, HostRecord>
+  readonly #hostsById: LRUCache<number, HostRecord>
   /** The cached hashes of each token id (`touchToken` knows only the id). */
   readonly #tokenHashes = new Map<number, Set<string>>()
 
   constructor(inner: SqlUpdateStore, options: CachedStoreOptions) {
     this.#inner = inner
     this.#options = options
-    this.#tokens = new Capped(options.maxEntries)
-    this.#users = new Capped(options.maxEntries)
-    this.#hosts = new Capped(options.maxEntries)
-    this.#hostsById = new Capped(options.maxEntries)
+    this.#tokens = lru(options.maxEntries)
+    this.#users = lru(options.maxEntries)
+    this.#hosts = lru(options.maxEntries)
+    this.#hostsById = lru(options.maxEntries)
   }
 
   zoneNames(): readonly Fqdn[] {
@@ -156,8 +124,8 @@ export class CachedUpdateStore implements UpdateStore {
     }
   }
 
-  async #through<K, V>(
-    map: Capped<K, V>,
+  async #through<K extends string | number, V extends object>(
+    map: LRUCache<K, V>,
     key: K,
     read: () => Promise<V | undefined>,
   ): Promise<V | undefined> {
@@ -197,13 +165,14 @@ export class CachedUpdateStore implements UpdateStore {
 export class CachedLockoutStore implements LockoutStore {
   readonly #inner: LockoutStore
   readonly #probe: EpochProbe
-  readonly #found: Capped<string, LockoutRecord | null>
+  // `lru-cache` holds no null: "no record" is kept as an empty box.
+  readonly #found: LRUCache<string, { readonly record: LockoutRecord | undefined }>
   #epoch: string | undefined
 
   constructor(inner: LockoutStore, probe: EpochProbe, maxEntries: number) {
     this.#inner = inner
     this.#probe = probe
-    this.#found = new Capped(maxEntries)
+    this.#found = lru(maxEntries)
   }
 
   async find(subject: string, source: string): Promise<LockoutRecord | undefined> {
@@ -213,9 +182,10 @@ export class CachedLockoutStore implements LockoutStore {
       this.#epoch = lockouts
     }
     const key = `${subject}\0${source}`
-    if (this.#found.has(key)) return this.#found.get(key) ?? undefined
+    const found = this.#found.get(key)
+    if (found !== undefined) return found.record
     const record = await this.#inner.find(subject, source)
-    if (this.#epoch === lockouts) this.#found.set(key, record ?? null)
+    if (this.#epoch === lockouts) this.#found.set(key, { record })
     return record
   }
 

@@ -10,6 +10,20 @@
  * Use from other HTTP modules (the REST API):
  *   `const s = await sessions.fromRequest(req)` → `WebSession | undefined`
  *   `sessions.checkCsrf(s, req.headers['x-csrf-token'])` → `boolean` (constant-time)
+ *
+ * Fastify's plugins are not used here, for these reasons:
+ * - `@fastify/csrf-protection` (8) keeps a secret of its own, in an extra `_csrf` cookie or in
+ *   a session plugin (`@fastify/session`), and checks in an `onRequest` hook that refuses by
+ *   throwing `FST_CSRF_INVALID_TOKEN`. Here the token is a keyed hash of the server-side
+ *   session key (nothing more stored or sent; it ends with the session), and it is checked
+ *   once the session is known: no session is a 401 or the login page first, a wrong token a
+ *   403 page in the signed-in layout (web) or the catalogue's `csrf_failed` (API), and API
+ *   calls with a bearer token need none.
+ * - `@fastify/cookie` (11) loads its parser and serializer only when registered, and then
+ *   hooks every answer of its scope (`onSend`, and `onRequest` parsing unless `hook: false`);
+ *   its serializer writes `Path` before `HttpOnly` and `SameSite`, so the `Set-Cookie` values
+ *   would not stay byte for byte what they are. What is needed is one value read by name
+ *   (`readCookie`) and two fixed attribute sets.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'

@@ -93,6 +93,13 @@ describe('createRrl', () => {
     for (let i = 1; i <= 10; i++) rrl.check(`10.0.${i}.1`)
     assert.equal(rrl.check('10.0.0.1'), 'send', 'the first prefix was forgotten')
   })
+  it('holds at most maxPrefixes prefixes and remembered addresses under a flood', () => {
+    const rrl = createRrl({ responsesPerSecond: 1, slip: 0, now: () => 0, maxPrefixes: 10 })
+    for (let i = 0; i < 1000; i++) rrl.check(`10.${String(i >> 8)}.${String(i & 255)}.1`)
+    const { prefixes, addresses } = rrl.held()
+    assert.ok(prefixes > 0 && prefixes <= 10, `prefixes: ${String(prefixes)}`)
+    assert.ok(addresses > 0 && addresses <= 10, `addresses: ${String(addresses)}`)
+  })
 })
 
 describe('truncatedAnswer', () => {

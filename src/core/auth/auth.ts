@@ -9,6 +9,8 @@
  * lint rule keeps `Authenticator` out of every other layer.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
+import type { LRUCache } from 'lru-cache'
+import { lru } from '../lru.ts'
 import type { IpAddress } from '../addresses/addresses.ts'
 import type { Credentials } from '../update/update-intent.ts'
 import type { Clock, KeyedHasher, PasswordHasher, UpdateStore, UserRecord } from '../ports.ts'
@@ -46,17 +48,23 @@ export interface AuthOptions {
   readonly passwords: PasswordHasher
   readonly clock: Clock
   readonly cacheSeconds: number
+  /** Most cached password checks (default 10,000); the least recently used goes first. */
   readonly cacheMaxEntries?: number
 }
 
 /** Resolves credentials to a principal, or undefined for bad credentials. */
 export class Authenticator {
   readonly #options: AuthOptions
-  readonly #cache = new Map<string, number>()
+  // Keys of successful password checks, each fresh for `cacheSeconds` on the injected clock.
+  readonly #cache: LRUCache<string, true>
   #dummy: Promise<string> | undefined
 
   constructor(options: AuthOptions) {
     this.#options = options
+    this.#cache = lru(options.cacheMaxEntries ?? 10_000, {
+      expireMs: options.cacheSeconds * 1000,
+      now: () => options.clock.now().getTime(),
+    })
   }
 
   /**
@@ -119,11 +127,9 @@ export class Authenticator {
     const key = this.#options.hasher.digest(
       `pw\0${String(user.id)}\0${user.passwordHash}\0${password}`,
     )
-    const now = this.#options.clock.now().getTime()
-    const until = this.#cache.get(key)
-    if (until !== undefined && until > now) return principal
+    if (this.#cache.get(key) === true) return principal
     if (!(await this.#options.passwords.verify(user.passwordHash, password))) return undefined
-    this.#remember(key, now + this.#options.cacheSeconds * 1000)
+    if (this.#options.cacheSeconds > 0) this.#cache.set(key, true)
     return principal
   }
 
@@ -131,17 +137,6 @@ export class Authenticator {
   async noPassword(password: string): Promise<void> {
     this.#dummy ??= this.#options.passwords.hash(randomBytes(16).toString('hex'))
     await this.#options.passwords.verify(await this.#dummy, password)
-  }
-
-  #remember(key: string, until: number): void {
-    if (this.#options.cacheSeconds <= 0) return
-    const max = this.#options.cacheMaxEntries ?? 10_000
-    if (this.#cache.size >= max) {
-      const oldest = this.#cache.keys().next()
-      if (oldest.done !== true) this.#cache.delete(oldest.value)
-    }
-    this.#cache.delete(key)
-    this.#cache.set(key, until)
   }
 }
 

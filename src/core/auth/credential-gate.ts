@@ -22,6 +22,8 @@
  * in clear: its subject is `unknown:<HMAC under the pepper>`, in the lockout table, the shared
  * counters and the lockout log line alike.
  */
+import type { LRUCache } from 'lru-cache'
+import { lru } from '../lru.ts'
 import type { Cidr, IpAddress } from '../addresses/addresses.ts'
 import { tokenFits, type Authenticator, type Principal, type TokenMatch } from './auth.ts'
 import type { Lockouts } from './lockout.ts'
@@ -77,7 +79,7 @@ export interface CredentialGateOptions {
   }
   /** Client addresses no budget applies to. */
   readonly exempt?: readonly Cidr[]
-  /** Most (name, address) pairs remembered as having logged in. */
+  /** Most (name, address) pairs remembered as having logged in (default 100,000). */
   readonly maxKnownSources?: number
   /** Told of each counted failure. */
   readonly onFailure?: (failure: GateFailure) => void
@@ -87,12 +89,13 @@ export interface CredentialGateOptions {
 export class CredentialGate {
   readonly #options: CredentialGateOptions
   // `name-key source` pairs that logged in with a password; least recently seen first.
-  readonly #known = new Map<string, true>()
+  readonly #known: LRUCache<string, true>
   // Per client address: the last guessable check queued (see `check`).
   readonly #queues = new Map<string, Promise<void>>()
 
   constructor(options: CredentialGateOptions) {
     this.#options = options
+    this.#known = lru(options.maxKnownSources ?? 100_000)
   }
 
   /** Checks one credential: the principal, or why not. Counts the outcome. */
@@ -247,13 +250,7 @@ export class CredentialGate {
   }
 
   #remember(key: string, source: IpAddress): void {
-    const k = knownKey(key, source)
-    this.#known.delete(k)
-    if (this.#known.size >= (this.#options.maxKnownSources ?? 100_000)) {
-      const oldest = this.#known.keys().next()
-      if (oldest.done !== true) this.#known.delete(oldest.value)
-    }
-    this.#known.set(k, true)
+    this.#known.set(knownKey(key, source), true)
   }
 }
 

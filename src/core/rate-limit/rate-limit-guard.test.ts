@@ -8,7 +8,7 @@ import { Lockouts, type LockoutRecord, type LockoutStore } from '../auth/lockout
 import type { Fqdn } from '../names.ts'
 import type { ChangePublisher, HostRecord, HostWrite, UpdateStore, UserRecord } from '../ports.ts'
 import { MemoryWindowCounters, RateLimiter, type Budget } from './rate-limit.ts'
-import { AbuseGuard, type GuardBudgets } from './rate-limit-guard.ts'
+import { AbuseGuard, KeyCache, type GuardBudgets } from './rate-limit-guard.ts'
 import type { ChangeSet } from '../records.ts'
 import { err, ok } from '../result.ts'
 import { Secret } from '../auth/secret.ts'
@@ -94,6 +94,7 @@ function build(
     exempt?: string[]
     budgets?: GuardBudgets
     accountBad?: Budget
+    maxKnownSources?: number
   } = {},
 ): void {
   clock = manualClock()
@@ -129,6 +130,7 @@ function build(
       ...(options.accountBad === undefined ? {} : { accountBad: options.accountBad }),
     },
     exempt,
+    ...(options.maxKnownSources === undefined ? {} : { maxKnownSources: options.maxKnownSources }),
     lockouts: new Lockouts({
       store: new MemoryLockoutStore(),
       clock,
@@ -223,6 +225,20 @@ describe('AbuseGuard in the update path', () => {
     assert.equal(code(await ping({ clientIp: v4('192.0.2.200') })), 'nochg', 'after the window')
   })
 
+  it('remembers at most maxKnownSources owner addresses, the least recently seen forgotten', async () => {
+    build({ accountBad: { windowSeconds: 600, max: 8 }, maxKnownSources: 1 })
+    const router = v4('198.51.100.77')
+    const phone = v4('198.51.100.78')
+    assert.equal(code(await ping({ clientIp: router })), 'good')
+    assert.equal(code(await ping({ clientIp: phone })), 'nochg', 'the phone pushes out the router')
+    for (let i = 0; i < 8; i++) {
+      const r = await ping({ password: `guess${String(i)}`, clientIp: v4(`192.0.2.${String(i)}`) })
+      assert.equal(code(r), 'badauth')
+    }
+    assert.equal(code(await ping({ clientIp: phone })), 'nochg', 'the phone is known')
+    assert.equal(code(await ping({ clientIp: router })), 'abuse', 'the router was forgotten')
+  })
+
   it('lets a client under budget run all day and stops a runaway client per host', async () => {
     for (let minute = 0; minute < 24 * 60; minute += 20) {
       assert.match(code(await ping()), /good|nochg/, `minute ${String(minute)}`)
@@ -274,5 +290,22 @@ describe('AbuseGuard in the update path', () => {
     build({ exempt: ['203.0.113.0/24'] })
     for (let i = 0; i < 20; i++) assert.equal(code(await ping({ password: 'wrong' })), 'badauth')
     assert.equal(code(await ping()), 'good')
+  })
+})
+
+describe('KeyCache', () => {
+  it('holds at most its bound, the least recently used key made again', () => {
+    const made: string[] = []
+    const cache = new KeyCache((k: string) => {
+      made.push(k)
+      return k.length === 1 ? null : k
+    }, 3)
+    for (const k of ['a', 'b', 'c', 'a', 'd']) cache.get(k)
+    assert.equal(cache.size, 3)
+    assert.equal(cache.get('a'), null, 'a null value is kept too')
+    cache.get('b')
+    assert.deepEqual(made, ['a', 'b', 'c', 'd', 'b'], 'b was the least recently used')
+    for (let i = 0; i < 100; i++) cache.get(`key${String(i)}`)
+    assert.equal(cache.size, 3)
   })
 })

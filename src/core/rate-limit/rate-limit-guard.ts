@@ -15,6 +15,8 @@
  * Outside the dialects: REST API record changes (already authenticated) pass
  * `admitAuthenticated` and `settled`.
  */
+import type { LRUCache } from 'lru-cache'
+import { lru } from '../lru.ts'
 import type { Cidr, IpAddress } from '../addresses/addresses.ts'
 import type { Principal } from '../auth/auth.ts'
 import { parseName } from '../names.ts'
@@ -140,22 +142,29 @@ interface Verdicts {
   readonly bad: Limited
 }
 
-/** Values made from a key once and kept; bounded (cleared when full), as keys come from clients. */
-class KeyCache<K, V> {
-  readonly #map = new Map<K, V>()
+/**
+ * Values made from a key once and kept; bounded (least recently used dropped first), as keys
+ * come from clients. Boxed, as `lru-cache` holds no null.
+ */
+export class KeyCache<K extends string | number, V> {
+  readonly #cache: LRUCache<K, { readonly value: V }>
   readonly #make: (key: K) => V
 
-  constructor(make: (key: K) => V) {
+  constructor(make: (key: K) => V, max = KEY_CACHE_MAX) {
     this.#make = make
+    this.#cache = lru(max)
+  }
+
+  /** How many keys are held. */
+  get size(): number {
+    return this.#cache.size
   }
 
   get(key: K): V {
-    let value = this.#map.get(key)
-    if (value === undefined) {
-      if (this.#map.size >= KEY_CACHE_MAX) this.#map.clear()
-      value = this.#make(key)
-      this.#map.set(key, value)
-    }
+    const known = this.#cache.get(key)
+    if (known !== undefined) return known.value
+    const value = this.#make(key)
+    this.#cache.set(key, { value })
     return value
   }
 }

@@ -4,8 +4,11 @@
  * was counted here and not yet sent (`pending`) and what a write under way carries
  * (`sending`), so a count is in exactly one place and is never lost or sent twice, whatever
  * the write's outcome. Keys are capped like the in-memory counters (least recently used
- * evicted first); counts of evicted keys and of windows rolled away are still sent.
+ * evicted first, `lru-cache`); counts of evicted keys and of windows rolled away are still sent.
+ * Only counting moves a key up; the bookkeeping reads (`peek`) leave the order as it is.
  */
+import type { LRUCache } from 'lru-cache'
+import { lru } from '../lru.ts'
 import type { WindowState } from './rate-limit.ts'
 
 /** Events counted for one key in one fixed window. */
@@ -40,12 +43,18 @@ interface Entry {
 
 /** Per-key window counts of one instance, split by where they stand with the store. */
 export class HeldCounts {
-  readonly #entries = new Map<string, Entry>()
+  readonly #entries: LRUCache<string, Entry>
   readonly #maxEntries: number
   #orphans: CounterCell[] = []
 
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries
+    this.#entries = lru(maxEntries, {
+      // An evicted key's unsent counts are kept to be sent.
+      dispose: (e, key, reason) => {
+        if (reason === 'evict') this.#orphanPending(key, e, 2)
+      },
+    })
   }
 
   /** How many keys are held. */
@@ -66,28 +75,27 @@ export class HeldCounts {
 
   /** Drops keys idle for two windows with nothing unsent; returns how many. */
   sweep(nowMs: number): number {
-    let dropped = 0
-    for (const [key, e] of this.#entries) {
-      if (e.start + 2 * e.windowMs <= nowMs && unsent(e) === 0) {
-        this.#entries.delete(key)
-        dropped++
-      }
-    }
-    return dropped
+    // Oldest first, as counted; collected first, as the cache is not changed while walked.
+    const idle: string[] = []
+    this.#entries.rforEach((e, key) => {
+      if (e.start + 2 * e.windowMs <= nowMs && unsent(e) === 0) idle.push(key)
+    })
+    for (const key of idle) this.#entries.delete(key)
+    return idle.length
   }
 
   /** Moves every pending count into `sending` and returns it. */
   takePending(): Outgoing[] {
     const out: Outgoing[] = this.#orphans.map((cell) => ({ cell, key: undefined }))
     this.#orphans = []
-    for (const [key, e] of this.#entries) {
+    this.#entries.rforEach((e, key) => {
       for (const [c, start] of windows(e)) {
         if (c.pending === 0) continue
         out.push({ key, cell: { key, windowMs: e.windowMs, start, hits: c.pending } })
         c.sending += c.pending
         c.pending = 0
       }
-    }
+    })
     return out
   }
 
@@ -108,20 +116,20 @@ export class HeldCounts {
   /** The keys used since the last call, rolled to the windows of `nowMs`. */
   takeTouched(nowMs: number): string[] {
     const keys: string[] = []
-    for (const [key, e] of this.#entries) {
-      if (!e.touched) continue
+    this.#entries.rforEach((e, key) => {
+      if (!e.touched) return
       keys.push(key)
       e.touched = false
       // Rolled now, so a window that began since the key's last use is read back too.
       this.#roll(key, e, windowStart(nowMs, e.windowMs))
-    }
+    })
     return keys
   }
 
   /** Marks keys for the next read-back again (a failed sync). */
   markTouched(keys: readonly string[]): void {
     for (const k of keys) {
-      const e = this.#entries.get(k)
+      const e = this.#entries.peek(k)
       if (e !== undefined) e.touched = true
     }
   }
@@ -130,7 +138,7 @@ export class HeldCounts {
   earliestStart(keys: readonly string[]): number {
     let since = Number.MAX_SAFE_INTEGER
     for (const k of keys) {
-      const e = this.#entries.get(k)
+      const e = this.#entries.peek(k)
       if (e !== undefined) since = Math.min(since, e.start - e.windowMs)
     }
     return since
@@ -140,7 +148,7 @@ export class HeldCounts {
   apply(keys: readonly string[], rows: readonly CounterCell[]): void {
     const found = new Map(rows.map((r) => [`${r.key} ${String(r.start)}`, r]))
     for (const key of keys) {
-      const e = this.#entries.get(key)
+      const e = this.#entries.peek(key)
       if (e === undefined) continue
       for (const [c, start] of windows(e)) {
         const row = found.get(`${key} ${String(start)}`)
@@ -150,7 +158,7 @@ export class HeldCounts {
   }
 
   #cellOf(key: string, start: number): Cell | undefined {
-    const e = this.#entries.get(key)
+    const e = this.#entries.peek(key)
     if (e === undefined) return undefined
     if (e.start === start) return e.current
     return e.start - e.windowMs === start ? e.previous : undefined
@@ -161,19 +169,17 @@ export class HeldCounts {
   #touch(key: string, windowMs: number, nowMs: number): Entry {
     const start = windowStart(nowMs, windowMs)
     let e = this.#entries.get(key)
-    this.#entries.delete(key)
     if (e !== undefined && e.windowMs !== windowMs) {
       this.#orphanPending(key, e, 2)
       e = undefined
     }
     if (e === undefined) {
-      this.#evictFor()
       e = { windowMs, start, previous: cell(), current: cell(), touched: true }
+      this.#entries.set(key, e)
     } else {
       this.#roll(key, e, start)
     }
     e.touched = true
-    this.#entries.set(key, e)
     return e
   }
 
@@ -184,15 +190,6 @@ export class HeldCounts {
     e.previous = adjacent ? e.current : cell()
     e.current = cell()
     e.start = start
-  }
-
-  #evictFor(): void {
-    if (this.#entries.size < this.#maxEntries) return
-    const oldest = this.#entries.entries().next()
-    if (oldest.done === true) return
-    const [key, e] = oldest.value
-    this.#entries.delete(key)
-    this.#orphanPending(key, e, 2)
   }
 
   // The pending counts of the entry's first `count` windows (oldest first), kept to be sent.

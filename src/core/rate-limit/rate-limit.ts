@@ -2,12 +2,15 @@
  * Request budgets: at most `max` events per `window` for a key (a client address, an
  * account, a host), counted with a sliding window estimated from two fixed windows (the
  * previous window's count weighted by how much of it still overlaps). Two numbers per key,
- * so memory stays bounded: a sweep drops idle keys and a hard cap evicts the oldest.
+ * so memory stays bounded: a sweep drops idle keys and a hard cap evicts the least recently
+ * counted (`lru-cache`).
  *
  * The counters sit behind `WindowCounters` so several instances can later share them; the
  * clock is injected so tests step through windows without waiting.
  */
 import ipaddr from 'ipaddr.js'
+import type { LRUCache } from 'lru-cache'
+import { lru } from '../lru.ts'
 import type { IpAddress } from '../addresses/addresses.ts'
 import type { Clock } from '../ports.ts'
 
@@ -42,13 +45,12 @@ interface Entry {
   readonly windowMs: number
 }
 
-/** In-memory counters with a cap on the number of keys (stalest window evicted first). */
+/** In-memory counters with a cap on the number of keys (least recently counted evicted first). */
 export class MemoryWindowCounters implements WindowCounters {
-  readonly #entries = new Map<string, Entry>()
-  readonly #maxEntries: number
+  readonly #entries: LRUCache<string, Entry>
 
   constructor(maxEntries: number) {
-    this.#maxEntries = maxEntries
+    this.#entries = lru(maxEntries)
   }
 
   /** How many keys are held. */
@@ -58,7 +60,7 @@ export class MemoryWindowCounters implements WindowCounters {
 
   get(key: string, windowMs: number, nowMs: number): WindowState {
     const start = Math.floor(nowMs / windowMs) * windowMs
-    const e = this.#entries.get(key)
+    const e = this.#entries.peek(key)
     if (e === undefined) return { start, previous: 0, current: 0 }
     return roll(e, start)
   }
@@ -72,25 +74,17 @@ export class MemoryWindowCounters implements WindowCounters {
       return
     }
     const state = found === undefined ? { start, previous: 0, current: 0 } : roll(found, start)
-    // Re-inserted when its window moves on, so the Map's order is by when each key's
-    // current window was first touched: the stalest key is evicted first.
-    this.#entries.delete(key)
-    if (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next()
-      if (oldest.done !== true) this.#entries.delete(oldest.value)
-    }
     this.#entries.set(key, { ...state, current: state.current + 1, windowMs })
   }
 
   sweep(nowMs: number): number {
-    let dropped = 0
-    for (const [key, e] of this.#entries) {
-      if (e.start + 2 * e.windowMs <= nowMs) {
-        this.#entries.delete(key)
-        dropped++
-      }
-    }
-    return dropped
+    // Oldest first, as counted; collected first, as the cache is not changed while walked.
+    const idle: string[] = []
+    this.#entries.rforEach((e, key) => {
+      if (e.start + 2 * e.windowMs <= nowMs) idle.push(key)
+    })
+    for (const key of idle) this.#entries.delete(key)
+    return idle.length
   }
 }
 

@@ -7,14 +7,17 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
+import { lru } from '../../core/lru.ts'
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqlite } from 'kysely'
 import type { Database } from '../schema.ts'
 import { countLocalWrites } from '../local-writes.ts'
 import { startCheckpointer } from './sqlite-checkpointer.ts'
 
-// Past this many distinct SQL texts the cache starts over (queries built with IN lists of
-// varying length make new texts); a bound, not a tuning knob.
-const MAX_CACHED_STATEMENTS = 500
+/**
+ * Past this many distinct SQL texts the least recently used statement is dropped (queries
+ * built with IN lists of varying length make new texts); a bound, not a tuning knob.
+ */
+export const MAX_CACHED_STATEMENTS = 500
 
 /** SQLite's page cache per connection, in KiB. */
 const CACHE_KIB = 64 * 1024
@@ -57,7 +60,7 @@ export function cachingPrepare(
   sqlite: SqliteDatabase.Database,
   beforeClose: () => void = () => undefined,
 ): KyselySqlite {
-  const cache = new Map<string, SqliteDatabase.Statement>()
+  const cache = lru<string, SqliteDatabase.Statement>(MAX_CACHED_STATEMENTS)
   return {
     close: () => {
       beforeClose()
@@ -68,10 +71,7 @@ export function cachingPrepare(
       const cached = cache.get(sql)
       if (cached !== undefined && !cached.busy) return cached
       const statement = sqlite.prepare(sql)
-      if (cached === undefined) {
-        if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear()
-        cache.set(sql, statement)
-      }
+      if (cached === undefined) cache.set(sql, statement)
       return statement
     },
   }
