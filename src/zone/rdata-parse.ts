@@ -45,15 +45,15 @@ export function parseRdata(
     const rest = isRest(field)
     const taken = rest ? tokens.slice(at) : tokens.slice(at, at + 1)
     const bytes = parseField(field, taken, origin)
-    if (!bytes.ok) return err(`${known.name}: ${bytes.error}`)
+    if (!bytes.ok) return bytes
     parts.push(bytes.value)
     at += taken.length
   }
   if (at < tokens.length) {
-    return err(`${known.name}: unexpected "${shorten(tokens[at]?.text ?? '')}" after its fields`)
+    return err(`unexpected "${shorten(tokens[at]?.text ?? '')}" after its fields`)
   }
   const rdata = Buffer.concat(parts)
-  if (rdata.length > MAX_RDATA) return err(`${known.name} rdata longer than 65535 octets`)
+  if (rdata.length > MAX_RDATA) return err('rdata longer than 65535 octets')
   return checkDigest(type, rdata)
 }
 
@@ -139,9 +139,7 @@ function checkDigest(type: number, rdata: Buffer): Result<Buffer, string> {
   const table = known === 'DS' ? DS_DIGEST : SSHFP_DIGEST
   const want = table.get(digestType)
   if (want !== undefined && rdata.length - offset !== want) {
-    return err(
-      `${known}: digest type ${digestType} needs ${want} octets, got ${rdata.length - offset}`,
-    )
+    return err(`digest type ${digestType} needs ${want} octets, got ${rdata.length - offset}`)
   }
   return ok(rdata)
 }

@@ -1,13 +1,15 @@
 /**
- * Reading a zone file from a stream into RRsets: the one entry point a caller needs. The
- * stream is read line by line (`node:readline`), so only the RRsets (wire rdata) are held,
- * never the text.
+ * Zone files on streams: reading one into RRsets and writing RRsets out, the entry points a
+ * caller needs. The input is read line by line (`node:readline`), so only the RRsets (wire
+ * rdata) are held, never the text.
  */
 import { open } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import type { Readable } from 'node:stream'
+import { once } from 'node:events'
+import type { Readable, Writable } from 'node:stream'
 import { err, ok, type Result } from '../core/result.ts'
 import { RRsetCollector, type RRset } from './rrset.ts'
+import { zoneFileLines } from './zone-writer.ts'
 import { ZoneReader, type ZoneFileProblem, type ZoneReadOptions } from './zone-reader.ts'
 
 /** A zone read without errors. */
@@ -65,4 +67,15 @@ export async function loadZoneFile(
 
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
+}
+
+/** Writes the canonical zone file of `rrsets` to `output`, waiting when the stream is full. */
+export async function writeZone(
+  output: Writable,
+  origin: string,
+  rrsets: readonly RRset[],
+): Promise<void> {
+  for (const line of zoneFileLines(origin, rrsets)) {
+    if (!output.write(`${line}\n`, 'latin1')) await once(output, 'drain')
+  }
 }

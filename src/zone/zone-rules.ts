@@ -1,0 +1,195 @@
+/**
+ * What a zone may hold, as one pure check over its RRsets:
+ * - one SOA, at the apex only, of one record; NS at the apex (RFC 1035 §5.2, RFC 1034 §4.2.1);
+ * - CNAME alone at its name, one record, never at the apex (RFC 1034 §3.6.2, RFC 2181 §10.1;
+ *   RRSIG and NSEC may sit beside it, RFC 4035 §2.5);
+ * - below a delegation (NS below the apex), nothing but glue: A/AAAA of names that the
+ *   delegation's NS records name (RFC 1034 §4.2.1, RFC 9471); at the delegation itself only
+ *   NS, DS, NSEC, RRSIG and such glue (RFC 4035 §2.4); DS only at a delegation (RFC 4034 §5);
+ * - an NS target inside the zone (not below a delegation) has an address (BIND's check);
+ * - names and rdata within the wire limits (RFC 1035 §3.1, §3.2.1), rdata valid for its type,
+ *   TTLs 0..2^31-1 (RFC 2181 §8), no meta types (RFC 6895 §3.1), every name in the zone.
+ *
+ * RFC 2136 §3.4.2.2 (how an UPDATE that breaks these rules is applied) is the caller's part.
+ */
+import { RRType } from '../dns/constants.ts'
+import { nameToWire } from '../dns/name-text.ts'
+import { formatRdata, wireNameText } from './rdata-format.ts'
+import { isMetaType, typeMnemonic } from './rr-types.ts'
+import type { RRset } from './rrset.ts'
+import { parentName } from './zone-names.ts'
+import { inZone } from './zone-reader.ts'
+
+/** A broken rule, naming the RRset it is about. */
+export interface ZoneRuleProblem {
+  readonly owner: string
+  readonly type: string
+  readonly message: string
+}
+
+/** `owner TYPE: message`. */
+export function formatRuleProblem(p: ZoneRuleProblem): string {
+  return `${p.owner} ${p.type}: ${p.message}`
+}
+
+const MAX_TTL = 0x7fffffff
+const BESIDE_CNAME = new Set<number>([RRType.CNAME, RRType.RRSIG, RRType.NSEC])
+const AT_CUT = new Set<number>([RRType.NS, RRType.DS, RRType.RRSIG, RRType.NSEC])
+const ADDRESS = new Set<number>([RRType.A, RRType.AAAA])
+
+type Node = Map<number, RRset>
+
+/** Every rule `rrsets` break in the zone `origin` (absolute, trailing dot); empty when none. */
+export function checkZoneRules(origin: string, rrsets: readonly RRset[]): ZoneRuleProblem[] {
+  const apex = origin.toLowerCase()
+  const problems: ZoneRuleProblem[] = []
+  const nodes = new Map<string, Node>()
+  for (const set of rrsets) {
+    const say = (message: string): void => {
+      problems.push({ owner: set.owner, type: typeMnemonic(set.type), message })
+    }
+    if (!checkRRset(set, apex, say)) continue
+    const key = set.owner.toLowerCase()
+    const node = nodes.get(key) ?? new Map<number, RRset>()
+    if (node.has(set.type)) say('the RRset is given twice')
+    node.set(set.type, set)
+    nodes.set(key, node)
+  }
+  checkApex(origin, nodes.get(apex), problems)
+  const cuts = new Map<string, Set<string>>()
+  for (const [name, node] of nodes) {
+    const ns = node.get(RRType.NS)
+    if (name !== apex && ns !== undefined) cuts.set(name, targetsOf(ns))
+  }
+  for (const [name, node] of nodes) {
+    for (const set of node.values()) {
+      const message = placement(name, apex, set, node, cuts)
+      if (message !== undefined) {
+        problems.push({ owner: set.owner, type: typeMnemonic(set.type), message })
+      }
+    }
+  }
+  checkNsAddresses(apex, nodes, cuts, problems)
+  return problems
+}
+
+// The checks of one RRset on its own; false when it cannot be placed in the tree at all.
+function checkRRset(set: RRset, apex: string, say: (m: string) => void): boolean {
+  const wire = nameToWire(set.owner)
+  if (!wire.ok) {
+    say(wire.error.message)
+    return false
+  }
+  if (!inZone(set.owner.toLowerCase(), apex)) {
+    say(`outside the zone ${apex}`)
+    return false
+  }
+  if (isMetaType(set.type)) say('not a record type a zone holds')
+  if (!Number.isInteger(set.ttl) || set.ttl < 0 || set.ttl > MAX_TTL) {
+    say(`TTL ${set.ttl} is outside 0..${MAX_TTL} (RFC 2181 §8)`)
+  }
+  if (set.rdata.length === 0) say('an RRset without records')
+  for (const rdata of set.rdata) {
+    if (rdata.length > 0xffff) say('rdata longer than 65535 octets')
+    const text = formatRdata(set.type, rdata)
+    if (!text.ok) say(`invalid rdata: ${text.error}`)
+  }
+  return true
+}
+
+function checkApex(origin: string, node: Node | undefined, problems: ZoneRuleProblem[]): void {
+  const soa = node?.get(RRType.SOA)
+  if (soa === undefined)
+    problems.push({ owner: origin, type: 'SOA', message: 'the apex has no SOA' })
+  else if (soa.rdata.length !== 1) {
+    problems.push({ owner: origin, type: 'SOA', message: 'the apex has more than one SOA' })
+  }
+  if (node?.get(RRType.NS) === undefined) {
+    problems.push({ owner: origin, type: 'NS', message: 'the apex has no NS records' })
+  }
+}
+
+function targetsOf(ns: RRset): Set<string> {
+  const out = new Set<string>()
+  for (const rdata of ns.rdata) {
+    const target = wireNameText(rdata)
+    if (target !== undefined) out.add(target.text.toLowerCase())
+  }
+  return out
+}
+
+// Why `set` may not be where it is, or undefined.
+function placement(
+  name: string,
+  apex: string,
+  set: RRset,
+  node: Node,
+  cuts: ReadonlyMap<string, ReadonlySet<string>>,
+): string | undefined {
+  if (set.type === RRType.SOA && name !== apex) return 'an SOA below the apex'
+  const above = cutAbove(name, apex, cuts)
+  if (above !== undefined) {
+    const glue = ADDRESS.has(set.type) && cuts.get(above)?.has(name) === true
+    return glue
+      ? undefined
+      : `below the delegation at ${above}: only A/AAAA glue for its NS targets may be there`
+  }
+  const ownTargets = cuts.get(name)
+  if (ownTargets !== undefined && !AT_CUT.has(set.type)) {
+    if (ADDRESS.has(set.type) && ownTargets.has(name)) return undefined
+    return `at the delegation ${name}: only NS, DS and glue may be at a zone cut`
+  }
+  if (set.type === RRType.DS && ownTargets === undefined) {
+    return 'DS only at a delegation (a name with NS below the apex)'
+  }
+  if (set.type === RRType.CNAME) return cnameProblem(name, apex, set, node)
+  return undefined
+}
+
+function cnameProblem(name: string, apex: string, set: RRset, node: Node): string | undefined {
+  if (name === apex) return 'a CNAME at the apex (RFC 1034 §3.6.2: the apex has SOA and NS)'
+  const others = [...node.keys()].filter((t) => !BESIDE_CNAME.has(t)).map(typeMnemonic)
+  if (others.length > 0) {
+    return `a CNAME must be alone at its name (RFC 1034 §3.6.2), here beside ${others.join(', ')}`
+  }
+  return set.rdata.length > 1 ? 'more than one CNAME at one name (RFC 2181 §10.1)' : undefined
+}
+
+// The nearest delegation strictly above `name`, or undefined.
+function cutAbove(
+  name: string,
+  apex: string,
+  cuts: ReadonlyMap<string, ReadonlySet<string>>,
+): string | undefined {
+  if (cuts.size === 0) return undefined
+  let found: string | undefined
+  for (let at = parentName(name); at !== undefined && at !== apex; at = parentName(at)) {
+    if (cuts.has(at)) found = at
+  }
+  return found
+}
+
+// An in-zone NS target (not below a delegation) that has no address: BIND refuses the zone.
+function checkNsAddresses(
+  apex: string,
+  nodes: ReadonlyMap<string, Node>,
+  cuts: ReadonlyMap<string, ReadonlySet<string>>,
+  problems: ZoneRuleProblem[],
+): void {
+  for (const [name, node] of nodes) {
+    const ns = node.get(RRType.NS)
+    if (ns === undefined || cutAbove(name, apex, cuts) !== undefined) continue
+    for (const target of targetsOf(ns)) {
+      if (!inZone(target, apex) || cutAbove(target, apex, cuts) !== undefined) continue
+      if (cuts.has(target)) continue
+      const there = nodes.get(target)
+      if (there?.has(RRType.A) !== true && there?.has(RRType.AAAA) !== true) {
+        problems.push({
+          owner: ns.owner,
+          type: 'NS',
+          message: `the name server ${target} is in the zone but has no A or AAAA record`,
+        })
+      }
+    }
+  }
+}
