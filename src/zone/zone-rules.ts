@@ -45,13 +45,10 @@ export function checkZoneRules(origin: string, rrsets: readonly RRset[]): ZoneRu
   const problems: ZoneRuleProblem[] = []
   const nodes = new Map<string, Node>()
   for (const set of rrsets) {
-    const say = (message: string): void => {
-      problems.push({ owner: set.owner, type: typeMnemonic(set.type), message })
-    }
-    if (!checkRRset(set, apex, say)) continue
+    if (!checkRRset(set, apex, problems)) continue
     const key = set.owner.toLowerCase()
     const node = nodes.get(key) ?? new Map<number, RRset>()
-    if (node.has(set.type)) say('the RRset is given twice')
+    if (node.has(set.type)) problems.push(problem(set, 'the RRset is given twice'))
     node.set(set.type, set)
     nodes.set(key, node)
   }
@@ -64,37 +61,47 @@ export function checkZoneRules(origin: string, rrsets: readonly RRset[]): ZoneRu
   for (const [name, node] of nodes) {
     for (const set of node.values()) {
       const message = placement(name, apex, set, node, cuts)
-      if (message !== undefined) {
-        problems.push({ owner: set.owner, type: typeMnemonic(set.type), message })
-      }
+      if (message !== undefined) problems.push(problem(set, message))
     }
   }
   checkNsAddresses(apex, nodes, cuts, problems)
   return problems
 }
 
+function problem(set: RRset, message: string): ZoneRuleProblem {
+  return { owner: set.owner, type: typeMnemonic(set.type), message }
+}
+
 // The checks of one RRset on its own; false when it cannot be placed in the tree at all.
-function checkRRset(set: RRset, apex: string, say: (m: string) => void): boolean {
+function checkRRset(set: RRset, apex: string, problems: ZoneRuleProblem[]): boolean {
+  const before = problems.length
   const wire = nameToWire(set.owner)
-  if (!wire.ok) {
-    say(wire.error.message)
-    return false
+  if (!wire.ok) problems.push(problem(set, wire.error.message))
+  else if (!inZone(set.owner.toLowerCase(), apex)) {
+    problems.push(problem(set, `outside the zone ${apex}`))
   }
-  if (!inZone(set.owner.toLowerCase(), apex)) {
-    say(`outside the zone ${apex}`)
-    return false
-  }
-  if (isMetaType(set.type)) say('not a record type a zone holds')
+  if (problems.length > before) return false
+  if (isMetaType(set.type)) problems.push(problem(set, 'not a record type a zone holds'))
   if (!Number.isInteger(set.ttl) || set.ttl < 0 || set.ttl > MAX_TTL) {
-    say(`TTL ${set.ttl} is outside 0..${MAX_TTL} (RFC 2181 §8)`)
+    problems.push(problem(set, `TTL ${set.ttl} is outside 0..${MAX_TTL} (RFC 2181 §8)`))
   }
-  if (set.rdata.length === 0) say('an RRset without records')
+  if (set.rdata.length === 0) problems.push(problem(set, 'an RRset without records'))
   for (const rdata of set.rdata) {
-    if (rdata.length > 0xffff) say('rdata longer than 65535 octets')
-    const text = formatRdata(set.type, rdata)
-    if (!text.ok) say(`invalid rdata: ${text.error}`)
+    const bad = rdataProblem(set.type, rdata)
+    if (bad !== undefined) problems.push(problem(set, bad))
   }
   return true
+}
+
+function rdataProblem(type: number, rdata: Buffer): string | undefined {
+  if (rdata.length > 0xffff) return 'rdata longer than 65535 octets'
+  // The common types checked by length alone: decoding them would only build text.
+  if (type === RRType.A) return rdata.length === 4 ? undefined : 'invalid rdata: A is 4 octets'
+  if (type === RRType.AAAA) {
+    return rdata.length === 16 ? undefined : 'invalid rdata: AAAA is 16 octets'
+  }
+  const text = formatRdata(type, rdata)
+  return text.ok ? undefined : `invalid rdata: ${text.error}`
 }
 
 function checkApex(origin: string, node: Node | undefined, problems: ZoneRuleProblem[]): void {
