@@ -61,7 +61,9 @@ export const KNOWN_TYPES: readonly KnownType[] = [
 ]
 
 const BY_CODE = new Map(KNOWN_TYPES.map((t) => [t.code, t]))
-const BY_NAME = new Map(KNOWN_TYPES.map((t) => [t.name, t.code]))
+// Every mnemonic the codec knows (RRSIG, AXFR, …), so such a line gets a precise error.
+const BY_NAME = new Map<string, number>(Object.entries(RRType))
+const NAME_OF = new Map<number, string>(Object.entries(RRType).map(([k, v]) => [v, k]))
 
 /** The layout of a type code, or undefined for a type read in the generic form only. */
 export function knownType(code: number): KnownType | undefined {
@@ -81,7 +83,7 @@ export function typeCodeOf(mnemonic: string): number | undefined {
 
 /** The mnemonic of a code: a known name, else `TYPE<n>` (RFC 3597 §5). */
 export function typeMnemonic(code: number): string {
-  return BY_CODE.get(code)?.name ?? `TYPE${code}`
+  return NAME_OF.get(code) ?? `TYPE${code}`
 }
 
 /** True for codes that are not data (0, OPT, and the Q/meta range 128..255 of RFC 6895 §3.1). */
