@@ -37,7 +37,13 @@ const BESIDE_CNAME = new Set<number>([RRType.CNAME, RRType.RRSIG, RRType.NSEC])
 const AT_CUT = new Set<number>([RRType.NS, RRType.DS, RRType.RRSIG, RRType.NSEC])
 const ADDRESS = new Set<number>([RRType.A, RRType.AAAA])
 
-type Node = Map<number, RRset>
+// The RRsets at one name: an array, not a Map, since a zone of a million names has a
+// million of them and most hold one RRset.
+type Node = RRset[]
+
+function find(node: readonly RRset[] | undefined, type: number): RRset | undefined {
+  return node?.find((s) => s.type === type)
+}
 
 /** Every rule `rrsets` break in the zone `origin` (absolute, trailing dot); empty when none. */
 export function checkZoneRules(origin: string, rrsets: readonly RRset[]): ZoneRuleProblem[] {
@@ -47,19 +53,20 @@ export function checkZoneRules(origin: string, rrsets: readonly RRset[]): ZoneRu
   for (const set of rrsets) {
     if (!checkRRset(set, apex, problems)) continue
     const key = set.owner.toLowerCase()
-    const node = nodes.get(key) ?? new Map<number, RRset>()
-    if (node.has(set.type)) problems.push(problem(set, 'the RRset is given twice'))
-    node.set(set.type, set)
-    nodes.set(key, node)
+    const node = nodes.get(key)
+    if (node === undefined) nodes.set(key, [set])
+    else if (find(node, set.type) !== undefined) {
+      problems.push(problem(set, 'the RRset is given twice'))
+    } else node.push(set)
   }
   checkApex(origin, nodes.get(apex), problems)
   const cuts = new Map<string, Set<string>>()
   for (const [name, node] of nodes) {
-    const ns = node.get(RRType.NS)
+    const ns = find(node, RRType.NS)
     if (name !== apex && ns !== undefined) cuts.set(name, targetsOf(ns))
   }
   for (const [name, node] of nodes) {
-    for (const set of node.values()) {
+    for (const set of node) {
       const message = placement(name, apex, set, node, cuts)
       if (message !== undefined) problems.push(problem(set, message))
     }
@@ -105,13 +112,13 @@ function rdataProblem(type: number, rdata: Buffer): string | undefined {
 }
 
 function checkApex(origin: string, node: Node | undefined, problems: ZoneRuleProblem[]): void {
-  const soa = node?.get(RRType.SOA)
+  const soa = find(node, RRType.SOA)
   if (soa === undefined)
     problems.push({ owner: origin, type: 'SOA', message: 'the apex has no SOA' })
   else if (soa.rdata.length !== 1) {
     problems.push({ owner: origin, type: 'SOA', message: 'the apex has more than one SOA' })
   }
-  if (node?.get(RRType.NS) === undefined) {
+  if (find(node, RRType.NS) === undefined) {
     problems.push({ owner: origin, type: 'NS', message: 'the apex has no NS records' })
   }
 }
@@ -155,7 +162,7 @@ function placement(
 
 function cnameProblem(name: string, apex: string, set: RRset, node: Node): string | undefined {
   if (name === apex) return 'a CNAME at the apex (RFC 1034 §3.6.2: the apex has SOA and NS)'
-  const others = [...node.keys()].filter((t) => !BESIDE_CNAME.has(t)).map(typeMnemonic)
+  const others = node.filter((s) => !BESIDE_CNAME.has(s.type)).map((s) => typeMnemonic(s.type))
   if (others.length > 0) {
     return `a CNAME must be alone at its name (RFC 1034 §3.6.2), here beside ${others.join(', ')}`
   }
@@ -184,13 +191,13 @@ function checkNsAddresses(
   problems: ZoneRuleProblem[],
 ): void {
   for (const [name, node] of nodes) {
-    const ns = node.get(RRType.NS)
+    const ns = find(node, RRType.NS)
     if (ns === undefined || cutAbove(name, apex, cuts) !== undefined) continue
     for (const target of targetsOf(ns)) {
       if (!inZone(target, apex) || cutAbove(target, apex, cuts) !== undefined) continue
       if (cuts.has(target)) continue
       const there = nodes.get(target)
-      if (there?.has(RRType.A) !== true && there?.has(RRType.AAAA) !== true) {
+      if (find(there, RRType.A) === undefined && find(there, RRType.AAAA) === undefined) {
         problems.push({
           owner: ns.owner,
           type: 'NS',
