@@ -82,8 +82,8 @@ function problem(set: RRset, message: string): ZoneRuleProblem {
 // The checks of one RRset on its own; false when it cannot be placed in the tree at all.
 function checkRRset(set: RRset, apex: string, problems: ZoneRuleProblem[]): boolean {
   const before = problems.length
-  const wire = nameToWire(set.owner)
-  if (!wire.ok) problems.push(problem(set, wire.error.message))
+  const wire = plainName(set.owner) ? undefined : nameToWire(set.owner)
+  if (wire?.ok === false) problems.push(problem(set, wire.error.message))
   else if (!inZone(set.owner.toLowerCase(), apex)) {
     problems.push(problem(set, `outside the zone ${apex}`))
   }
@@ -98,6 +98,21 @@ function checkRRset(set: RRset, apex: string, problems: ZoneRuleProblem[]): bool
     if (bad !== undefined) problems.push(problem(set, bad))
   }
   return true
+}
+
+// True for an absolute name without escapes whose labels and length are within the limits:
+// most names, checked without building the wire form.
+function plainName(name: string): boolean {
+  if (name.length > 254 || !name.endsWith('.') || name.includes('\\')) return false
+  let label = 0
+  for (let i = 0; i < name.length - 1; i++) {
+    const c = name.charCodeAt(i)
+    if (c === 0x2e) {
+      if (label === 0) return false
+      label = 0
+    } else if (c <= 0x20 || c >= 0x7f || ++label > 63) return false
+  }
+  return label > 0
 }
 
 function rdataProblem(type: number, rdata: Buffer): string | undefined {
