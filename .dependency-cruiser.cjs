@@ -20,6 +20,8 @@ const LAYERS = {
   core: [],
   // DNS wire format.
   dns: ['core'],
+  // Zone files (RFC 1035 master format), record types in text and the zone content rules.
+  zone: ['core', 'dns'],
   // HTTP update dialects: request in, intent out. No DNS wire format: they speak HTTP.
   dialects: ['core', 'config/fields.ts'],
   security: ['core'],

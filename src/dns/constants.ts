@@ -1,5 +1,6 @@
 /**
  * Numbers of the DNS protocol: RR types (RFC 1035 §3.2.2, RFC 3596, RFC 6891, RFC 8659),
+ * DNSSEC (RFC 4034, RFC 5155), SSHFP (RFC 4255), TLSA (RFC 6698), SVCB/HTTPS (RFC 9460),
  * opcodes and rcodes (RFC 1035 §4.1.1, RFC 6891 §9), header flags and size limits.
  */
 import type { RecordType } from '../core/records.ts'
@@ -17,6 +18,14 @@ export const RRType = {
   SRV: 33,
   OPT: 41,
   DS: 43,
+  SSHFP: 44,
+  RRSIG: 46,
+  NSEC: 47,
+  DNSKEY: 48,
+  NSEC3: 50,
+  TLSA: 52,
+  SVCB: 64,
+  HTTPS: 65,
   IXFR: 251,
   AXFR: 252,
   ANY: 255,
