@@ -270,9 +270,11 @@ async function startParts(
   })
   // Zones on a shared backend carry this cluster's marker; one another cluster marked is not
   // pushed to (src/publisher/ownership.ts).
+  const zoneTtls = new Map(config.zones.map((z) => [z.name, z.ttl]))
   const ownership = new ZoneOwnership({
     cluster: await clusterId(db),
     logger,
+    ttl: (zone) => zoneTtls.get(zone) ?? 60,
     store: {
       claimRequested: (zone) => claimRequested(db, zone),
       recordConflict: (zone, owner) => recordConflict(db, zone, owner),
@@ -293,6 +295,8 @@ async function startParts(
       },
       waitPublished: (zone, serial, ms) => leases.waitPublished(zone, serial, ms),
     },
+    // Every push checks the zone still carries this cluster's marker.
+    push: (backend, change, signal) => ownership.push(backend, change, signal),
     ...(metrics === null ? {} : { observer: metrics }),
   })
   const sync = new ZoneSync({
