@@ -52,6 +52,7 @@ import type { Logger } from './observability/logger.ts'
 import { Publisher } from './publisher/publisher.ts'
 import { LeaseKeeper } from './publisher/lease.ts'
 import { ZoneOwnership } from './publisher/ownership.ts'
+import { openSessionLocks } from './store/session-locks.ts'
 import { SqlLeaseStore } from './publisher/lease-store.ts'
 import { createArgon2Hasher } from './security/argon2-hasher.ts'
 import { looseModeWarning } from './security/file-mode.ts'
@@ -254,8 +255,12 @@ async function startParts(
   const metrics = config.metrics.enabled ? new Metrics() : null
   // Zones on a shared backend are pushed by one instance at a time (docs/deployment.md);
   // the built-in server is every instance's own and needs no lease.
+  const cluster = await clusterId(db)
+  // PostgreSQL and MariaDB: a dead holder's zones are taken as soon as its session is gone.
+  const locks = openSessionLocks(config.database, cluster, config.cluster.lease_seconds)
   const leases = new LeaseKeeper({
     store: new SqlLeaseStore(db),
+    ...(locks === undefined ? {} : { locks }),
     instanceId: config.cluster.instance_id || `${hostname()}:${String(config.http.port)}`,
     zones: config.zones.filter((z) => z.backend !== 'builtin').map((z) => z.name),
     leaseMs: config.cluster.lease_seconds * 1000,
@@ -272,7 +277,7 @@ async function startParts(
   // pushed to (src/publisher/ownership.ts).
   const zoneTtls = new Map(config.zones.map((z) => [z.name, z.ttl]))
   const ownership = new ZoneOwnership({
-    cluster: await clusterId(db),
+    cluster,
     logger,
     ttl: (zone) => zoneTtls.get(zone) ?? 60,
     store: {
