@@ -78,6 +78,8 @@ export class LeaseKeeper implements PublishGate {
   readonly #o: LeaseKeeperOptions
   readonly #held = new Map<Fqdn, Held>()
   readonly #leased: ReadonlySet<Fqdn>
+  /** Zones whose last round failed (logged once until one works). */
+  readonly #failing = new Set<Fqdn>()
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
   #started = false
@@ -164,14 +166,19 @@ export class LeaseKeeper implements PublishGate {
     // A failed lock session shows in `session`: its zones are retaken below, or lost.
     if (this.#o.locks !== undefined && this.#held.size > 0)
       await this.#o.locks.ping().catch((e: unknown) => {
-        this.#o.logger.warn({ error: String(e) }, 'lease lock session failed')
+        if (this.#failing.size === 0)
+          this.#o.logger.warn({ error: String(e) }, 'lease lock session failed')
       })
     for (const zone of this.#o.zones) {
       try {
         await this.#one(zone)
+        if (this.#failing.delete(zone)) this.#o.logger.info({ zone }, 'lease round works again')
       } catch (e) {
-        // The database is unreachable: keep what we hold until it runs out on its own.
-        this.#o.logger.warn({ zone, error: String(e) }, 'lease round failed')
+        // The database is unreachable: keep what we hold until it runs out on its own. Logged
+        // once per outage: rounds run every 500 ms with session locks.
+        if (!this.#failing.has(zone))
+          this.#o.logger.warn({ zone, error: String(e) }, 'lease round failed')
+        this.#failing.add(zone)
       }
     }
   }
