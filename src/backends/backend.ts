@@ -17,6 +17,8 @@ export interface BackendError {
     | 'rate-limited'
     | 'invalid-record'
     | 'zone-not-found'
+    /** `applyIfMarked`: the zone's ownership marker is not the one given; nothing changed. */
+    | 'not-owner'
   readonly retryable: boolean
   readonly message: string
   readonly cause?: unknown
@@ -42,6 +44,17 @@ export interface DnsBackend {
   ): Promise<Result<void, BackendError>>
   /** Makes the zone match the change set; idempotent. */
   apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>>
+  /**
+   * Like `apply`, as one atomic step conditional on the zone still holding `marker` (its
+   * ownership marker, src/publisher/ownership.ts): when it does not, nothing changes and the
+   * error's code is `not-owner`. Optional capability (RFC 2136: a prerequisite in the same
+   * UPDATE); without it the publisher reads the marker before the write.
+   */
+  applyIfMarked?(
+    change: ChangeSet,
+    marker: RecordSet,
+    signal: AbortSignal,
+  ): Promise<Result<void, BackendError>>
   /** Reads back the zone's RRsets, for resync. Optional capability. */
   read?(zone: Fqdn, signal: AbortSignal): Promise<Result<RecordSet[], BackendError>>
   /** Releases sockets and timers. */

@@ -16,8 +16,18 @@ export interface HeldLease {
 
 /** The lease operations the keeper needs (a fake in unit tests, SQL in the server). */
 export interface LeaseStore {
-  /** Takes the zone's lease when it is free, expired or already ours; the epoch when won. */
-  acquire(zone: string, holder: string, now: Date, until: Date): Promise<number | undefined>
+  /**
+   * Takes the zone's lease when it is free, expired or already ours; the epoch when won.
+   * `force`: whoever holds it (the caller holds the zone's session lock, so the holder's
+   * database session is gone: lease.ts).
+   */
+  acquire(
+    zone: string,
+    holder: string,
+    now: Date,
+    until: Date,
+    force?: boolean,
+  ): Promise<number | undefined>
   /** Extends our lease; false when someone else took it meanwhile. */
   renew(zone: string, holder: string, epoch: number, until: Date): Promise<boolean>
   /** Lets the lease expire now, so another instance takes over without waiting. */
@@ -39,7 +49,13 @@ export class SqlLeaseStore implements LeaseStore {
     this.#db = db
   }
 
-  async acquire(zone: string, holder: string, now: Date, until: Date): Promise<number | undefined> {
+  async acquire(
+    zone: string,
+    holder: string,
+    now: Date,
+    until: Date,
+    force = false,
+  ): Promise<number | undefined> {
     await this.#ensureRow(zone, now)
     const r = await this.#db
       .updateTable('publisher_leases')
@@ -51,7 +67,11 @@ export class SqlLeaseStore implements LeaseStore {
         expires_at: until.toISOString(),
       }))
       .where('zone', '=', zone)
-      .where((eb) => eb.or([eb('expires_at', '<=', now.toISOString()), eb('holder', '=', holder)]))
+      .where((eb) =>
+        force
+          ? eb('zone', '=', zone)
+          : eb.or([eb('expires_at', '<=', now.toISOString()), eb('holder', '=', holder)]),
+      )
       .executeTakeFirst()
     if (r.numUpdatedRows === 0n) return undefined
     const row = await this.#db

@@ -6,7 +6,7 @@ import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
 import { openSqlite } from '../store/sql/sqlite.ts'
 import { STORE_DIALECTS } from '../../test/helpers/store-dialects.ts'
-import { LeaseKeeper } from './lease.ts'
+import { LeaseKeeper, type SessionLocks } from './lease.ts'
 import { SqlLeaseStore } from './lease-store.ts'
 
 const ZONE = 'dyn.example' as Fqdn
@@ -135,6 +135,91 @@ void describe('LeaseKeeper', () => {
     await a.stop()
     await b.tick()
     assert.equal(b.holds(ZONE), true)
+  })
+
+  /** Locks shared by sessions of one fake server: a session's locks go when it dies. */
+  class FakeLockServer {
+    readonly owners = new Map<string, FakeSession>()
+    session(): FakeSession {
+      return new FakeSession(this)
+    }
+  }
+  class FakeSession implements SessionLocks {
+    session = 1
+    constructor(private readonly server: FakeLockServer) {}
+    tryLock(zone: string): Promise<boolean> {
+      const owner = this.server.owners.get(zone)
+      if (owner !== undefined && owner !== this) return Promise.resolve(false)
+      this.server.owners.set(zone, this)
+      return Promise.resolve(true)
+    }
+    unlock(zone: string): Promise<void> {
+      if (this.server.owners.get(zone) === this) this.server.owners.delete(zone)
+      return Promise.resolve()
+    }
+    ping(): Promise<void> {
+      return Promise.resolve()
+    }
+    /** The server dropped this session: its locks are gone, the next use opens a new one. */
+    die(): void {
+      for (const [zone, owner] of this.server.owners)
+        if (owner === this) this.server.owners.delete(zone)
+      this.session += 1
+    }
+    close(): Promise<void> {
+      this.die()
+      return Promise.resolve()
+    }
+  }
+
+  function locked(id: string, clock: { wall: number; mono: number }, locks: SessionLocks) {
+    return new LeaseKeeper({
+      store: new SqlLeaseStore(db),
+      instanceId: id,
+      zones: [ZONE],
+      leaseMs: 60_000,
+      now: () => new Date(T0 + clock.wall),
+      monotonic: () => clock.mono,
+      logger: quiet,
+      onAcquired: () => Promise.resolve(),
+      locks,
+    })
+  }
+
+  it('with session locks, takes a zone as soon as the holder’s session dies', async () => {
+    const server = new FakeLockServer()
+    const lockA = server.session()
+    const a = locked('a', { wall: 0, mono: 0 }, lockA)
+    const clockB = { wall: 500, mono: 500 }
+    const b = locked('b', clockB, server.session())
+    await a.tick()
+    await b.tick()
+    assert.equal(a.holds(ZONE), true)
+    assert.equal(b.holds(ZONE), false, 'the holder lives: its lock is taken')
+    // A is killed: its session ends, long before its 60 s lease could expire.
+    lockA.die()
+    assert.equal(a.holds(ZONE), false, 'a failed session stops pushing at once')
+    clockB.wall = clockB.mono = 1000
+    await b.tick()
+    assert.equal(b.holds(ZONE), true)
+    // A's next round finds its lock taken: it lost the zone.
+    await a.tick()
+    assert.equal(a.holds(ZONE), false)
+    await b.stop()
+  })
+
+  it('a holder whose session failed takes its locks back and goes on', async () => {
+    const server = new FakeLockServer()
+    const lockA = server.session()
+    const clock = { wall: 0, mono: 0 }
+    const a = locked('a', clock, lockA)
+    await a.tick()
+    lockA.die()
+    assert.equal(a.holds(ZONE), false)
+    clock.wall = clock.mono = 500
+    await a.tick()
+    assert.equal(a.holds(ZONE), true)
+    await a.stop()
   })
 
   it('waitPublished resolves once the holder records the serial, false at the deadline', async () => {

@@ -7,6 +7,13 @@
  * it over (at full expiry): a holder cut off from the database never pushes next to its
  * successor. A newly won zone is handed to `onAcquired` (a resync: the previous holder may
  * have died with changes committed but not pushed).
+ *
+ * With `locks` (PostgreSQL, MariaDB), a holder also holds the zone's lock in its own database
+ * session, which the server releases when that session dies (`kill -9`, a crashed machine).
+ * The others try the lock of each zone they do not hold every `lockPollMs`: winning it means
+ * the holder is gone, and they take the lease at once instead of waiting for it to expire.
+ * A holder whose lock session fails stops pushing at once and takes its locks back, or loses
+ * the zone to whoever took them.
  */
 import type { Fqdn } from '../core/names.ts'
 import { serialGreater } from '../dns/serial.ts'
@@ -17,6 +24,21 @@ import type { PublishGate } from './publisher.ts'
 export interface LeaseLogger {
   info(obj: object, msg: string): void
   warn(obj: object, msg: string): void
+}
+
+/**
+ * Locks held by one database session of this instance, released by the server when the
+ * session dies (src/publisher/session-locks.ts).
+ */
+export interface SessionLocks {
+  /** Takes the zone's lock if no other session holds it; throws when the session fails. */
+  tryLock(zone: string): Promise<boolean>
+  unlock(zone: string): Promise<void>
+  /** A round trip on the session; throws when it fails. */
+  ping(): Promise<void>
+  /** Grows each time a new session opens: the locks of an older one are gone. */
+  readonly session: number
+  close(): Promise<void>
 }
 
 /** Options of the lease keeper. */
@@ -35,12 +57,20 @@ export interface LeaseKeeperOptions {
   readonly onAcquired: (zone: Fqdn) => Promise<void>
   /** How often a change committed here is looked for as live; default 100 ms. */
   readonly pollMs?: number
+  /** Session locks: a dead holder's zones are taken as soon as its session is gone. */
+  readonly locks?: SessionLocks
+  /** How often zones' locks are tried, with `locks`; default 500 ms. */
+  readonly lockPollMs?: number
 }
 
 interface Held {
   epoch: number
   /** Monotonic ms until which this instance may push. */
   validUntil: number
+  /** Monotonic ms of the last renewal's start. */
+  renewedAt: number
+  /** The lock session the zone's lock was taken in (with `locks`). */
+  session: number
 }
 
 /** Takes, renews and releases this instance's publisher leases. */
@@ -48,6 +78,8 @@ export class LeaseKeeper implements PublishGate {
   readonly #options: LeaseKeeperOptions
   readonly #held = new Map<Fqdn, Held>()
   readonly #leased: ReadonlySet<Fqdn>
+  /** Zones whose last round failed (logged once until one works). */
+  readonly #failing = new Set<Fqdn>()
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
   #started = false
@@ -57,16 +89,24 @@ export class LeaseKeeper implements PublishGate {
     this.#leased = new Set(options.zones)
   }
 
-  /** How often leases are renewed and free ones looked for. */
+  /** How often leases are renewed (and, without locks, free ones looked for). */
   get intervalMs(): number {
     return Math.max(100, Math.floor(this.#options.leaseMs / 3))
+  }
+
+  /** How often a round runs: with locks, free zones are looked for more often than renewed. */
+  get roundMs(): number {
+    const locks = this.#options.locks === undefined ? Infinity : (this.#options.lockPollMs ?? 500)
+    return Math.min(this.intervalMs, locks)
   }
 
   /** True when this instance may push the zone now (always, for a zone needing no lease). */
   holds(zone: Fqdn): boolean {
     if (!this.#leased.has(zone)) return true
     const h = this.#held.get(zone)
-    return h !== undefined && this.#options.monotonic() < h.validUntil
+    if (h === undefined || this.#options.monotonic() >= h.validUntil) return false
+    // The lock session failed since: another instance may hold the lock already.
+    return this.#options.locks === undefined || this.#options.locks.session === h.session
   }
 
   /** Renews held leases and tries to take free ones, once; never runs twice at a time. */
@@ -78,7 +118,7 @@ export class LeaseKeeper implements PublishGate {
   /** Starts the renewal timer (the first round should be awaited with `tick` before). */
   start(): void {
     this.#started = true
-    this.#timer = setInterval(() => void this.tick(), this.intervalMs)
+    this.#timer = setInterval(() => void this.tick(), this.roundMs)
     this.#timer.unref()
   }
 
@@ -94,6 +134,7 @@ export class LeaseKeeper implements PublishGate {
       }
     }
     this.#held.clear()
+    await this.#options.locks?.close()
   }
 
   /** Records the serial just made live, for instances waiting on it; best effort. */
@@ -126,18 +167,29 @@ export class LeaseKeeper implements PublishGate {
   }
 
   async #round(): Promise<void> {
+    // A failed lock session shows in `session`: its zones are retaken below, or lost.
+    if (this.#options.locks !== undefined && this.#held.size > 0)
+      await this.#options.locks.ping().catch((e: unknown) => {
+        if (this.#failing.size === 0)
+          this.#options.logger.warn({ error: String(e) }, 'lease lock session failed')
+      })
     for (const zone of this.#options.zones) {
       try {
         await this.#one(zone)
+        if (this.#failing.delete(zone))
+          this.#options.logger.info({ zone }, 'lease round works again')
       } catch (e) {
-        // The database is unreachable: keep what we hold until it runs out on its own.
-        this.#options.logger.warn({ zone, error: String(e) }, 'lease round failed')
+        // The database is unreachable: keep what we hold until it runs out on its own. Logged
+        // once per outage: rounds run every 500 ms with session locks.
+        if (!this.#failing.has(zone))
+          this.#options.logger.warn({ zone, error: String(e) }, 'lease round failed')
+        this.#failing.add(zone)
       }
     }
   }
 
   async #one(zone: Fqdn): Promise<void> {
-    const { store, instanceId, leaseMs } = this.#options
+    const { store, instanceId, leaseMs, locks } = this.#options
     // Measured before the round trip: the lease is valid from the moment we asked.
     const started = this.#options.monotonic()
     const now = this.#options.now()
@@ -145,23 +197,40 @@ export class LeaseKeeper implements PublishGate {
     const validUntil = started + leaseMs - this.intervalMs
     const h = this.#held.get(zone)
     if (h !== undefined) {
+      // Due a renewal, or holding the lock in a session that failed since (then retaken).
+      const relock = locks !== undefined && locks.session !== h.session
+      if (!relock && started - h.renewedAt < this.intervalMs - this.roundMs / 2) return
+      if (relock) {
+        h.validUntil = 0
+        if (await locks.tryLock(zone)) h.session = locks.session
+        else return this.#lost(zone, h)
+      }
       if (await store.renew(zone, instanceId, h.epoch, until)) {
         h.validUntil = validUntil
+        h.renewedAt = started
         return
       }
-      this.#held.delete(zone)
-      this.#options.logger.warn(
-        { zone, epoch: h.epoch },
-        'publisher lease lost to another instance',
-      )
+      return this.#lost(zone, h)
     }
-    const epoch = await store.acquire(zone, instanceId, now, until)
-    if (epoch === undefined) return
-    this.#held.set(zone, { epoch, validUntil })
+    // With locks: the lock is free only when no live session holds the zone, so the lease
+    // is taken whatever its expiry says (the holder's session is gone).
+    if (locks !== undefined && !(await locks.tryLock(zone))) return
+    const epoch = await store.acquire(zone, instanceId, now, until, locks !== undefined)
+    if (epoch === undefined) {
+      await locks?.unlock(zone)
+      return
+    }
+    this.#held.set(zone, { epoch, validUntil, renewedAt: started, session: locks?.session ?? 0 })
     this.#options.logger.info({ zone, epoch, instance: instanceId }, 'publisher lease acquired')
     if (!this.#started) return
     this.#options.onAcquired(zone).catch((e: unknown) => {
       this.#options.logger.warn({ zone, error: String(e) }, 'takeover resync failed')
     })
+  }
+
+  async #lost(zone: Fqdn, h: Held): Promise<void> {
+    this.#held.delete(zone)
+    this.#options.logger.warn({ zone, epoch: h.epoch }, 'publisher lease lost to another instance')
+    await this.#options.locks?.unlock(zone).catch(() => undefined)
   }
 }

@@ -12,11 +12,17 @@
  *   `/readyz`, `zone list`) until `dynzone zone claim` asks to take it over. So a second
  *   cluster started on an empty database cannot repair away the first one's records.
  *
+ * Every push checks the marker too (`push`): in the same UPDATE where the backend can make it
+ * a prerequisite (RFC 2136: `applyIfMarked`), so a zone claimed since is refused by the server
+ * with nothing changed; otherwise by a read of the marker before the write, trusted for
+ * `checkMs` (the window in which a push may still land after another cluster's claim).
+ *
  * The built-in backend is every instance's own and is never checked; a backend that cannot
  * read back (nsupdate) cannot be checked either.
  */
+import type { BackendError, DnsBackend } from '../backends/backend.ts'
 import type { Fqdn } from '../core/names.ts'
-import type { RecordSet } from '../core/records.ts'
+import type { ChangeSet, RecordSet } from '../core/records.ts'
 import { err, ok, type Result } from '../core/result.ts'
 
 /** The label of the marker, under the zone's apex. */
@@ -62,12 +68,23 @@ export interface ZoneOwnershipOptions {
   readonly cluster: string
   readonly store: OwnershipStore
   readonly logger: OwnershipLogger
+  /** The marker's TTL for a zone (its configured `ttl`); default 60. */
+  readonly ttl?: (zone: Fqdn) => number
+  /** How long a marker read before a push is trusted (backends without a prerequisite). */
+  readonly checkMs?: number
+  /** A monotonic clock in ms; default `performance.now`. */
+  readonly monotonic?: () => number
 }
+
+/** How long a marker read before a push is trusted, by default (docs/deployment.md). */
+export const MARKER_CHECK_MS = 5000
 
 /** Judges a zone's marker before this cluster writes into it; remembers the zones it refused. */
 export class ZoneOwnership {
   readonly #options: ZoneOwnershipOptions
   readonly #refused = new Map<Fqdn, string>()
+  /** When the marker was last found ours, per zone (monotonic ms). */
+  readonly #checked = new Map<Fqdn, number>()
 
   constructor(options: ZoneOwnershipOptions) {
     this.#options = options
@@ -126,6 +143,61 @@ export class ZoneOwnership {
       )
     }
     this.#refused.delete(zone)
+    this.#checked.set(zone, this.#now())
     await this.#options.store.clearConflict(zone)
+  }
+
+  /**
+   * Pushes `change` only while the zone's marker names this cluster: as a prerequisite of the
+   * write itself where the backend offers one, else after a read of the marker (one at most
+   * `checkMs` old is trusted). Refused for another cluster's marker: nothing is written, the
+   * conflict is recorded as at load, and the error's code is `not-owner` (not to be retried).
+   */
+  async push(
+    backend: DnsBackend,
+    change: ChangeSet,
+    signal: AbortSignal,
+  ): Promise<Result<void, BackendError>> {
+    const zone = change.zone
+    const read = backend.read?.bind(backend)
+    if (backend.kind === 'builtin' || read === undefined) return backend.apply(change, signal)
+    const refused = this.#refused.get(zone)
+    if (refused !== undefined) return err(notOwner(zone, refused))
+    const ours = markerSet(zone, this.#options.cluster, this.#options.ttl?.(zone) ?? 60)
+    if (backend.applyIfMarked !== undefined) {
+      const r = await backend.applyIfMarked(change, ours, signal)
+      if (r.ok || r.error.code !== 'not-owner') return r
+    } else if (this.#now() - (this.#checked.get(zone) ?? -Infinity) < this.#checkMs()) {
+      return backend.apply(change, signal)
+    }
+    // No prerequisite, or it failed: read the marker and judge it as a load would.
+    const held = await read(zone, signal)
+    if (!held.ok) return held
+    const judged = await this.judge(zone, ours.ttl, held.value)
+    if (!judged.ok) return err({ code: 'not-owner', retryable: false, message: judged.error })
+    const next = judged.value === undefined ? change : withMarker(change, judged.value)
+    const r = await backend.apply(next, signal)
+    if (r.ok) await this.settled(zone, judged.value, held.value)
+    return r
+  }
+
+  #checkMs(): number {
+    return this.#options.checkMs ?? MARKER_CHECK_MS
+  }
+
+  #now(): number {
+    return (this.#options.monotonic ?? (() => performance.now()))()
+  }
+}
+
+function withMarker(change: ChangeSet, marker: RecordSet): ChangeSet {
+  return { ...change, replace: [...change.replace, marker] }
+}
+
+function notOwner(zone: Fqdn, owner: string): BackendError {
+  return {
+    code: 'not-owner',
+    retryable: false,
+    message: `zone ${zone} is published by another dynzone cluster (${owner}); nothing was changed`,
   }
 }

@@ -6,7 +6,7 @@
  * `exclusive` gives a resync the zone's turn between two pushes, so a repair computed from
  * the store never interleaves with a push of a newer change; `flush` drains on shutdown.
  */
-import type { DnsBackend } from '../backends/backend.ts'
+import type { BackendError, DnsBackend } from '../backends/backend.ts'
 import type { ChangePublisher, PublishError } from '../core/ports.ts'
 import type { ChangeSet } from '../core/records.ts'
 import type { Fqdn } from '../core/names.ts'
@@ -29,6 +29,16 @@ export interface PublisherOptions {
   readonly observer?: PublisherObserver
   /** Several instances: which zones this one pushes (lease.ts); absent means every zone. */
   readonly gate?: PublishGate
+  /**
+   * How a change set reaches its backend; default `backend.apply`. The server checks the
+   * zone's ownership marker here (`ZoneOwnership.push`); an error coded `not-owner` drops
+   * what is queued for the zone instead of retrying (it stays committed in the store).
+   */
+  readonly push?: (
+    backend: DnsBackend,
+    change: ChangeSet,
+    signal: AbortSignal,
+  ) => Promise<Result<void, BackendError>>
 }
 
 /**
@@ -58,6 +68,12 @@ export interface ZoneHealth {
   readonly pending: number
   /** The last push's error, cleared by the next success. */
   readonly lastError: string | null
+}
+
+/** Why a push failed; `refused`: the zone is another cluster's, so it is not retried. */
+interface PushFailure {
+  readonly message: string
+  readonly refused: boolean
 }
 
 class ZoneQueue {
@@ -234,7 +250,14 @@ export class Publisher implements ChangePublisher {
           break
         }
         const result = await this.#apply(zone, merged, batch.length)
-        q.lastError = result
+        q.lastError = result?.message ?? null
+        if (result?.refused === true) {
+          // Another cluster owns the zone now: retrying cannot help, the store keeps the
+          // changes, and the gate stays closed for the zone until `dynzone zone claim`.
+          q.pending = []
+          q.waiters = []
+          break
+        }
         if (result === null) {
           q.pending = q.pending.slice(batch.length)
           // Only when no change committed elsewhere slipped in between (another instance, the
@@ -259,18 +282,20 @@ export class Publisher implements ChangePublisher {
     }
   }
 
-  /** Pushes one change set; returns null on success, else the error text. */
-  async #apply(zone: Fqdn, change: ChangeSet, count: number): Promise<string | null> {
+  /** Pushes one change set; returns null on success, else the error (refused: not to retry). */
+  async #apply(zone: Fqdn, change: ChangeSet, count: number): Promise<PushFailure | null> {
     const backend = this.#options.backends.get(zone)
     if (backend === undefined) {
       this.#options.logger.warn({ zone }, 'no backend for zone; change kept in the store')
-      return 'no backend for zone'
+      return { message: 'no backend for zone', refused: false }
     }
     const started = performance.now()
     let code = 'exception'
     let message: string
     try {
-      const r = await backend.apply(change, this.#abort.signal)
+      const signal = this.#abort.signal
+      const r = await (this.#options.push?.(backend, change, signal) ??
+        backend.apply(change, signal))
       if (r.ok) {
         this.#options.observer?.published(
           zone,
@@ -285,12 +310,13 @@ export class Publisher implements ChangePublisher {
     } catch (e) {
       message = String(e)
     }
+    const refused = code === 'not-owner'
     this.#options.logger.warn(
       { zone, backend: backend.kind, code, error: message },
-      'publish failed; will retry',
+      refused ? 'publish refused; the changes stay in the store' : 'publish failed; will retry',
     )
     this.#options.observer?.failed(zone, backend.kind, code)
-    return `${backend.kind}: ${message}`
+    return { message: `${backend.kind}: ${message}`, refused }
   }
 
   #backoff(attempt: number): number {

@@ -20,6 +20,7 @@ import { SqlLeaseStore } from '../publisher/lease-store.ts'
 import { LeaseKeeper } from '../publisher/lease.ts'
 import { ZoneOwnership } from '../publisher/ownership.ts'
 import { Publisher } from '../publisher/publisher.ts'
+import { openSessionLocks } from '../publisher/session-locks.ts'
 import {
   claimRequested,
   clearConflict,
@@ -93,8 +94,12 @@ export async function startPublishing(
   const shared = config.zones.filter((z) => z.backend !== 'builtin').map((z) => z.name)
   // Zones on a shared backend are pushed by one instance at a time (docs/deployment.md);
   // the built-in server is every instance's own and needs no lease.
+  const cluster = await clusterId(db)
+  // PostgreSQL and MariaDB: a dead holder's zones are taken as soon as its session is gone.
+  const locks = openSessionLocks(config.database, cluster, config.cluster.lease_seconds)
   const leases = new LeaseKeeper({
     store: new SqlLeaseStore(db),
+    ...(locks === undefined ? {} : { locks }),
     instanceId: config.cluster.instance_id || `${hostname()}:${String(config.http.port)}`,
     zones: shared,
     leaseMs: config.cluster.lease_seconds * 1000,
@@ -109,9 +114,11 @@ export async function startPublishing(
   })
   // Zones on a shared backend carry this cluster's marker; one another cluster marked is not
   // pushed to (src/publisher/ownership.ts).
+  const zoneTtls = new Map(config.zones.map((z) => [z.name, z.ttl]))
   const ownership = new ZoneOwnership({
-    cluster: await clusterId(db),
+    cluster,
     logger,
+    ttl: (zone) => zoneTtls.get(zone) ?? 60,
     store: {
       claimRequested: (zone) => claimRequested(db, zone),
       recordConflict: (zone, owner) => recordConflict(db, zone, owner),
@@ -130,6 +137,8 @@ export async function startPublishing(
       },
       waitPublished: (zone, serial, ms) => leases.waitPublished(zone, serial, ms),
     },
+    // Every push checks the zone still carries this cluster's marker.
+    push: (backend, change, signal) => ownership.push(backend, change, signal),
     ...(metrics === null ? {} : { observer: metrics }),
   })
   const sync = new ZoneSync({

@@ -3,7 +3,10 @@
  * publishes it and marks it as its own (TXT at `_dynzone-owner.<zone>`); the second, started
  * on a database that knows the same host names but none of their addresses, must not repair
  * the first one's records away. It reports the zone failing (log, /readyz, `zone list`) and
- * pushes nothing until `dynzone zone claim --force`.
+ * pushes nothing until `dynzone zone claim --force`. Once it claimed the zone, the first
+ * cluster's next push is refused by BIND itself (the marker is a prerequisite of every
+ * UPDATE). And a cluster on an empty database, pointed at a zone of 150 records another
+ * cluster publishes, deletes none of them, not even once its operator adds the same hosts.
  */
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -12,9 +15,12 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { startBind, type BindServer } from '../helpers/bind.ts'
 import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
-import { curl, digShort } from '../helpers/tools.ts'
+import { curl, digShort, run } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
+/** The zone of the empty-database case: 150 hosts, each with an A record. */
+const BIG = 'big.example.test'
+const BIG_HOSTS = Array.from({ length: 150 }, (_, i) => `host${String(i)}.${BIG}`)
 const KEY = {
   name: 'dynzone',
   algorithm: 'hmac-sha256',
@@ -23,8 +29,8 @@ const KEY = {
 const ARGS = ['serve', '--set', 'http.port=0', '--set', 'dns.port=0', '--set', 'demo.enabled=false']
 const PASSWORD = 'correct horse battery\n'
 
-/** A cluster: its own directory, config and SQLite database, on the shared BIND zone. */
-async function cluster(root: string, name: string, bind: BindServer): Promise<string> {
+/** A cluster's directory with its config (its own SQLite database) for `zone` on BIND. */
+function clusterDir(root: string, name: string, bind: BindServer, zone = ZONE): string {
   const dir = join(root, name)
   mkdirSync(dir)
   writeFileSync(
@@ -39,7 +45,7 @@ async function cluster(root: string, name: string, bind: BindServer): Promise<st
       '[demo]',
       'enabled = false',
       '[[zones]]',
-      `name = "${ZONE}"`,
+      `name = "${zone}"`,
       'backend = "rfc2136"',
       '[zones.rfc2136]',
       'server = "127.0.0.1"',
@@ -48,6 +54,12 @@ async function cluster(root: string, name: string, bind: BindServer): Promise<st
       '',
     ].join('\n'),
   )
+  return dir
+}
+
+/** A cluster on the shared BIND zone whose database knows hosts h1–h3, without addresses. */
+async function cluster(root: string, name: string, bind: BindServer): Promise<string> {
+  const dir = clusterDir(root, name, bind)
   const user = await runDynzone(['user', 'add', 'alice', '--password-stdin'], dir, {
     stdin: PASSWORD,
   })
@@ -84,13 +96,32 @@ describe('two clusters on one zone', () => {
     digShort('127.0.0.1', bind.port, `${name}.${ZONE}`, type)
 
   before(async () => {
-    bind = await startBind([KEY], [{ name: ZONE, keys: [KEY.name] }])
+    bind = await startBind(
+      [KEY],
+      [
+        { name: ZONE, keys: [KEY.name] },
+        { name: BIG, keys: [KEY.name] },
+      ],
+    )
   })
   after(async () => {
     for (const p of running) await p.stop()
     await bind.stop()
     rmSync(root, { recursive: true, force: true })
   })
+  /** `zone` as BIND transfers it: sorted lines, SOA serial left out (BIND bumps it). */
+  const axfr = async (zone: string): Promise<string[]> => {
+    const r = await run('dig', [
+      ...['@127.0.0.1', '-p', String(bind.port), zone, 'AXFR', '+nocmd', '+nostats'],
+      ...['-y', `${KEY.algorithm}:${KEY.name}:${KEY.secret}`],
+    ])
+    assert.equal(r.code, 0, r.stderr)
+    const lines = r.stdout
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith(';') && !/\s(TSIG|SOA)\s/.test(l))
+      .map((l) => l.split(/\s+/).join(' '))
+    return [...new Set(lines)].sort()
+  }
 
   it('a second cluster leaves the first one’s zone alone until it claims it', async () => {
     const a = await serve(await cluster(root, 'a', bind))
@@ -151,5 +182,79 @@ describe('two clusters on one zone', () => {
     assert.match(await leaseGauge(b.http), / 1$/)
     const after = await curl([`${b.http}/readyz`])
     assert.doesNotMatch(after.body, /another dynzone cluster/)
+
+    // The first cluster still holds its lease and took the zone for its own: its next push
+    // carries its marker as a prerequisite, BIND answers NXRRSET, and nothing changes.
+    const aDir = join(root, 'a')
+    const stale = await update(a.http, 'h1', '198.51.100.111')
+    assert.equal(stale.body, 'dnserr')
+    assert.deepEqual(await dig('h1'), [])
+    assert.notDeepEqual(await dig('_dynzone-owner', 'TXT'), marker)
+    // Reported as a conflict found at load: log, /readyz, zone list; the gate is closed.
+    await a.proc.waitFor(/published by another dynzone cluster/)
+    assert.match((await curl([`${a.http}/readyz`])).body, /another dynzone cluster/)
+    const aZones = await runDynzone(['zone', 'list', '--json'], aDir)
+    const [aRow] = JSON.parse(aZones.stdout) as { ownerConflict: string | null }[]
+    assert.equal(
+      `"dynzone-cluster=${aRow?.ownerConflict ?? ''}"`,
+      (await dig('_dynzone-owner', 'TXT'))[0],
+    )
+    assert.match(await leaseGauge(a.http), / 0$/)
+    // The acknowledged-as-committed change stays desired in its database, and is not retried.
+    const hosts = await runDynzone(['host', 'list', '--json'], aDir)
+    assert.match(hosts.stdout, /198\.51\.100\.111/)
+    assert.equal((await update(a.http, 'h2', '198.51.100.122')).body, 'dnserr')
+    assert.equal(a.proc.stdout().match(/publish refused/g)?.length, 1, 'tried once, not looped')
+    assert.doesNotMatch(a.proc.stdout(), /"zone":"dyn\.example\.test"[^\n]*will retry/)
+    assert.deepEqual(await dig('h2'), [])
+  })
+
+  it('an empty database deletes nothing of a zone another cluster publishes', async () => {
+    // The publishing cluster: 150 hosts with addresses.
+    const pDir = clusterDir(root, 'publisher', bind, BIG)
+    const user = await runDynzone(['user', 'add', 'alice', '--password-stdin'], pDir, {
+      stdin: PASSWORD,
+    })
+    assert.equal(user.code, 0, user.stderr)
+    const csv = (withAddress: boolean): string =>
+      [
+        'fqdn,owner,ipv4',
+        ...BIG_HOSTS.map(
+          (h, i) => `${h},alice,${withAddress ? `198.51.100.${String(i % 250)}` : ''}`,
+        ),
+      ].join('\n') + '\n'
+    writeFileSync(join(pDir, 'hosts.csv'), csv(true))
+    const imported = await runDynzone(['import', 'hosts.csv', '--format', 'hosts-csv'], pDir)
+    assert.equal(imported.code, 0, imported.stderr)
+    const p = await serve(pDir)
+    running.push(p.proc)
+    await p.proc.waitFor(/zone resynced on taking it over/)
+    const published = await axfr(BIG)
+    assert.equal(published.filter((l) => /\sA\s/.test(l) && l.startsWith('host')).length, 150)
+
+    // A second cluster on a database just made: `db migrate`, no user, no host at all.
+    const eDir = clusterDir(root, 'empty', bind, BIG)
+    const migrated = await runDynzone(['db', 'migrate'], eDir)
+    assert.equal(migrated.code, 0, migrated.stderr)
+    const e = await serve(eDir)
+    running.push(e.proc)
+    const records = (lines: string[]): string[] => lines.filter((l) => !l.startsWith('_dynzone'))
+    assert.deepEqual(records(await axfr(BIG)), records(published))
+
+    // Its operator then adds the same host names (no addresses yet) and asks for a resync:
+    // without the marker, that resync would remove all 150 A records as drift.
+    const eUser = await runDynzone(['user', 'add', 'alice', '--password-stdin'], eDir, {
+      stdin: PASSWORD,
+    })
+    assert.equal(eUser.code, 0, eUser.stderr)
+    writeFileSync(join(eDir, 'hosts.csv'), csv(false))
+    const eImport = await runDynzone(['import', 'hosts.csv', '--format', 'hosts-csv'], eDir)
+    assert.equal(eImport.code, 0, eImport.stderr)
+    const resync = await runDynzone(['zone', 'resync', BIG, '--timeout', '20'], eDir)
+    assert.deepEqual(records(await axfr(BIG)), records(published))
+    assert.deepEqual(await axfr(BIG), published, 'the marker is left too')
+    assert.notEqual(resync.code, 0)
+    assert.match(resync.stderr, /published by another dynzone cluster/)
+    await e.proc.waitFor(/published by another dynzone cluster/)
   })
 })

@@ -27,7 +27,12 @@ import type { BackendError, DnsBackend } from '../backend.ts'
 import type { BackendLogger, BackendZone } from '../define.ts'
 import { signedExchange, signedTransfer, type ClientError, type ClientOptions } from './client.ts'
 import { resolveKey, type ReadText, type Rfc2136Settings } from './settings.ts'
-import { encodeUpdate, type RrsetChange, type RrsetState } from './update-message.ts'
+import {
+  encodeUpdate,
+  type RrsetChange,
+  type RrsetRequired,
+  type RrsetState,
+} from './update-message.ts'
 import { rcodeError } from './rcodes.ts'
 
 /** Side effects the backend uses, replaceable in tests. */
@@ -93,9 +98,36 @@ export class Rfc2136Backend implements DnsBackend {
   }
 
   /** Sends one UPDATE replacing and removing whole RRsets; nothing when DNS already matches. */
-  async apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
+  apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
+    return this.#apply(change, undefined, signal)
+  }
+
+  /**
+   * As `apply`, each UPDATE also requiring that the zone's ownership marker holds exactly
+   * `marker`'s values (RFC 2136 §2.4.2, "RRset exists (value dependent)"): a zone another
+   * cluster claimed answers NXRRSET and nothing changes.
+   */
+  applyIfMarked(
+    change: ChangeSet,
+    marker: RecordSet,
+    signal: AbortSignal,
+  ): Promise<Result<void, BackendError>> {
+    return this.#apply(change, marker, signal)
+  }
+
+  async #apply(
+    change: ChangeSet,
+    marker: RecordSet | undefined,
+    signal: AbortSignal,
+  ): Promise<Result<void, BackendError>> {
     const client = this.#client()
     if (!client.ok) return client
+    const required = marker === undefined ? undefined : toState(marker)
+    if (required !== undefined && !required.ok) return required
+    const guard =
+      marker === undefined || required === undefined
+        ? undefined
+        : { name: marker.name, type: marker.type, rdata: required.value.rdata }
     const changes: RrsetChange[] = []
     for (const set of change.replace) {
       const next = toState(set)
@@ -114,7 +146,7 @@ export class Rfc2136Backend implements DnsBackend {
     if (!chunks.ok) return err({ code: 'invalid-record', retryable: false, message: chunks.error })
     // In order; a failure stops here, and the retry skips what the view shows as done.
     for (const chunk of chunks.value) {
-      const r = await this.#send(client.value, chunk, signal)
+      const r = await this.#send(client.value, chunk, guard, signal)
       if (!r.ok) return r
     }
     return ok(undefined)
@@ -123,11 +155,12 @@ export class Rfc2136Backend implements DnsBackend {
   async #send(
     client: ClientOptions,
     needed: readonly RrsetChange[],
+    guard: RrsetRequired | undefined,
     signal: AbortSignal,
   ): Promise<Result<void, BackendError>> {
     const reply = await signedExchange(
       client,
-      (id) => encodeUpdate(this.zone.name, id, needed),
+      (id) => encodeUpdate(this.zone.name, id, needed, guard === undefined ? [] : [guard]),
       signal,
     )
     if (!reply.ok) return err(clientError(reply.error, this.#where()))
@@ -135,6 +168,13 @@ export class Rfc2136Backend implements DnsBackend {
     if (rcode === 7 || rcode === 8) {
       this.#view.clear()
       const fresh = await this.read(this.zone.name, signal)
+      // The marker moved (another cluster claimed the zone): not a race to retry.
+      if (guard !== undefined && !(fresh.ok && holdsRequired(fresh.value, guard)))
+        return err({
+          code: 'not-owner',
+          retryable: false,
+          message: `${guard.name} TXT no longer names this dynzone cluster; nothing was changed`,
+        })
       const again = fresh.ok
         ? 'the next retry uses what it holds now'
         : 'the zone could not be re-read'
@@ -265,11 +305,19 @@ function toState(
   })
 }
 
-function sameState(a: RrsetState | null | undefined, b: RrsetState | null): boolean {
+// True when `held` has the RRset `required` names with exactly its values (TTL aside).
+function holdsRequired(held: readonly RecordSet[], required: RrsetRequired): boolean {
+  const name = required.name.toLowerCase()
+  const set = held.find((s) => s.type === required.type && s.name.toLowerCase() === name)
+  const state = set === undefined ? undefined : toState(set)
+  return state?.ok === true && sameState(state.value, { ttl: 0, rdata: required.rdata }, false)
+}
+
+function sameState(a: RrsetState | null | undefined, b: RrsetState | null, ttl = true): boolean {
   if (a === undefined) return false
   if (a === null || b === null) return a === b
   return (
-    a.ttl === b.ttl &&
+    (!ttl || a.ttl === b.ttl) &&
     a.rdata.length === b.rdata.length &&
     a.rdata.every((r, i) => r.equals(b.rdata[i] ?? Buffer.alloc(0)))
   )

@@ -30,11 +30,22 @@ export interface RrsetChange {
   readonly next: RrsetState | null
 }
 
-/** Encodes an UPDATE for `zone` with message ID `id` (unsigned; sign it afterwards). */
+/** An RRset that must hold exactly these values for the UPDATE to apply (§2.4.2); not changed. */
+export interface RrsetRequired {
+  readonly name: Fqdn
+  readonly type: RecordType
+  readonly rdata: readonly Buffer[]
+}
+
+/**
+ * Encodes an UPDATE for `zone` with message ID `id` (unsigned; sign it afterwards); `required`
+ * adds prerequisites on RRsets the message does not change (the zone's ownership marker).
+ */
 export function encodeUpdate(
   zone: Fqdn,
   id: number,
   changes: readonly RrsetChange[],
+  required: readonly RrsetRequired[] = [],
 ): Result<Buffer, string> {
   const zoneWire = nameToWire(zone)
   if (!zoneWire.ok) return err(zoneWire.error.message)
@@ -51,6 +62,14 @@ export function encodeUpdate(
   w.u16(RRType.SOA)
   w.u16(CLASS_IN)
   let prerequisites = 0
+  for (const r of required) {
+    const name = nameToWire(r.name)
+    if (!name.ok) return err(name.error.message)
+    for (const rdata of r.rdata) {
+      prerequisites++
+      record(w, name.value, r.type, CLASS_IN, 0, rdata)
+    }
+  }
   for (const c of changes) {
     const name = nameToWire(c.name)
     if (!name.ok) return err(name.error.message)

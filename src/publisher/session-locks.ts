@@ -1,0 +1,193 @@
+/**
+ * Session locks for the publisher leases (src/publisher/lease.ts): one dedicated connection
+ * per instance holds a lock per zone it publishes, which the database server releases by
+ * itself when that connection dies (the process was killed, the machine went away).
+ * PostgreSQL: session-level advisory locks (`pg_try_advisory_lock`); MariaDB: `GET_LOCK`.
+ * SQLite is one machine and has none.
+ *
+ * A session the server cannot reach any more (a network split rather than a dead process) is
+ * dropped by the server only after `lease_seconds` of silence (PostgreSQL: TCP keepalives set
+ * for the session; MariaDB: the session's `wait_timeout`), by when the holder has stopped
+ * pushing on its own (two thirds of a lease without a renewal): the fencing by time holds.
+ */
+import { createHash } from 'node:crypto'
+import pg from 'pg'
+import { createConnection, type Connection } from 'mysql2/promise'
+import type { SessionLocks } from './lease.ts'
+import type { DatabaseSettings } from '../store/database.ts'
+import { serverTarget, type ServerTarget } from '../store/sql/server-target.ts'
+
+/** The session locks of the configured database; undefined on SQLite. */
+export function openSessionLocks(
+  settings: DatabaseSettings,
+  cluster: string,
+  leaseSeconds: number,
+): SessionLocks | undefined {
+  switch (settings.backend) {
+    case 'sqlite':
+      return undefined
+    case 'postgres':
+      return new PgSessionLocks(serverTarget(settings, 5432), cluster, leaseSeconds)
+    case 'mariadb':
+      return new MariadbSessionLocks(serverTarget(settings, 3306), cluster, leaseSeconds)
+  }
+}
+
+// One lock name per database and zone: the cluster id tells two databases on one server apart.
+function lockName(cluster: string, zone: string): string {
+  return createHash('sha256').update(`dynzone-lease/${cluster}/${zone}`).digest('hex').slice(0, 60)
+}
+
+/** What the two dialects differ in: opening the session and the lock statements. */
+abstract class OneSession<C> implements SessionLocks {
+  #conn: Promise<C> | undefined
+  #session = 0
+
+  constructor(
+    protected readonly target: ServerTarget,
+    protected readonly cluster: string,
+    protected readonly leaseSeconds: number,
+  ) {}
+
+  get session(): number {
+    return this.#session
+  }
+
+  async tryLock(zone: string): Promise<boolean> {
+    return this.#use((c) => this.lock(c, lockName(this.cluster, zone)))
+  }
+
+  async unlock(zone: string): Promise<void> {
+    if (this.#conn === undefined) return
+    await this.#use((c) => this.release(c, lockName(this.cluster, zone)))
+  }
+
+  async ping(): Promise<void> {
+    await this.#use((c) => this.query(c, 'SELECT 1'))
+  }
+
+  async close(): Promise<void> {
+    const conn = this.#conn
+    this.#conn = undefined
+    if (conn !== undefined) await conn.then((c) => this.end(c)).catch(() => undefined)
+  }
+
+  /** Called by a subclass when its connection fails: every lock of it is gone. */
+  protected lost(): void {
+    const conn = this.#conn
+    if (conn === undefined) return
+    this.#conn = undefined
+    this.#session += 1
+    conn.then((c) => this.end(c)).catch(() => undefined)
+  }
+
+  async #use<T>(step: (c: C) => Promise<T>): Promise<T> {
+    if (this.#conn === undefined) {
+      this.#session += 1
+      this.#conn = this.open()
+    }
+    const conn = this.#conn
+    try {
+      return await step(await conn)
+    } catch (e) {
+      if (this.#conn === conn) this.lost()
+      throw e
+    }
+  }
+
+  protected abstract open(): Promise<C>
+  protected abstract lock(c: C, name: string): Promise<boolean>
+  protected abstract release(c: C, name: string): Promise<void>
+  protected abstract query(c: C, sql: string): Promise<unknown>
+  protected abstract end(c: C): Promise<void>
+}
+
+class PgSessionLocks extends OneSession<pg.Client> {
+  protected async open(): Promise<pg.Client> {
+    const t = this.target
+    const client = new pg.Client({
+      host: t.host,
+      port: t.port,
+      database: t.database,
+      user: t.user,
+      ...(t.password === undefined ? {} : { password: t.password }),
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 5000,
+      keepAlive: true,
+    })
+    client.on('error', () => {
+      this.lost()
+    })
+    client.on('end', () => {
+      this.lost()
+    })
+    await client.connect()
+    // The server drops this session only after a lease of silence (see the top).
+    const idle = String(this.leaseSeconds)
+    await client.query(
+      `SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 1`,
+    )
+    return client
+  }
+
+  protected async lock(c: pg.Client, name: string): Promise<boolean> {
+    const r = await c.query<{ ok: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok',
+      [name],
+    )
+    return r.rows[0]?.ok === true
+  }
+
+  protected async release(c: pg.Client, name: string): Promise<void> {
+    await c.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name])
+  }
+
+  protected query(c: pg.Client, sql: string): Promise<unknown> {
+    return c.query(sql)
+  }
+
+  protected end(c: pg.Client): Promise<void> {
+    return c.end()
+  }
+}
+
+class MariadbSessionLocks extends OneSession<Connection> {
+  protected async open(): Promise<Connection> {
+    const t = this.target
+    const conn = await createConnection({
+      host: t.host,
+      port: t.port,
+      database: t.database,
+      user: t.user,
+      ...(t.password === undefined ? {} : { password: t.password }),
+      connectTimeout: 10_000,
+      charset: 'utf8mb4_bin',
+    })
+    conn.on('error', () => {
+      this.lost()
+    })
+    conn.on('end', () => {
+      this.lost()
+    })
+    // The server drops this session only after a lease of silence (see the top).
+    await conn.query(`SET SESSION wait_timeout = ${String(this.leaseSeconds + 1)}`)
+    return conn
+  }
+
+  protected async lock(c: Connection, name: string): Promise<boolean> {
+    const [rows] = await c.query({ sql: 'SELECT GET_LOCK(?, 0) AS ok', timeout: 5000 }, [name])
+    return (rows as { ok: number | null }[])[0]?.ok === 1
+  }
+
+  protected async release(c: Connection, name: string): Promise<void> {
+    await c.query({ sql: 'SELECT RELEASE_LOCK(?)', timeout: 5000 }, [name])
+  }
+
+  protected query(c: Connection, sql: string): Promise<unknown> {
+    return c.query({ sql, timeout: 5000 })
+  }
+
+  protected end(c: Connection): Promise<void> {
+    return c.end()
+  }
+}
