@@ -71,7 +71,7 @@ const CASES: readonly Case[] = [
   { from: 'src/core/a.ts', to: 'src/dns/query.ts', rule: 'layer-core' },
   { from: 'src/newpart/a.ts', to: 'src/core/names.ts', rule: 'layer-unlisted-folder' },
   {
-    from: 'src/authoritative/workers/pool.ts',
+    from: 'src/start/a.ts',
     to: 'src/dns-worker-main.ts',
     rule: 'no-composition-root-import',
   },
