@@ -8,11 +8,13 @@
 import type { Kysely } from 'kysely'
 import type {
   AccountStore,
+  HostChange,
   HostSummary,
   NewHost,
   NewToken,
   NewUser,
   TokenSummary,
+  UserFields,
   UserSummary,
 } from '../core/accounts/account-store.ts'
 import type { GroupSummary } from '../core/accounts/group-store.ts'
@@ -108,9 +110,8 @@ export class SqlAccountStore implements AccountStore {
     return userStore.setUserFields(this.#db, userId, { passwordHash: hash })
   }
 
-  /** Sets or clears the admin flag. */
-  setAdmin(userId: number, admin: boolean): Promise<void> {
-    return userStore.setUserFields(this.#db, userId, { isAdmin: admin })
+  setUserFields(userId: number, fields: UserFields): Promise<void> {
+    return userStore.setUserFields(this.#db, userId, fields)
   }
 
   deleteUser(userId: number, at: string): Promise<Fqdn[]> {
@@ -156,15 +157,8 @@ export class SqlAccountStore implements AccountStore {
     return hostStore.setHostLan(this.#db, hostId, lan)
   }
 
-  /** Sets a host's DNS TTL (null: the zone's) and expiry TTL; a new DNS TTL bumps the serial. */
-  setHostTtls(
-    host: HostDetail,
-    dnsTtl: number | null,
-    expiryTtl: number,
-    at: string,
-  ): Promise<void> {
-    const dns = dnsTtl === host.dnsTtl ? {} : { dnsTtl }
-    return hostStore.setHostTtls(this.#db, host, { ...dns, expiryTtl }, at)
+  changeHost(host: { id: number; zone: Fqdn }, change: HostChange, at: string): Promise<void> {
+    return hostStore.changeHost(this.#db, host, change, at)
   }
 
   deleteHost(hostId: number, at: string): Promise<void> {

@@ -89,7 +89,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
         if (user === undefined) return users(reply, session, 404, failed('No such user.'))
         if (user.id === session.userId)
           return users(reply, session, 422, failed('You cannot change your own admin flag.'))
-        await deps.store.setAdmin(user.id, field(req, 'admin') === 'yes')
+        const r = await deps.accounts.setUserFields(user.name, {
+          isAdmin: field(req, 'admin') === 'yes',
+        })
+        if (!r.ok) return users(reply, session, 404, failed(r.error.message))
         return redirect(reply, '/admin/users?done=admin')
       },
       admin,

@@ -80,12 +80,34 @@ export interface NewToken {
   readonly restrictions?: TokenRestrictions
 }
 
+/** A user's plain fields to change; absent fields stay. */
+export interface UserFields {
+  /** `null` clears it. */
+  readonly email?: string | null
+  readonly isAdmin?: boolean
+}
+
+/**
+ * A host's settings to change, all checked: written in one transaction (all or nothing).
+ * Absent fields stay.
+ */
+export interface HostChange {
+  /** LAN addresses (split horizon): text sets, `null` clears, absent keeps. */
+  readonly lan?: { readonly ipv4?: string | null; readonly ipv6?: string | null }
+  /** The prefix group to be in (with the interface identifier), or `null` for none. */
+  readonly membership?: { readonly groupId: number; readonly iid: string } | null
+  /** The DNS TTL, `null` for the zone's; a new one bumps the zone serial (republished). */
+  readonly dnsTtl?: number | null
+  readonly expiryTtl?: number
+}
+
 /** Persistence for users, hosts, tokens and prefix groups. */
 export interface AccountStore extends GroupStore {
   zoneNames(): Promise<Fqdn[]>
   userByName(name: string): Promise<{ id: number; name: string } | undefined>
   insertUser(u: NewUser): Promise<UserSummary>
   updatePassword(userId: number, hash: string): Promise<void>
+  setUserFields(userId: number, fields: UserFields): Promise<void>
   /** Deletes the user, their hosts' records and tokens; bumps serials; returns touched zones. */
   deleteUser(userId: number, at: string): Promise<Fqdn[]>
   listUsers(): Promise<UserSummary[]>
@@ -97,6 +119,8 @@ export interface AccountStore extends GroupStore {
   deleteHost(hostId: number, at: string): Promise<void>
   /** Sets (string), clears (null) or keeps (absent) a host's LAN addresses (split horizon). */
   setHostLan(hostId: number, lan: { ipv4?: string | null; ipv6?: string | null }): Promise<void>
+  /** Applies every part of `change` in one transaction: on a failure nothing changed. */
+  changeHost(host: { id: number; zone: Fqdn }, change: HostChange, at: string): Promise<void>
   listHosts(owner?: string): Promise<HostSummary[]>
   insertToken(t: NewToken): Promise<TokenSummary>
   listTokens(owner?: string): Promise<TokenSummary[]>
