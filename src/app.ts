@@ -23,6 +23,8 @@ import { SqlRecordStore } from './store/record-store.ts'
 import type { Config } from './config/schema.ts'
 import { AccountService } from './core/accounts/accounts.ts'
 import { AcmeRegistrar } from './core/accounts/acme-register.ts'
+import { LockoutAdmin } from './core/accounts/lockout-admin.ts'
+import { ZoneAdmin } from './core/accounts/zone-admin.ts'
 import { parseCidr, parseIp, type Cidr } from './core/addresses/addresses.ts'
 import type { CredentialGate } from './core/auth/credential-gate.ts'
 import { createAddressPolicy, createGuards } from './core/rate-limit/rate-limit-setup.ts'
@@ -58,6 +60,7 @@ import { looseModeWarning } from './security/file-mode.ts'
 import { loadPepper } from './security/pepper.ts'
 import { SqlAccountStore } from './store/account-store.ts'
 import { SqlLockoutStore, sweepLockouts } from './store/lockout-store.ts'
+import { SqlZoneAdminStore } from './store/zone-admin-store.ts'
 import { startSharedCounters } from './store/rate-counter-store.ts'
 import { migrateToLatest } from './store/migrate.ts'
 import type { Database } from './store/schema.ts'
@@ -89,6 +92,9 @@ export interface Context {
   readonly zones: readonly StoreZone[]
   readonly hasher: KeyedHasher
   readonly accounts: AccountService
+  /** Lockout and zone administration (list, lift; resync, claim, forget). */
+  readonly lockouts: LockoutAdmin
+  readonly zoneAdmin: ZoneAdmin
   /** The audit trail (src/core/audit.ts): a log line and a database row per event. */
   readonly audit: AuditTrail
   close(): Promise<void>
@@ -140,12 +146,16 @@ export async function openContext(
     randomBytes: (n) => randomBytes(n),
     now: () => systemClock.now(),
   })
+  const now = () => systemClock.now()
+  const lockouts = new LockoutAdmin({ store: new SqlLockoutStore(db), hasher, now })
+  const served = zones.map((z) => z.name)
+  const zoneAdmin = new ZoneAdmin({ store: new SqlZoneAdminStore(db), served, now })
   const audit = createAuditTrail(logger, (at, e) => writeAudit(db, at, e), systemClock)
   const close = async (): Promise<void> => {
     await audit.flush()
     await db.destroy()
   }
-  return ok({ config, logger, db, zones, hasher, accounts, audit, close })
+  return ok({ config, logger, db, zones, hasher, accounts, lockouts, zoneAdmin, audit, close })
 }
 
 /**
@@ -405,6 +415,7 @@ async function startParts(
     served: context.zones.map((z) => z.name),
     hasher: context.hasher,
     accounts: context.accounts,
+    lockouts: context.lockouts,
     clock: systemClock,
     clientIp,
     gate,
@@ -439,6 +450,8 @@ async function startParts(
     registerApiRoutes(app, {
       db,
       accounts: context.accounts,
+      lockouts: context.lockouts,
+      zoneAdmin: context.zoneAdmin,
       accountStore: new SqlAccountStore(
         db,
         context.zones.map((z) => z.name),

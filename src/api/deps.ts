@@ -7,6 +7,8 @@ import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AccountService } from '../core/accounts/accounts.ts'
 import type { AccountStore, HostSummary } from '../core/accounts/account-store.ts'
+import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
+import type { ZoneAdmin } from '../core/accounts/zone-admin.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
@@ -23,6 +25,8 @@ import { apiError, type ApiError } from './errors.ts'
 export interface ApiDeps {
   readonly db: Kysely<Database>
   readonly accounts: AccountService
+  readonly lockouts: LockoutAdmin
+  readonly zoneAdmin: ZoneAdmin
   readonly accountStore: AccountStore
   readonly updateStore: UpdateStore
   /** The guarded credential check every door shares. */

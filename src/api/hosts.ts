@@ -93,7 +93,7 @@ async function patchHost(
 export function hostRoutes(deps: ApiDeps): ApiRoute[] {
   const reread = async (caller: ApiCaller, fqdn: string) => {
     const h = await visibleHost(deps, caller, fqdn)
-    return h.ok ? ok(await hostView(deps.db, h.value)) : h
+    return h.ok ? ok(await hostView(deps.accounts, h.value)) : h
   }
   return [
     defineRoute({
@@ -112,7 +112,7 @@ export function hostRoutes(deps: ApiDeps): ApiRoute[] {
         }
         const page = pageOf(await deps.accounts.listHosts(owner), (h) => h.fqdn, query)
         if (!page.ok) return page
-        const items = await Promise.all(page.value.items.map((h) => hostView(deps.db, h)))
+        const items = await Promise.all(page.value.items.map((h) => hostView(deps.accounts, h)))
         return ok({ items, next: page.value.next })
       },
     }),

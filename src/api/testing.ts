@@ -121,6 +121,8 @@ function depsOf(context: Context, server: RunningServer): ApiDeps {
   return {
     db,
     accounts,
+    lockouts: context.lockouts,
+    zoneAdmin: context.zoneAdmin,
     accountStore: new SqlAccountStore(
       db,
       zones.map((z) => z.name),

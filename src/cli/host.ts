@@ -7,7 +7,6 @@
 import type { Command } from 'commander'
 import type { Context } from '../app.ts'
 import { parseName } from '../core/names.ts'
-import { hostSettings } from '../store/host-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { hostView } from '../api/views.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
@@ -128,12 +127,12 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
           return fail(io, `user "${opts.user}" not found`, EXIT.notFound)
         const hosts = await ctx.accounts.listHosts(opts.user)
         if (opts.json === true) {
-          printJson(io, await Promise.all(hosts.map((h) => hostView(ctx.db, h))))
+          printJson(io, await Promise.all(hosts.map((h) => hostView(ctx.accounts, h))))
           return EXIT.ok
         }
         const rows = []
         for (const h of hosts) {
-          const s = await hostSettings(ctx.db, h.id)
+          const s = await ctx.accounts.hostSettings(h)
           rows.push({
             host: h.fqdn,
             owner: h.owner,

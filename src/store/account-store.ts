@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely'
 import type {
   AccountStore,
   HostChange,
+  HostSettings,
   HostSummary,
   NewHost,
   NewToken,
@@ -24,7 +25,6 @@ import { hostsNear } from './name-claims.ts'
 import * as hostStore from './host-admin-store.ts'
 import type { HostDetail, HostQuery } from './host-admin-store.ts'
 import { hostEvents, type HostEvent } from './host-history-store.ts'
-import { liftLockout, listLockouts, type LockoutView } from './lockout-store.ts'
 import * as groups from './prefix-group-store.ts'
 import type { Database } from './schema.ts'
 import * as tokenStore from './token-admin-store.ts'
@@ -131,6 +131,10 @@ export class SqlAccountStore implements AccountStore {
     return hostStore.hostByName(this.#db, fqdn)
   }
 
+  hostSettings(hostId: number): Promise<HostSettings | undefined> {
+    return hostStore.hostSettings(this.#db, hostId)
+  }
+
   /** One host by id, with its settings and last attempt. */
   host(id: number): Promise<HostDetail | undefined> {
     return hostStore.hostById(this.#db, id)
@@ -180,15 +184,5 @@ export class SqlAccountStore implements AccountStore {
 
   deleteToken(id: number): Promise<boolean> {
     return tokenStore.deleteToken(this.#db, id)
-  }
-
-  /** Lockouts, locked ones first. */
-  lockouts(now: Date): Promise<LockoutView[]> {
-    return listLockouts(this.#db, now)
-  }
-
-  /** Lifts one subject's lock from one source; the number of pairs lifted. */
-  liftLockout(subject: string, source: string): Promise<number> {
-    return liftLockout(this.#db, subject, source)
   }
 }

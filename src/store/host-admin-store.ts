@@ -7,7 +7,12 @@
  * every host.
  */
 import type { Kysely } from 'kysely'
-import type { HostChange, HostSummary, NewHost } from '../core/accounts/account-store.ts'
+import type {
+  HostChange,
+  HostSettings,
+  HostSummary,
+  NewHost,
+} from '../core/accounts/account-store.ts'
 import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
 import { lastAttempts, type LastAttempt } from './host-history-store.ts'
 import type { Database } from './schema.ts'
@@ -35,16 +40,6 @@ export interface HostDetail {
   /** The last attempt's result: a newer failure's code, else `good` or `nochg`. */
   readonly lastResult: string | null
   readonly createdAt: string
-}
-
-/** What a host listing lacks: expiry, LAN addresses, last update, prefix group. */
-export interface HostSettings {
-  readonly expiryTtl: number
-  readonly lanIpv4: string | null
-  readonly lanIpv6: string | null
-  readonly lastClientIp: string | null
-  readonly lastDialect: string | null
-  readonly group: { readonly name: string; readonly iid: string } | null
 }
 
 /** Which hosts to list: one owner's or all, filtered by a name fragment, one page. */

@@ -141,7 +141,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
     signedIn(
       deps,
       async (req, reply, session) => {
-        const lockouts = await deps.store.lockouts(deps.clock.now())
+        const lockouts = await deps.lockouts.list()
         const flash: Flash | undefined =
           queryParam(req, 'done') === 'lifted'
             ? { kind: 'notice', text: 'Lock lifted.' }
@@ -156,12 +156,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
     signedIn(
       deps,
       async (req, reply, session) => {
-        const lifted = await deps.store.liftLockout(
+        const lifted = await deps.lockouts.liftListed(
           field(req, 'subject') ?? '',
           field(req, 'source') ?? '',
         )
         if (lifted === 0) {
-          const lockouts = await deps.store.lockouts(deps.clock.now())
+          const lockouts = await deps.lockouts.list()
           const flash: Flash = { kind: 'error', text: 'No such lockout (already lifted?).' }
           return sendHtml(reply, 404, lockoutsPage({ session, lockouts, flash }))
         }

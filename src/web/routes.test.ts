@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely'
 import { parseIp } from '../core/addresses/addresses.ts'
 import { createGuards } from '../core/rate-limit/rate-limit-setup.ts'
 import { AccountService } from '../core/accounts/accounts.ts'
+import { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
 import type { PasswordHasher } from '../core/ports.ts'
 import type { Fqdn } from '../core/names.ts'
@@ -109,6 +110,7 @@ describe('web routes', () => {
       served: [ZONE],
       hasher,
       accounts,
+      lockouts: new LockoutAdmin({ store: new SqlLockoutStore(db), hasher, now: () => NOW }),
       clock: { now: () => NOW },
       clientIp: (req) => {
         const ip = parseIp(String(req.headers['x-test-client'] ?? '192.0.2.9'))

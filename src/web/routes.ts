@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AccountService } from '../core/accounts/accounts.ts'
+import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher } from '../core/ports.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
@@ -30,6 +31,7 @@ export function createWebDeps(o: {
   served: readonly Fqdn[]
   hasher: KeyedHasher
   accounts: AccountService
+  lockouts: LockoutAdmin
   clock: Clock
   /** The client's address (trusted proxies applied), for the credential gate. */
   clientIp: (req: FastifyRequest) => IpAddress
@@ -40,6 +42,7 @@ export function createWebDeps(o: {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
     store: new SqlAccountStore(o.db, o.served),
     accounts: o.accounts,
+    lockouts: o.lockouts,
     passwords: createArgon2Hasher(),
     clock: o.clock,
     clientIp: o.clientIp,

@@ -6,6 +6,7 @@
 import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountService } from '../core/accounts/accounts.ts'
+import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
@@ -20,6 +21,7 @@ export interface WebDeps {
   readonly sessions: WebSessions
   readonly store: SqlAccountStore
   readonly accounts: AccountService
+  readonly lockouts: LockoutAdmin
   readonly passwords: PasswordHasher
   readonly clock: Clock
   /** The client's address (trusted proxies applied). */

@@ -31,6 +31,16 @@ export interface HostSummary {
   readonly createdAt: string
 }
 
+/** What a host listing lacks: expiry, LAN addresses, last client, prefix group. */
+export interface HostSettings {
+  readonly expiryTtl: number
+  readonly lanIpv4: string | null
+  readonly lanIpv6: string | null
+  readonly lastClientIp: string | null
+  readonly lastDialect: string | null
+  readonly group: { readonly name: string; readonly iid: string } | null
+}
+
 /** A token as listed: never the secret. */
 export interface TokenSummary {
   readonly id: number
@@ -112,6 +122,8 @@ export interface AccountStore extends GroupStore {
   deleteUser(userId: number, at: string): Promise<Fqdn[]>
   listUsers(): Promise<UserSummary[]>
   hostByName(fqdn: Fqdn): Promise<HostSummary | undefined>
+  /** A host's settings; undefined when the host is gone. */
+  hostSettings(hostId: number): Promise<HostSettings | undefined>
   /** The hosts of `zone` at `name`, above it or below it (`name-ownership.ts`). */
   hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]>
   insertHost(h: NewHost): Promise<HostSummary>

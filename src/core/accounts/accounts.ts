@@ -9,6 +9,7 @@ import type { KeyedHasher, PasswordHasher } from '../ports.ts'
 import { err, ok, type Result } from '../result.ts'
 import type {
   AccountStore,
+  HostSettings,
   HostSummary,
   TokenSummary,
   UserFields,
@@ -220,6 +221,11 @@ export class AccountService {
     if (!host) return err(notFound('host', name.value))
     await this.#options.store.deleteHost(host.id, this.#options.now().toISOString())
     return ok(host.zone)
+  }
+
+  /** A listed host's settings (expiry, LAN addresses, last client, group). */
+  hostSettings(host: HostSummary): Promise<HostSettings | undefined> {
+    return this.#options.store.hostSettings(host.id)
   }
 
   /** Lists hosts, optionally of one user. */
