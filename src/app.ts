@@ -80,9 +80,9 @@ import {
 } from './store/zone-ownership.ts'
 import { SqlFailureHistory } from './store/failure-history.ts'
 import { createWebDeps, registerWebRoutes } from './web/routes.ts'
-import type { AuditTrail } from './core/audit.ts'
+import type { AuditLog, AuditTrail } from './core/audit.ts'
 import { createAuditTrail } from './observability/audit-trail.ts'
-import { pruneAudit, writeAudit } from './store/audit-store.ts'
+import { listAudit, pruneAudit, writeAudit } from './store/audit-store.ts'
 
 /** What the CLI and the server share: an open, migrated store and the account rules. */
 export interface Context {
@@ -95,6 +95,8 @@ export interface Context {
   /** Lockout and zone administration (list, lift; resync, claim, forget). */
   readonly lockouts: LockoutAdmin
   readonly zoneAdmin: ZoneAdmin
+  /** The stored audit trail, read back. */
+  readonly auditLog: AuditLog
   /** The audit trail (src/core/audit.ts): a log line and a database row per event. */
   readonly audit: AuditTrail
   close(): Promise<void>
@@ -150,12 +152,25 @@ export async function openContext(
   const lockouts = new LockoutAdmin({ store: new SqlLockoutStore(db), hasher, now })
   const served = zones.map((z) => z.name)
   const zoneAdmin = new ZoneAdmin({ store: new SqlZoneAdminStore(db), served, now })
+  const auditLog: AuditLog = { list: (filter) => listAudit(db, filter) }
   const audit = createAuditTrail(logger, (at, e) => writeAudit(db, at, e), systemClock)
   const close = async (): Promise<void> => {
     await audit.flush()
     await db.destroy()
   }
-  return ok({ config, logger, db, zones, hasher, accounts, lockouts, zoneAdmin, audit, close })
+  return ok({
+    config,
+    logger,
+    db,
+    zones,
+    hasher,
+    accounts,
+    lockouts,
+    zoneAdmin,
+    auditLog,
+    audit,
+    close,
+  })
 }
 
 /**
@@ -416,6 +431,7 @@ async function startParts(
     hasher: context.hasher,
     accounts: context.accounts,
     lockouts: context.lockouts,
+    auditLog: context.auditLog,
     clock: systemClock,
     clientIp,
     gate,
@@ -448,10 +464,10 @@ async function startParts(
     })
     registerWebRoutes(app, web)
     registerApiRoutes(app, {
-      db,
       accounts: context.accounts,
       lockouts: context.lockouts,
       zoneAdmin: context.zoneAdmin,
+      auditLog: context.auditLog,
       accountStore: new SqlAccountStore(
         db,
         context.zones.map((z) => z.name),

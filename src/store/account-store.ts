@@ -8,6 +8,8 @@
 import type { Kysely } from 'kysely'
 import type {
   AccountStore,
+  HistoryItem,
+  HistoryMark,
   HostChange,
   HostSettings,
   HostSummary,
@@ -24,7 +26,7 @@ import type { NameClaim } from '../core/accounts/name-ownership.ts'
 import { hostsNear } from './name-claims.ts'
 import * as hostStore from './host-admin-store.ts'
 import type { HostDetail, HostQuery } from './host-admin-store.ts'
-import { hostEvents, type HostEvent } from './host-history-store.ts'
+import { hostEvents, historyPage, type HostEvent } from './host-history-store.ts'
 import * as groups from './prefix-group-store.ts'
 import type { Database } from './schema.ts'
 import * as tokenStore from './token-admin-store.ts'
@@ -129,6 +131,10 @@ export class SqlAccountStore implements AccountStore {
 
   hostByName(fqdn: Fqdn): Promise<HostSummary | undefined> {
     return hostStore.hostByName(this.#db, fqdn)
+  }
+
+  historyPage(hostId: number, limit: number, before?: HistoryMark): Promise<HistoryItem[]> {
+    return historyPage(this.#db, hostId, limit, before)
   }
 
   hostSettings(hostId: number): Promise<HostSettings | undefined> {

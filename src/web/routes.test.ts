@@ -18,6 +18,7 @@ import type { Fqdn } from '../core/names.ts'
 import { Secret } from '../core/auth/secret.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
 import { SqlLockoutStore } from '../store/lockout-store.ts'
+import { listAudit } from '../store/audit-store.ts'
 import { SqlUpdateStore } from '../store/update-store.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
@@ -111,6 +112,7 @@ describe('web routes', () => {
       hasher,
       accounts,
       lockouts: new LockoutAdmin({ store: new SqlLockoutStore(db), hasher, now: () => NOW }),
+      auditLog: { list: (filter) => listAudit(db, filter) },
       clock: { now: () => NOW },
       clientIp: (req) => {
         const ip = parseIp(String(req.headers['x-test-client'] ?? '192.0.2.9'))

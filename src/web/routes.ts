@@ -3,12 +3,12 @@
  * `GET /` belongs to sftdyn (the caller's address) when its prefix is `/`; a browser asking
  * for HTML there is sent to the UI instead, scripts keep their answer.
  */
-import { listAudit } from '../store/audit-store.ts'
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AccountService } from '../core/accounts/accounts.ts'
 import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
+import type { AuditLog } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher } from '../core/ports.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
@@ -32,6 +32,7 @@ export function createWebDeps(o: {
   hasher: KeyedHasher
   accounts: AccountService
   lockouts: LockoutAdmin
+  auditLog: AuditLog
   clock: Clock
   /** The client's address (trusted proxies applied), for the credential gate. */
   clientIp: (req: FastifyRequest) => IpAddress
@@ -48,7 +49,7 @@ export function createWebDeps(o: {
     clientIp: o.clientIp,
     gate: o.gate,
     audit: (filter, before) =>
-      listAudit(o.db, before === undefined ? filter : { ...filter, before }),
+      o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
 }
 

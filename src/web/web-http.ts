@@ -7,6 +7,7 @@ import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AccountService } from '../core/accounts/accounts.ts'
 import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
+import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
@@ -14,7 +15,6 @@ import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
 import type { SqlAccountStore } from '../store/account-store.ts'
-import type { AuditFilter, StoredAuditEvent } from '../store/audit-store.ts'
 
 /** What the web routes need from the composition root. */
 export interface WebDeps {

@@ -41,6 +41,33 @@ export interface HostSettings {
   readonly group: { readonly name: string; readonly iid: string } | null
 }
 
+/**
+ * One entry of a host's history: an accepted change (old and new values), or an update that
+ * was refused, with the code the client got (`result`) and the reason. `id` is the row id
+ * within its kind.
+ */
+export interface HistoryItem {
+  readonly id: number
+  readonly at: string
+  readonly dialect: string
+  readonly clientIp: string
+  readonly actor: string
+  readonly result: string
+  readonly refused: boolean
+  /** The reason an update was refused; null for a change. */
+  readonly reason: string | null
+  /** Null for a refused update, which changed nothing. */
+  readonly oldValue: string | null
+  readonly newValue: string | null
+}
+
+/** Where a page of history ends: the sort key of its last entry. */
+export interface HistoryMark {
+  readonly at: string
+  readonly refused: boolean
+  readonly id: number
+}
+
 /** A token as listed: never the secret. */
 export interface TokenSummary {
   readonly id: number
@@ -124,6 +151,8 @@ export interface AccountStore extends GroupStore {
   hostByName(fqdn: Fqdn): Promise<HostSummary | undefined>
   /** A host's settings; undefined when the host is gone. */
   hostSettings(hostId: number): Promise<HostSettings | undefined>
+  /** Up to `limit` history entries of a host, newest first, after `before` when given. */
+  historyPage(hostId: number, limit: number, before?: HistoryMark): Promise<HistoryItem[]>
   /** The hosts of `zone` at `name`, above it or below it (`name-ownership.ts`). */
   hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]>
   insertHost(h: NewHost): Promise<HostSummary>

@@ -9,6 +9,8 @@ import type { KeyedHasher, PasswordHasher } from '../ports.ts'
 import { err, ok, type Result } from '../result.ts'
 import type {
   AccountStore,
+  HistoryItem,
+  HistoryMark,
   HostSettings,
   HostSummary,
   TokenSummary,
@@ -226,6 +228,11 @@ export class AccountService {
   /** A listed host's settings (expiry, LAN addresses, last client, group). */
   hostSettings(host: HostSummary): Promise<HostSettings | undefined> {
     return this.#options.store.hostSettings(host.id)
+  }
+
+  /** Up to `limit` entries of a listed host's history, newest first, after `before`. */
+  history(host: HostSummary, limit: number, before?: HistoryMark): Promise<HistoryItem[]> {
+    return this.#options.store.historyPage(host.id, limit, before)
   }
 
   /** Lists hosts, optionally of one user. */
