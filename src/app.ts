@@ -427,7 +427,10 @@ async function startParts(
   // Web UI sessions and stores, shared by the HTTP and HTTPS listeners (and the REST API).
   const web = createWebDeps({
     db,
-    served: context.zones.map((z) => z.name),
+    store: new SqlAccountStore(
+      db,
+      context.zones.map((z) => z.name),
+    ),
     hasher: context.hasher,
     accounts: context.accounts,
     lockouts: context.lockouts,

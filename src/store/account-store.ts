@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely'
 import type {
   AccountStore,
+  AdminReads,
   HistoryItem,
   HistoryMark,
   HostChange,
@@ -39,7 +40,7 @@ import { zoneStates } from './zone-resync.ts'
  * config names: the config is the truth, so a zone only in the database (added once, later
  * removed from the config) is listed as unserved and gets no new hosts.
  */
-export class SqlAccountStore implements AccountStore {
+export class SqlAccountStore implements AccountStore, AdminReads {
   readonly #db: Kysely<Database>
   readonly #served: ReadonlySet<Fqdn>
 

@@ -9,6 +9,8 @@
 import type { Kysely } from 'kysely'
 import type {
   HostChange,
+  HostDetail,
+  HostQuery,
   HostSettings,
   HostSummary,
   NewHost,
@@ -20,35 +22,7 @@ import { insertId } from './sql-dialect.ts'
 import { writeMembership } from './prefix-group-store.ts'
 import { bumpSerial } from './zone-serials.ts'
 
-/** A host with its settings and last update attempt, as the host pages show it. */
-export interface HostDetail {
-  readonly id: number
-  readonly fqdn: Fqdn
-  readonly zone: Fqdn
-  readonly owner: string
-  readonly ownerId: number
-  readonly dnsTtl: number | null
-  readonly expiryTtl: number
-  readonly ipv4: string | null
-  readonly ipv6: string | null
-  readonly lanIpv4: string | null
-  readonly lanIpv6: string | null
-  /** The last attempt's time, address and client: a newer failure's, else the last update's. */
-  readonly lastSeenAt: string | null
-  readonly lastClientIp: string | null
-  readonly lastDialect: string | null
-  /** The last attempt's result: a newer failure's code, else `good` or `nochg`. */
-  readonly lastResult: string | null
-  readonly createdAt: string
-}
-
-/** Which hosts to list: one owner's or all, filtered by a name fragment, one page. */
-export interface HostQuery {
-  readonly ownerId?: number
-  readonly search?: string
-  readonly offset: number
-  readonly limit: number
-}
+export type { HostDetail, HostQuery } from '../core/accounts/account-store.ts'
 
 /** The served zones' names, sorted. */
 export async function zoneNames(db: Kysely<Database>): Promise<Fqdn[]> {

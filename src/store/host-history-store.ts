@@ -4,12 +4,8 @@
  * the REST API and the web UI alike; and each host's last attempt for host listings.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely'
-import type { HistoryItem, HistoryMark } from '../core/accounts/account-store.ts'
-import type { HistoryEntry } from '../core/ports.ts'
+import type { HistoryItem, HistoryMark, HostEvent } from '../core/accounts/account-store.ts'
 import type { Database } from './schema.ts'
-
-/** One history or failure row of a host. */
-export type HostEvent = Omit<HistoryEntry, 'hostId'> & { readonly at: string }
 
 /** A host's last update attempt: when, from where, by which client, and its result. */
 export interface LastAttempt {
@@ -28,7 +24,7 @@ export interface LastSeen {
   readonly last_dialect: string | null
 }
 
-export type { HistoryItem, HistoryMark } from '../core/accounts/account-store.ts'
+export type { HistoryItem, HistoryMark, HostEvent } from '../core/accounts/account-store.ts'
 
 // Newest first by time; at the same instant a change before a refusal, then by row id.
 const rank = (refused: boolean): number => (refused ? 0 : 1)

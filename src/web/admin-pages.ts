@@ -6,7 +6,7 @@ import type { WebSession } from './session.ts'
 import { dataTable } from './table.ts'
 import type { LockoutView } from '../core/accounts/lockout-admin.ts'
 import type { StoredAuditEvent } from '../core/audit.ts'
-import type { UserRecord } from '../store/user-admin-store.ts'
+import type { UserDetail as UserRecord } from '../core/accounts/account-store.ts'
 
 const NEW_PASSWORD = { minlength: 8, autocomplete: 'new-password', required: true } as const
 const USER_NAME = { required: true, autocapitalize: 'none', spellcheck: 'false' } as const

@@ -18,7 +18,7 @@ import {
   signedIn,
   type WebDeps,
 } from './web-http.ts'
-import type { HostDetail } from '../store/host-admin-store.ts'
+import type { HostDetail } from '../core/accounts/account-store.ts'
 
 /** Hosts per page in host tables. */
 export const PAGE_SIZE = 25

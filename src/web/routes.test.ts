@@ -108,7 +108,7 @@ describe('web routes', () => {
     assert.ok((await accounts.addHost({ fqdn: `home.${ZONE}`, owner: 'alice' })).ok)
     const deps = createWebDeps({
       db,
-      served: [ZONE],
+      store: new SqlAccountStore(db, [ZONE]),
       hasher,
       accounts,
       lockouts: new LockoutAdmin({ store: new SqlLockoutStore(db), hasher, now: () => NOW }),

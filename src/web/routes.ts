@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
+import type { AdminReads } from '../core/accounts/account-store.ts'
 import type { AccountService } from '../core/accounts/accounts.ts'
 import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { AuditLog } from '../core/audit.ts'
@@ -18,8 +19,6 @@ import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
-import { SqlAccountStore } from '../store/account-store.ts'
-import type { Fqdn } from '../core/names.ts'
 import { redirect, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
@@ -27,8 +26,8 @@ export type { WebDeps } from './web-http.ts'
 /** Builds the web UI's parts once per server (the sessions are shared with the REST API). */
 export function createWebDeps(o: {
   db: Kysely<Database>
-  /** The zones the config names (new hosts go only there). */
-  served: readonly Fqdn[]
+  /** The host and admin pages' reads (new hosts go only into the served zones). */
+  store: AdminReads
   hasher: KeyedHasher
   accounts: AccountService
   lockouts: LockoutAdmin
@@ -41,7 +40,7 @@ export function createWebDeps(o: {
 }): WebDeps {
   return {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
-    store: new SqlAccountStore(o.db, o.served),
+    store: o.store,
     accounts: o.accounts,
     lockouts: o.lockouts,
     passwords: createArgon2Hasher(),

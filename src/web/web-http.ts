@@ -5,6 +5,7 @@
  */
 import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AdminReads } from '../core/accounts/account-store.ts'
 import type { AccountService } from '../core/accounts/accounts.ts'
 import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
@@ -14,12 +15,12 @@ import type { Clock, PasswordHasher } from '../core/ports.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
-import type { SqlAccountStore } from '../store/account-store.ts'
 
 /** What the web routes need from the composition root. */
 export interface WebDeps {
   readonly sessions: WebSessions
-  readonly store: SqlAccountStore
+  /** The admin and host pages' reads. */
+  readonly store: AdminReads
   readonly accounts: AccountService
   readonly lockouts: LockoutAdmin
   readonly passwords: PasswordHasher

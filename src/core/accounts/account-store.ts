@@ -4,6 +4,7 @@
  */
 import type { GroupStore } from './group-store.ts'
 import type { Fqdn } from '../names.ts'
+import type { HistoryEntry } from '../ports.ts'
 import type { NameClaim } from './name-ownership.ts'
 import type { TokenScope } from '../auth/token-scope.ts'
 import type { TokenRestrictions } from '../auth/token-restrictions.ts'
@@ -67,6 +68,49 @@ export interface HistoryMark {
   readonly refused: boolean
   readonly id: number
 }
+
+/** A user with the password hash (for the login only; listings show `hasPassword`). */
+export interface UserDetail {
+  readonly id: number
+  readonly name: string
+  readonly email: string | null
+  readonly isAdmin: boolean
+  readonly passwordHash: string | null
+  readonly createdAt: string
+}
+
+/** A host with its settings and last update attempt, as the host pages show it. */
+export interface HostDetail {
+  readonly id: number
+  readonly fqdn: Fqdn
+  readonly zone: Fqdn
+  readonly owner: string
+  readonly ownerId: number
+  readonly dnsTtl: number | null
+  readonly expiryTtl: number
+  readonly ipv4: string | null
+  readonly ipv6: string | null
+  readonly lanIpv4: string | null
+  readonly lanIpv6: string | null
+  /** The last attempt's time, address and client: a newer failure's, else the last update's. */
+  readonly lastSeenAt: string | null
+  readonly lastClientIp: string | null
+  readonly lastDialect: string | null
+  /** The last attempt's result: a newer failure's code, else `good` or `nochg`. */
+  readonly lastResult: string | null
+  readonly createdAt: string
+}
+
+/** Which hosts to list: one owner's or all, filtered by a name fragment, one page. */
+export interface HostQuery {
+  readonly ownerId?: number
+  readonly search?: string
+  readonly offset: number
+  readonly limit: number
+}
+
+/** One history or failure row of a host. */
+export type HostEvent = Omit<HistoryEntry, 'hostId'> & { readonly at: string }
 
 /** A token as listed: never the secret. */
 export interface TokenSummary {
@@ -166,4 +210,31 @@ export interface AccountStore extends GroupStore {
   insertToken(t: NewToken): Promise<TokenSummary>
   listTokens(owner?: string): Promise<TokenSummary[]>
   deleteToken(id: number): Promise<boolean>
+}
+
+/** A zone as the admin pages list it. */
+export interface ZoneRow {
+  readonly name: string
+  readonly backend: string
+  readonly serial: string
+  readonly hosts: number
+  readonly served: boolean
+}
+
+/** The admin pages' reads beside the account service (the web UI's host and user pages). */
+export interface AdminReads {
+  /** A user by name, with the password hash (which only the login reads). */
+  userByName(name: string): Promise<UserDetail | undefined>
+  /** Every user by name, with the password hashes. */
+  users(): Promise<UserDetail[]>
+  /** One host by id, with its settings and last attempt. */
+  host(id: number): Promise<HostDetail | undefined>
+  /** One page of hosts with their settings and last attempts. */
+  hosts(q: HostQuery): Promise<{ hosts: HostDetail[]; more: boolean }>
+  /** A host's latest changes and failed updates, newest first. */
+  history(hostId: number, limit: number): Promise<HostEvent[]>
+  /** The served zones' names, sorted. */
+  zoneNames(): Promise<Fqdn[]>
+  /** Every zone in the database with its serial, host count and whether it is served. */
+  zones(): Promise<ZoneRow[]>
 }
