@@ -63,36 +63,17 @@ const NO_DATABASE = ['api', 'web', 'cli']
  * only shrinks.
  */
 const EXCEPTIONS = [
-  // Admin writes and reads from the API, web and CLI still reach the store and Kysely
-  // directly; they move behind core services.
+  // Still holding a database handle: the web sessions' table (WebSessions runs its SQL; a
+  // session store port in store/ is the fix), and three CLI commands: `db` (migrate, copy,
+  // check), `import`/`export` and `cleanup` (expiry), which need services of their own.
   {
     name: 'admin-writes',
     files: [
-      'src/api/audit.ts',
-      'src/api/deps.ts',
-      'src/api/hosts.ts',
-      'src/api/lockouts.ts',
-      'src/api/records.ts',
-      'src/api/users.ts',
-      'src/api/views.ts',
-      'src/api/zones.ts',
-      'src/web/admin-pages.ts',
-      'src/web/host-pages.ts',
-      'src/web/host-routes.ts',
-      'src/web/host-sections.ts',
       'src/web/routes.ts',
       'src/web/session.ts',
-      'src/web/web-http.ts',
-      'src/cli/audit.ts',
       'src/cli/cleanup.ts',
       'src/cli/db.ts',
-      'src/cli/history.ts',
-      'src/cli/host.ts',
       'src/cli/import-export.ts',
-      'src/cli/lockout.ts',
-      'src/cli/user.ts',
-      'src/cli/zone-forget.ts',
-      'src/cli/zone.ts',
     ],
     to: ['store'],
     packages: DATABASE_PACKAGES,

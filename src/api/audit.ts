@@ -4,7 +4,6 @@
  */
 import { z } from 'zod'
 import { ok } from '../core/result.ts'
-import { listAudit } from '../store/audit-store.ts'
 import { requireAdmin, type ApiDeps } from './deps.ts'
 import { decodeCursor, encodeCursor, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
@@ -36,7 +35,7 @@ export function auditRoutes(deps: ApiDeps): ApiRoute[] {
         const cursor = decodeCursor(query.cursor)
         if (!cursor.ok) return cursor
         const before = cursor.value === undefined ? undefined : Number(cursor.value)
-        const rows = await listAudit(deps.db, {
+        const rows = await deps.auditLog.list({
           limit: query.limit + 1,
           ...(before === undefined || !Number.isSafeInteger(before) ? {} : { before }),
           ...(query.actor === undefined ? {} : { actor: query.actor }),

@@ -4,9 +4,11 @@
  * "not found" exactly like a missing one, so no other account's names leak.
  */
 import type { FastifyRequest } from 'fastify'
-import type { Kysely } from 'kysely'
 import type { AccountService } from '../core/accounts/accounts.ts'
+import type { AuditLog } from '../core/audit.ts'
 import type { AccountStore, HostSummary } from '../core/accounts/account-store.ts'
+import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
+import type { ZoneAdmin } from '../core/accounts/zone-admin.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
@@ -15,14 +17,15 @@ import type { Clock, PasswordHasher, UpdateStore } from '../core/ports.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { UpdateService } from '../core/update/update-service.ts'
 import type { Logger } from '../observability/logger.ts'
-import type { Database } from '../store/schema.ts'
 import type { ApiCaller, ApiSessions } from './auth.ts'
 import { apiError, type ApiError } from './errors.ts'
 
 /** Everything the API needs, built by the composition root. */
 export interface ApiDeps {
-  readonly db: Kysely<Database>
   readonly accounts: AccountService
+  readonly lockouts: LockoutAdmin
+  readonly zoneAdmin: ZoneAdmin
+  readonly auditLog: AuditLog
   readonly accountStore: AccountStore
   readonly updateStore: UpdateStore
   /** The guarded credential check every door shares. */

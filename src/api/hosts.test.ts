@@ -1,6 +1,7 @@
 /** `/hosts`: owners and admins manage hosts; nobody sees another user’s. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
 import { errorCode, startApiFixture, ZONE, type ApiFixture } from './testing.ts'
 
 interface Host {
@@ -183,6 +184,32 @@ describe('api hosts', () => {
     assert.equal(g.status, 422)
     const h2 = (await f.call('GET', `/hosts/home.${ZONE}`, { token: alice })).body as Host
     assert.deepEqual([h2.dnsTtl, h2.group], [null, null])
+  })
+
+  it('leaves the host as it was when a write fails half-way', async () => {
+    const read = async () => {
+      const h = (await f.call('GET', `/hosts/home.${ZONE}`, { token: alice })).body as Host
+      return [h.dnsTtl, h.expiryTtl, h.lan, h.group]
+    }
+    const before = await read()
+    // The zone serial bump (which follows the host row's update) fails.
+    await sql`CREATE TRIGGER fail_serial BEFORE UPDATE OF serial ON zones
+      BEGIN SELECT RAISE(ABORT, 'injected failure'); END`.execute(f.context.db)
+    try {
+      const a = await f.call('PATCH', `/hosts/home.${ZONE}`, {
+        token: alice,
+        body: {
+          dnsTtl: 300,
+          expiryTtl: 60,
+          lan: { ipv4: '192.168.1.20' },
+          group: { name: 'home', iid: '::1:5' },
+        },
+      })
+      assert.equal(a.status, 500)
+    } finally {
+      await sql`DROP TRIGGER fail_serial`.execute(f.context.db)
+    }
+    assert.deepEqual(await read(), before)
   })
 
   it('deletes a host', async () => {

@@ -1,12 +1,12 @@
 /**
  * `/hosts`: a user's dynamic hosts (admins: everyone's). Create, read, change the DNS TTL,
  * expiry TTL, LAN addresses (split horizon) and prefix group, delete. Changes go through the
- * account service the CLI uses; every input is checked before the first write.
+ * account service the CLI uses; every input is checked first, and a change is written in one
+ * transaction.
  */
 import type { HostSummary } from '../core/accounts/account-store.ts'
 import { parseLan } from '../core/addresses/lan-addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
-import { setHostTtls } from '../store/host-admin-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { accountError, defined, ownerFor, visibleHost, type ApiDeps } from './deps.ts'
 import { hostView } from './views.ts'
@@ -69,47 +69,31 @@ async function createHost(
   return ok(added.value)
 }
 
+// Every part is checked before the one transaction that writes them all.
 async function patchHost(
   deps: ApiDeps,
   caller: ApiCaller,
   found: HostSummary,
   body: z.output<typeof hostPatch>,
 ): Promise<Result<void, ApiError>> {
-  const lan = parseLan(defined(body.lan ?? {}))
-  if (!lan.ok) return err(apiError('invalid_value', lan.error))
   if (body.group != null) {
     const g = await checkGroup(deps, caller, body.group.name)
     if (!g.ok) return g
-    // Joining checks the owner and the interface identifier; it is the one step that can fail.
-    const joined = await deps.accounts.joinGroup({
-      host: found.fqdn,
-      group: body.group.name,
-      iid: body.group.iid,
-    })
-    if (!joined.ok) return err(accountError(joined.error, 'group'))
-  } else if (body.group === null) {
-    // Leaving when in no group is already done.
-    await deps.accounts.leaveGroup(found.fqdn)
   }
-  const set = await deps.accounts.setHostLan(found.fqdn, lan.value)
-  if (!set.ok) return err(accountError(set.error, 'host'))
-  await setHostTtls(
-    deps.db,
-    found,
-    {
-      ...(body.dnsTtl === undefined ? {} : { dnsTtl: body.dnsTtl }),
-      ...(body.expiryTtl === undefined ? {} : { expiryTtl: body.expiryTtl }),
-    },
-    deps.clock.now().toISOString(),
-  )
-  return ok(undefined)
+  const changed = await deps.accounts.changeHost(found.fqdn, {
+    lan: defined(body.lan ?? {}),
+    ...(body.group === undefined ? {} : { group: body.group }),
+    ...(body.dnsTtl === undefined ? {} : { dnsTtl: body.dnsTtl }),
+    ...(body.expiryTtl === undefined ? {} : { expiryTtl: body.expiryTtl }),
+  })
+  return changed.ok ? ok(undefined) : err(accountError(changed.error, 'group'))
 }
 
 /** The host routes. */
 export function hostRoutes(deps: ApiDeps): ApiRoute[] {
   const reread = async (caller: ApiCaller, fqdn: string) => {
     const h = await visibleHost(deps, caller, fqdn)
-    return h.ok ? ok(await hostView(deps.db, h.value)) : h
+    return h.ok ? ok(await hostView(deps.accounts, h.value)) : h
   }
   return [
     defineRoute({
@@ -128,7 +112,7 @@ export function hostRoutes(deps: ApiDeps): ApiRoute[] {
         }
         const page = pageOf(await deps.accounts.listHosts(owner), (h) => h.fqdn, query)
         if (!page.ok) return page
-        const items = await Promise.all(page.value.items.map((h) => hostView(deps.db, h)))
+        const items = await Promise.all(page.value.items.map((h) => hostView(deps.accounts, h)))
         return ok({ items, next: page.value.next })
       },
     }),

@@ -3,14 +3,11 @@
  * locked ones first, and lifting one so its owner can update again before the lock ends.
  */
 import { err, ok } from '../core/result.ts'
-import { lockoutIds } from '../store/user-admin-store.ts'
-import { SqlLockoutStore } from '../store/lockout-store.ts'
 import { requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError } from './errors.ts'
 import { numericKey, pageOf, pageQuery } from './pagination.ts'
 import { defineRoute, type ApiRoute } from './route.ts'
 import { idParams, lockout, pageOfSchema } from './schemas.ts'
-import { lockoutViews } from './views.ts'
 import { z } from 'zod'
 
 const listQuery = pageQuery.extend({ locked: z.enum(['true', 'false']).optional() })
@@ -30,7 +27,7 @@ export function lockoutRoutes(deps: ApiDeps): ApiRoute[] {
       handler: async ({ caller, query }) => {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
-        const items = await lockoutViews(deps.db, deps.clock.now(), query.locked === 'true')
+        const items = await deps.lockouts.list(query.locked === 'true')
         return pageOf(items, (l) => numericKey(l.id), query)
       },
     }),
@@ -46,11 +43,8 @@ export function lockoutRoutes(deps: ApiDeps): ApiRoute[] {
       handler: async ({ caller, params }) => {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
-        const ids = [...(await lockoutIds(deps.db)).values()]
-        if (!ids.includes(params.id)) {
-          return err(apiError('lockout_not_found', `lockout ${String(params.id)} not found`))
-        }
-        await new SqlLockoutStore(deps.db).remove(params.id)
+        const removed = await deps.lockouts.remove(params.id)
+        if (!removed.ok) return err(apiError('lockout_not_found', removed.error.message))
         return ok(null)
       },
     }),

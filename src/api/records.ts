@@ -16,7 +16,7 @@ import type {
   UpdateIntent,
   UpdateResult,
 } from '../core/update/update-intent.ts'
-import { historyPage, type HistoryMark } from '../store/host-history-store.ts'
+import type { HistoryMark } from '../core/accounts/account-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { visibleHost, type ApiDeps } from './deps.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -216,7 +216,7 @@ export function recordRoutes(deps: ApiDeps): ApiRoute[] {
         if (!found.ok) return found
         const before = historyMark(query.cursor)
         if (!before.ok) return before
-        const rows = await historyPage(deps.db, found.value.id, query.limit + 1, before.value)
+        const rows = await deps.accounts.history(found.value, query.limit + 1, before.value)
         const items = rows.slice(0, query.limit)
         const last = items.at(-1)
         const next =

@@ -119,8 +119,10 @@ function depsOf(context: Context, server: RunningServer): ApiDeps {
   const clock = { now: () => new Date() }
   const passwords = createArgon2Hasher()
   return {
-    db,
     accounts,
+    lockouts: context.lockouts,
+    zoneAdmin: context.zoneAdmin,
+    auditLog: context.auditLog,
     accountStore: new SqlAccountStore(
       db,
       zones.map((z) => z.name),

@@ -8,7 +8,6 @@ import { narrower, PASSWORD_RIGHTS } from '../core/auth/credential-rights.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { Secret } from '../core/auth/secret.ts'
-import { setUserFields } from '../store/user-admin-store.ts'
 import type { ApiCaller } from './auth.ts'
 import { accountError, defined, requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -164,10 +163,11 @@ export function userRoutes(deps: ApiDeps): ApiRoute[] {
           // A new password signs out every browser that knew the old one.
           await deps.sessions?.destroyAllOf?.(found.value.id)
         }
-        await setUserFields(deps.db, found.value.id, {
+        const fields = await deps.accounts.setUserFields(found.value.name, {
           ...(body.email === undefined ? {} : { email: body.email }),
           ...(body.admin === undefined ? {} : { isAdmin: body.admin }),
         })
+        if (!fields.ok) return err(accountError(fields.error, 'user'))
         const after = await visibleUser(deps, caller, params.name)
         return after.ok ? ok(userView(after.value)) : after
       },

@@ -4,15 +4,11 @@
  * same name wherever it appears (`expiresAt`, `lastUsedAt`, `createdAt`, …);
  * test/e2e/json-shapes.test.ts walks every `--json` command and API answer to keep it so.
  */
-import type { Kysely } from 'kysely'
 import type { HostSummary, TokenSummary, UserSummary } from '../core/accounts/account-store.ts'
 import type { GroupSummary } from '../core/accounts/group-store.ts'
-import { hostSettings } from '../store/host-admin-store.ts'
-import { listLockouts } from '../store/lockout-store.ts'
-import type { Database } from '../store/schema.ts'
-import { lockoutIds } from '../store/user-admin-store.ts'
-import type { ZoneResyncState } from '../store/zone-resync.ts'
-import type { host, lockout, token, user, zone } from './schemas.ts'
+import type { AccountService } from '../core/accounts/accounts.ts'
+import type { ZoneState } from '../core/accounts/zone-admin.ts'
+import type { host, token, user, zone } from './schemas.ts'
 import type { z } from 'zod'
 
 /** A user as answered. */
@@ -28,10 +24,10 @@ export function userView(u: UserSummary): z.output<typeof user> {
 
 /** A host as answered: addresses, settings and its last accepted update. */
 export async function hostView(
-  db: Kysely<Database>,
+  accounts: Pick<AccountService, 'hostSettings'>,
   h: HostSummary,
 ): Promise<z.output<typeof host>> {
-  const s = await hostSettings(db, h.id)
+  const s = await accounts.hostSettings(h)
   return {
     fqdn: h.fqdn,
     zone: h.zone,
@@ -67,7 +63,7 @@ export function tokenView(t: TokenSummary): z.output<typeof token> {
 }
 
 /** A zone as answered; `served`: the zones the config names now. */
-export function zoneView(s: ZoneResyncState, served: ReadonlySet<string>): z.output<typeof zone> {
+export function zoneView(s: ZoneState, served: ReadonlySet<string>): z.output<typeof zone> {
   return {
     name: s.name,
     served: served.has(s.name),
@@ -78,20 +74,6 @@ export function zoneView(s: ZoneResyncState, served: ReadonlySet<string>): z.out
     lease: { holder: s.leaseHolder, expiresAt: s.leaseExpiresAt },
     ownerConflict: s.ownerConflict,
   }
-}
-
-/** Every lockout (or only the locked ones) with its id, locked ones first. */
-export async function lockoutViews(
-  db: Kysely<Database>,
-  now: Date,
-  lockedOnly: boolean,
-): Promise<z.output<typeof lockout>[]> {
-  const ids = await lockoutIds(db)
-  const views = await listLockouts(db, now, { lockedOnly })
-  return views.flatMap((v) => {
-    const id = ids.get(`${v.subject}\0${v.source}`)
-    return id === undefined ? [] : [{ id, ...v }]
-  })
 }
 
 /** An IPv6 prefix group with its members (the CLI prints these; the API has no groups yet). */

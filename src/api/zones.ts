@@ -5,9 +5,7 @@
  * stamped in the zones table and carried out by the server's zone sync within a second; its
  * report appears in the zone's `resync` fields.
  */
-import { parseName } from '../core/names.ts'
 import { err, ok } from '../core/result.ts'
-import { requestResync, zoneStates } from '../store/zone-resync.ts'
 import { requireAdmin, type ApiDeps } from './deps.ts'
 import { apiError } from './errors.ts'
 import { pageOf, pageQuery } from './pagination.ts'
@@ -29,7 +27,7 @@ export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
       errors: ['invalid_cursor'],
       handler: async ({ query }) => {
         const served = new Set<string>(await deps.accountStore.zoneNames())
-        const page = pageOf(await zoneStates(deps.db), (z) => z.name, query)
+        const page = pageOf(await deps.zoneAdmin.states(), (z) => z.name, query)
         if (!page.ok) return page
         const items = page.value.items.map((z) => zoneView(z, served))
         return ok({ items, next: page.value.next })
@@ -47,14 +45,11 @@ export function zoneRoutes(deps: ApiDeps): ApiRoute[] {
       handler: async ({ caller, params }) => {
         const admin = requireAdmin(caller)
         if (!admin.ok) return admin
-        const name = parseName(params.name)
-        const served = await deps.accountStore.zoneNames()
-        const found = name.ok ? served.find((z) => z === name.value) : undefined
-        if (found === undefined) {
+        const r = await deps.zoneAdmin.requestResync(params.name)
+        if (!r.ok || r.value.zones[0] === undefined) {
           return err(apiError('zone_not_found', `zone "${params.name.slice(0, 255)}" not served`))
         }
-        const at = await requestResync(deps.db, [found], deps.clock.now())
-        return ok({ zone: found, requestedAt: at })
+        return ok({ zone: r.value.zones[0], requestedAt: r.value.requestedAt })
       },
     }),
   ]

@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os'
 import type { Command } from 'commander'
 import type { AuditEvent, AuditResult } from '../core/audit.ts'
-import { listAudit, type AuditFilter } from '../store/audit-store.ts'
+import type { AuditFilter } from '../core/audit.ts'
 import { EXIT } from './exit-codes.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
@@ -39,7 +39,7 @@ export function registerAuditCommand(program: Command, io: CliIo, run: Runner): 
       run(cmd, async (ctx) => {
         const filter = auditFilter(opts)
         if (typeof filter === 'string') return fail(io, filter, EXIT.invalid)
-        const rows = await listAudit(ctx.db, filter)
+        const rows = await ctx.auditLog.list(filter)
         // JSON: what `GET /api/v1/audit` answers for each event.
         if (opts.json === true) {
           printJson(io, rows)

@@ -1,7 +1,6 @@
 /** `dynzone history <host>`: a host's update history, newest first (who, from where, what). */
 import type { Command } from 'commander'
 import { parseName } from '../core/names.ts'
-import { historyPage } from '../store/host-history-store.ts'
 import { EXIT } from './exit-codes.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
@@ -29,7 +28,7 @@ export function registerHistoryCommand(program: Command, io: CliIo, run: Runner)
         if (!name.ok) return fail(io, `${fqdn.slice(0, 80)}: ${name.error.message}`, EXIT.invalid)
         const host = (await ctx.accounts.listHosts()).find((h) => h.fqdn === name.value)
         if (host === undefined) return fail(io, `host "${name.value}" not found`, EXIT.notFound)
-        const rows = await historyPage(ctx.db, host.id, limit)
+        const rows = await ctx.accounts.history(host, limit)
         if (opts.json === true) {
           printJson(io, rows)
           return EXIT.ok

@@ -7,7 +7,6 @@
 import type { Command } from 'commander'
 import type { Context } from '../app.ts'
 import { parseName } from '../core/names.ts'
-import { hostSettings, setHostTtls } from '../store/host-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { hostView } from '../api/views.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
@@ -128,12 +127,12 @@ export function registerHostCommands(program: Command, io: CliIo, run: Runner): 
           return fail(io, `user "${opts.user}" not found`, EXIT.notFound)
         const hosts = await ctx.accounts.listHosts(opts.user)
         if (opts.json === true) {
-          printJson(io, await Promise.all(hosts.map((h) => hostView(ctx.db, h))))
+          printJson(io, await Promise.all(hosts.map((h) => hostView(ctx.accounts, h))))
           return EXIT.ok
         }
         const rows = []
         for (const h of hosts) {
-          const s = await hostSettings(ctx.db, h.id)
+          const s = await ctx.accounts.hostSettings(h)
           rows.push({
             host: h.fqdn,
             owner: h.owner,
@@ -250,21 +249,22 @@ async function modify(ctx: Context, io: CliIo, fqdn: string, opts: ModifyOptions
   if (found === undefined) return fail(io, `host "${name.value}" not found`, EXIT.notFound)
   const refused = wishes.value && addressRefusal(ctx, found.fqdn, wishes.value)
   if (refused !== undefined) return fail(io, refused, EXIT.invalid)
-  // The group step is the only one that can still refuse; it goes first.
-  if (joining && typeof opts.group === 'string' && opts.iid !== undefined) {
-    const j = await ctx.accounts.joinGroup({ host: found.fqdn, group: opts.group, iid: opts.iid })
-    if (!j.ok) return fail(io, j.error.message, exitFor(j.error.code))
+  // Leaving needs a group to leave (the API's PATCH takes "no group" as already done).
+  const groups = leaving ? await ctx.accounts.listGroups() : []
+  if (leaving && !groups.some((g) => g.members.some((m) => m.host === found.fqdn))) {
+    return fail(io, `host "${found.fqdn}" is in no group`, EXIT.notFound)
   }
-  if (leaving) {
-    const l = await ctx.accounts.leaveGroup(found.fqdn)
-    if (!l.ok) return fail(io, l.error.message, exitFor(l.error.code))
-  }
-  if (Object.keys(lanWish).length > 0) await ctx.accounts.setHostLan(found.fqdn, lanWish)
-  const ttls = {
+  const group =
+    typeof opts.group === 'string' && opts.iid !== undefined
+      ? { name: opts.group, iid: opts.iid }
+      : null
+  const changed = await ctx.accounts.changeHost(found.fqdn, {
+    lan: lanWish,
+    ...(joining || leaving ? { group } : {}),
     ...(ttl === undefined ? {} : { dnsTtl: ttl }),
     ...(expiry === undefined ? {} : { expiryTtl: expiry }),
-  }
-  await setHostTtls(ctx.db, { id: found.id, zone: found.zone }, ttls, new Date().toISOString())
+  })
+  if (!changed.ok) return fail(io, changed.error.message, exitFor(changed.error.code))
   io.out(`modified host ${found.fqdn}\n`)
   return setAddresses(ctx, io, found.fqdn, wishes.value)
 }

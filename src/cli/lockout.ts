@@ -6,10 +6,7 @@
 import type { Command } from 'commander'
 import { parseIp } from '../core/addresses/addresses.ts'
 import { sourceKey } from '../core/rate-limit/rate-limit.ts'
-import { liftSubjects } from '../core/auth/credential-gate.ts'
-import { liftLockout, listLockouts } from '../store/lockout-store.ts'
 import { EXIT } from './exit-codes.ts'
-import { lockoutViews } from '../api/views.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
 import type { Runner } from './program.ts'
 import { fail } from './user.ts'
@@ -26,11 +23,11 @@ export function registerLockoutCommands(program: Command, io: CliIo, run: Runner
     .option('--json', 'print JSON')
     .action((opts: { all?: boolean; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
+        const rows = await ctx.lockouts.list(opts.all !== true)
         if (opts.json === true) {
-          printJson(io, await lockoutViews(ctx.db, new Date(), opts.all !== true))
+          printJson(io, rows)
           return EXIT.ok
         }
-        const rows = await listLockouts(ctx.db, new Date(), { lockedOnly: opts.all !== true })
         printRows(
           io,
           rows.map((r) => ({
@@ -62,7 +59,7 @@ export function registerLockoutCommands(program: Command, io: CliIo, run: Runner
           if (!ip.ok) return fail(io, `--source: ${ip.error.message}`, EXIT.invalid)
           source = sourceKey(ip.value)
         }
-        const lifted = await liftLockout(ctx.db, liftSubjects(ctx.hasher, subject), source)
+        const lifted = await ctx.lockouts.lift(subject, source)
         if (lifted === 0) {
           return fail(io, `no lockout for "${subject.slice(0, 80)}"`, EXIT.notFound)
         }

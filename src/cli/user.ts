@@ -1,6 +1,5 @@
 /** `dynzone user add|list|delete|passwd|email`; passwords only from standard input, never argv. */
 import type { Command } from 'commander'
-import { setUserFields } from '../store/user-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { userView } from '../api/views.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
@@ -90,10 +89,10 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
       run(cmd, async (ctx) => {
         if (address !== 'none' && !validEmail(address))
           return fail(io, `"${address.slice(0, 60)}" is not an email address`, EXIT.invalid)
-        const found = await ctx.accounts.listUsers()
-        const u = found.find((x) => x.name === name)
-        if (u === undefined) return fail(io, `user "${name}" not found`, EXIT.notFound)
-        await setUserFields(ctx.db, u.id, { email: address === 'none' ? null : address })
+        const set = await ctx.accounts.setUserFields(name, {
+          email: address === 'none' ? null : address,
+        })
+        if (!set.ok) return fail(io, set.error.message, exitFor(set.error.code))
         io.out(address === 'none' ? `email of ${name} cleared\n` : `email of ${name} set\n`)
         return EXIT.ok
       }),

@@ -5,8 +5,6 @@
  * so is one that still has hosts, unless `--with-hosts` removes them with it.
  */
 import type { Command } from 'commander'
-import { parseName } from '../core/names.ts'
-import { forgetZone } from '../store/zone-forget.ts'
 import { EXIT } from './exit-codes.ts'
 import type { CliIo } from './io.ts'
 import type { Runner } from './program.ts'
@@ -20,27 +18,31 @@ export function registerZoneForget(zone: Command, io: CliIo, run: Runner): void 
     .option('--with-hosts', 'also delete its hosts (and their records, tokens and history)')
     .action((name: string, opts: { withHosts?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const parsed = parseName(name)
-        if (!parsed.ok) return fail(io, `${name}: ${parsed.error.message}`, EXIT.invalid)
-        const zone = parsed.value
-        if (ctx.zones.some((z) => z.name === zone))
-          return fail(
-            io,
-            `zone ${zone} is served (named in the config); remove its [[zones]] table first`,
-            EXIT.invalid,
-          )
-        const r = await forgetZone(ctx.db, zone, opts.withHosts === true)
+        const r = await ctx.zoneAdmin.forget(name, opts.withHosts === true)
         if (r.ok) {
-          io.out(`forgot zone ${zone} (${String(r.value.hosts)} hosts deleted)\n`)
+          io.out(`forgot zone ${r.value.zone} (${String(r.value.hosts)} hosts deleted)\n`)
           return EXIT.ok
         }
         switch (r.error.code) {
+          case 'invalid':
+            return fail(io, r.error.message, EXIT.invalid)
+          case 'served':
+            return fail(
+              io,
+              `zone ${r.error.zone} is served (named in the config); remove its [[zones]] table first`,
+              EXIT.invalid,
+            )
+          case 'not-served':
           case 'not-found':
-            return fail(io, `zone ${zone} not found (see: dynzone zone list)`, EXIT.notFound)
+            return fail(
+              io,
+              `zone ${r.error.zone} not found (see: dynzone zone list)`,
+              EXIT.notFound,
+            )
           case 'has-hosts':
             return fail(
               io,
-              `zone ${zone} still has ${String(r.error.hosts)} hosts; delete them first or add --with-hosts`,
+              `zone ${r.error.zone} still has ${String(r.error.hosts)} hosts; delete them first or add --with-hosts`,
               EXIT.invalid,
             )
         }

@@ -7,10 +7,8 @@
  * the channel because the CLI and the server may be on different machines.
  */
 import type { Command } from 'commander'
+import type { ZoneAdmin, ZoneError } from '../core/accounts/zone-admin.ts'
 import type { Fqdn } from '../core/names.ts'
-import { parseName } from '../core/names.ts'
-import { requestResync, zoneStates } from '../store/zone-resync.ts'
-import { requestClaim } from '../store/zone-ownership.ts'
 import { EXIT } from './exit-codes.ts'
 import { zoneView } from '../api/views.ts'
 import { printJson, printRows, type CliIo } from './io.ts'
@@ -33,7 +31,7 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
     .action((opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const served = new Set(ctx.zones.map((z) => z.name))
-        const states = await zoneStates(ctx.db)
+        const states = await ctx.zoneAdmin.states()
         if (opts.json === true) {
           printJson(
             io,
@@ -73,24 +71,14 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
             `--timeout: "${opts.timeout}" is not a whole number of seconds`,
             EXIT.invalid,
           )
-        let zones: Fqdn[] = ctx.zones.map((z) => z.name)
-        if (name !== undefined) {
-          const parsed = parseName(name)
-          if (!parsed.ok) return fail(io, `${name}: ${parsed.error.message}`, EXIT.invalid)
-          if (!zones.includes(parsed.value))
-            return fail(
-              io,
-              `zone ${parsed.value} is not served (see: dynzone zone list)`,
-              EXIT.notFound,
-            )
-          zones = [parsed.value]
-        }
-        const stamp = await requestResync(ctx.db, zones, new Date())
+        const r = await ctx.zoneAdmin.requestResync(name)
+        if (!r.ok) return zoneFailure(io, r.error)
+        const { zones, requestedAt: stamp } = r.value
         if (!opts.wait) {
           io.out(`resync requested for ${zones.join(', ')}\n`)
           return EXIT.ok
         }
-        return waitForReports(ctx.db, zones, stamp, timeout * 1000, io)
+        return waitForReports(ctx.zoneAdmin, zones, stamp, timeout * 1000, io)
       }),
     )
   registerZoneClaim(zone, io, run)
@@ -123,22 +111,21 @@ function registerZoneClaim(zone: Command, io: CliIo, run: Runner): void {
             `--timeout: "${opts.timeout}" is not a whole number of seconds`,
             EXIT.invalid,
           )
-        const parsed = parseName(name)
-        if (!parsed.ok) return fail(io, `${name}: ${parsed.error.message}`, EXIT.invalid)
-        if (!ctx.zones.some((z) => z.name === parsed.value))
-          return fail(
-            io,
-            `zone ${parsed.value} is not served (see: dynzone zone list)`,
-            EXIT.notFound,
-          )
-        const stamp = await requestClaim(ctx.db, [parsed.value], new Date())
-        return waitForReports(ctx.db, [parsed.value], stamp, timeout * 1000, io)
+        const r = await ctx.zoneAdmin.requestClaim(name)
+        if (!r.ok) return zoneFailure(io, r.error)
+        return waitForReports(ctx.zoneAdmin, r.value.zones, r.value.requestedAt, timeout * 1000, io)
       }),
     )
 }
 
+// A refused resync or claim: a bad name, or a zone the config does not name.
+function zoneFailure(io: CliIo, e: ZoneError): number {
+  if (e.code === 'invalid') return fail(io, e.message, EXIT.invalid)
+  return fail(io, `zone ${e.zone} is not served (see: dynzone zone list)`, EXIT.notFound)
+}
+
 async function waitForReports(
-  db: Parameters<typeof zoneStates>[0],
+  admin: Pick<ZoneAdmin, 'states'>,
   zones: readonly Fqdn[],
   stamp: string,
   timeoutMs: number,
@@ -148,7 +135,7 @@ async function waitForReports(
   const reported = new Set<Fqdn>()
   let failed = false
   while (reported.size < zones.length && Date.now() < deadline) {
-    for (const s of await zoneStates(db)) {
+    for (const s of await admin.states()) {
       if (!zones.includes(s.name) || reported.has(s.name)) continue
       if (s.handledAt === null || s.handledAt < stamp) continue
       reported.add(s.name)

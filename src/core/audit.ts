@@ -39,3 +39,28 @@ export function resultOfStatus(status: number): AuditResult {
   if (status === 401 || status === 403 || status === 429) return 'denied'
   return status >= 500 ? 'error' : 'refused'
 }
+
+/** One stored event. */
+export interface StoredAuditEvent extends AuditEvent {
+  readonly id: number
+  readonly at: string
+}
+
+/** What a listing of the audit trail may filter on. */
+export interface AuditFilter {
+  readonly actor?: string
+  readonly action?: string
+  readonly result?: AuditResult
+  readonly source?: string
+  /** ISO time: only events at or after it. */
+  readonly since?: string
+  readonly limit: number
+  /** Page past events with a smaller id (the last id of the previous page). */
+  readonly before?: number
+}
+
+/** Reads the stored trail (the admin pages, `GET /audit`, `dynzone audit`). */
+export interface AuditLog {
+  /** Events newest first, filtered, one page. */
+  list(filter: AuditFilter): Promise<StoredAuditEvent[]>
+}

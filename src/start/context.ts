@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config/schema.ts'
 import { AccountService } from '../core/accounts/accounts.ts'
-import type { AuditTrail } from '../core/audit.ts'
+import type { AuditLog, AuditTrail } from '../core/audit.ts'
+import { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
+import { ZoneAdmin } from '../core/accounts/zone-admin.ts'
 import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
 import type { KeyedHasher, PasswordHasher } from '../core/ports.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -15,7 +17,9 @@ import type { Logger } from '../observability/logger.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
 import { loadPepper } from '../security/pepper.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
-import { writeAudit } from '../store/audit-store.ts'
+import { listAudit, writeAudit } from '../store/audit-store.ts'
+import { SqlLockoutStore } from '../store/lockout-store.ts'
+import { SqlZoneAdminStore } from '../store/zone-admin-store.ts'
 import { describeDatabase, openDatabase } from '../store/database.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
@@ -37,6 +41,11 @@ export interface Context {
   /** Users, hosts and tokens in the store, for the account service, web UI and API. */
   readonly accountStore: SqlAccountStore
   readonly accounts: AccountService
+  /** Lockout and zone administration (list, lift; resync, claim, forget). */
+  readonly lockouts: LockoutAdmin
+  readonly zoneAdmin: ZoneAdmin
+  /** The stored audit trail, read back. */
+  readonly auditLog: AuditLog
   /** The audit trail (src/core/audit.ts): a log line and a database row per event. */
   readonly audit: AuditTrail
   close(): Promise<void>
@@ -86,6 +95,14 @@ export async function openContext(
     randomBytes: (n) => randomBytes(n),
     now: () => systemClock.now(),
   })
+  const now = (): Date => systemClock.now()
+  const lockouts = new LockoutAdmin({ store: new SqlLockoutStore(db), hasher, now })
+  const zoneAdmin = new ZoneAdmin({
+    store: new SqlZoneAdminStore(db),
+    served: zones.map((z) => z.name),
+    now,
+  })
+  const auditLog: AuditLog = { list: (filter) => listAudit(db, filter) }
   const audit = createAuditTrail(logger, (at, e) => writeAudit(db, at, e), systemClock)
   const close = async (): Promise<void> => {
     await audit.flush()
@@ -102,6 +119,9 @@ export async function openContext(
     passwords,
     accountStore,
     accounts,
+    lockouts,
+    zoneAdmin,
+    auditLog,
     audit,
     close,
   })

@@ -79,6 +79,8 @@ function appBuilder(
     passwords: context.passwords,
     hasher: context.hasher,
     accounts: context.accounts,
+    lockouts: context.lockouts,
+    auditLog: context.auditLog,
     clock: systemClock,
     clientIp,
     gate,
@@ -110,8 +112,10 @@ function appBuilder(
     })
     registerWebRoutes(app, web)
     registerApiRoutes(app, {
-      db,
       accounts: context.accounts,
+      lockouts: context.lockouts,
+      zoneAdmin: context.zoneAdmin,
+      auditLog: context.auditLog,
       accountStore: context.accountStore,
       updateStore: store,
       gate,

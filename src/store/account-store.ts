@@ -8,11 +8,17 @@
 import type { Kysely } from 'kysely'
 import type {
   AccountStore,
+  AdminReads,
+  HistoryItem,
+  HistoryMark,
+  HostChange,
+  HostSettings,
   HostSummary,
   NewHost,
   NewToken,
   NewUser,
   TokenSummary,
+  UserFields,
   UserSummary,
 } from '../core/accounts/account-store.ts'
 import type { GroupSummary } from '../core/accounts/group-store.ts'
@@ -21,8 +27,7 @@ import type { NameClaim } from '../core/accounts/name-ownership.ts'
 import { hostsNear } from './name-claims.ts'
 import * as hostStore from './host-admin-store.ts'
 import type { HostDetail, HostQuery } from './host-admin-store.ts'
-import { hostEvents, type HostEvent } from './host-history-store.ts'
-import { liftLockout, listLockouts, type LockoutView } from './lockout-store.ts'
+import { hostEvents, historyPage, type HostEvent } from './host-history-store.ts'
 import * as groups from './prefix-group-store.ts'
 import type { Database } from './schema.ts'
 import * as tokenStore from './token-admin-store.ts'
@@ -35,7 +40,7 @@ import { zoneStates } from './zone-resync.ts'
  * config names: the config is the truth, so a zone only in the database (added once, later
  * removed from the config) is listed as unserved and gets no new hosts.
  */
-export class SqlAccountStore implements AccountStore {
+export class SqlAccountStore implements AccountStore, AdminReads {
   readonly #db: Kysely<Database>
   readonly #served: ReadonlySet<Fqdn>
 
@@ -108,9 +113,8 @@ export class SqlAccountStore implements AccountStore {
     return userStore.setUserFields(this.#db, userId, { passwordHash: hash })
   }
 
-  /** Sets or clears the admin flag. */
-  setAdmin(userId: number, admin: boolean): Promise<void> {
-    return userStore.setUserFields(this.#db, userId, { isAdmin: admin })
+  setUserFields(userId: number, fields: UserFields): Promise<void> {
+    return userStore.setUserFields(this.#db, userId, fields)
   }
 
   deleteUser(userId: number, at: string): Promise<Fqdn[]> {
@@ -128,6 +132,14 @@ export class SqlAccountStore implements AccountStore {
 
   hostByName(fqdn: Fqdn): Promise<HostSummary | undefined> {
     return hostStore.hostByName(this.#db, fqdn)
+  }
+
+  historyPage(hostId: number, limit: number, before?: HistoryMark): Promise<HistoryItem[]> {
+    return historyPage(this.#db, hostId, limit, before)
+  }
+
+  hostSettings(hostId: number): Promise<HostSettings | undefined> {
+    return hostStore.hostSettings(this.#db, hostId)
   }
 
   /** One host by id, with its settings and last attempt. */
@@ -156,15 +168,8 @@ export class SqlAccountStore implements AccountStore {
     return hostStore.setHostLan(this.#db, hostId, lan)
   }
 
-  /** Sets a host's DNS TTL (null: the zone's) and expiry TTL; a new DNS TTL bumps the serial. */
-  setHostTtls(
-    host: HostDetail,
-    dnsTtl: number | null,
-    expiryTtl: number,
-    at: string,
-  ): Promise<void> {
-    const dns = dnsTtl === host.dnsTtl ? {} : { dnsTtl }
-    return hostStore.setHostTtls(this.#db, host, { ...dns, expiryTtl }, at)
+  changeHost(host: { id: number; zone: Fqdn }, change: HostChange, at: string): Promise<void> {
+    return hostStore.changeHost(this.#db, host, change, at)
   }
 
   deleteHost(hostId: number, at: string): Promise<void> {
@@ -186,15 +191,5 @@ export class SqlAccountStore implements AccountStore {
 
   deleteToken(id: number): Promise<boolean> {
     return tokenStore.deleteToken(this.#db, id)
-  }
-
-  /** Lockouts, locked ones first. */
-  lockouts(now: Date): Promise<LockoutView[]> {
-    return listLockouts(this.#db, now)
-  }
-
-  /** Lifts one subject's lock from one source; the number of pairs lifted. */
-  liftLockout(subject: string, source: string): Promise<number> {
-    return liftLockout(this.#db, subject, source)
   }
 }

@@ -3,7 +3,8 @@
  * DNS serves: a value leaves it (and DNS) only when cleared or swept after its expiry.
  */
 import type { Kysely, Transaction } from 'kysely'
-import { acmeName, quoteTxt, type TxtValue } from '../core/update/acme-txt.ts'
+import type { TxtValue } from '../core/update/acme-txt.ts'
+import { hostTtl, txtChange } from '../core/update/host-rrsets.ts'
 import { joinName, type Fqdn } from '../core/names.ts'
 import type { UpdateContext } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
@@ -12,9 +13,6 @@ import { changeSets } from './zone-serials.ts'
 import { lockZones } from './zone-locks.ts'
 import { statement } from './compiled.ts'
 import type { Database } from './schema.ts'
-
-/** The RRset change of one host's TXT values. */
-export type TxtChange = { readonly replace: RecordSet } | { readonly remove: RecordKey }
 
 /** Every stored TXT value of a host (expired ones too, until the sweep removes them). */
 export async function readTxt(db: Kysely<Database>, hostId: number): Promise<TxtValue[]> {
@@ -61,32 +59,20 @@ export async function writeTxt(
 
 /**
  * Writes a host's TXT values inside the update transaction; when the set of values changed,
- * adds the RRset change to `edits` and a history row. Renewing an expiry rewrites the rows
- * but changes neither DNS nor the serial.
+ * adds a history row and returns true (the caller publishes the RRset, `host-rrsets.ts`).
+ * Renewing an expiry rewrites the rows but changes neither DNS nor the serial.
  */
 export async function commitTxt(
   trx: Transaction<Database>,
-  host: { readonly id: number; readonly fqdn: Fqdn },
+  hostId: number,
   values: readonly TxtValue[],
-  ttl: number,
   context: UpdateContext,
-  edits: { replace: RecordSet[]; remove: RecordKey[] },
-): Promise<void> {
-  const txt = await writeTxt(trx, host.id, values, context.at)
-  if (!txt.changed) return
+): Promise<boolean> {
+  const txt = await writeTxt(trx, hostId, values, context.at)
+  if (!txt.changed) return false
   const texts = values.map((v) => v.value)
-  const change = txtChange(host.fqdn, ttl, texts)
-  if ('replace' in change) edits.replace.push(change.replace)
-  else edits.remove.push(change.remove)
-  await writeHistory(trx, host.id, context, txtHistory(txt.before), txtHistory(texts))
-}
-
-/** The RRset change that serves exactly these values at the host's ACME name. */
-export function txtChange(host: Fqdn, ttl: number, values: readonly string[]): TxtChange {
-  const name = acmeName(host)
-  return values.length === 0
-    ? { remove: { name, type: 'TXT' } }
-    : { replace: { name, type: 'TXT', ttl, values: values.map(quoteTxt) } }
+  await writeHistory(trx, hostId, context, txtHistory(txt.before), txtHistory(texts))
+  return true
 }
 
 /** A history cell for TXT values, within the column's 200 characters. */
@@ -133,7 +119,11 @@ export async function sweepExpiredTxt(
       const after = (await readTxt(trx, host.id)).map((v) => v.value)
       const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
       byZone.set(zone.name, entry)
-      const change = txtChange(joinName(host.label, zone.name), host.dns_ttl ?? zone.ttl, after)
+      const change = txtChange(
+        joinName(host.label, zone.name),
+        hostTtl(host.dns_ttl, zone.ttl),
+        after,
+      )
       if ('replace' in change) entry.replace.push(change.replace)
       else entry.remove.push(change.remove)
       await writeHistory(

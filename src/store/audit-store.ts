@@ -3,27 +3,10 @@
  * as events happen, read newest first with filters, pruned past the retention time.
  */
 import type { Kysely } from 'kysely'
-import type { AuditEvent, AuditResult } from '../core/audit.ts'
+import type { AuditEvent, AuditFilter, AuditResult, StoredAuditEvent } from '../core/audit.ts'
 import type { Database } from './schema.ts'
 
-/** One stored event. */
-export interface StoredAuditEvent extends AuditEvent {
-  readonly id: number
-  readonly at: string
-}
-
-/** What `listAudit` may filter on. */
-export interface AuditFilter {
-  readonly actor?: string
-  readonly action?: string
-  readonly result?: AuditResult
-  readonly source?: string
-  /** ISO time: only events at or after it. */
-  readonly since?: string
-  readonly limit: number
-  /** Page past events with a smaller id (the last id of the previous page). */
-  readonly before?: number
-}
+export type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 
 /** Writes one event. */
 export async function writeAudit(db: Kysely<Database>, at: Date, e: AuditEvent): Promise<void> {

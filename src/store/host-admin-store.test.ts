@@ -174,7 +174,7 @@ for (const dialect of STORE_DIALECTS) {
       await value(accounts.addGroup({ name: 'home', owner: 'alice', prefixLength: 64 }))
       await value(accounts.joinGroup({ host: host.fqdn, group: 'home', iid: '::1:2' }))
       await store.setHostLan(host.id, { ipv4: '192.168.1.10' })
-      await store.setHostTtls(host, 300, 86400, T2)
+      await store.changeHost(host, { dnsTtl: 300, expiryTtl: 86400 }, T2)
       assert.deepEqual(await hostSettings(db, host.id), {
         expiryTtl: 86400,
         lanIpv4: '192.168.1.10',
@@ -189,6 +189,45 @@ for (const dialect of STORE_DIALECTS) {
         [300, 86400, '192.168.1.10'],
       )
       assert.equal(await hostSettings(db, 999_999), undefined)
+    })
+
+    it('changes a host all or nothing: a failed last part undoes the first ones', async () => {
+      const host = await store.host(await hostId('a.dyn.example'))
+      assert.ok(host)
+      await value(accounts.addGroup({ name: 'home', owner: 'alice', prefixLength: 64 }))
+      await value(accounts.joinGroup({ host: host.fqdn, group: 'home', iid: '::1:2' }))
+      const state = async () => [
+        await hostSettings(db, host.id),
+        (await store.host(host.id))?.dnsTtl,
+        (await store.zones()).find((z) => z.name === ZONE)?.serial,
+      ]
+      const before = await state()
+      // The membership goes last; a group that does not exist breaks its foreign key.
+      const change = {
+        lan: { ipv4: '192.168.1.10', ipv6: 'fd00::10' },
+        dnsTtl: 300,
+        expiryTtl: 86400,
+        membership: { groupId: 999_999, iid: '::1:3' },
+      }
+      await assert.rejects(store.changeHost(host, change, T2))
+      assert.deepEqual(await state(), before)
+      await store.changeHost(host, { ...change, membership: null }, T2)
+      const after = await state()
+      assert.deepEqual(
+        [after[0], after[1]],
+        [
+          {
+            expiryTtl: 86400,
+            lanIpv4: '192.168.1.10',
+            lanIpv6: 'fd00::10',
+            lastClientIp: null,
+            lastDialect: null,
+            group: null,
+          },
+          300,
+        ],
+      )
+      assert.notEqual(after[2], before[2])
     })
 
     it('gives the password hash to the login only; listings say whether there is one', async () => {
@@ -211,7 +250,7 @@ for (const dialect of STORE_DIALECTS) {
       assert.equal(JSON.stringify(listed).includes('plain:'), false)
       const alice = listed[0]
       assert.ok(alice)
-      await store.setAdmin(alice.id, true)
+      await store.setUserFields(alice.id, { isAdmin: true })
       assert.equal((await store.userByName('alice'))?.isAdmin, true)
     })
 

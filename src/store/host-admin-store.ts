@@ -7,52 +7,22 @@
  * every host.
  */
 import type { Kysely } from 'kysely'
-import type { HostSummary, NewHost } from '../core/accounts/account-store.ts'
+import type {
+  HostChange,
+  HostDetail,
+  HostQuery,
+  HostSettings,
+  HostSummary,
+  NewHost,
+} from '../core/accounts/account-store.ts'
 import { findZone, joinName, relativeLabel, type Fqdn } from '../core/names.ts'
 import { lastAttempts, type LastAttempt } from './host-history-store.ts'
 import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
+import { writeMembership } from './prefix-group-store.ts'
 import { bumpSerial } from './zone-serials.ts'
 
-/** A host with its settings and last update attempt, as the host pages show it. */
-export interface HostDetail {
-  readonly id: number
-  readonly fqdn: Fqdn
-  readonly zone: Fqdn
-  readonly owner: string
-  readonly ownerId: number
-  readonly dnsTtl: number | null
-  readonly expiryTtl: number
-  readonly ipv4: string | null
-  readonly ipv6: string | null
-  readonly lanIpv4: string | null
-  readonly lanIpv6: string | null
-  /** The last attempt's time, address and client: a newer failure's, else the last update's. */
-  readonly lastSeenAt: string | null
-  readonly lastClientIp: string | null
-  readonly lastDialect: string | null
-  /** The last attempt's result: a newer failure's code, else `good` or `nochg`. */
-  readonly lastResult: string | null
-  readonly createdAt: string
-}
-
-/** What a host listing lacks: expiry, LAN addresses, last update, prefix group. */
-export interface HostSettings {
-  readonly expiryTtl: number
-  readonly lanIpv4: string | null
-  readonly lanIpv6: string | null
-  readonly lastClientIp: string | null
-  readonly lastDialect: string | null
-  readonly group: { readonly name: string; readonly iid: string } | null
-}
-
-/** Which hosts to list: one owner's or all, filtered by a name fragment, one page. */
-export interface HostQuery {
-  readonly ownerId?: number
-  readonly search?: string
-  readonly offset: number
-  readonly limit: number
-}
+export type { HostDetail, HostQuery } from '../core/accounts/account-store.ts'
 
 /** The served zones' names, sorted. */
 export async function zoneNames(db: Kysely<Database>): Promise<Fqdn[]> {
@@ -164,23 +134,29 @@ export async function setHostLan(
 }
 
 /**
- * Sets a host's DNS TTL (`null`: the zone's) and expiry TTL; absent fields stay. A changed
- * DNS TTL bumps the zone serial in the same transaction, so the zone sync republishes.
+ * Applies a checked host change in one transaction: the host row (LAN addresses, TTLs), then
+ * a new DNS TTL's serial bump (the zone sync republishes), then the prefix group membership.
+ * A failure in any part rolls back every part.
  */
-export async function setHostTtls(
+export async function changeHost(
   db: Kysely<Database>,
   host: { readonly id: number; readonly zone: Fqdn },
-  ttls: { readonly dnsTtl?: number | null; readonly expiryTtl?: number },
+  change: HostChange,
   at: string,
 ): Promise<void> {
   const set = {
-    ...(ttls.dnsTtl === undefined ? {} : { dns_ttl: ttls.dnsTtl }),
-    ...(ttls.expiryTtl === undefined ? {} : { expiry_ttl: ttls.expiryTtl }),
+    ...(change.lan?.ipv4 === undefined ? {} : { lan_ipv4: change.lan.ipv4 }),
+    ...(change.lan?.ipv6 === undefined ? {} : { lan_ipv6: change.lan.ipv6 }),
+    ...(change.dnsTtl === undefined ? {} : { dns_ttl: change.dnsTtl }),
+    ...(change.expiryTtl === undefined ? {} : { expiry_ttl: change.expiryTtl }),
   }
-  if (Object.keys(set).length === 0) return
+  if (Object.keys(set).length === 0 && change.membership === undefined) return
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('hosts').set(set).where('id', '=', host.id).execute()
-    if (ttls.dnsTtl !== undefined) await bumpSerial(trx, host.zone, at)
+    if (Object.keys(set).length > 0) {
+      await trx.updateTable('hosts').set(set).where('id', '=', host.id).execute()
+    }
+    if (change.dnsTtl !== undefined) await bumpSerial(trx, host.zone, at)
+    if (change.membership !== undefined) await writeMembership(trx, host.id, change.membership)
   })
 }
 

@@ -4,11 +4,8 @@
  * the REST API and the web UI alike; and each host's last attempt for host listings.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely'
-import type { HistoryEntry } from '../core/ports.ts'
+import type { HistoryItem, HistoryMark, HostEvent } from '../core/accounts/account-store.ts'
 import type { Database } from './schema.ts'
-
-/** One history or failure row of a host. */
-export type HostEvent = Omit<HistoryEntry, 'hostId'> & { readonly at: string }
 
 /** A host's last update attempt: when, from where, by which client, and its result. */
 export interface LastAttempt {
@@ -27,32 +24,7 @@ export interface LastSeen {
   readonly last_dialect: string | null
 }
 
-/**
- * One entry of a host's history: an accepted change (old and new values), or an update that
- * was refused, with the code the client got (`result`) and the reason. `id` is the row id
- * within its kind.
- */
-export interface HistoryItem {
-  readonly id: number
-  readonly at: string
-  readonly dialect: string
-  readonly clientIp: string
-  readonly actor: string
-  readonly result: string
-  readonly refused: boolean
-  /** The reason an update was refused; null for a change. */
-  readonly reason: string | null
-  /** Null for a refused update, which changed nothing. */
-  readonly oldValue: string | null
-  readonly newValue: string | null
-}
-
-/** Where a page of history ends: the sort key of its last entry. */
-export interface HistoryMark {
-  readonly at: string
-  readonly refused: boolean
-  readonly id: number
-}
+export type { HistoryItem, HistoryMark, HostEvent } from '../core/accounts/account-store.ts'
 
 // Newest first by time; at the same instant a change before a refusal, then by row id.
 const rank = (refused: boolean): number => (refused ? 0 : 1)

@@ -5,10 +5,17 @@
  */
 import type { Kysely, Selectable } from 'kysely'
 import type { LockoutRecord, LockoutStore } from '../core/auth/lockout.ts'
+import type {
+  LockoutAdminStore,
+  LockoutEntry,
+  LockoutView,
+} from '../core/accounts/lockout-admin.ts'
 import type { Database, LockoutsTable } from './schema.ts'
 
-/** Kysely-backed lockout state. */
-export class SqlLockoutStore implements LockoutStore {
+export type { LockoutView } from '../core/accounts/lockout-admin.ts'
+
+/** Kysely-backed lockout state, for the credential gate and for administration. */
+export class SqlLockoutStore implements LockoutStore, LockoutAdminStore {
   readonly #db: Kysely<Database>
 
   constructor(db: Kysely<Database>) {
@@ -52,18 +59,19 @@ export class SqlLockoutStore implements LockoutStore {
   async remove(id: number): Promise<void> {
     await this.#db.deleteFrom('lockouts').where('id', '=', id).execute()
   }
-}
 
-/** A lockout as admins see it. */
-export interface LockoutView {
-  readonly subject: string
-  readonly source: string
-  readonly failures: number
-  readonly level: number
-  readonly lockedUntil: string | null
-  readonly lastFailureAt: string
-  /** Whether the pair is locked at the time of listing. */
-  readonly locked: boolean
+  lockouts(now: Date, lockedOnly: boolean): Promise<LockoutEntry[]> {
+    return listLockouts(this.#db, now, { lockedOnly })
+  }
+
+  async removeLockout(id: number): Promise<boolean> {
+    const r = await this.#db.deleteFrom('lockouts').where('id', '=', id).executeTakeFirst()
+    return Number(r.numDeletedRows) > 0
+  }
+
+  liftLockouts(subject: string | readonly string[], source?: string): Promise<number> {
+    return liftLockout(this.#db, subject, source)
+  }
 }
 
 /** Every pair with failures or a lock, locked ones first, newest failure first. */
@@ -71,11 +79,15 @@ export async function listLockouts(
   db: Kysely<Database>,
   now: Date,
   options: { readonly lockedOnly?: boolean } = {},
-): Promise<LockoutView[]> {
+): Promise<LockoutEntry[]> {
   const rows = await db.selectFrom('lockouts').selectAll().execute()
   const at = now.toISOString()
   return rows
-    .map((r) => ({ ...view(r), locked: r.locked_until !== null && r.locked_until > at }))
+    .map((r) => ({
+      id: r.id,
+      ...view(r),
+      locked: r.locked_until !== null && r.locked_until > at,
+    }))
     .filter((v) => options.lockedOnly !== true || v.locked)
     .sort(
       (a, b) =>

@@ -120,13 +120,21 @@ export async function setMembership(
   groupId: number,
   iid: string,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('prefix_group_members').where('host_id', '=', hostId).execute()
-    await trx
-      .insertInto('prefix_group_members')
-      .values({ host_id: hostId, group_id: groupId, iid })
-      .execute()
-  })
+  await db.transaction().execute((trx) => writeMembership(trx, hostId, { groupId, iid }))
+}
+
+/** Inside a transaction: makes the host a member of this group (`null`: of none). */
+export async function writeMembership(
+  trx: Transaction<Database>,
+  hostId: number,
+  membership: { readonly groupId: number; readonly iid: string } | null,
+): Promise<void> {
+  await trx.deleteFrom('prefix_group_members').where('host_id', '=', hostId).execute()
+  if (membership === null) return
+  await trx
+    .insertInto('prefix_group_members')
+    .values({ host_id: hostId, group_id: membership.groupId, iid: membership.iid })
+    .execute()
 }
 
 /** Removes a host from its group; false when it was in none. */

@@ -8,6 +8,7 @@ import type { Fqdn } from '../core/names.ts'
 import type { HostRecord, RecordStore, RecordWrite, UpdateContext } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { commitTxt } from './acme-txt-store.ts'
+import { hostTtl, txtChange } from '../core/update/host-rrsets.ts'
 import { writeHistory } from './history.ts'
 import type { Database } from './schema.ts'
 import { SqlUpdateStore, type StoreZone } from './update-store.ts'
@@ -60,9 +61,14 @@ export class SqlRecordStore implements RecordStore {
         const zone = this.#zones.get(write.host.zone)
         if (zone === undefined) continue
         const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
-        const ttl = write.host.ttl ?? zone.ttl
+        const ttl = hostTtl(write.host.ttl, zone.ttl)
         if (write.kind === 'acme') {
-          await commitTxt(trx, write.host, write.values, ttl, context, entry)
+          if (await commitTxt(trx, write.host.id, write.values, context)) {
+            const values = write.values.map((v) => v.value)
+            const change = txtChange(write.host.fqdn, ttl, values)
+            if ('replace' in change) entry.replace.push(change.replace)
+            else entry.remove.push(change.remove)
+          }
         } else {
           const before = await this.#replaceRows(trx, write, context.at)
           const { fqdn } = write.host

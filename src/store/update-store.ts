@@ -16,6 +16,7 @@ import type {
 } from '../core/ports.ts'
 import type { ChangeSet, RecordKey, RecordSet } from '../core/records.ts'
 import { parseTokenScope } from '../core/auth/token-scope.ts'
+import { addressesChanged, hostRrsets } from '../core/update/host-rrsets.ts'
 import { commitTxt, readTxt, sweepExpiredTxt } from './acme-txt-store.ts'
 import { findPrefixGroup, writeGroupPrefixes } from './prefix-group-store.ts'
 import { writeHistory } from './history.ts'
@@ -200,26 +201,20 @@ export class SqlUpdateStore implements UpdateStore {
     for (const id of [...changed.map((w) => w.host.id), ...unchanged.map((h) => h.id)]) {
       await writeMark(trx, id, { ...context, families: refreshed?.get(id) ?? [] })
     }
+    // What DNS serves is core's mapping of each write (host-rrsets.ts); this only persists it.
     const byZone = new Map<Fqdn, { replace: RecordSet[]; remove: RecordKey[] }>()
     for (const write of changed) {
       const zone = this.#zones.get(write.host.zone)
       if (zone === undefined) continue
+      if (addressesChanged(write)) await this.#writeHost(trx, write, context)
+      const txtChanged =
+        write.txt !== undefined && (await commitTxt(trx, write.host.id, write.txt, context))
+      const edits = hostRrsets(write, zone.ttl, txtChanged)
+      if (edits.replace.length + edits.remove.length === 0) continue
       const entry = byZone.get(zone.name) ?? { replace: [], remove: [] }
-      const ttl = write.host.ttl ?? zone.ttl
-      if (write.ipv4 !== write.host.ipv4 || write.ipv6 !== write.host.ipv6) {
-        await this.#writeHost(trx, write, context)
-        for (const [type, value] of [
-          ['A', write.ipv4],
-          ['AAAA', write.ipv6],
-        ] as const) {
-          if (value === null) entry.remove.push({ name: write.host.fqdn, type })
-          else entry.replace.push({ name: write.host.fqdn, type, ttl, values: [value] })
-        }
-      }
-      if (write.txt !== undefined) {
-        await commitTxt(trx, write.host, write.txt, ttl, context, entry)
-      }
-      if (entry.replace.length + entry.remove.length > 0) byZone.set(zone.name, entry)
+      entry.replace.push(...edits.replace)
+      entry.remove.push(...edits.remove)
+      byZone.set(zone.name, entry)
     }
     return changeSets(trx, byZone, context.at)
   }

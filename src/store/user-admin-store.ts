@@ -6,21 +6,14 @@
  * bumps the serial of every zone where their hosts had records.
  */
 import type { Kysely } from 'kysely'
-import type { NewUser, UserSummary } from '../core/accounts/account-store.ts'
+import type { NewUser, UserDetail, UserSummary } from '../core/accounts/account-store.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
 import { bumpSerial } from './zone-serials.ts'
 
-/** A user with the password hash (for the login only; listings show `hasPassword`). */
-export interface UserRecord {
-  readonly id: number
-  readonly name: string
-  readonly email: string | null
-  readonly isAdmin: boolean
-  readonly passwordHash: string | null
-  readonly createdAt: string
-}
+/** A user with the password hash (core's `UserDetail`). */
+export type UserRecord = UserDetail
 
 /** A user by name, with the password hash. */
 export async function userByName(

@@ -5,23 +5,11 @@
  */
 import type { Kysely } from 'kysely'
 import { joinName, type Fqdn } from '../core/names.ts'
+import type { ZoneState } from '../core/accounts/zone-admin.ts'
 import type { Database } from './schema.ts'
 
-/** A zone's resync state, for `zone list` and the CLI's wait. */
-export interface ZoneResyncState {
-  readonly name: Fqdn
-  readonly backend: string
-  readonly serial: number
-  readonly hosts: number
-  readonly requestedAt: string | null
-  readonly handledAt: string | null
-  readonly report: string | null
-  /** The instance holding the zone's publisher lease (shared backends), if any. */
-  readonly leaseHolder: string | null
-  readonly leaseExpiresAt: string | null
-  /** The other cluster whose ownership marker keeps this one out of the zone. */
-  readonly ownerConflict: string | null
-}
+/** A zone's resync state, for `zone list` and the CLI's wait (core's `ZoneState`). */
+export type ZoneResyncState = ZoneState
 
 /** Asks for a resync of `zones` (every zone when empty); returns the request timestamp. */
 export async function requestResync(

@@ -4,9 +4,9 @@ import { html, when, type Html, type HtmlValue } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
 import { dataTable } from './table.ts'
-import type { StoredAuditEvent } from '../store/audit-store.ts'
-import type { LockoutView } from '../store/lockout-store.ts'
-import type { UserRecord } from '../store/user-admin-store.ts'
+import type { LockoutView } from '../core/accounts/lockout-admin.ts'
+import type { StoredAuditEvent } from '../core/audit.ts'
+import type { UserDetail as UserRecord } from '../core/accounts/account-store.ts'
 
 const NEW_PASSWORD = { minlength: 8, autocomplete: 'new-password', required: true } as const
 const USER_NAME = { required: true, autocapitalize: 'none', spellcheck: 'false' } as const

@@ -89,7 +89,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
         if (user === undefined) return users(reply, session, 404, failed('No such user.'))
         if (user.id === session.userId)
           return users(reply, session, 422, failed('You cannot change your own admin flag.'))
-        await deps.store.setAdmin(user.id, field(req, 'admin') === 'yes')
+        const r = await deps.accounts.setUserFields(user.name, {
+          isAdmin: field(req, 'admin') === 'yes',
+        })
+        if (!r.ok) return users(reply, session, 404, failed(r.error.message))
         return redirect(reply, '/admin/users?done=admin')
       },
       admin,
@@ -138,7 +141,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
     signedIn(
       deps,
       async (req, reply, session) => {
-        const lockouts = await deps.store.lockouts(deps.clock.now())
+        const lockouts = await deps.lockouts.list()
         const flash: Flash | undefined =
           queryParam(req, 'done') === 'lifted'
             ? { kind: 'notice', text: 'Lock lifted.' }
@@ -153,12 +156,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
     signedIn(
       deps,
       async (req, reply, session) => {
-        const lifted = await deps.store.liftLockout(
+        const lifted = await deps.lockouts.liftListed(
           field(req, 'subject') ?? '',
           field(req, 'source') ?? '',
         )
         if (lifted === 0) {
-          const lockouts = await deps.store.lockouts(deps.clock.now())
+          const lockouts = await deps.lockouts.list()
           const flash: Flash = { kind: 'error', text: 'No such lockout (already lifted?).' }
           return sendHtml(reply, 404, lockoutsPage({ session, lockouts, flash }))
         }

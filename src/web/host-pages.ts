@@ -11,8 +11,7 @@ import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
 import { dataTable, factTable, type Column } from './table.ts'
 import { labelField, scopeField, tokenTable } from './token-pages.ts'
-import type { HostDetail } from '../store/host-admin-store.ts'
-import type { HostEvent } from '../store/host-history-store.ts'
+import type { HostDetail, HostEvent } from '../core/accounts/account-store.ts'
 import type { TokenSummary } from '../core/accounts/account-store.ts'
 
 /** A page of the host table. */

@@ -1,7 +1,7 @@
 /**
  * Self-service host routes: my hosts, a host's page, creating and deleting hosts, its TTLs
- * and LAN addresses. Every change goes through core's account service (or, for TTLs, a
- * transaction that bumps the zone serial) so history, serial and publishing follow. A user
+ * and LAN addresses. Every change goes through core's account service (a new DNS TTL bumps
+ * the zone serial in the same transaction) so history, serial and publishing follow. A user
  * sees and changes only their own hosts; an admin any host.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -18,7 +18,7 @@ import {
   signedIn,
   type WebDeps,
 } from './web-http.ts'
-import type { HostDetail } from '../store/host-admin-store.ts'
+import type { HostDetail } from '../core/accounts/account-store.ts'
 
 /** Hosts per page in host tables. */
 export const PAGE_SIZE = 25
@@ -133,7 +133,14 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
         const flash: Flash = { kind: 'error', text: problem ?? 'invalid TTL' }
         return showHost(deps, req, reply, session, host, flash, 422)
       }
-      await deps.store.setHostTtls(host, dns ?? null, expiry, deps.clock.now().toISOString())
+      const r = await deps.accounts.changeHost(host.fqdn, {
+        dnsTtl: dns ?? null,
+        expiryTtl: expiry,
+      })
+      if (!r.ok) {
+        const flash: Flash = { kind: 'error', text: r.error.message }
+        return showHost(deps, req, reply, session, host, flash, 422)
+      }
       return redirect(reply, `/hosts/${host.id}?done=ttl`)
     }),
   )

@@ -5,7 +5,7 @@
 import { clientSettings, type ClientTarget } from './client-settings.ts'
 import { html, when, type Html } from './html.ts'
 import { Cell, dataTable } from './table.ts'
-import type { HostEvent } from '../store/host-history-store.ts'
+import type { HostEvent } from '../core/accounts/account-store.ts'
 
 /** Renders a result code, coloured by whether it is a success. */
 export function resultBadge(result: string | null): Html {

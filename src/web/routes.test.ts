@@ -11,12 +11,14 @@ import type { Kysely } from 'kysely'
 import { parseIp } from '../core/addresses/addresses.ts'
 import { createGuards } from '../core/rate-limit/rate-limit-setup.ts'
 import { AccountService } from '../core/accounts/accounts.ts'
+import { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
 import type { PasswordHasher } from '../core/ports.ts'
 import type { Fqdn } from '../core/names.ts'
 import { Secret } from '../core/auth/secret.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
 import { SqlLockoutStore } from '../store/lockout-store.ts'
+import { listAudit } from '../store/audit-store.ts'
 import { SqlUpdateStore } from '../store/update-store.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
@@ -110,6 +112,8 @@ describe('web routes', () => {
       passwords,
       hasher,
       accounts,
+      lockouts: new LockoutAdmin({ store: new SqlLockoutStore(db), hasher, now: () => NOW }),
+      auditLog: { list: (filter) => listAudit(db, filter) },
       clock: { now: () => NOW },
       clientIp: (req) => {
         const ip = parseIp(String(req.headers['x-test-client'] ?? '192.0.2.9'))

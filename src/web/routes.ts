@@ -3,11 +3,13 @@
  * `GET /` belongs to sftdyn (the caller's address) when its prefix is `/`; a browser asking
  * for HTML there is sent to the UI instead, scripts keep their answer.
  */
-import { listAudit } from '../store/audit-store.ts'
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
+import type { AdminReads } from '../core/accounts/account-store.ts'
 import type { AccountService } from '../core/accounts/accounts.ts'
+import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
+import type { AuditLog } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
 import type { Database } from '../store/schema.ts'
@@ -16,7 +18,6 @@ import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
-import type { SqlAccountStore } from '../store/account-store.ts'
 import { redirect, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
@@ -24,11 +25,13 @@ export type { WebDeps } from './web-http.ts'
 /** Builds the web UI's parts once per server (the sessions are shared with the REST API). */
 export function createWebDeps(o: {
   db: Kysely<Database>
-  /** The account store the account service writes through. */
-  store: SqlAccountStore
+  /** The host and admin pages' reads (new hosts go only into the served zones). */
+  store: AdminReads
   passwords: PasswordHasher
   hasher: KeyedHasher
   accounts: AccountService
+  lockouts: LockoutAdmin
+  auditLog: AuditLog
   clock: Clock
   /** The client's address (trusted proxies applied), for the credential gate. */
   clientIp: (req: FastifyRequest) => IpAddress
@@ -39,12 +42,13 @@ export function createWebDeps(o: {
     sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
     store: o.store,
     accounts: o.accounts,
+    lockouts: o.lockouts,
     passwords: o.passwords,
     clock: o.clock,
     clientIp: o.clientIp,
     gate: o.gate,
     audit: (filter, before) =>
-      listAudit(o.db, before === undefined ? filter : { ...filter, before }),
+      o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
 }
 

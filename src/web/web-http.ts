@@ -5,21 +5,24 @@
  */
 import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { AdminReads } from '../core/accounts/account-store.ts'
 import type { AccountService } from '../core/accounts/accounts.ts'
+import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
+import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
-import type { SqlAccountStore } from '../store/account-store.ts'
-import type { AuditFilter, StoredAuditEvent } from '../store/audit-store.ts'
 
 /** What the web routes need from the composition root. */
 export interface WebDeps {
   readonly sessions: WebSessions
-  readonly store: SqlAccountStore
+  /** The admin and host pages' reads. */
+  readonly store: AdminReads
   readonly accounts: AccountService
+  readonly lockouts: LockoutAdmin
   readonly passwords: PasswordHasher
   readonly clock: Clock
   /** The client's address (trusted proxies applied). */

@@ -4,6 +4,7 @@
  */
 import type { GroupStore } from './group-store.ts'
 import type { Fqdn } from '../names.ts'
+import type { HistoryEntry } from '../ports.ts'
 import type { NameClaim } from './name-ownership.ts'
 import type { TokenScope } from '../auth/token-scope.ts'
 import type { TokenRestrictions } from '../auth/token-restrictions.ts'
@@ -30,6 +31,86 @@ export interface HostSummary {
   readonly lastSeenAt: string | null
   readonly createdAt: string
 }
+
+/** What a host listing lacks: expiry, LAN addresses, last client, prefix group. */
+export interface HostSettings {
+  readonly expiryTtl: number
+  readonly lanIpv4: string | null
+  readonly lanIpv6: string | null
+  readonly lastClientIp: string | null
+  readonly lastDialect: string | null
+  readonly group: { readonly name: string; readonly iid: string } | null
+}
+
+/**
+ * One entry of a host's history: an accepted change (old and new values), or an update that
+ * was refused, with the code the client got (`result`) and the reason. `id` is the row id
+ * within its kind.
+ */
+export interface HistoryItem {
+  readonly id: number
+  readonly at: string
+  readonly dialect: string
+  readonly clientIp: string
+  readonly actor: string
+  readonly result: string
+  readonly refused: boolean
+  /** The reason an update was refused; null for a change. */
+  readonly reason: string | null
+  /** Null for a refused update, which changed nothing. */
+  readonly oldValue: string | null
+  readonly newValue: string | null
+}
+
+/** Where a page of history ends: the sort key of its last entry. */
+export interface HistoryMark {
+  readonly at: string
+  readonly refused: boolean
+  readonly id: number
+}
+
+/** A user with the password hash (for the login only; listings show `hasPassword`). */
+export interface UserDetail {
+  readonly id: number
+  readonly name: string
+  readonly email: string | null
+  readonly isAdmin: boolean
+  readonly passwordHash: string | null
+  readonly createdAt: string
+}
+
+/** A host with its settings and last update attempt, as the host pages show it. */
+export interface HostDetail {
+  readonly id: number
+  readonly fqdn: Fqdn
+  readonly zone: Fqdn
+  readonly owner: string
+  readonly ownerId: number
+  readonly dnsTtl: number | null
+  readonly expiryTtl: number
+  readonly ipv4: string | null
+  readonly ipv6: string | null
+  readonly lanIpv4: string | null
+  readonly lanIpv6: string | null
+  /** The last attempt's time, address and client: a newer failure's, else the last update's. */
+  readonly lastSeenAt: string | null
+  readonly lastClientIp: string | null
+  readonly lastDialect: string | null
+  /** The last attempt's result: a newer failure's code, else `good` or `nochg`. */
+  readonly lastResult: string | null
+  readonly createdAt: string
+}
+
+/** Which hosts to list: one owner's or all, filtered by a name fragment, one page. */
+export interface HostQuery {
+  readonly ownerId?: number
+  readonly search?: string
+  readonly offset: number
+  readonly limit: number
+}
+
+/** One history or failure row of a host. */
+export type HostEvent = Omit<HistoryEntry, 'hostId'> & { readonly at: string }
 
 /** A token as listed: never the secret. */
 export interface TokenSummary {
@@ -80,16 +161,42 @@ export interface NewToken {
   readonly restrictions?: TokenRestrictions
 }
 
+/** A user's plain fields to change; absent fields stay. */
+export interface UserFields {
+  /** `null` clears it. */
+  readonly email?: string | null
+  readonly isAdmin?: boolean
+}
+
+/**
+ * A host's settings to change, all checked: written in one transaction (all or nothing).
+ * Absent fields stay.
+ */
+export interface HostChange {
+  /** LAN addresses (split horizon): text sets, `null` clears, absent keeps. */
+  readonly lan?: { readonly ipv4?: string | null; readonly ipv6?: string | null }
+  /** The prefix group to be in (with the interface identifier), or `null` for none. */
+  readonly membership?: { readonly groupId: number; readonly iid: string } | null
+  /** The DNS TTL, `null` for the zone's; a new one bumps the zone serial (republished). */
+  readonly dnsTtl?: number | null
+  readonly expiryTtl?: number
+}
+
 /** Persistence for users, hosts, tokens and prefix groups. */
 export interface AccountStore extends GroupStore {
   zoneNames(): Promise<Fqdn[]>
   userByName(name: string): Promise<{ id: number; name: string } | undefined>
   insertUser(u: NewUser): Promise<UserSummary>
   updatePassword(userId: number, hash: string): Promise<void>
+  setUserFields(userId: number, fields: UserFields): Promise<void>
   /** Deletes the user, their hosts' records and tokens; bumps serials; returns touched zones. */
   deleteUser(userId: number, at: string): Promise<Fqdn[]>
   listUsers(): Promise<UserSummary[]>
   hostByName(fqdn: Fqdn): Promise<HostSummary | undefined>
+  /** A host's settings; undefined when the host is gone. */
+  hostSettings(hostId: number): Promise<HostSettings | undefined>
+  /** Up to `limit` history entries of a host, newest first, after `before` when given. */
+  historyPage(hostId: number, limit: number, before?: HistoryMark): Promise<HistoryItem[]>
   /** The hosts of `zone` at `name`, above it or below it (`name-ownership.ts`). */
   hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]>
   insertHost(h: NewHost): Promise<HostSummary>
@@ -97,8 +204,37 @@ export interface AccountStore extends GroupStore {
   deleteHost(hostId: number, at: string): Promise<void>
   /** Sets (string), clears (null) or keeps (absent) a host's LAN addresses (split horizon). */
   setHostLan(hostId: number, lan: { ipv4?: string | null; ipv6?: string | null }): Promise<void>
+  /** Applies every part of `change` in one transaction: on a failure nothing changed. */
+  changeHost(host: { id: number; zone: Fqdn }, change: HostChange, at: string): Promise<void>
   listHosts(owner?: string): Promise<HostSummary[]>
   insertToken(t: NewToken): Promise<TokenSummary>
   listTokens(owner?: string): Promise<TokenSummary[]>
   deleteToken(id: number): Promise<boolean>
+}
+
+/** A zone as the admin pages list it. */
+export interface ZoneRow {
+  readonly name: string
+  readonly backend: string
+  readonly serial: string
+  readonly hosts: number
+  readonly served: boolean
+}
+
+/** The admin pages' reads beside the account service (the web UI's host and user pages). */
+export interface AdminReads {
+  /** A user by name, with the password hash (which only the login reads). */
+  userByName(name: string): Promise<UserDetail | undefined>
+  /** Every user by name, with the password hashes. */
+  users(): Promise<UserDetail[]>
+  /** One host by id, with its settings and last attempt. */
+  host(id: number): Promise<HostDetail | undefined>
+  /** One page of hosts with their settings and last attempts. */
+  hosts(q: HostQuery): Promise<{ hosts: HostDetail[]; more: boolean }>
+  /** A host's latest changes and failed updates, newest first. */
+  history(hostId: number, limit: number): Promise<HostEvent[]>
+  /** The served zones' names, sorted. */
+  zoneNames(): Promise<Fqdn[]>
+  /** Every zone in the database with its serial, host count and whether it is served. */
+  zones(): Promise<ZoneRow[]>
 }

@@ -7,7 +7,17 @@ import { findZone, parseName, relativeLabel, type Fqdn } from '../names.ts'
 import { parseLan, type LanInput } from '../addresses/lan-addresses.ts'
 import type { KeyedHasher, PasswordHasher } from '../ports.ts'
 import { err, ok, type Result } from '../result.ts'
-import type { AccountStore, HostSummary, TokenSummary, UserSummary } from './account-store.ts'
+import type {
+  AccountStore,
+  HistoryItem,
+  HistoryMark,
+  HostSettings,
+  HostSummary,
+  TokenSummary,
+  UserFields,
+  UserSummary,
+} from './account-store.ts'
+import { changeHost, type HostSettingsInput } from './host-settings.ts'
 import type { TokenScope } from '../auth/token-scope.ts'
 import type { Cidr } from '../addresses/addresses.ts'
 import type { RestrictableType, TokenRestrictions } from '../auth/token-restrictions.ts'
@@ -101,6 +111,14 @@ export class AccountService {
     return ok(undefined)
   }
 
+  /** Sets or clears a user's email and/or admin flag; absent fields stay. */
+  async setUserFields(name: string, fields: UserFields): Promise<Result<void, AccountError>> {
+    const user = await this.#options.store.userByName(name)
+    if (!user) return err(notFound('user', name))
+    await this.#options.store.setUserFields(user.id, fields)
+    return ok(undefined)
+  }
+
   /** Deletes a user with their hosts and tokens; returns the zones whose records changed. */
   async deleteUser(name: string): Promise<Result<Fqdn[], AccountError>> {
     const user = await this.#options.store.userByName(name)
@@ -186,6 +204,14 @@ export class AccountService {
     return ok(host)
   }
 
+  /**
+   * Changes a host's LAN addresses, prefix group, DNS TTL and expiry TTL together: all are
+   * checked first and written in one transaction, so a failure changes nothing.
+   */
+  changeHost(fqdn: string, input: HostSettingsInput): Promise<Result<HostSummary, AccountError>> {
+    return changeHost(this.#options.store, fqdn, input, this.#options.now())
+  }
+
   /** Deletes a host and its records; returns the zone whose records changed. */
   async deleteHost(fqdn: string): Promise<Result<Fqdn, AccountError>> {
     const name = parseName(fqdn)
@@ -194,6 +220,16 @@ export class AccountService {
     if (!host) return err(notFound('host', name.value))
     await this.#options.store.deleteHost(host.id, this.#options.now().toISOString())
     return ok(host.zone)
+  }
+
+  /** A listed host's settings (expiry, LAN addresses, last client, group). */
+  hostSettings(host: HostSummary): Promise<HostSettings | undefined> {
+    return this.#options.store.hostSettings(host.id)
+  }
+
+  /** Up to `limit` entries of a listed host's history, newest first, after `before`. */
+  history(host: HostSummary, limit: number, before?: HistoryMark): Promise<HistoryItem[]> {
+    return this.#options.store.historyPage(host.id, limit, before)
   }
 
   /** Lists hosts, optionally of one user. */

@@ -2,7 +2,7 @@
  * Prefix group administration: a group has an owner and an IPv6 prefix length; each member
  * host (of the same owner) has an interface identifier that fits in the host bits.
  */
-import type { AccountStore } from './account-store.ts'
+import type { AccountStore, HostSummary } from './account-store.ts'
 import type { AccountError } from './account-error.ts'
 import type { GroupSummary } from './group-store.ts'
 import { parseInterfaceId, validPrefixLength } from '../addresses/ipv6-prefix.ts'
@@ -64,8 +64,24 @@ export async function joinGroup(
   if (!name.ok) return err({ code: 'invalid', message: name.error.message })
   const host = await store.hostByName(name.value)
   if (!host) return err({ code: 'not-found', message: `host "${name.value}" not found` })
-  const group = await groupByName(store, input.group)
-  if (!group) return err({ code: 'not-found', message: `group "${input.group}" not found` })
+  const checked = await membership(store, host, input.group, input.iid)
+  if (!checked.ok) return checked
+  await store.setMembership(host.id, checked.value.groupId, checked.value.iid)
+  return ok({ host: host.fqdn, iid: checked.value.iid })
+}
+
+/**
+ * Checks that `host` may join group `name` with interface identifier `iid`: the group
+ * exists, has the host's owner, and the identifier fits its host bits (canonical on return).
+ */
+export async function membership(
+  store: AccountStore,
+  host: HostSummary,
+  name: string,
+  iid: string,
+): Promise<Result<{ groupId: number; iid: string }, AccountError>> {
+  const group = await groupByName(store, name)
+  if (!group) return err({ code: 'not-found', message: `group "${name}" not found` })
   // One router update rewrites every member: they must all be the group owner's.
   if (host.owner !== group.owner) {
     return err({
@@ -73,10 +89,9 @@ export async function joinGroup(
       message: `host "${host.fqdn}" belongs to "${host.owner}", group "${group.name}" to "${group.owner}"`,
     })
   }
-  const iid = parseInterfaceId(input.iid, group.prefixLength)
-  if (!iid.ok) return err({ code: 'invalid', message: iid.error.message })
-  await store.setMembership(host.id, group.id, iid.value)
-  return ok({ host: host.fqdn, iid: iid.value })
+  const parsed = parseInterfaceId(iid, group.prefixLength)
+  if (!parsed.ok) return err({ code: 'invalid', message: parsed.error.message })
+  return ok({ groupId: group.id, iid: parsed.value })
 }
 
 /** Removes a host from its group. */
