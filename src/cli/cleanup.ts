@@ -8,8 +8,7 @@ import type { Command } from 'commander'
 import { createNotifier } from '../notifications/setup.ts'
 import { expireHosts } from '../store/host-expiry-store.ts'
 import { EXIT } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
-import type { Runner } from './program.ts'
+import type { CliIo, Runner } from './io.ts'
 import { fail } from './user.ts'
 
 /** Registers `dynzone cleanup`. */

@@ -2,8 +2,7 @@
 import type { Command } from 'commander'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { groupView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
+import { printJson, printRows, type CliIo, type Runner } from './io.ts'
 import { fail } from './user.ts'
 
 /** Registers the prefix group commands. */

@@ -3,8 +3,7 @@ import type { Command } from 'commander'
 import { setUserFields } from '../store/user-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { userView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
+import { printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 /** Registers the user commands. */
 export function registerUserCommands(program: Command, io: CliIo, run: Runner): void {

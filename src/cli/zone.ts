@@ -13,8 +13,14 @@ import { requestResync, zoneStates } from '../store/zone-resync.ts'
 import { requestClaim } from '../store/zone-ownership.ts'
 import { EXIT } from './exit-codes.ts'
 import { zoneView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
+import {
+  MAX_TIMEOUT_SECONDS,
+  parseCount,
+  printJson,
+  printRows,
+  type CliIo,
+  type Runner,
+} from './io.ts'
 import { fail } from './user.ts'
 import { registerZoneAdd } from './zone-add.ts'
 import { registerZoneForget } from './zone-forget.ts'
@@ -66,13 +72,8 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
     .option('--no-wait', 'only file the request')
     .action((name: string | undefined, opts: { timeout: string; wait: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const timeout = Number(opts.timeout)
-        if (!Number.isInteger(timeout) || timeout < 1)
-          return fail(
-            io,
-            `--timeout: "${opts.timeout}" is not a whole number of seconds`,
-            EXIT.invalid,
-          )
+        const timeout = parseCount('--timeout', opts.timeout, 1, MAX_TIMEOUT_SECONDS)
+        if (!timeout.ok) return fail(io, timeout.error, EXIT.invalid)
         let zones: Fqdn[] = ctx.zones.map((z) => z.name)
         if (name !== undefined) {
           const parsed = parseName(name)
@@ -90,7 +91,7 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
           io.out(`resync requested for ${zones.join(', ')}\n`)
           return EXIT.ok
         }
-        return waitForReports(ctx.db, zones, stamp, timeout * 1000, io)
+        return waitForReports(ctx.db, zones, stamp, timeout.value * 1000, io)
       }),
     )
   registerZoneClaim(zone, io, run)
@@ -116,13 +117,8 @@ function registerZoneClaim(zone: Command, io: CliIo, run: Runner): void {
             "zone claim overwrites another cluster's ownership of the zone; to move a zone, use dynzone db copy instead, or pass --force",
             EXIT.usage,
           )
-        const timeout = Number(opts.timeout)
-        if (!Number.isInteger(timeout) || timeout < 1)
-          return fail(
-            io,
-            `--timeout: "${opts.timeout}" is not a whole number of seconds`,
-            EXIT.invalid,
-          )
+        const timeout = parseCount('--timeout', opts.timeout, 1, MAX_TIMEOUT_SECONDS)
+        if (!timeout.ok) return fail(io, timeout.error, EXIT.invalid)
         const parsed = parseName(name)
         if (!parsed.ok) return fail(io, `${name}: ${parsed.error.message}`, EXIT.invalid)
         if (!ctx.zones.some((z) => z.name === parsed.value))
@@ -132,7 +128,7 @@ function registerZoneClaim(zone: Command, io: CliIo, run: Runner): void {
             EXIT.notFound,
           )
         const stamp = await requestClaim(ctx.db, [parsed.value], new Date())
-        return waitForReports(ctx.db, [parsed.value], stamp, timeout * 1000, io)
+        return waitForReports(ctx.db, [parsed.value], stamp, timeout.value * 1000, io)
       }),
     )
 }

@@ -192,7 +192,11 @@ describe('dynzone administration commands', () => {
     await refuses(
       ['history', `home.${ZONE}`, '--json'],
       [
-        [['history', `home.${ZONE}`, '--limit', '0'], 65, /--limit: "0" is not a number/],
+        [
+          ['history', `home.${ZONE}`, '--limit', '0'],
+          65,
+          /--limit: "0" is not a whole number from 1 to 10000/,
+        ],
         [['history', `nope.${ZONE}`], 66, /host "nope\.dyn\.example\.test" not found/],
       ],
     )
