@@ -1,7 +1,7 @@
 /** `/hosts`: owners and admins manage hosts; nobody sees another user’s. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { errorCode, startApiFixture, ZONE, type ApiFixture } from './testing.ts'
+import { errorCode, startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 interface Host {
   fqdn: string

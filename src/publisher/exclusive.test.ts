@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ok } from '../core/result.ts'
-import { change, FakeBackend, ZONE } from './fake-backend.ts'
+import { change, FakeBackend, ZONE } from '../../test/fakes/backend.ts'
 import { Publisher } from './publisher.ts'
 
 const logger = { info: () => undefined, warn: () => undefined }

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { DnsBackend } from '../backends/backend.ts'
 import type { Fqdn } from '../core/names.ts'
 import { ok } from '../core/result.ts'
-import { change, FakeBackend, OTHER, ZONE } from './fake-backend.ts'
+import { change, FakeBackend, OTHER, ZONE } from '../../test/fakes/backend.ts'
 import { Publisher, type PublisherOptions } from './publisher.ts'
 
 const warnings: string[] = []
