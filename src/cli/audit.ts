@@ -7,8 +7,7 @@ import type { Command } from 'commander'
 import type { AuditEvent, AuditResult } from '../core/audit.ts'
 import { listAudit, type AuditFilter } from '../store/audit-store.ts'
 import { EXIT } from './exit-codes.ts'
-import { MAX_LIMIT, parseCount, printJson, printRows, type CliIo, type Runner } from './io.ts'
-import { fail } from './user.ts'
+import { fail, MAX_LIMIT, parseCount, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 const RESULTS: readonly AuditResult[] = ['ok', 'denied', 'refused', 'error']
 

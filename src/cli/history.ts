@@ -3,8 +3,7 @@ import type { Command } from 'commander'
 import { parseName } from '../core/names.ts'
 import { historyPage } from '../store/host-history-store.ts'
 import { EXIT } from './exit-codes.ts'
-import { MAX_LIMIT, parseCount, printJson, printRows, type CliIo, type Runner } from './io.ts'
-import { fail } from './user.ts'
+import { fail, MAX_LIMIT, parseCount, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 /** Registers `dynzone history`. */
 export function registerHistoryCommand(program: Command, io: CliIo, run: Runner): void {

@@ -10,8 +10,7 @@ import { parseName } from '../core/names.ts'
 import { hostSettings, setHostTtls } from '../store/host-admin-store.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { hostView } from '../api/views.ts'
-import { printJson, printRows, type CliIo, type Runner } from './io.ts'
-import { fail } from './user.ts'
+import { fail, printJson, printRows, type CliIo, type Runner } from './io.ts'
 import { parseLan, type LanInput } from '../core/addresses/lan-addresses.ts'
 import {
   addressRefusal,

@@ -17,6 +17,12 @@ export interface CliIo {
   readonly readStdin: () => Promise<string | undefined>
 }
 
+/** Prints `dynzone: <message>` to stderr and returns `code`, the command's exit code. */
+export function fail(io: CliIo, message: string, code: number): number {
+  io.err(`dynzone: ${message}\n`)
+  return code
+}
+
 /**
  * Prints `--json` output: the resource views the REST API answers with (src/api/views.ts),
  * so a field has one name, camelCase, in both.

@@ -10,8 +10,7 @@ import { liftSubjects } from '../core/auth/credential-gate.ts'
 import { liftLockout, listLockouts } from '../store/lockout-store.ts'
 import { EXIT } from './exit-codes.ts'
 import { lockoutViews } from '../api/views.ts'
-import { printJson, printRows, type CliIo, type Runner } from './io.ts'
-import { fail } from './user.ts'
+import { fail, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 /** Registers `dynzone lockout`. */
 export function registerLockoutCommands(program: Command, io: CliIo, run: Runner): void {

@@ -8,8 +8,7 @@ import type { Command } from 'commander'
 import { parseName } from '../core/names.ts'
 import { forgetZone } from '../store/zone-forget.ts'
 import { EXIT } from './exit-codes.ts'
-import type { CliIo, Runner } from './io.ts'
-import { fail } from './user.ts'
+import { fail, type CliIo, type Runner } from './io.ts'
 
 /** Registers `zone forget` on the zone command group. */
 export function registerZoneForget(zone: Command, io: CliIo, run: Runner): void {

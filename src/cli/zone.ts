@@ -14,6 +14,7 @@ import { requestClaim } from '../store/zone-ownership.ts'
 import { EXIT } from './exit-codes.ts'
 import { zoneView } from '../api/views.ts'
 import {
+  fail,
   MAX_TIMEOUT_SECONDS,
   parseCount,
   printJson,
@@ -21,7 +22,6 @@ import {
   type CliIo,
   type Runner,
 } from './io.ts'
-import { fail } from './user.ts'
 import { registerZoneAdd } from './zone-add.ts'
 import { registerZoneForget } from './zone-forget.ts'
 
