@@ -6,6 +6,7 @@
 // secrets the whole run left in test-artifacts/; its summary is printed last, and the exit
 // code is non-zero if either run failed. With paths or a name filter the audit is skipped:
 // another run may share test-artifacts/, so only a full run clears it and audits it.
+// A hung test fails instead of hanging the run: see FILE_TIMEOUT_MS.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -39,6 +40,15 @@ if (files.length === 0) {
   process.exit(1)
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2'
+// Node 20 applies --test-timeout to each test file as a whole (the subprocess that runs it),
+// not to each test in it: the budget is the slowest legitimate file's, install.test.ts (npm
+// pack and npm install -g, about 3 min; longer when better-sqlite3 compiles from source), with
+// room for a busy machine. A file over it fails as timed out and its process is ended.
+// TEST_TIMEOUT_MS overrides it; a --test-timeout among the arguments wins.
+const FILE_TIMEOUT_MS = process.env.TEST_TIMEOUT_MS ?? String(20 * 60_000)
+const timeout = flags.some((f) => f.startsWith('--test-timeout'))
+  ? []
+  : [`--test-timeout=${FILE_TIMEOUT_MS}`]
 // Name filters pick tests, not files: a run with one is not the whole suite either.
 const filtered = flags.some((f) => /^--test-(name-pattern|skip-pattern|only)/.test(f))
 const full = paths.length === 0 && !filtered
@@ -48,7 +58,15 @@ if (full) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...flags, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    ...timeout,
+    ...flags,
+    ...files,
+  ],
   { stdio: 'inherit' },
 )
 const main = result.status ?? 1
@@ -59,7 +77,7 @@ if (!full) {
 console.log(`# main run exit code ${main}; now the log audit of its output`)
 const audit = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', ...find(AUDIT, []).sort()],
+  ['--import', 'tsx', '--test', ...timeout, ...find(AUDIT, []).sort()],
   { stdio: 'inherit' },
 )
 process.exit(main !== 0 ? main : (audit.status ?? 1))

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { WebSessions } from '../web/session.ts'
-import { errorCode, startApiFixture, ZONE, type ApiFixture } from './testing.ts'
+import { errorCode, startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 describe('api authentication', () => {
   let f: ApiFixture

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { apiRoutes } from './register.ts'
-import { startApiFixture, ZONE, type ApiFixture } from './testing.ts'
+import { startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 const BODIES: [string, string][] = [
   ['application/json', '[]'],

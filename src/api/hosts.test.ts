@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { errorCode, startApiFixture, ZONE, type ApiFixture } from './testing.ts'
+import { errorCode, startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 interface Host {
   fqdn: string

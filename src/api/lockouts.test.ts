@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { SqlLockoutStore } from '../store/lockout-store.ts'
-import { errorCode, startApiFixture, type ApiFixture } from './testing.ts'
+import { errorCode, startApiFixture, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 interface Lockout {
   id: number

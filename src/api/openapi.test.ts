@@ -11,7 +11,7 @@ import { API_ERRORS } from './errors.ts'
 import { API_PREFIX } from './openapi.ts'
 import { apiRoutes, registerApiRoutes, type ApiDeps } from './register.ts'
 import { host, pageOfSchema } from './schemas.ts'
-import { startApiFixture, ZONE, type ApiFixture } from './testing.ts'
+import { startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }
 

@@ -1,7 +1,7 @@
 /** `/hosts/{fqdn}/records` and `/history`: record changes run as updates through core. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { errorCode, startApiFixture, ZONE, type ApiFixture } from './testing.ts'
+import { errorCode, startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 interface Rec {
   name: string

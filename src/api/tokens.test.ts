@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Fqdn } from '../core/names.ts'
 import { syncZones } from '../store/zones.ts'
-import { errorCode, startApiFixture, ZONE, type ApiFixture } from './testing.ts'
+import { errorCode, startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 interface Token {
   id: number

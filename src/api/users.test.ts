@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { WebSessions } from '../web/session.ts'
 import { parseCidr, type Cidr } from '../core/addresses/addresses.ts'
-import { errorCode, startApiFixture, type ApiFixture } from './testing.ts'
+import { errorCode, startApiFixture, type ApiFixture } from '../../test/fakes/api-server.ts'
 
 function cidr(text: string): Cidr {
   const c = parseCidr(text)

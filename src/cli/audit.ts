@@ -7,9 +7,7 @@ import type { Command } from 'commander'
 import type { AuditEvent, AuditResult } from '../core/audit.ts'
 import type { AuditFilter } from '../core/audit.ts'
 import { EXIT } from './exit-codes.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, MAX_LIMIT, parseCount, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 const RESULTS: readonly AuditResult[] = ['ok', 'denied', 'refused', 'error']
 
@@ -63,9 +61,8 @@ export function registerAuditCommand(program: Command, io: CliIo, run: Runner): 
 }
 
 function auditFilter(o: AuditOptions): AuditFilter | string {
-  const limit = /^\d{1,5}$/.test(o.limit) ? Number(o.limit) : NaN
-  if (!(limit >= 1 && limit <= 10_000))
-    return `--limit: "${o.limit.slice(0, 20)}" is not a number from 1 to 10000`
+  const limit = parseCount('--limit', o.limit, 1, MAX_LIMIT)
+  if (!limit.ok) return limit.error
   if (o.result !== undefined && !RESULTS.includes(o.result as AuditResult))
     return `--result: "${o.result.slice(0, 20)}" is not one of ${RESULTS.join(', ')}`
   let since: string | undefined
@@ -75,7 +72,7 @@ function auditFilter(o: AuditOptions): AuditFilter | string {
     since = t.toISOString()
   }
   return {
-    limit,
+    limit: limit.value,
     ...(o.actor === undefined ? {} : { actor: o.actor }),
     ...(o.action === undefined ? {} : { action: o.action }),
     ...(o.result === undefined ? {} : { result: o.result as AuditResult }),

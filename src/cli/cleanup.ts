@@ -8,9 +8,7 @@ import type { Command } from 'commander'
 import { createNotifier } from '../notifications/setup.ts'
 import { expireHosts } from '../store/host-expiry-store.ts'
 import { EXIT } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, type CliIo, type Runner } from './io.ts'
 
 /** Registers `dynzone cleanup`. */
 export function registerCleanupCommand(program: Command, io: CliIo, run: Runner): void {

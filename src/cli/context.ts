@@ -44,7 +44,7 @@ export function configFlags(options: GlobalOptions): ConfigFlags {
   }
 }
 
-/** Runs `fn` with an open context (logs to stderr at warn unless set), then closes it. */
+/** Runs `fn` with an open context (logs to `io.err` at warn unless set), then closes it. */
 export async function withContext(
   options: GlobalOptions,
   io: CliIo,
@@ -53,7 +53,11 @@ export async function withContext(
   const config = configFrom(options, io)
   if (typeof config === 'number') return config
   const level = options.logLevel ?? (config.log.level === 'info' ? 'warn' : config.log.level)
-  const logger = createLogger(level, process.stderr)
+  const logger = createLogger(level, {
+    write: (line: string) => {
+      io.err(line)
+    },
+  })
   const opened = await openContext(config, logger)
   if (!opened.ok) {
     io.err(`dynzone: ${opened.error}\n`)

@@ -11,8 +11,7 @@ import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
 import { configFrom, type GlobalOptions } from './context.ts'
 import { EXIT } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
-import type { Runner } from './program.ts'
+import type { CliIo, Runner } from './io.ts'
 
 interface CopyOptions {
   readonly from: string

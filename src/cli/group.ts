@@ -2,9 +2,7 @@
 import type { Command } from 'commander'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { groupView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 /** Registers the prefix group commands. */
 export function registerGroupCommands(program: Command, io: CliIo, run: Runner): void {

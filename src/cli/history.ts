@@ -2,9 +2,7 @@
 import type { Command } from 'commander'
 import { parseName } from '../core/names.ts'
 import { EXIT } from './exit-codes.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, MAX_LIMIT, parseCount, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 /** Registers `dynzone history`. */
 export function registerHistoryCommand(program: Command, io: CliIo, run: Runner): void {
@@ -17,18 +15,13 @@ export function registerHistoryCommand(program: Command, io: CliIo, run: Runner)
     .option('--json', 'print JSON')
     .action((fqdn: string, opts: { limit: string; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const limit = /^\d{1,5}$/.test(opts.limit) ? Number(opts.limit) : NaN
-        if (!(limit >= 1 && limit <= 10_000))
-          return fail(
-            io,
-            `--limit: "${opts.limit.slice(0, 20)}" is not a number from 1 to 10000`,
-            EXIT.invalid,
-          )
+        const limit = parseCount('--limit', opts.limit, 1, MAX_LIMIT)
+        if (!limit.ok) return fail(io, limit.error, EXIT.invalid)
         const name = parseName(fqdn)
         if (!name.ok) return fail(io, `${fqdn.slice(0, 80)}: ${name.error.message}`, EXIT.invalid)
         const host = (await ctx.accounts.listHosts()).find((h) => h.fqdn === name.value)
         if (host === undefined) return fail(io, `host "${name.value}" not found`, EXIT.notFound)
-        const rows = await ctx.accounts.history(host, limit)
+        const rows = await ctx.accounts.history(host, limit.value)
         if (opts.json === true) {
           printJson(io, rows)
           return EXIT.ok

@@ -9,9 +9,7 @@ import type { Context } from '../app.ts'
 import { parseName } from '../core/names.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { hostView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, printJson, printRows, type CliIo, type Runner } from './io.ts'
 import { parseLan, type LanInput } from '../core/addresses/lan-addresses.ts'
 import {
   addressRefusal,

@@ -16,9 +16,7 @@ import type { Result } from '../core/result.ts'
 import { exportDocument, exportHostsCsv } from '../store/export-store.ts'
 import { applyImport } from '../store/import-store.ts'
 import { EXIT } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, type CliIo, type Runner } from './io.ts'
 
 const IMPORT_FORMATS = ['sftdyn', 'dyndns53', 'json', 'hosts-csv'] as const
 const EXPORT_FORMATS = ['json', 'hosts-csv'] as const

@@ -1,3 +1,12 @@
+/**
+ * What every command module shares: where it writes (injectable, so tests run the CLI
+ * in-process), how it runs with an open context, and the parsing of its small options.
+ * Commands import from here, never from program.ts, which imports them.
+ */
+import type { Command } from 'commander'
+import type { Context } from '../app.ts'
+import { err, ok, type Result } from '../core/result.ts'
+
 /** Where CLI commands write, injectable for tests. */
 export interface CliIo {
   readonly out: (text: string) => void
@@ -6,6 +15,12 @@ export interface CliIo {
   readonly cwd: string
   /** Reads a line from standard input (for passwords), or undefined when none is piped. */
   readonly readStdin: () => Promise<string | undefined>
+}
+
+/** Prints `dynzone: <message>` to stderr and returns `code`, the command's exit code. */
+export function fail(io: CliIo, message: string, code: number): number {
+  io.err(`dynzone: ${message}\n`)
+  return code
 }
 
 /**
@@ -33,4 +48,28 @@ export function printRows(io: CliIo, rows: readonly Record<string, unknown>[]): 
       .trimEnd() + '\n'
   io.out(line(columns.map((c) => c.toUpperCase())))
   for (const row of rows) io.out(line(columns.map((c) => cell(row[c]))))
+}
+
+/** Runs a command body with an open context and records its exit code (see program.ts). */
+export type Runner = (cmd: Command, fn: (ctx: Context) => Promise<number>) => Promise<void>
+
+/** The most rows `--limit` asks for (audit, history). */
+export const MAX_LIMIT = 10_000
+
+/** The longest `--timeout` a command waits for the running server (a day). */
+export const MAX_TIMEOUT_SECONDS = 86_400
+
+/**
+ * Parses a whole-number option (`--limit 20`, `--timeout 60`) from `min` to `max`; the
+ * error names the flag and shows at most 20 characters of what was given.
+ */
+export function parseCount(
+  flag: string,
+  text: string,
+  min: number,
+  max: number,
+): Result<number, string> {
+  const n = /^\d{1,15}$/.test(text) ? Number(text) : NaN
+  if (n >= min && n <= max) return ok(n)
+  return err(`${flag}: "${text.slice(0, 20)}" is not a whole number from ${min} to ${max}`)
 }

@@ -7,9 +7,7 @@ import type { Command } from 'commander'
 import { parseIp } from '../core/addresses/addresses.ts'
 import { sourceKey } from '../core/rate-limit/rate-limit.ts'
 import { EXIT } from './exit-codes.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 /** Registers `dynzone lockout`. */
 export function registerLockoutCommands(program: Command, io: CliIo, run: Runner): void {

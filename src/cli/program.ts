@@ -1,6 +1,5 @@
 /** The `dynzone` command line: global options, one file per command group. */
 import { Command, CommanderError } from 'commander'
-import type { Context } from '../app.ts'
 import { cliAuditEvent, registerAuditCommand } from './audit.ts'
 import { registerCleanupCommand } from './cleanup.ts'
 import { withContext, type GlobalOptions } from './context.ts'
@@ -12,14 +11,11 @@ import { registerHostCommands } from './host.ts'
 import { registerImportExportCommands } from './import-export.ts'
 import { registerInitCommand } from './init.ts'
 import { registerLockoutCommands } from './lockout.ts'
-import type { CliIo } from './io.ts'
+import type { CliIo, Runner } from './io.ts'
 import { serve } from './serve.ts'
 import { registerTokenCommands } from './token.ts'
 import { registerUserCommands } from './user.ts'
 import { registerZoneCommands } from './zone.ts'
-
-/** Runs a command body with an open context and records its exit code. */
-export type Runner = (cmd: Command, fn: (ctx: Context) => Promise<number>) => Promise<void>
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 

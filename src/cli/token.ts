@@ -5,10 +5,8 @@ import type { TokenSummary } from '../core/accounts/account-store.ts'
 import { parseTokenScope, TOKEN_SCOPES } from '../core/auth/token-scope.ts'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { tokenView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
+import { fail, printJson, printRows, type CliIo, type Runner } from './io.ts'
 import { parseExpiry, parseSources, parseTypes } from './token-options.ts'
-import { fail } from './user.ts'
 
 interface CreateOptions {
   user: string

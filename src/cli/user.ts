@@ -2,8 +2,7 @@
 import type { Command } from 'commander'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { userView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
+import { fail, printJson, printRows, type CliIo, type Runner } from './io.ts'
 
 /** Registers the user commands. */
 export function registerUserCommands(program: Command, io: CliIo, run: Runner): void {
@@ -119,10 +118,4 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
 /** A plausible mailbox address: one @, a dot in the domain, no spaces, at most 254 characters. */
 export function validEmail(text: string): boolean {
   return text.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)
-}
-
-/** Prints an error and returns its exit code. */
-export function fail(io: CliIo, message: string, code: number): number {
-  io.err(`dynzone: ${message}\n`)
-  return code
 }

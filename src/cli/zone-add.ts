@@ -12,9 +12,7 @@ import { loadConfig } from '../config/load.ts'
 import { parseName } from '../core/names.ts'
 import { configFlags, type GlobalOptions } from './context.ts'
 import { EXIT } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, type CliIo, type Runner } from './io.ts'
 
 interface ZoneAddOptions {
   backend: string

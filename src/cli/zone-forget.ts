@@ -6,9 +6,7 @@
  */
 import type { Command } from 'commander'
 import { EXIT } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import { fail, type CliIo, type Runner } from './io.ts'
 
 /** Registers `zone forget` on the zone command group. */
 export function registerZoneForget(zone: Command, io: CliIo, run: Runner): void {

@@ -11,9 +11,15 @@ import type { ZoneAdmin, ZoneError } from '../core/accounts/zone-admin.ts'
 import type { Fqdn } from '../core/names.ts'
 import { EXIT } from './exit-codes.ts'
 import { zoneView } from '../api/views.ts'
-import { printJson, printRows, type CliIo } from './io.ts'
-import type { Runner } from './program.ts'
-import { fail } from './user.ts'
+import {
+  fail,
+  MAX_TIMEOUT_SECONDS,
+  parseCount,
+  printJson,
+  printRows,
+  type CliIo,
+  type Runner,
+} from './io.ts'
 import { registerZoneAdd } from './zone-add.ts'
 import { registerZoneForget } from './zone-forget.ts'
 
@@ -64,13 +70,8 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
     .option('--no-wait', 'only file the request')
     .action((name: string | undefined, opts: { timeout: string; wait: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const timeout = Number(opts.timeout)
-        if (!Number.isInteger(timeout) || timeout < 1)
-          return fail(
-            io,
-            `--timeout: "${opts.timeout}" is not a whole number of seconds`,
-            EXIT.invalid,
-          )
+        const timeout = parseCount('--timeout', opts.timeout, 1, MAX_TIMEOUT_SECONDS)
+        if (!timeout.ok) return fail(io, timeout.error, EXIT.invalid)
         const r = await ctx.zoneAdmin.requestResync(name)
         if (!r.ok) return zoneFailure(io, r.error)
         const { zones, requestedAt: stamp } = r.value
@@ -78,7 +79,7 @@ export function registerZoneCommands(program: Command, io: CliIo, run: Runner): 
           io.out(`resync requested for ${zones.join(', ')}\n`)
           return EXIT.ok
         }
-        return waitForReports(ctx.zoneAdmin, zones, stamp, timeout * 1000, io)
+        return waitForReports(ctx.zoneAdmin, zones, stamp, timeout.value * 1000, io)
       }),
     )
   registerZoneClaim(zone, io, run)
@@ -104,16 +105,17 @@ function registerZoneClaim(zone: Command, io: CliIo, run: Runner): void {
             "zone claim overwrites another cluster's ownership of the zone; to move a zone, use dynzone db copy instead, or pass --force",
             EXIT.usage,
           )
-        const timeout = Number(opts.timeout)
-        if (!Number.isInteger(timeout) || timeout < 1)
-          return fail(
-            io,
-            `--timeout: "${opts.timeout}" is not a whole number of seconds`,
-            EXIT.invalid,
-          )
+        const timeout = parseCount('--timeout', opts.timeout, 1, MAX_TIMEOUT_SECONDS)
+        if (!timeout.ok) return fail(io, timeout.error, EXIT.invalid)
         const r = await ctx.zoneAdmin.requestClaim(name)
         if (!r.ok) return zoneFailure(io, r.error)
-        return waitForReports(ctx.zoneAdmin, r.value.zones, r.value.requestedAt, timeout * 1000, io)
+        return waitForReports(
+          ctx.zoneAdmin,
+          r.value.zones,
+          r.value.requestedAt,
+          timeout.value * 1000,
+          io,
+        )
       }),
     )
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import type { Fqdn } from '../core/names.ts'
 import { DEFAULT_ALIASES } from './dyndns2/aliases.ts'
 import { createDialects, DEFAULT_ENDPOINTS } from './registry.ts'
-import { testRequest } from './testing.ts'
+import { testRequest } from '../../test/fakes/dialect-requests.ts'
 
 const base = { sftdynPrefix: '/', duckdnsZone: 'dyn.example' as Fqdn, now: () => new Date(0) }
 

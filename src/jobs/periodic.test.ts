@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { advance, startMockTime, stopMockTime } from '../../test/fakes/mock-time.ts'
 import { Periodic } from './periodic.ts'
 
 function logger(): { errors: object[]; error(obj: object): void } {
@@ -53,21 +54,26 @@ describe('Periodic', () => {
   })
 
   it('runs on its interval until stopped', async () => {
-    let runs = 0
-    const job = new Periodic({
-      name: 't',
-      run: () => Promise.resolve(++runs),
-      busy: 0,
-      failed: 0,
-      logger: logger(),
-    })
-    job.start(10)
-    const until = Date.now() + 2000
-    while (runs < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 10))
-    job.stop()
-    const seen = runs
-    assert.ok(seen >= 3, `ran ${String(seen)} times`)
-    await new Promise((r) => setTimeout(r, 50))
-    assert.equal(runs, seen)
+    startMockTime()
+    try {
+      let runs = 0
+      const job = new Periodic({
+        name: 't',
+        run: () => Promise.resolve(++runs),
+        busy: 0,
+        failed: 0,
+        logger: logger(),
+      })
+      job.start(10)
+      await advance(9)
+      assert.equal(runs, 0, 'no run before the first interval')
+      await advance(21)
+      assert.equal(runs, 3)
+      job.stop()
+      await advance(100)
+      assert.equal(runs, 3, 'no run after stop()')
+    } finally {
+      stopMockTime()
+    }
   })
 })

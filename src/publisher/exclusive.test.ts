@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict'
-import { afterEach, describe, it } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, beforeEach, describe, it } from 'node:test'
 import { ok } from '../core/result.ts'
-import { change, FakeBackend, ZONE } from './fake-backend.ts'
+import { change, FakeBackend, ZONE } from '../../test/fakes/backend.ts'
 import { Publisher } from './publisher.ts'
+import {
+  advance,
+  advanceUntil,
+  settle,
+  startMockTime,
+  stopMockTime,
+} from '../../test/fakes/mock-time.ts'
 
 const logger = { info: () => undefined, warn: () => undefined }
 const opened: Publisher[] = []
@@ -20,8 +26,11 @@ function publisher(backend: FakeBackend): Publisher {
   return p
 }
 
+beforeEach(startMockTime)
+
 afterEach(() => {
   for (const p of opened.splice(0)) p.close()
+  stopMockTime()
 })
 
 describe('Publisher.exclusive', () => {
@@ -31,15 +40,15 @@ describe('Publisher.exclusive', () => {
     const order: string[] = []
     backend.hold()
     const first = p.publish([change(1, '192.0.2.1')], 2000)
-    while (backend.calls < 1) await sleep(1)
+    await advanceUntil(() => backend.calls >= 1)
     const task = p.exclusive(ZONE, () => {
       order.push(`task after ${String(backend.applied.length)} applied`)
       return Promise.resolve('done')
     })
     const second = p.publish([change(2, '192.0.2.2')], 2000)
     backend.release()
-    assert.equal(await task, 'done')
-    assert.deepEqual(await Promise.all([first, second]), [ok(undefined), ok(undefined)])
+    assert.equal(await settle(task), 'done')
+    assert.deepEqual(await settle(Promise.all([first, second])), [ok(undefined), ok(undefined)])
     assert.deepEqual(order, ['task after 1 applied'])
     assert.deepEqual(
       backend.applied.map((c) => c.serial),
@@ -53,11 +62,11 @@ describe('Publisher.exclusive', () => {
     let finish: () => void = () => undefined
     const task = p.exclusive(ZONE, () => new Promise<void>((resolve) => (finish = resolve)))
     const queued = p.publish([change(3, '192.0.2.3')], 2000)
-    await sleep(20)
+    await advance(20)
     assert.equal(backend.calls, 0)
     finish()
-    await task
-    assert.deepEqual(await queued, ok(undefined))
+    await settle(task)
+    assert.deepEqual(await settle(queued), ok(undefined))
     assert.equal(backend.applied.length, 1)
   })
 
@@ -66,9 +75,9 @@ describe('Publisher.exclusive', () => {
     backend.failing = 3
     const p = publisher(backend)
     const stream = [1, 2, 3, 4, 5].map((n) => p.publish([change(n, `192.0.2.${String(n)}`)], 2000))
-    const ran = await p.exclusive(ZONE, () => Promise.resolve(true))
+    const ran = await settle(p.exclusive(ZONE, () => Promise.resolve(true)))
     assert.equal(ran, true)
-    await Promise.all(stream)
+    await settle(Promise.all(stream))
     assert.equal(p.publishedSerial(ZONE), 5)
   })
 })
@@ -79,7 +88,7 @@ describe('Publisher.flush', () => {
     backend.failing = 5
     const p = publisher(backend)
     void p.publish([change(1, '192.0.2.1')], 1)
-    assert.equal(await p.flush(2000), 0)
+    assert.equal(await settle(p.flush(2000)), 0)
     assert.equal(backend.applied.length, 1)
   })
 
@@ -88,7 +97,7 @@ describe('Publisher.flush', () => {
     backend.failing = Number.POSITIVE_INFINITY
     const p = publisher(backend)
     void p.publish([change(1, '192.0.2.1'), change(2, '192.0.2.2')], 1)
-    assert.equal(await p.flush(30), 2)
+    assert.equal(await settle(p.flush(30)), 2)
     assert.deepEqual(backend.applied, [])
   })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import type { Fqdn } from '../core/names.ts'
-import { change, FakeBackend, ZONE } from './fake-backend.ts'
+import { change, FakeBackend, ZONE } from '../../test/fakes/backend.ts'
 import { Publisher, type PublishGate } from './publisher.ts'
 
 const logger = { info: () => undefined, warn: () => undefined }

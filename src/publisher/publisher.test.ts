@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict'
 import { getEventListeners } from 'node:events'
-import { afterEach, describe, it } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, beforeEach, describe, it } from 'node:test'
 import type { DnsBackend } from '../backends/backend.ts'
 import type { Fqdn } from '../core/names.ts'
 import { ok } from '../core/result.ts'
-import { change, FakeBackend, OTHER, ZONE } from './fake-backend.ts'
+import { change, FakeBackend, OTHER, ZONE } from '../../test/fakes/backend.ts'
 import { Publisher, type PublisherOptions } from './publisher.ts'
+import {
+  advance,
+  advanceUntil,
+  settle,
+  startMockTime,
+  stopMockTime,
+} from '../../test/fakes/mock-time.ts'
 
 const warnings: string[] = []
 const logger = { info: () => undefined, warn: (_o: object, msg: string) => void warnings.push(msg) }
@@ -28,24 +34,19 @@ function publisher(
   return p
 }
 
-async function until(condition: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > end) assert.fail('condition not reached in time')
-    await sleep(2)
-  }
-}
+beforeEach(startMockTime)
 
 afterEach(() => {
   for (const p of opened.splice(0)) p.close()
   warnings.length = 0
+  stopMockTime()
 })
 
 describe('Publisher', () => {
   it('applies a change and reports it live', async () => {
     const backend = new FakeBackend()
     const p = publisher([[ZONE, backend]])
-    assert.deepEqual(await p.publish([change(7, '192.0.2.1')], 1000), ok(undefined))
+    assert.deepEqual(await settle(p.publish([change(7, '192.0.2.1')], 1000)), ok(undefined))
     assert.deepEqual(backend.applied, [change(7, '192.0.2.1')])
     assert.equal(p.publishedSerial(ZONE), 7)
     assert.equal(p.idle(ZONE), true)
@@ -56,12 +57,12 @@ describe('Publisher', () => {
     const p = publisher([[ZONE, backend]])
     backend.hold()
     const first = p.publish([change(1, '192.0.2.1')], 2000)
-    await until(() => backend.calls === 1)
+    await advanceUntil(() => backend.calls === 1)
     const second = p.publish([change(2, '192.0.2.2')], 2000)
     const third = p.publish([change(3, '192.0.2.3')], 2000)
     assert.equal(p.idle(ZONE), false)
     backend.release()
-    assert.deepEqual(await Promise.all([first, second, third]), [
+    assert.deepEqual(await settle(Promise.all([first, second, third])), [
       ok(undefined),
       ok(undefined),
       ok(undefined),
@@ -76,7 +77,7 @@ describe('Publisher', () => {
     const backend = new FakeBackend()
     backend.failing = 3
     const p = publisher([[ZONE, backend]])
-    assert.deepEqual(await p.publish([change(1, '192.0.2.1')], 2000), ok(undefined))
+    assert.deepEqual(await settle(p.publish([change(1, '192.0.2.1')], 2000)), ok(undefined))
     assert.equal(backend.calls, 4)
     assert.deepEqual(backend.applied, [change(1, '192.0.2.1')])
     assert.equal(warnings.length, 3)
@@ -87,9 +88,9 @@ describe('Publisher', () => {
     backend.throwing = true
     const p = publisher([[ZONE, backend]])
     const done = p.publish([change(1, '192.0.2.1')], 2000)
-    await until(() => backend.calls >= 2)
+    await advanceUntil(() => backend.calls >= 2)
     backend.throwing = false
-    assert.deepEqual(await done, ok(undefined))
+    assert.deepEqual(await settle(done), ok(undefined))
     assert.deepEqual(backend.applied, [change(1, '192.0.2.1')])
   })
 
@@ -97,18 +98,18 @@ describe('Publisher', () => {
     const backend = new FakeBackend()
     backend.failing = Number.POSITIVE_INFINITY
     const p = publisher([[ZONE, backend]])
-    const r = await p.publish([change(1, '192.0.2.1')], 30)
+    const r = await settle(p.publish([change(1, '192.0.2.1')], 30))
     assert.equal(r.ok, false)
     assert.deepEqual(backend.applied, [])
     backend.failing = 0
-    await until(() => backend.applied.length === 1)
+    await advanceUntil(() => backend.applied.length === 1)
     assert.deepEqual(backend.applied, [change(1, '192.0.2.1')])
     assert.equal(p.publishedSerial(ZONE), 1)
   })
 
   it('answers an error when a zone has no backend', async () => {
     const p = publisher([])
-    const r = await p.publish([change(1, '192.0.2.1')], 20)
+    const r = await settle(p.publish([change(1, '192.0.2.1')], 20))
     assert.equal(r.ok, false)
     assert.ok(warnings.some((w) => w.includes('no backend')))
   })
@@ -117,12 +118,12 @@ describe('Publisher', () => {
     const backend = new FakeBackend()
     backend.failing = Number.POSITIVE_INFINITY
     const p = publisher([[ZONE, backend]])
-    assert.equal((await p.publish([change(1, '192.0.2.1')], 30)).ok, false)
+    assert.equal((await settle(p.publish([change(1, '192.0.2.1')], 30))).ok, false)
     assert.ok(backend.calls > 1)
     p.close()
-    await sleep(5)
+    await advance(5)
     const calls = backend.calls
-    await sleep(50)
+    await advance(50)
     assert.equal(backend.calls, calls)
     assert.equal(backend.signal?.aborted, true)
   })
@@ -131,7 +132,7 @@ describe('Publisher', () => {
     const backend = new FakeBackend()
     backend.failing = 40
     const p = publisher([[ZONE, backend]], { retryBaseMs: 1, retryMaxMs: 1 })
-    assert.deepEqual(await p.publish([change(1, '192.0.2.1')], 4000), ok(undefined))
+    assert.deepEqual(await settle(p.publish([change(1, '192.0.2.1')], 4000)), ok(undefined))
     assert.equal(backend.calls, 41)
     assert.ok(backend.signal)
     assert.ok(getEventListeners(backend.signal, 'abort').length <= 1)
@@ -146,11 +147,11 @@ describe('Publisher', () => {
       [OTHER, fine],
     ])
     const held = p.publish([change(1, '192.0.2.1')], 2000)
-    assert.deepEqual(await p.publish([change(5, '192.0.2.5', OTHER)], 1000), ok(undefined))
+    assert.deepEqual(await settle(p.publish([change(5, '192.0.2.5', OTHER)], 1000)), ok(undefined))
     assert.deepEqual(fine.applied, [change(5, '192.0.2.5', OTHER)])
     assert.equal(p.idle(ZONE), false)
     stuck.release()
-    assert.deepEqual(await held, ok(undefined))
+    assert.deepEqual(await settle(held), ok(undefined))
   })
 
   it('waits for every zone of a multi-zone publish', async () => {
@@ -161,7 +162,7 @@ describe('Publisher', () => {
       [ZONE, one],
       [OTHER, two],
     ])
-    const r = await p.publish([change(1, '192.0.2.1'), change(2, '192.0.2.2', OTHER)], 2000)
+    const r = await settle(p.publish([change(1, '192.0.2.1'), change(2, '192.0.2.2', OTHER)], 2000))
     assert.deepEqual(r, ok(undefined))
     assert.equal(one.applied.length, 1)
     assert.equal(two.applied.length, 1)

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
+import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { curl, run } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
@@ -37,7 +38,7 @@ describe('audit trail (curl, CLI, fail2ban-regex)', () => {
   let aliceToken = ''
 
   const cli = async (args: string[], stdin?: string) => {
-    const r = await runDynzone([...args, ...ARGS], dir, stdin === undefined ? {} : { stdin })
+    const r = await runInProcess([...args, ...ARGS], dir, stdin === undefined ? {} : { stdin })
     assert.equal(r.code, 0, r.stderr)
     return r.stdout
   }

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
+import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { digShort } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
@@ -23,7 +24,7 @@ describe('host addresses from the command line', () => {
   let server: DynzoneProcess
   let dnsPort = 0
 
-  const cli = (...args: string[]) => runDynzone(['--config', config, ...args, ...ARGS], dir)
+  const cli = (...args: string[]) => runInProcess(['--config', config, ...args, ...ARGS], dir)
   const ok = async (...args: string[]): Promise<string> => {
     const r = await cli(...args)
     assert.equal(r.code, 0, `dynzone ${args.join(' ')}: ${r.stderr}`)

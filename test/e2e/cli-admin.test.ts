@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
+import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { curl } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
@@ -23,7 +24,7 @@ describe('dynzone administration commands', () => {
     rmSync(dir, { recursive: true, force: true })
   })
   const cli = (args: string[], stdin?: string) =>
-    runDynzone([...args, ...ARGS], dir, stdin === undefined ? {} : { stdin })
+    runInProcess([...args, ...ARGS], dir, stdin === undefined ? {} : { stdin })
   const ok = async (...args: string[]): Promise<string> => {
     const r = await cli(args)
     assert.equal(r.code, 0, `dynzone ${args.join(' ')}: ${r.stderr}`)
@@ -192,7 +193,11 @@ describe('dynzone administration commands', () => {
     await refuses(
       ['history', `home.${ZONE}`, '--json'],
       [
-        [['history', `home.${ZONE}`, '--limit', '0'], 65, /--limit: "0" is not a number/],
+        [
+          ['history', `home.${ZONE}`, '--limit', '0'],
+          65,
+          /--limit: "0" is not a whole number from 1 to 10000/,
+        ],
         [['history', `nope.${ZONE}`], 66, /host "nope\.dyn\.example\.test" not found/],
       ],
     )

@@ -8,14 +8,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { runDynzone, startDynzone } from '../helpers/dynzone-process.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
+import { startDynzone } from '../helpers/dynzone-process.ts'
 import { curl } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.com'
 const PORTS = ['--set', 'http.port=0', '--set', 'dns.port=0']
 
 async function userNames(cwd: string, ...args: string[]): Promise<string[]> {
-  const r = await runDynzone([...args, 'user', 'list', '--json'], cwd)
+  const r = await runInProcess([...args, 'user', 'list', '--json'], cwd)
   assert.equal(r.code, 0, r.stderr)
   return (JSON.parse(r.stdout) as { name: string }[]).map((u) => u.name)
 }
@@ -33,9 +34,9 @@ describe('a config file used from another folder', () => {
     mkdirSync(elsewhere)
     const config = join(etc, 'dynzone.toml')
     writeFileSync(config, `data_dir = "./data"\n[[zones]]\nname = "${ZONE}"\n`)
-    const added = await runDynzone(['-c', 'dynzone.toml', 'user', 'add', 'alice'], etc)
+    const added = await runInProcess(['-c', 'dynzone.toml', 'user', 'add', 'alice'], etc)
     assert.equal(added.code, 0, added.stderr)
-    const listed = await runDynzone(['-c', config, 'user', 'list', '--json'], elsewhere)
+    const listed = await runInProcess(['-c', config, 'user', 'list', '--json'], elsewhere)
     assert.equal(listed.code, 0, listed.stderr)
     const users = JSON.parse(listed.stdout) as { name: string }[]
     assert.deepEqual(
@@ -56,7 +57,7 @@ describe('the demo belongs to the embedded defaults', () => {
   it('is not created on a config written by init (init, then start)', async () => {
     const etc = join(root, 'etc')
     mkdirSync(etc)
-    const init = await runDynzone(['init', join(etc, 'dynzone.toml')], root)
+    const init = await runInProcess(['init', join(etc, 'dynzone.toml')], root)
     assert.equal(init.code, 0, init.stderr)
     const server = startDynzone(['serve', '-c', join(etc, 'dynzone.toml'), ...PORTS], root)
     try {
@@ -98,7 +99,7 @@ describe('zones no longer in the config', () => {
   after(() => {
     rmSync(dir, { recursive: true, force: true })
   })
-  const cli = (...args: string[]) => runDynzone(['-c', config, ...args], dir)
+  const cli = (...args: string[]) => runInProcess(['-c', config, ...args], dir)
   const ok = async (...args: string[]): Promise<string> => {
     const r = await cli(...args)
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`)

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
 import { runDynzone } from '../helpers/dynzone-process.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'dynzone-cli-'))
 const cli = (args: string[], stdin?: string) =>
-  runDynzone(args, dir, stdin === undefined ? {} : { stdin })
+  runInProcess(args, dir, stdin === undefined ? {} : { stdin })
 
 async function json<T>(args: string[]): Promise<T> {
   const r = await cli([...args, '--json'])
@@ -25,18 +26,19 @@ describe('dynzone CLI', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  // The real program, spawned: its help, and the exit code of a refused command line.
   it('prints help for the program and for a group', async () => {
-    const top = await cli(['--help'])
+    const top = await runDynzone(['--help'], dir)
     assert.equal(top.code, 0)
     for (const command of ['serve', 'user', 'host', 'token', 'db'])
       assert.match(top.stdout, new RegExp(`\\b${command}\\b`))
-    const user = await cli(['user', '--help'])
+    const user = await runDynzone(['user', '--help'], dir)
     assert.equal(user.code, 0)
     assert.match(user.stdout, /add .*<name>/)
   })
 
   it('refuses an unknown command with the usage exit code', async () => {
-    const r = await cli(['frobnicate'])
+    const r = await runDynzone(['frobnicate'], dir)
     assert.equal(r.code, 64)
     assert.match(r.stderr, /unknown command 'frobnicate'/)
   })
@@ -237,7 +239,7 @@ describe('dynzone CLI', () => {
       users.map((u) => u.name),
       ['alice'],
     )
-    const env = await runDynzone(['user', 'list'], dir, { env: { DYNZONE_HTTP_PORT: 'x' } })
+    const env = await runInProcess(['user', 'list'], dir, { env: { DYNZONE_HTTP_PORT: 'x' } })
     assert.equal(env.code, 78)
     assert.match(env.stderr, /environment variable DYNZONE_HTTP_PORT: http\.port/)
   })

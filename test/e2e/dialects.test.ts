@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
+import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { curl, digShort } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
@@ -23,7 +24,7 @@ describe('update dialects end to end', () => {
   const tokens = new Map<string, string>()
 
   const cli = async (...args: string[]): Promise<string> => {
-    const r = await runDynzone([...args, ...ARGS], dir, { stdin: 'alice-password\n' })
+    const r = await runInProcess([...args, ...ARGS], dir, { stdin: 'alice-password\n' })
     assert.equal(r.code, 0, `dynzone ${args.join(' ')}: ${r.stderr}`)
     return r.stdout
   }

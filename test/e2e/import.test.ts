@@ -10,7 +10,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
+import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { curl, digShort } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
@@ -39,7 +40,7 @@ describe('dynzone import and export', () => {
     rmSync(dirA, { recursive: true, force: true })
     rmSync(dirB, { recursive: true, force: true })
   })
-  const cli = (dir: string, ...args: string[]) => runDynzone([...args, ...ARGS], dir)
+  const cli = (dir: string, ...args: string[]) => runInProcess([...args, ...ARGS], dir)
   const ok = async (dir: string, ...args: string[]): Promise<string> => {
     const r = await cli(dir, ...args)
     assert.equal(r.code, 0, `dynzone ${args.join(' ')}: ${r.stderr}`)

@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { startApiFixture, ZONE, type ApiFixture } from '../../src/api/testing.ts'
-import { runCli } from '../../src/cli/program.ts'
+import { startApiFixture, ZONE, type ApiFixture } from '../fakes/api-server.ts'
 import { SqlFailureHistory } from '../../src/store/failure-history.ts'
 import { SqlLockoutStore } from '../../src/store/lockout-store.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
 
 const HOST = `home.${ZONE}`
 const CAMEL = /^[a-z][a-zA-Z0-9]*$/
@@ -62,16 +62,8 @@ describe('JSON shapes: camelCase keys in every CLI --json output and API answer'
   let admin = ''
 
   const cli = async (args: readonly string[]) => {
-    let out = ''
-    let err = ''
-    const code = await runCli(['node', 'dynzone', '-c', config, ...args], {
-      out: (s) => (out += s),
-      err: (s) => (err += s),
-      env: {},
-      cwd: dir,
-      readStdin: () => Promise.resolve(undefined),
-    })
-    return { code, out, err }
+    const r = await runInProcess(['-c', config, ...args], dir)
+    return { code: r.code, out: r.stdout, err: r.stderr }
   }
 
   // The commands whose help lists `--json`, found by walking the help of every command.

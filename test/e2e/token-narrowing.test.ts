@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
+import { runInProcess } from '../helpers/dynzone-cli.ts'
+import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { curl } from '../helpers/tools.ts'
 
 const ZONE = 'dyn.example.test'
@@ -31,7 +32,7 @@ describe('tokens mint only narrower tokens; their limits hold on every path', ()
   let server: DynzoneProcess
   let http = ''
   const cli = async (...args: string[]): Promise<string> => {
-    const r = await runDynzone([...args, ...ARGS], dir)
+    const r = await runInProcess([...args, ...ARGS], dir)
     assert.equal(r.code, 0, `dynzone ${args.join(' ')}: ${r.stderr}`)
     return r.stdout
   }

@@ -123,7 +123,11 @@ export function startDynzone(
   }
 }
 
-/** Runs `dynzone <args>` to completion. */
+/**
+ * Runs `dynzone <args>` to completion as a process: for the installed program, and where the
+ * process is the point. A test that only runs a command and reads its output uses
+ * `runInProcess` (dynzone-cli.ts), which skips the tsx start-up.
+ */
 export async function runDynzone(
   args: readonly string[],
   cwd: string,

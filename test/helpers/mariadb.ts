@@ -14,36 +14,30 @@ import { freePort } from './free-port.ts'
 import { startLoggedAs, waitUntil, type DbServer } from './db-server.ts'
 
 /**
- * `mariadb-install-db`, tried up to three times. Each server (bootstrap included) gets a
- * temp dir of its own: a MariaDB server deletes leftover `#sql*` temp files in its tmpdir at
- * start, so with the shared `/tmp` one test file's server start removed another's bootstrap
- * temp tables, which then died of SIGSEGV in `ha_maria::drop_table` or failed on the missing
- * file. The retry stays for a crash all the same; any other failure is thrown at once.
+ * `mariadb-install-db`, once. Each server (bootstrap included) gets a temp dir of its own: a
+ * MariaDB server deletes leftover `#sql*` temp files in its tmpdir at start, so with the
+ * shared `/tmp` one test file's server start removed another's bootstrap temp tables, which
+ * then died of SIGSEGV in `ha_maria::drop_table` or failed on the missing file. That was the
+ * cause of the crashes a retry used to hide; with it gone a failed bootstrap is a failure,
+ * shown with what the bootstrap printed.
  */
 function installDb(dir: string, data: string, user: readonly string[]): void {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      execFileSync(
-        'mariadb-install-db',
-        [
-          '--no-defaults',
-          `--datadir=${data}`,
-          '--auth-root-authentication-method=normal',
-          '--skip-test-db',
-          `--tmpdir=${join(dir, 'tmp')}`,
-          ...user,
-        ],
-        { stdio: 'pipe', cwd: dir },
-      )
-      return
-    } catch (e) {
-      const crashed = /got signal \d+|Error on delete of/.test(
-        String((e as { stderr?: unknown }).stderr ?? e),
-      )
-      if (!crashed || attempt >= 3) throw e
-      process.stderr.write(`mariadb-install-db crashed (attempt ${String(attempt)}); retrying\n`)
-      rmSync(data, { recursive: true, force: true })
-    }
+  try {
+    execFileSync(
+      'mariadb-install-db',
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        `--tmpdir=${join(dir, 'tmp')}`,
+        ...user,
+      ],
+      { stdio: 'pipe', cwd: dir },
+    )
+  } catch (e) {
+    const output = (e as { stderr?: unknown }).stderr
+    throw new Error(`mariadb-install-db failed: ${String(output ?? e)}`, { cause: e })
   }
 }
 

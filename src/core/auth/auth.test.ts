@@ -5,55 +5,13 @@ import { parseCidr, type IpAddress } from '../addresses/addresses.ts'
 import { Authenticator, type AuthOptions } from './auth.ts'
 import { createKeyedHasher } from './keyed-hash.ts'
 import type { Fqdn } from '../names.ts'
-import type {
-  HostRecord,
-  HostWrite,
-  PasswordHasher,
-  TokenRecord,
-  UpdateContext,
-  UpdateStore,
-  UserRecord,
-} from '../ports.ts'
-import type { ChangeSet } from '../records.ts'
+import type { PasswordHasher } from '../ports.ts'
 import { Secret } from './secret.ts'
 import type { Credentials } from '../update/update-intent.ts'
+import { FakeUpdateStore } from '../../../test/fakes/update-store.ts'
 
 const HERE: IpAddress = { family: 4, text: '127.0.0.1' }
 const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
-
-/** Only what the authenticator reads; the update methods are never called here. */
-class FakeStore implements UpdateStore {
-  readonly users = new Map<string, UserRecord>()
-  readonly tokens = new Map<string, TokenRecord>()
-  readonly touched: { id: number; at: string }[] = []
-
-  findUserByName(name: string): Promise<UserRecord | undefined> {
-    return Promise.resolve(this.users.get(name))
-  }
-  findTokenByHash(hash: string): Promise<TokenRecord | undefined> {
-    return Promise.resolve(this.tokens.get(hash))
-  }
-  findHost(_fqdn: Fqdn): Promise<HostRecord | undefined> {
-    return Promise.resolve(undefined)
-  }
-  findHostById(_id: number): Promise<HostRecord | undefined> {
-    return Promise.resolve(undefined)
-  }
-  zoneNames(): readonly Fqdn[] {
-    return []
-  }
-  commitUpdate(
-    _c: readonly HostWrite[],
-    _u: readonly HostRecord[],
-    _x: UpdateContext,
-  ): Promise<ChangeSet[]> {
-    return Promise.reject(new Error('not used'))
-  }
-  touchToken(id: number, at: string): Promise<void> {
-    this.touched.push({ id, at })
-    return Promise.resolve()
-  }
-}
 
 /** "Hashes" by tagging; counts verify calls, which stand for argon2's cost. */
 class CountingHasher implements PasswordHasher {
@@ -86,7 +44,7 @@ const bare = (secret: string): Credentials => ({ kind: 'token', secret: new Secr
 const TOKEN = 'abcdefghijklmnopqrstuvwxyz234567'
 const HOST_TOKEN = 'hosttokenhosttokenhosttokenhost2'
 
-let store: FakeStore
+let store: FakeUpdateStore
 let passwords: CountingHasher
 let clock: ManualClock
 let auth: Authenticator
@@ -100,7 +58,7 @@ function build(overrides: Partial<AuthOptions> = {}): Authenticator {
 }
 
 beforeEach(async () => {
-  store = new FakeStore()
+  store = new FakeUpdateStore('dyn.example' as Fqdn)
   passwords = new CountingHasher()
   clock = new ManualClock()
   await setPassword('alice', 1, 'correct horse')

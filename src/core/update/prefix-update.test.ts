@@ -2,97 +2,28 @@ import assert from 'node:assert/strict'
 import { beforeEach, describe, it } from 'node:test'
 import type { IpAddress } from '../addresses/addresses.ts'
 import { Authenticator } from '../auth/auth.ts'
-import { gateOf } from '../testing.ts'
+import { gateOf } from '../../../test/fakes/gate.ts'
 import { joinPrefix, networkOf, parseInterfaceId } from '../addresses/ipv6-prefix.ts'
 import { createKeyedHasher } from '../auth/keyed-hash.ts'
 import type { Fqdn } from '../names.ts'
-import type {
-  ChangePublisher,
-  HostRecord,
-  HostWrite,
-  PrefixGroupRecord,
-  PublishError,
-  UpdateStore,
-  UserRecord,
-} from '../ports.ts'
-import type { ChangeSet } from '../records.ts'
-import { ok, type Result } from '../result.ts'
+import { ok } from '../result.ts'
 import { Secret } from '../auth/secret.ts'
 import type { PrefixWish, UpdateIntent } from './update-intent.ts'
 import { UpdateService } from './update-service.ts'
+import { FakePublisher, FakeUpdateStore } from '../../../test/fakes/update-store.ts'
 
 const ZONE = 'dyn.example' as Fqdn
 const v4 = (text: string): IpAddress => ({ family: 4, text })
 const v6 = (text: string): IpAddress => ({ family: 6, text })
 
 // Three members of alice's /56 group (router, nas, tv) and bob's host `bobs`.
-class FakeStore implements UpdateStore {
-  readonly users = new Map<string, UserRecord>()
-  readonly hosts = new Map<number, HostRecord>()
-  readonly iids = new Map<number, string>()
-  groupOwner = 1
-  readonly commits: (readonly HostWrite[])[] = []
-  findUserByName(name: string): Promise<UserRecord | undefined> {
-    return Promise.resolve(this.users.get(name))
-  }
-  findTokenByHash(): Promise<undefined> {
-    return Promise.resolve(undefined)
-  }
-  findHost(fqdn: Fqdn): Promise<HostRecord | undefined> {
-    return Promise.resolve([...this.hosts.values()].find((h) => h.fqdn === fqdn))
-  }
-  findHostById(id: number): Promise<HostRecord | undefined> {
-    return Promise.resolve(this.hosts.get(id))
-  }
-  findPrefixGroup(hostId: number): Promise<PrefixGroupRecord | undefined> {
-    if (!this.iids.has(hostId)) return Promise.resolve(undefined)
-    const members = [...this.iids].flatMap(([id, iid]) => {
-      const host = this.hosts.get(id)
-      return host === undefined ? [] : [{ host, iid }]
-    })
-    return Promise.resolve({
-      id: 7,
-      name: 'lan',
-      ownerId: this.groupOwner,
-      length: 56,
-      prefix: null,
-      members,
-    })
-  }
-  zoneNames(): readonly Fqdn[] {
-    return [ZONE]
-  }
-  commitUpdate(changed: readonly HostWrite[]): Promise<ChangeSet[]> {
-    this.commits.push(changed)
-    for (const w of changed) this.hosts.set(w.host.id, { ...w.host, ipv4: w.ipv4, ipv6: w.ipv6 })
-    const replace = changed.flatMap((w) =>
-      w.ipv6 === null
-        ? []
-        : [{ name: w.host.fqdn, type: 'AAAA' as const, ttl: 60, values: [w.ipv6] }],
-    )
-    return Promise.resolve(
-      changed.length === 0 ? [] : [{ zone: ZONE, serial: 2, replace, remove: [] }],
-    )
-  }
-  touchToken(): Promise<void> {
-    return Promise.resolve()
-  }
-}
 
-class FakePublisher implements ChangePublisher {
-  readonly calls: (readonly ChangeSet[])[] = []
-  publish(changes: readonly ChangeSet[]): Promise<Result<void, PublishError>> {
-    this.calls.push(changes)
-    return Promise.resolve(ok(undefined))
-  }
-}
-
-let store: FakeStore
+let store: FakeUpdateStore
 let publisher: FakePublisher
 let service: UpdateService
 
 beforeEach(() => {
-  store = new FakeStore()
+  store = new FakeUpdateStore(ZONE)
   publisher = new FakePublisher()
   store.users.set('alice', {
     id: 1,
@@ -177,13 +108,13 @@ describe('UpdateService: IPv6 prefix groups', () => {
       ],
     })
     assert.equal(store.commits.length, 1)
-    const written = new Map(store.commits[0]?.map((w) => [w.host.label, w.ipv6]))
+    const written = new Map(store.commits[0]?.changed.map((w) => [w.host.label, w.ipv6]))
     assert.deepEqual(Object.fromEntries(written), {
       router: '2001:db8:bb:200::1',
       nas: '2001:db8:bb:201::2',
       tv: '2001:db8:bb:200:a8bb:ccff:fedd:eeff',
     })
-    assert.ok(store.commits[0]?.every((w) => w.group?.prefix === '2001:db8:bb:200::'))
+    assert.ok(store.commits[0]?.changed.every((w) => w.group?.prefix === '2001:db8:bb:200::'))
     assert.equal(publisher.calls.length, 1)
   })
 

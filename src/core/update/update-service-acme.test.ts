@@ -3,70 +3,20 @@ import { beforeEach, describe, it } from 'node:test'
 import { tokenHash } from '../accounts/accounts.ts'
 import { parseTxtText, type TxtText } from './acme-txt.ts'
 import { Authenticator } from '../auth/auth.ts'
-import { gateOf } from '../testing.ts'
+import { gateOf } from '../../../test/fakes/gate.ts'
 import { createKeyedHasher } from '../auth/keyed-hash.ts'
 import type { Fqdn } from '../names.ts'
-import type { ChangePublisher, HostRecord, HostWrite, UpdateStore } from '../ports.ts'
-import type { ChangeSet } from '../records.ts'
+import type { ChangePublisher } from '../ports.ts'
 import { ok } from '../result.ts'
 import { Secret } from '../auth/secret.ts'
 import type { TokenScope } from '../auth/token-scope.ts'
 import type { Credentials, HostOutcome, UpdateIntent, UpdateResult } from './update-intent.ts'
 import { UpdateService } from './update-service.ts'
+import { FakeUpdateStore } from '../../../test/fakes/update-store.ts'
 
 const ZONE = 'dyn.example' as Fqdn
 const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
 const T0 = Date.parse('2030-01-01T00:00:00Z')
-
-/** Keeps hosts in memory; records what was committed. */
-class FakeStore implements UpdateStore {
-  readonly hosts = new Map<number, HostRecord>()
-  readonly commits: (readonly HostWrite[])[] = []
-  readonly tokens = new Map<string, { scope: TokenScope }>()
-  findUserByName(): Promise<undefined> {
-    return Promise.resolve(undefined)
-  }
-  findTokenByHash(hash: string) {
-    const t = this.tokens.get(hash)
-    return Promise.resolve(
-      t && {
-        id: 7,
-        ownerId: 1,
-        ownerName: 'alice',
-        hash,
-        hostId: null,
-        expiresAt: null,
-        scope: t.scope,
-      },
-    )
-  }
-  findHost(fqdn: Fqdn): Promise<HostRecord | undefined> {
-    return Promise.resolve([...this.hosts.values()].find((h) => h.fqdn === fqdn))
-  }
-  findHostById(id: number): Promise<HostRecord | undefined> {
-    return Promise.resolve(this.hosts.get(id))
-  }
-  zoneNames(): readonly Fqdn[] {
-    return [ZONE]
-  }
-  commitUpdate(changed: readonly HostWrite[]): Promise<ChangeSet[]> {
-    this.commits.push(changed)
-    for (const w of changed) {
-      this.hosts.set(w.host.id, {
-        ...w.host,
-        ipv4: w.ipv4,
-        ipv6: w.ipv6,
-        ...(w.txt ? { txt: w.txt } : {}),
-      })
-    }
-    return Promise.resolve(
-      changed.length === 0 ? [] : [{ zone: ZONE, serial: 1, replace: [], remove: [] }],
-    )
-  }
-  touchToken(): Promise<void> {
-    return Promise.resolve()
-  }
-}
 
 const publisher: ChangePublisher = { publish: () => Promise.resolve(ok(undefined)) }
 const txt = (s: string): TxtText => {
@@ -77,13 +27,13 @@ const txt = (s: string): TxtText => {
 const TOKEN_A = 'x'.repeat(43)
 const TOKEN_B = 'y'.repeat(43)
 
-let store: FakeStore
+let store: FakeUpdateStore
 let now: number
 let service: UpdateService
 const secrets = new Map<TokenScope, Credentials>()
 
 beforeEach(() => {
-  store = new FakeStore()
+  store = new FakeUpdateStore(ZONE)
   now = T0
   store.hosts.set(1, {
     id: 1,
@@ -97,7 +47,16 @@ beforeEach(() => {
   })
   for (const scope of ['all', 'address', 'acme'] as const) {
     const secret = `${scope}-token-secret-of-some-length`
-    store.tokens.set(tokenHash(hasher, secret), { scope })
+    const hash = tokenHash(hasher, secret)
+    store.tokens.set(hash, {
+      id: 7,
+      ownerId: 1,
+      ownerName: 'alice',
+      hash,
+      hostId: null,
+      expiresAt: null,
+      scope,
+    })
     secrets.set(scope, { kind: 'token', secret: new Secret(secret) })
   }
   const clock = { now: () => new Date(now) }

@@ -3,22 +3,10 @@ import { beforeEach, describe, it } from 'node:test'
 import { tokenHash } from '../accounts/accounts.ts'
 import type { IpAddress } from '../addresses/addresses.ts'
 import { Authenticator } from '../auth/auth.ts'
-import { gateOf } from '../testing.ts'
+import { gateOf } from '../../../test/fakes/gate.ts'
 import { createKeyedHasher } from '../auth/keyed-hash.ts'
 import { findZone, type Fqdn } from '../names.ts'
-import type {
-  ChangePublisher,
-  HostRecord,
-  HostWrite,
-  PasswordHasher,
-  PublishError,
-  TokenRecord,
-  UpdateContext,
-  UpdateStore,
-  UserRecord,
-} from '../ports.ts'
-import type { ChangeSet } from '../records.ts'
-import { err, ok, type Result } from '../result.ts'
+import type { PasswordHasher } from '../ports.ts'
 import { Secret } from '../auth/secret.ts'
 import type {
   AddressWish,
@@ -28,82 +16,13 @@ import type {
   UpdateResult,
 } from './update-intent.ts'
 import { UpdateService } from './update-service.ts'
+import { FakePublisher, FakeUpdateStore } from '../../../test/fakes/update-store.ts'
 
 const ZONE = 'dyn.example' as Fqdn
 const hasher = createKeyedHasher(new Secret('a test pepper of at least 32 characters'))
 const passwords: PasswordHasher = {
   hash: (p) => Promise.resolve(`plain:${p}`),
   verify: (h, p) => Promise.resolve(h === `plain:${p}`),
-}
-
-interface Commit {
-  readonly changed: readonly HostWrite[]
-  readonly unchanged: readonly HostRecord[]
-  readonly context: UpdateContext
-}
-
-class FakeStore implements UpdateStore {
-  readonly users = new Map<string, UserRecord>()
-  readonly tokens = new Map<string, TokenRecord>()
-  readonly hosts = new Map<number, HostRecord>()
-  readonly commits: Commit[] = []
-  serial = 100
-
-  findUserByName(name: string): Promise<UserRecord | undefined> {
-    return Promise.resolve(this.users.get(name))
-  }
-  findTokenByHash(hash: string): Promise<TokenRecord | undefined> {
-    return Promise.resolve(this.tokens.get(hash))
-  }
-  findHost(fqdn: Fqdn): Promise<HostRecord | undefined> {
-    return Promise.resolve([...this.hosts.values()].find((h) => h.fqdn === fqdn))
-  }
-  findHostById(id: number): Promise<HostRecord | undefined> {
-    return Promise.resolve(this.hosts.get(id))
-  }
-  zoneNames(): readonly Fqdn[] {
-    return [ZONE]
-  }
-  commitUpdate(
-    changed: readonly HostWrite[],
-    unchanged: readonly HostRecord[],
-    context: UpdateContext,
-  ): Promise<ChangeSet[]> {
-    this.commits.push({ changed, unchanged, context })
-    for (const w of changed) this.hosts.set(w.host.id, { ...w.host, ipv4: w.ipv4, ipv6: w.ipv6 })
-    if (changed.length === 0) return Promise.resolve([])
-    this.serial += 1
-    return Promise.resolve([
-      {
-        zone: ZONE,
-        serial: this.serial,
-        replace: changed.map((w) => ({
-          name: w.host.fqdn,
-          type: 'A' as const,
-          ttl: 60,
-          values: [w.ipv4 ?? ''],
-        })),
-        remove: [],
-      },
-    ])
-  }
-  touchToken(): Promise<void> {
-    return Promise.resolve()
-  }
-  host(fqdn: string): HostRecord {
-    const h = [...this.hosts.values()].find((x) => x.fqdn === fqdn)
-    assert.ok(h, `no host ${fqdn}`)
-    return h
-  }
-}
-
-class FakePublisher implements ChangePublisher {
-  succeed = true
-  readonly calls: { changes: readonly ChangeSet[]; deadlineMs: number }[] = []
-  publish(changes: readonly ChangeSet[], deadlineMs: number): Promise<Result<void, PublishError>> {
-    this.calls.push({ changes, deadlineMs })
-    return Promise.resolve(this.succeed ? ok(undefined) : err({ message: 'backend down' }))
-  }
 }
 
 const HOST_TOKEN = 'hosttokenhosttokenhosttokenhost2'
@@ -133,12 +52,12 @@ function outcomes(result: UpdateResult): readonly HostOutcome[] {
   return result.outcomes
 }
 
-let store: FakeStore
+let store: FakeUpdateStore
 let publisher: FakePublisher
 let service: UpdateService
 
 beforeEach(() => {
-  store = new FakeStore()
+  store = new FakeUpdateStore(ZONE)
   publisher = new FakePublisher()
   const user = (id: number, name: string, isAdmin = false): void => {
     store.users.set(name, { id, name, passwordHash: `plain:${name}pass`, isAdmin })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { UpdateResult } from '../../core/update/update-intent.ts'
-import { creds, hosts, testRequest } from '../testing.ts'
+import { creds, hosts, testRequest } from '../../../test/fakes/dialect-requests.ts'
 import { createAcmeDns, isAcmeDnsRequest } from './acme-dns.ts'
 
 const dialect = createAcmeDns()

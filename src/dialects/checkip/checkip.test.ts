@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { CLIENT, testRequest } from '../testing.ts'
+import { CLIENT, testRequest } from '../../../test/fakes/dialect-requests.ts'
 import { createCheckip } from './checkip.ts'
 
 const dialect = createCheckip()

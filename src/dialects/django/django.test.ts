@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { UpdateResult } from '../../core/update/update-intent.ts'
-import { creds, hosts, testRequest } from '../testing.ts'
+import { creds, hosts, testRequest } from '../../../test/fakes/dialect-requests.ts'
 import { createDjango } from './django.ts'
 
 const dialect = createDjango({ now: () => new Date('2024-05-01T10:00:00.000Z') })

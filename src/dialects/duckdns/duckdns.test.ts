@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { AddressWish, UpdateResult } from '../../core/update/update-intent.ts'
 import type { Fqdn } from '../../core/names.ts'
-import { creds, hosts, testRequest } from '../testing.ts'
+import { creds, hosts, testRequest } from '../../../test/fakes/dialect-requests.ts'
 import { createDuckdns, isDuckdnsRequest } from './duckdns.ts'
 
 const dialect = createDuckdns({ zone: 'dyn.example' as Fqdn })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { UpdateResult } from '../../core/update/update-intent.ts'
 import type { DialectResponse, UpdateDialect } from '../dialect.ts'
-import { CLIENT, creds, hosts, testRequest } from '../testing.ts'
+import { CLIENT, creds, hosts, testRequest } from '../../../test/fakes/dialect-requests.ts'
 import { createSftdyn } from './sftdyn.ts'
 
 const root = createSftdyn({ prefix: '/' })

@@ -1,8 +1,8 @@
 /** Test doubles for the publisher's tests: a controllable backend and change sets. */
-import type { BackendError, DnsBackend } from '../backends/backend.ts'
-import type { Fqdn } from '../core/names.ts'
-import type { ChangeSet } from '../core/records.ts'
-import { err, ok, type Result } from '../core/result.ts'
+import type { BackendError, DnsBackend } from '../../src/backends/backend.ts'
+import type { Fqdn } from '../../src/core/names.ts'
+import type { ChangeSet } from '../../src/core/records.ts'
+import { err, ok, type Result } from '../../src/core/result.ts'
 
 /** A zone. */
 export const ZONE = 'dyn.example' as Fqdn

@@ -1,7 +1,7 @@
 /** Builders shared by the dialect tests: requests, outcomes and core results. */
-import type { IpAddress } from '../core/addresses/addresses.ts'
-import type { Credentials, HostOutcome, UpdateResult } from '../core/update/update-intent.ts'
-import type { UpdateRequest } from './dialect.ts'
+import type { IpAddress } from '../../src/core/addresses/addresses.ts'
+import type { Credentials, HostOutcome, UpdateResult } from '../../src/core/update/update-intent.ts'
+import type { UpdateRequest } from '../../src/dialects/dialect.ts'
 
 /** The source address test requests come from. */
 export const CLIENT: IpAddress = { family: 4, text: '198.51.100.7' }

@@ -1,8 +1,8 @@
 /** A credential gate over an authenticator with no lockouts and no budgets, for core tests. */
-import type { Authenticator } from './auth/auth.ts'
-import { CredentialGate } from './auth/credential-gate.ts'
-import { createKeyedHasher } from './auth/keyed-hash.ts'
-import { Secret } from './auth/secret.ts'
+import type { Authenticator } from '../../src/core/auth/auth.ts'
+import { CredentialGate } from '../../src/core/auth/credential-gate.ts'
+import { createKeyedHasher } from '../../src/core/auth/keyed-hash.ts'
+import { Secret } from '../../src/core/auth/secret.ts'
 
 /** The gate every door would use, with its budgets turned off. */
 export function gateOf(auth: Authenticator): CredentialGate {
