@@ -78,19 +78,6 @@ const EXCEPTIONS = [
     to: ['store'],
     packages: DATABASE_PACKAGES,
   },
-  // The DNS worker entry (src/dns-worker-main.ts) is a second composition root. The
-  // worker protocol and setup carry the database settings and zone apexes the entry loads
-  // zones with, and the replica feed wraps the builtin backend; they move with it.
-  {
-    name: 'dns-worker-entry',
-    files: [
-      'src/authoritative/workers/protocol.ts',
-      'src/authoritative/workers/setup.ts',
-      'src/authoritative/workers/replica-feed.ts',
-    ],
-    to: ['store', 'jobs', 'backends'],
-    packages: [],
-  },
 ]
 
 const TESTS = '[.]test[.]ts$'

@@ -11,14 +11,10 @@ import { zoneHead } from './jobs/zone-snapshot.ts'
 import { storeFeed } from './jobs/zone-sync.ts'
 import { openDatabase } from './store/database.ts'
 import type { RrlOptions } from './authoritative/answer/rrl.ts'
-import {
-  databaseFromPlain,
-  type FromWorker,
-  type ToWorker,
-  type WorkerSettings,
-} from './authoritative/workers/protocol.ts'
+import type { FromWorker, ToWorker, WorkerSettings } from './authoritative/workers/protocol.ts'
 import { Replica } from './authoritative/workers/replica.ts'
 import { listenWorker, type WorkerServer } from './authoritative/workers/worker-server.ts'
+import { databaseFromPlain, type WorkerLoad } from './start/dns-worker-load.ts'
 
 // A forwarded query the main process has not answered by then gets no answer (the client
 // retries); UPDATE waits at most the answer deadline (60 s at the most) in the main process.
@@ -32,13 +28,13 @@ const log = (level: 'info' | 'warn' | 'error', fields: object, message: string):
   send({ t: 'log', level, fields, message })
 }
 
-let settings: WorkerSettings | undefined
+let settings: WorkerSettings<WorkerLoad> | undefined
 let replica: Replica | undefined
 let server: WorkerServer | undefined
 const forwarded = new Map<number, (response: Buffer | null) => void>()
 let nextId = 0
 
-process.on('message', (m: ToWorker) => {
+process.on('message', (m: ToWorker<WorkerLoad>) => {
   switch (m.t) {
     case 'init':
       settings = m.settings
@@ -75,8 +71,8 @@ process.on('uncaughtException', (e) => {
 })
 send({ t: 'hello' })
 
-async function load(s: WorkerSettings, r: Replica): Promise<void> {
-  const opened = openDatabase(databaseFromPlain(s.database))
+async function load(s: WorkerSettings<WorkerLoad>, r: Replica): Promise<void> {
+  const opened = openDatabase(databaseFromPlain(s.load.database))
   if (!opened.ok) {
     fail(opened.error)
     return
@@ -84,7 +80,10 @@ async function load(s: WorkerSettings, r: Replica): Promise<void> {
   const db = opened.value
   try {
     // Streamed as the main process's start-up load is: packed page by page.
-    const zones = s.apexes.map((apex) => ({ head: zoneHead(apex, 0), feed: storeFeed(db, apex) }))
+    const zones = s.load.apexes.map((apex) => ({
+      head: zoneHead(apex, 0),
+      feed: storeFeed(db, apex),
+    }))
     const loaded = await r.load(zones)
     if (!loaded.ok) {
       fail(loaded.error)
@@ -98,7 +97,7 @@ async function load(s: WorkerSettings, r: Replica): Promise<void> {
   }
 }
 
-async function listen(s: WorkerSettings, r: Replica): Promise<void> {
+async function listen(s: WorkerSettings<WorkerLoad>, r: Replica): Promise<void> {
   const started = await listenWorker({
     host: s.host,
     port: s.port,
@@ -145,7 +144,7 @@ function reportCounts(counts: Float64Array, everyMs: number): void {
   }, everyMs).unref()
 }
 
-function rrlOptions(rrl: WorkerSettings['rrl']): RrlOptions | null {
+function rrlOptions(rrl: WorkerSettings<WorkerLoad>['rrl']): RrlOptions | null {
   if (rrl === null) return null
   const exempt = rrl.exempt.flatMap((c): Cidr[] => {
     const r = parseCidr(c)

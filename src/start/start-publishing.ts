@@ -29,6 +29,7 @@ import {
 } from '../store/zone-ownership.ts'
 import { systemClock, zoneApexes } from './builders.ts'
 import type { Context } from './context.ts'
+import { replicatedBackend } from './dns-workers.ts'
 import type { CloseReason, Started } from './lifecycle.ts'
 
 /** How long shutdown waits for the publisher's queues (systemd's default stop timeout is 90 s). */
@@ -64,7 +65,7 @@ export async function startBackends(
     const backend = factory.create({ name: zone.name, ttl: zone.ttl }, z.settings, deps)
     backends.set(
       zone.name,
-      feed !== null && backend.kind === 'builtin' ? feed.replicated(backend) : backend,
+      feed !== null && backend.kind === 'builtin' ? replicatedBackend(feed, backend) : backend,
     )
   }
   return ok({ value: { index, backends }, close })

@@ -6,28 +6,22 @@
  * until every answering worker serves it. Queries a worker must not answer itself go the
  * other way, and the reply bytes come back.
  */
-import type { DatabaseSettings } from '../../store/database.ts'
 import type { ChangeSet, ZoneSnapshot } from '../../core/records.ts'
 import type { Fqdn } from '../../core/names.ts'
-import { Secret } from '../../core/auth/secret.ts'
-import type { ZoneApex } from '../../jobs/zone-snapshot.ts'
 import type { LanAddresses } from '../index/zone-index.ts'
 
-/** The database settings with the secrets as plain strings (IPC carries no classes). */
-export type PlainDatabaseSettings = Omit<DatabaseSettings, 'url' | 'password'> & {
-  readonly url: string | null
-  readonly password: string | null
-}
-
-/** What a worker needs to load its replica and answer. */
-export interface WorkerSettings {
+/**
+ * What a worker needs to load its replica and answer. `Load` is what the replica is loaded
+ * from: whatever the worker's entry reads its zones with (the store's settings and the
+ * zones, for src/dns-worker-main.ts); the pool passes it on unread. Plain data only: the
+ * IPC channel carries no classes.
+ */
+export interface WorkerSettings<Load> {
   /** 1..N, stable across restarts of the same slot (a metric label). */
   readonly worker: number
   readonly host: string
   readonly port: number
-  readonly database: PlainDatabaseSettings
-  /** The zones of the built-in server, with their apex data. */
-  readonly apexes: readonly ZoneApex[]
+  readonly load: Load
   readonly rrl: {
     readonly responsesPerSecond: number
     readonly slip: number
@@ -44,8 +38,8 @@ export type IndexChange =
   | { readonly t: 'lan'; readonly zone: Fqdn; readonly hosts: readonly LanAddresses[] }
 
 /** Main process → worker. */
-export type ToWorker =
-  | { readonly t: 'init'; readonly settings: WorkerSettings }
+export type ToWorker<Load = unknown> =
+  | { readonly t: 'init'; readonly settings: WorkerSettings<Load> }
   | { readonly t: 'change'; readonly seq: number; readonly change: IndexChange }
   | { readonly t: 'listen' }
   | { readonly t: 'reply'; readonly id: number; readonly response: Uint8Array | null }
@@ -70,21 +64,3 @@ export type FromWorker =
       readonly fields: object
       readonly message: string
     }
-
-/** The settings without classes, for the IPC channel. */
-export function plainDatabase(settings: DatabaseSettings): PlainDatabaseSettings {
-  return {
-    ...settings,
-    url: settings.url?.reveal() ?? null,
-    password: settings.password?.reveal() ?? null,
-  }
-}
-
-/** The settings back with their secrets wrapped. */
-export function databaseFromPlain(plain: PlainDatabaseSettings): DatabaseSettings {
-  return {
-    ...plain,
-    url: plain.url === null ? null : new Secret(plain.url),
-    password: plain.password === null ? null : new Secret(plain.password),
-  }
-}

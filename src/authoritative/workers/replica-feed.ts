@@ -7,7 +7,6 @@
  * already holds the change. Workers still loading are sent the changes but not waited for:
  * they start answering only after applying them (see worker-pool.ts).
  */
-import type { BackendError, DnsBackend } from '../../backends/backend.ts'
 import type { Fqdn } from '../../core/names.ts'
 import type { Result } from '../../core/result.ts'
 import type { LanAddresses } from '../index/zone-index.ts'
@@ -96,49 +95,14 @@ export class ReplicaFeed {
     })
   }
 
-  /** `backend` (the built-in one) with every load and change also sent to the workers. */
-  replicated(backend: DnsBackend): DnsBackend {
-    const read = backend.read?.bind(backend)
-    const after = async (
-      r: Result<void, BackendError>,
-      change: IndexChange,
-    ): Promise<Result<void, BackendError>> => {
-      if (r.ok) await this.publish(change)
-      return r
-    }
-    return {
-      kind: backend.kind,
-      load: async (snapshot, signal) =>
-        after(await backend.load(snapshot, signal), { t: 'load', snapshot }),
-      ...this.#streamed(backend),
-      apply: async (change, signal) =>
-        after(await backend.apply(change, signal), { t: 'apply', change }),
-      ...(read === undefined ? {} : { read }),
-      close: () => backend.close(),
-    }
+  /** True while some worker gets the changes. */
+  get subscribed(): boolean {
+    return this.#subscribers.size > 0
   }
 
-  // A streamed load (the start-up load of a big zone) passed through. Workers subscribed
-  // then (a reload later on, which the built-in backend does not do today) get the zone as
-  // read back from the backend, in one message.
-  #streamed(backend: DnsBackend): Pick<DnsBackend, 'loadStreamed'> {
-    const streamed = backend.loadStreamed?.bind(backend)
-    if (streamed === undefined) return {}
-    const loadStreamed: DnsBackend['loadStreamed'] = async (head, feed, signal) => {
-      let serial = head.soa.serial
-      const r = await streamed(head, async (take) => (serial = await feed(take)), signal)
-      if (!r.ok || this.#subscribers.size === 0) return r
-      const records = await backend.read?.(head.name, signal)
-      if (records?.ok !== true) {
-        // Stale replicas must not answer: restarted, they reload from the store.
-        for (const s of this.#subscribers) s.kill('zone reloaded but not readable back')
-        return r
-      }
-      const snapshot = { ...head, soa: { ...head.soa, serial }, records: records.value }
-      await this.publish({ t: 'load', snapshot })
-      return r
-    }
-    return { loadStreamed }
+  /** Stops every worker (their replicas are stale): restarted, they reload from the store. */
+  killAll(reason: string): void {
+    for (const s of this.#subscribers) s.kill(reason)
   }
 
   /** `target` (the index) with every LAN address change also sent to the workers. */

@@ -27,11 +27,11 @@ const YOUNG_MS = 10_000
 const GIVE_UP_AFTER = 5
 
 /** What the pool needs from the main process. */
-export interface WorkerPoolOptions {
+export interface WorkerPoolOptions<Load> {
   /** The worker's entry module (a composition root: src/dns-worker-main.ts). */
   readonly entry: string
   readonly count: number
-  readonly settings: Omit<WorkerSettings, 'worker'>
+  readonly settings: Omit<WorkerSettings<Load>, 'worker'>
   readonly feed: ReplicaFeed
   /** Answers a query a worker handed over (the main process's UDP dispatcher). */
   readonly answer: (query: Buffer, client: string) => Answer | Promise<Answer>
@@ -61,7 +61,9 @@ interface Slot {
 }
 
 /** Forks the workers; resolves once every one answers, or with the first one's failure. */
-export function startWorkerPool(o: WorkerPoolOptions): Promise<Result<WorkerPool, string>> {
+export function startWorkerPool<Load>(
+  o: WorkerPoolOptions<Load>,
+): Promise<Result<WorkerPool, string>> {
   cluster.setupPrimary({ exec: o.entry, args: [], serialization: 'advanced' })
   let closing = false
   let waiting = o.count
@@ -128,7 +130,7 @@ interface SlotEvents {
   exited(slot: Slot, why: string): void
 }
 
-function fork(slot: Slot, o: WorkerPoolOptions, events: SlotEvents): void {
+function fork<Load>(slot: Slot, o: WorkerPoolOptions<Load>, events: SlotEvents): void {
   const worker = cluster.fork()
   slot.worker = worker
   slot.serving = false
@@ -196,8 +198,8 @@ function ignore(): void {
   // Nothing to do: a send to a worker that just died is cleaned up by its exit handler.
 }
 
-function answerForWorker(
-  o: WorkerPoolOptions,
+function answerForWorker<Load>(
+  o: WorkerPoolOptions<Load>,
   to: FeedSubscriber,
   id: number,
   query: Buffer,
