@@ -10,7 +10,16 @@ import { describe, it } from 'node:test'
 import type { InjectOptions } from 'fastify'
 import type { Fqdn } from '../core/names.ts'
 import { hosts } from '../../test/fakes/dialect-requests.ts'
-import { basic, CLIENT, FORM, HOST, TOKEN, TXT, updateApp } from '../../test/fakes/http-app.ts'
+import {
+  basic,
+  CLIENT,
+  FORM,
+  HOST,
+  TOKEN,
+  TXT,
+  updateApp,
+  ZONE,
+} from '../../test/fakes/http-app.ts'
 import { rejection } from '../../test/fakes/update-service.ts'
 
 void describe('what the update routes record', () => {
@@ -62,7 +71,8 @@ void describe('what the update routes record', () => {
           { hostname: i.hostnames[0] ?? '', fqdn: HOST as Fqdn, status: 'good', ipv4: '192.0.2.1' },
           { hostname: 'x', status: 'notfqdn' },
         )
-      await send({ url: `/nic/update?hostname=${HOST},x&myip=192.0.2.1&password=${TOKEN}` })
+      // The host by its name (the fqdn core found), not as the client wrote it.
+      await send({ url: `/nic/update?hostname=HOME.${ZONE},x&myip=192.0.2.1&password=${TOKEN}` })
       updates.answer = rejection('badauth')
       await send({ url: `/api/update?hostname=${HOST}&token=wrong` })
       // Refused by the dialect: the service never sees it.
