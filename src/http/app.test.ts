@@ -205,6 +205,14 @@ const ROUTES: readonly Route[] = [
     headers: { 'cache-control': 'no-store' },
   },
   {
+    name: 'checkip, the classic page asked for',
+    request: { url: '/checkip?format=html' },
+    status: 200,
+    body: `<html><head><title>Current IP Check</title></head><body>Current IP Address: ${CLIENT}</body></html>\r\n`,
+    type: 'text/html; charset=utf-8',
+    dialect: null,
+  },
+  {
     name: 'checkip, the classic page',
     request: { url: '/nic/checkip' },
     status: 200,
