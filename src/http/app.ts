@@ -26,7 +26,8 @@ import { ALPN_PROTOCOLS, TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 /** What the HTTP app needs. */
 export interface HttpAppOptions {
   readonly dialects: readonly UpdateDialect[]
-  readonly updates: UpdateService
+  /** The update path (core's `UpdateService`); only its `update` is called. */
+  readonly updates: Pick<UpdateService, 'update'>
   readonly logger: Logger
   /** The client address of a request (src/http/client-ip.ts). */
   readonly clientIp: ClientIp
@@ -207,8 +208,9 @@ async function handleUpdate(
               hosts: result.outcomes.map((o) => ({ host: o.fqdn ?? o.hostname, result: o.status })),
             }
     } catch (e) {
+      // The client gets the dialect's own failure reply; the id ties this line to the request.
       options.logger.error(
-        { err: e, dialect: dialect.nameFor?.(req) ?? dialect.name },
+        { err: e, dialect: dialect.nameFor?.(req) ?? dialect.name, id: reply.request.id },
         'update failed',
       )
       response = dialect.render({ kind: 'rejected', code: '911', message: 'internal error' }, req)

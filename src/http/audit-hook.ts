@@ -61,11 +61,15 @@ export function registerAuditHook(
   })
 }
 
-// Route parameters as `name=value` pairs; a parameter named like a secret is left out.
+// Route parameters as `name=value` pairs; a parameter named like a secret is left out, and so
+// is a wildcard's `*`: the rest of a path (the not-found route's too, for a request sent to no
+// route), which may be a secret URL such as an sftdyn key.
 function paramsOf(params: unknown): string | null {
   if (typeof params !== 'object' || params === null) return null
   const pairs = Object.entries(params as Record<string, unknown>)
-    .filter(([k, v]) => typeof v === 'string' && !SECRET_NAMES.includes(k.toLowerCase()))
+    .filter(
+      ([k, v]) => typeof v === 'string' && k !== '*' && !SECRET_NAMES.includes(k.toLowerCase()),
+    )
     .map(([k, v]) => `${k}=${String(v)}`)
   return pairs.length === 0 ? null : pairs.join(' ')
 }
