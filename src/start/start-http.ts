@@ -19,6 +19,7 @@ import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { Publisher } from '../publisher/publisher.ts'
 import type { Database } from '../store/schema.ts'
+import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { ownerConflicts } from '../store/zone-ownership.ts'
 import { createWebDeps, registerWebRoutes } from '../web/routes.ts'
 import { parseCidrs, systemClock } from './builders.ts'
@@ -74,7 +75,7 @@ function appBuilder(
   const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
   const web = createWebDeps({
-    db,
+    sessionStore: new SqlWebSessionStore(db),
     store: context.accountStore,
     passwords: context.passwords,
     hasher: context.hasher,
