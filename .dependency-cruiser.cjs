@@ -63,14 +63,6 @@ const NO_DATABASE = ['api', 'web', 'cli']
  * only shrinks.
  */
 const EXCEPTIONS = [
-  // Still holding a database handle: three CLI commands: `db` (migrate, copy, check),
-  // `import`/`export` and `cleanup` (expiry), which need services of their own.
-  {
-    name: 'admin-writes',
-    files: ['src/cli/cleanup.ts', 'src/cli/db.ts', 'src/cli/import-export.ts'],
-    to: ['store'],
-    packages: DATABASE_PACKAGES,
-  },
   // The DNS worker entry (src/dns-worker-main.ts) is a second composition root. The
   // worker protocol and setup carry the database settings and zone apexes the entry loads
   // zones with, and the replica feed wraps the builtin backend; they move with it.

@@ -23,7 +23,7 @@ import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { ownerConflicts } from '../store/zone-ownership.ts'
 import { createWebDeps, registerWebRoutes } from '../web/routes.ts'
 import { parseCidrs, systemClock } from './builders.ts'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import type { Started } from './lifecycle.ts'
 import type { UpdatePath } from './start-update-path.ts'
 
@@ -38,7 +38,7 @@ export interface HttpParts {
 
 /** Builds the app (once per listener) and starts the listeners. */
 export async function startHttp(
-  context: Context,
+  context: ServerContext,
   p: HttpParts,
 ): Promise<Result<Started<HttpListeners>, string>> {
   const { config, logger } = context
@@ -49,7 +49,7 @@ export async function startHttp(
 }
 
 /** The client's address, walked through `http.trusted_proxies` (src/http/client-ip.ts). */
-function clientAddress(config: Context['config'], logger: Logger): ClientIp {
+function clientAddress(config: ServerContext['config'], logger: Logger): ClientIp {
   return createClientIp({
     header: config.http.proxy_header,
     trusted: config.http.trusted_proxies,
@@ -66,7 +66,7 @@ function clientAddress(config: Context['config'], logger: Logger): ClientIp {
 // The parts built once and shared by the HTTP and HTTPS apps: the dialects, the web UI's
 // sessions (shared with the REST API), the client address.
 function appBuilder(
-  context: Context,
+  context: ServerContext,
   { publisher, update, metrics }: HttpParts,
   clientIp: ClientIp,
 ): (https?: TlsFiles) => FastifyInstance {

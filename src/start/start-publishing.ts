@@ -28,7 +28,7 @@ import {
   recordConflict,
 } from '../store/zone-ownership.ts'
 import { systemClock, zoneApexes } from './builders.ts'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import type { CloseReason, Started } from './lifecycle.ts'
 
 /** How long shutdown waits for the publisher's queues (systemd's default stop timeout is 90 s). */
@@ -45,7 +45,7 @@ export interface Backends {
  * changes also go to the workers' replicas through `feed`.
  */
 export async function startBackends(
-  context: Context,
+  context: ServerContext,
   feed: ReplicaFeed | null,
 ): Promise<Result<Started<Backends>, string>> {
   const index = new ZoneIndex()
@@ -85,7 +85,7 @@ export interface Publishing {
  * releases the leases: everything that writes (listeners, jobs, syncs) sits above it.
  */
 export async function startPublishing(
-  context: Context,
+  context: ServerContext,
   { index, backends }: Backends,
   feed: ReplicaFeed | null,
   metrics: Metrics | null,
