@@ -1,20 +1,16 @@
 /**
  * The composition root: the one place that constructs and wires dynzone's parts (the DNS
- * workers' processes have their own, src/dns-worker-main.ts). `openContext` gives the CLI a
- * store and the account service; `startServer` starts the server's parts in order, each with
+ * workers' processes have their own, src/dns-worker-main.ts). `openContext` gives the CLI
+ * the services over an open store (and the server its database handle); `startServer` starts the server's parts in order, each with
  * its own teardown on one lifecycle stack (src/start/).
  */
 import type { FastifyInstance } from 'fastify'
 import type { DnsServer } from './authoritative/server.ts'
 import type { CredentialGate } from './core/auth/credential-gate.ts'
-import { createGuards } from './core/rate-limit/rate-limit-setup.ts'
-import { ok, type Result } from './core/result.ts'
+import { type Result } from './core/result.ts'
 import type { UpdateService } from './core/update/update-service.ts'
 import { Metrics } from './observability/metrics.ts'
-import { SqlLockoutStore } from './store/lockout-store.ts'
-import { SqlUpdateStore } from './store/update-store.ts'
-import { buildUpdateService, systemClock } from './start/builders.ts'
-import type { Context } from './start/context.ts'
+import type { Context, ServerContext } from './start/context.ts'
 import { Lifecycle, startAll } from './start/lifecycle.ts'
 import { startDns, startNotify, startWorkers, planWorkers } from './start/start-dns.ts'
 import { startHttp } from './start/start-http.ts'
@@ -24,29 +20,12 @@ import { startBackends, startPublishing, startZoneSync } from './start/start-pub
 import { startUpdatePath } from './start/start-update-path.ts'
 
 export { openContext, type Context } from './start/context.ts'
-
-/**
- * The update service for the command line: the same rules as every HTTP update (address
- * policy, dual-stack, history), with no guard (the operator is no client) and no publisher
- * of its own. What it commits bumps the zone serial, so a running server's zone sync
- * publishes it about a second later; a server started later loads it.
- */
-export function cliUpdateService(context: Context): UpdateService {
-  const store = new SqlUpdateStore(context.db, context.zones)
-  // The command line checks no credential (it acts as the operator, through updateAs).
-  const { gate } = createGuards(context.config, {
-    store,
-    lockoutStore: new SqlLockoutStore(context.db),
-    hasher: context.hasher,
-    passwords: context.passwords,
-    clock: systemClock,
-  })
-  return buildUpdateService(context.config, {
-    store,
-    gate,
-    publisher: { publish: () => Promise.resolve(ok(undefined)) },
-  })
-}
+export {
+  copySqliteInto,
+  databaseFromUrl,
+  describeDatabase,
+  type DatabaseSettings,
+} from './start/db-tools.ts'
 
 /** A running dynzone server. */
 export interface RunningServer {
@@ -77,7 +56,7 @@ export interface RunningServer {
  * Starts everything `dynzone serve` runs. A step that fails or throws undoes every step started
  * before it, in reverse order, so a server that cannot start holds no port, socket or worker.
  */
-export async function startServer(context: Context): Promise<Result<RunningServer, string>> {
+export async function startServer(context: ServerContext): Promise<Result<RunningServer, string>> {
   const { config, logger } = context
   const life = new Lifecycle((part, e) => {
     logger.warn({ err: e, part }, 'stopping a part failed')

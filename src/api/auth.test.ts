@@ -1,6 +1,7 @@
 /** Who may call the API: api tokens and web sessions (with CSRF on changes), nothing else. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { WebSessions } from '../web/session.ts'
 import { errorCode, startApiFixture, ZONE, type ApiFixture } from '../../test/fakes/api-server.ts'
 
@@ -15,7 +16,7 @@ describe('api authentication', () => {
     await f.user('alice')
     apiToken = await f.token('alice')
     const sessions = new WebSessions({
-      db: f.context.db,
+      store: new SqlWebSessionStore(f.context.db),
       hasher: f.context.hasher,
       clock: { now: () => new Date() },
     })

@@ -1,6 +1,7 @@
 /** `/users`: admins manage accounts; a user reads and changes only their own. */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { WebSessions } from '../web/session.ts'
 import { parseCidr, type Cidr } from '../core/addresses/addresses.ts'
 import { errorCode, startApiFixture, type ApiFixture } from '../../test/fakes/api-server.ts'
@@ -188,7 +189,7 @@ describe('api users', () => {
 
   it('signs a user’s web sessions out when their password changes', async () => {
     const sessions = new WebSessions({
-      db: f.context.db,
+      store: new SqlWebSessionStore(f.context.db),
       hasher: f.context.hasher,
       clock: { now: () => new Date() },
     })

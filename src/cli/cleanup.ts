@@ -3,10 +3,7 @@
  * `[expiry] interval_seconds`. It commits to the store (serial bumped), so a running server
  * follows within a second through its serial poll; owners get their `expired` notifications.
  */
-import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { createNotifier } from '../notifications/setup.ts'
-import { expireHosts } from '../store/host-expiry-store.ts'
 import { EXIT } from './exit-codes.ts'
 import { fail, type CliIo, type Runner } from './io.ts'
 
@@ -17,16 +14,9 @@ export function registerCleanupCommand(program: Command, io: CliIo, run: Runner)
     .description('remove the records of hosts not updated within their expiry TTL, now')
     .action((_opts: unknown, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const clock = { now: () => new Date() }
-        const notifier = createNotifier({
-          config: ctx.config.notify,
-          db: ctx.db,
-          logger: ctx.logger,
-          clock,
-          readFile: (path) => readFileSync(path, 'utf8'),
-        })
+        const notifier = ctx.openNotifier()
         if (!notifier.ok) return fail(io, notifier.error, EXIT.config)
-        const { expired } = await expireHosts(ctx.db, ctx.zones, clock.now())
+        const expired = await ctx.expireHosts(new Date())
         for (const event of expired) {
           notifier.value.expired(event)
           const families = Object.entries(event.removed).map(([f, v]) => `${f} ${v}`)

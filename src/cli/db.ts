@@ -2,13 +2,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import type { Kysely } from 'kysely'
-import { Secret } from '../core/auth/secret.ts'
-import { URL_SCHEMES, urlProblem, type DatabaseBackend } from '../store/config-schema.ts'
-import { copyDatabase } from '../store/copy.ts'
-import { describeDatabase, openDatabase, type DatabaseSettings } from '../store/database.ts'
-import { migrateToLatest } from '../store/migrate.ts'
-import type { Database } from '../store/schema.ts'
+import { copySqliteInto, databaseFromUrl, describeDatabase, type DatabaseSettings } from '../app.ts'
 import { configFrom, type GlobalOptions } from './context.ts'
 import { EXIT } from './exit-codes.ts'
 import type { CliIo, Runner } from './io.ts'
@@ -57,32 +51,18 @@ async function copy(opts: CopyOptions, global: GlobalOptions, io: CliIo): Promis
     io.err(`dynzone: --from ${opts.from} is the configured database itself; set --to\n`)
     return EXIT.usage
   }
-  const sourceSettings: DatabaseSettings = { ...targetSettings, backend: 'sqlite', path: fromPath }
-  const source = await openMigrated(sourceSettings, io)
-  if (source === undefined) return EXIT.unavailable
-  const target = await openMigrated(targetSettings, io)
-  if (target === undefined) {
-    await source.destroy()
-    return EXIT.unavailable
+  const copied = await copySqliteInto(fromPath, targetSettings, { force: opts.force === true })
+  if (!copied.ok) {
+    io.err(`dynzone: ${copied.error.message}\n`)
+    return COPY_EXIT[copied.error.kind]
   }
-  try {
-    const copied = await copyDatabase(source, target, { force: opts.force === true })
-    if (!copied.ok) {
-      io.err(`dynzone: ${copied.error}\n`)
-      return EXIT.exists
-    }
-    const total = copied.value.reduce((sum, c) => sum + c.rows, 0)
-    io.out(`copied ${total} rows from ${fromPath} to ${describeDatabase(targetSettings)}\n`)
-    for (const c of copied.value) io.out(`  ${c.table.padEnd(22)} ${String(c.rows)}\n`)
-    return EXIT.ok
-  } catch (e) {
-    io.err(`dynzone: copy failed, the target is unchanged: ${(e as Error).message}\n`)
-    return EXIT.failure
-  } finally {
-    await source.destroy()
-    await target.destroy()
-  }
+  const total = copied.value.reduce((sum, c) => sum + c.rows, 0)
+  io.out(`copied ${total} rows from ${fromPath} to ${describeDatabase(targetSettings)}\n`)
+  for (const c of copied.value) io.out(`  ${c.table.padEnd(22)} ${String(c.rows)}\n`)
+  return EXIT.ok
 }
+
+const COPY_EXIT = { unavailable: EXIT.unavailable, exists: EXIT.exists, failed: EXIT.failure }
 
 /** The configured database as the copy target, or an exit code. */
 function configured(global: GlobalOptions, io: CliIo): DatabaseSettings | number {
@@ -92,50 +72,8 @@ function configured(global: GlobalOptions, io: CliIo): DatabaseSettings | number
 
 /** Target settings from a `--to` URL (its scheme names the backend), or an exit code. */
 function fromUrl(url: string, io: CliIo): DatabaseSettings | number {
-  const scheme = /^[a-z]+:/.exec(url)?.[0] ?? ''
-  const backend = (Object.keys(URL_SCHEMES) as ('postgres' | 'mariadb')[]).find((b) =>
-    URL_SCHEMES[b].includes(scheme),
-  )
-  const problem =
-    backend === undefined
-      ? 'expected a postgres:// or mariadb:// URL'
-      : urlProblem(backend, new Secret(url))
-  if (backend === undefined || problem !== undefined) {
-    io.err(`dynzone: --to: ${problem ?? 'invalid URL'}\n`)
-    return EXIT.usage
-  }
-  return serverSettings(backend, url)
-}
-
-function serverSettings(backend: DatabaseBackend, url: string): DatabaseSettings {
-  return {
-    backend,
-    path: '',
-    url: new Secret(url),
-    host: '',
-    port: 0,
-    name: '',
-    user: '',
-    password: null,
-    pool_size: 2,
-  }
-}
-
-/** Opens a database and brings it to the latest schema; prints why not and returns undefined. */
-async function openMigrated(
-  settings: DatabaseSettings,
-  io: CliIo,
-): Promise<Kysely<Database> | undefined> {
-  const opened = openDatabase(settings)
-  if (!opened.ok) {
-    io.err(`dynzone: ${opened.error}\n`)
-    return undefined
-  }
-  const migrated = await migrateToLatest(opened.value as Kysely<unknown>)
-  if (!migrated.ok) {
-    io.err(`dynzone: database ${describeDatabase(settings)}: ${migrated.error}\n`)
-    await opened.value.destroy()
-    return undefined
-  }
-  return opened.value
+  const settings = databaseFromUrl(url)
+  if (settings.ok) return settings.value
+  io.err(`dynzone: --to: ${settings.error}\n`)
+  return EXIT.usage
 }

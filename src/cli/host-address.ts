@@ -4,7 +4,7 @@
  * the dual-stack rules, a prefix group's members, a history row with dialect `cli`, the zone
  * serial bumped so a running server publishes it). A family not given is kept.
  */
-import { cliUpdateService, type Context } from '../app.ts'
+import type { Context } from '../app.ts'
 import { intentRefusal } from '../core/addresses/address-policy.ts'
 import { parseIpOf, type IpAddress } from '../core/addresses/addresses.ts'
 import { createAddressPolicy } from '../core/rate-limit/rate-limit-setup.ts'
@@ -66,7 +66,7 @@ export async function applyAddresses(
   fqdn: string,
   wishes: NonNullable<AddressWishes>,
 ): Promise<Result<string, string>> {
-  const result = await cliUpdateService(ctx).updateAs(OPERATOR, intentFor(fqdn, wishes))
+  const result = await ctx.cliUpdates().updateAs(OPERATOR, intentFor(fqdn, wishes))
   if (result.kind === 'rejected') return err(result.message)
   const outcome = result.outcomes[0]
   if (outcome === undefined || (outcome.status !== 'good' && outcome.status !== 'nochg'))

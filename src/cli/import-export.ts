@@ -13,8 +13,6 @@ import type { ImportPlan, ImportSummary } from '../core/import/import-plan.ts'
 import { hostsCsvPlan, jsonPlan } from '../core/import/file-plans.ts'
 import { dyndns53Plan, sftdynPlan } from '../core/import/import-secrets.ts'
 import type { Result } from '../core/result.ts'
-import { exportDocument, exportHostsCsv } from '../store/export-store.ts'
-import { applyImport } from '../store/import-store.ts'
 import { EXIT } from './exit-codes.ts'
 import { fail, type CliIo, type Runner } from './io.ts'
 
@@ -56,8 +54,8 @@ export function registerImportExportCommands(program: Command, io: CliIo, run: R
           )
         const text =
           opts.format === 'json'
-            ? JSON.stringify(await exportDocument(ctx.db, new Date()), null, 2) + '\n'
-            : await exportHostsCsv(ctx.db)
+            ? JSON.stringify(await ctx.imports.exportJson(), null, 2) + '\n'
+            : await ctx.imports.exportHostsCsv()
         if (opts.output === undefined) io.out(text)
         else writeFileSync(resolve(io.cwd, opts.output), text, { mode: 0o600 })
         return EXIT.ok
@@ -97,10 +95,8 @@ async function runImport(
   }
   const plan = parse(ctx, format, text, opts)
   if (!plan.ok) return refuse(io, plan.error)
-  const r = await applyImport(ctx.db, plan.value, {
+  const r = await ctx.imports.import(plan.value, {
     dryRun: opts.dryRun === true,
-    served: ctx.zones.map((z) => z.name),
-    now: new Date(),
     progress: (done, total) => {
       io.err(`import: ${String(done)}/${String(total)} rows\n`)
     },

@@ -1,8 +1,11 @@
 /**
  * The context the command line and the server share: the config, an open and migrated store,
- * the zones it serves and the account rules, each built once here.
+ * the zones it serves and the account rules, each built once here. The command line sees
+ * `Context`, services only; the server's starters see `ServerContext`, which adds the
+ * database handle they build the server's stores over.
  */
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config/schema.ts'
 import { AccountService } from '../core/accounts/accounts.ts'
@@ -10,28 +13,37 @@ import type { AuditLog, AuditTrail } from '../core/audit.ts'
 import { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import { ZoneAdmin } from '../core/accounts/zone-admin.ts'
 import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
-import type { KeyedHasher, PasswordHasher } from '../core/ports.ts'
+import { ImportExport } from '../core/import/import-export.ts'
+import type { HostExpiredEvent, KeyedHasher, PasswordHasher } from '../core/ports.ts'
+import { createGuards } from '../core/rate-limit/rate-limit-setup.ts'
 import { err, ok, type Result } from '../core/result.ts'
+import type { UpdateService } from '../core/update/update-service.ts'
+import type { NotificationService } from '../notifications/notification-service.ts'
+import { createNotifier } from '../notifications/setup.ts'
 import { createAuditTrail } from '../observability/audit-trail.ts'
 import type { Logger } from '../observability/logger.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
 import { loadPepper } from '../security/pepper.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
 import { listAudit, writeAudit } from '../store/audit-store.ts'
+import { expireHosts } from '../store/host-expiry-store.ts'
+import { SqlImportExportStore } from '../store/import-export-store.ts'
 import { SqlLockoutStore } from '../store/lockout-store.ts'
 import { SqlZoneAdminStore } from '../store/zone-admin-store.ts'
 import { describeDatabase, openDatabase } from '../store/database.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
-import type { StoreZone } from '../store/update-store.ts'
+import { SqlUpdateStore, type StoreZone } from '../store/update-store.ts'
 import { syncZones } from '../store/zones.ts'
-import { servedZones, systemClock, type ServedZone } from './builders.ts'
+import { buildUpdateService, servedZones, systemClock, type ServedZone } from './builders.ts'
 
-/** What the CLI and the server share: an open, migrated store and the account rules. */
+/**
+ * What the CLI and the server share: the config, the served zones and the services over an
+ * open, migrated store. No database handle: the CLI reads and writes through these.
+ */
 export interface Context {
   readonly config: Config
   readonly logger: Logger
-  readonly db: Kysely<Database>
   readonly zones: readonly StoreZone[]
   /** The same zones, each with its config table. */
   readonly served: readonly ServedZone[]
@@ -48,7 +60,28 @@ export interface Context {
   readonly auditLog: AuditLog
   /** The audit trail (src/core/audit.ts): a log line and a database row per event. */
   readonly audit: AuditTrail
+  /** `dynzone import` and `export`. */
+  readonly imports: ImportExport
+  /**
+   * One host expiry sweep as of `at` (src/store/host-expiry-store.ts): commits with the zone
+   * serials bumped, so a running server's zone sync publishes it; returns one event per host.
+   */
+  expireHosts(at: Date): Promise<readonly HostExpiredEvent[]>
+  /** A notifier (mail, webhooks) as `[notify]` configures it; the caller closes it. */
+  openNotifier(): Result<NotificationService, string>
+  /**
+   * The update service for the command line: the same rules as every HTTP update (address
+   * policy, dual-stack, history), with no guard (the operator is no client) and no publisher
+   * of its own. What it commits bumps the zone serial, so a running server's zone sync
+   * publishes it about a second later; a server started later loads it.
+   */
+  cliUpdates(): UpdateService
   close(): Promise<void>
+}
+
+/** What the server's starters get besides: the database handle (never the CLI's). */
+export interface ServerContext extends Context {
+  readonly db: Kysely<Database>
 }
 
 /**
@@ -59,7 +92,7 @@ export async function openContext(
   config: Config,
   logger: Logger,
   server = false,
-): Promise<Result<Context, string>> {
+): Promise<Result<ServerContext, string>> {
   const pepper = loadPepper(config.security.pepper, config.data_dir)
   if (!pepper.ok) return err(pepper.error)
   if (pepper.value.warning !== undefined) logger.warn(pepper.value.warning)
@@ -109,6 +142,35 @@ export async function openContext(
     await db.destroy()
   }
   const served = servedZones(config, zones)
+  const imports = new ImportExport({
+    store: new SqlImportExportStore(db),
+    served: zones.map((z) => z.name),
+    now,
+  })
+  const openNotifier = (): Result<NotificationService, string> =>
+    createNotifier({
+      config: config.notify,
+      db,
+      logger,
+      clock: systemClock,
+      readFile: (path) => readFileSync(path, 'utf8'),
+    })
+  const cliUpdates = (): UpdateService => {
+    const store = new SqlUpdateStore(db, zones)
+    // The command line checks no credential (it acts as the operator, through updateAs).
+    const { gate } = createGuards(config, {
+      store,
+      lockoutStore: new SqlLockoutStore(db),
+      hasher,
+      passwords,
+      clock: systemClock,
+    })
+    return buildUpdateService(config, {
+      store,
+      gate,
+      publisher: { publish: () => Promise.resolve(ok(undefined)) },
+    })
+  }
   return ok({
     config,
     logger,
@@ -123,6 +185,10 @@ export async function openContext(
     zoneAdmin,
     auditLog,
     audit,
+    imports,
+    expireHosts: async (at) => (await expireHosts(db, zones, at)).expired,
+    openNotifier,
+    cliUpdates,
     close,
   })
 }

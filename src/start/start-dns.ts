@@ -19,7 +19,7 @@ import type { Publisher } from '../publisher/publisher.ts'
 import { looseModeWarning } from '../security/file-mode.ts'
 import { SqlRecordStore } from '../store/record-store.ts'
 import { parseCidrs, systemClock, zoneApexes } from './builders.ts'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import { createFeed, startDnsWorkers, workerCount } from './dns-workers.ts'
 import type { Started } from './lifecycle.ts'
 import type { UpdatePath } from './start-update-path.ts'
@@ -37,7 +37,7 @@ export interface WorkerPlan {
 }
 
 /** The worker plan from the config: none when DNS is off or `dns.workers` is 0. */
-export function planWorkers(context: Context): WorkerPlan {
+export function planWorkers(context: ServerContext): WorkerPlan {
   const { config, logger } = context
   const count = config.dns.enabled ? workerCount(config.dns.workers) : 0
   return { count, feed: count > 0 ? createFeed(config.update.answer_deadline_ms, logger) : null }
@@ -56,7 +56,7 @@ export interface DnsParts {
 
 /** Starts the built-in server when `dns.enabled` (null when not). */
 export async function startDns(
-  context: Context,
+  context: ServerContext,
   p: DnsParts,
 ): Promise<Result<Started<DnsServer | null>, string>> {
   const { config, logger } = context
@@ -124,7 +124,7 @@ export async function startDns(
 
 /** Starts `dns.workers` processes answering UDP on the server's port (none: null). */
 export async function startWorkers(
-  context: Context,
+  context: ServerContext,
   server: DnsServer | null,
   p: DnsParts,
 ): Promise<Result<Started<WorkerPool | null>, string>> {
@@ -165,7 +165,10 @@ export async function startWorkers(
 }
 
 /** NOTIFY to `dns.notify` secondaries; after the server listens, as they query it at once. */
-export function startNotify(context: Context, index: ZoneIndex): Result<Started<void>, string> {
+export function startNotify(
+  context: ServerContext,
+  index: ZoneIndex,
+): Result<Started<void>, string> {
   const { config, logger } = context
   const notifications = notifySecondaries(
     index,

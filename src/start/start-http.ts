@@ -19,10 +19,11 @@ import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { Publisher } from '../publisher/publisher.ts'
 import type { Database } from '../store/schema.ts'
+import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { ownerConflicts } from '../store/zone-ownership.ts'
 import { createWebDeps, registerWebRoutes } from '../web/routes.ts'
 import { parseCidrs, systemClock } from './builders.ts'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import type { Started } from './lifecycle.ts'
 import type { UpdatePath } from './start-update-path.ts'
 
@@ -37,7 +38,7 @@ export interface HttpParts {
 
 /** Builds the app (once per listener) and starts the listeners. */
 export async function startHttp(
-  context: Context,
+  context: ServerContext,
   p: HttpParts,
 ): Promise<Result<Started<HttpListeners>, string>> {
   const { config, logger } = context
@@ -48,7 +49,7 @@ export async function startHttp(
 }
 
 /** The client's address, walked through `http.trusted_proxies` (src/http/client-ip.ts). */
-function clientAddress(config: Context['config'], logger: Logger): ClientIp {
+function clientAddress(config: ServerContext['config'], logger: Logger): ClientIp {
   return createClientIp({
     header: config.http.proxy_header,
     trusted: config.http.trusted_proxies,
@@ -65,7 +66,7 @@ function clientAddress(config: Context['config'], logger: Logger): ClientIp {
 // The parts built once and shared by the HTTP and HTTPS apps: the dialects, the web UI's
 // sessions (shared with the REST API), the client address.
 function appBuilder(
-  context: Context,
+  context: ServerContext,
   { publisher, update, metrics }: HttpParts,
   clientIp: ClientIp,
 ): (https?: TlsFiles) => FastifyInstance {
@@ -74,7 +75,7 @@ function appBuilder(
   const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
   const web = createWebDeps({
-    db,
+    sessionStore: new SqlWebSessionStore(db),
     store: context.accountStore,
     passwords: context.passwords,
     hasher: context.hasher,

@@ -10,13 +10,13 @@ import type { NotificationService } from '../notifications/notification-service.
 import type { Publisher } from '../publisher/publisher.ts'
 import { expireHosts } from '../store/host-expiry-store.ts'
 import { systemClock } from './builders.ts'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import type { Started } from './lifecycle.ts'
 import type { UpdatePath } from './start-update-path.ts'
 
 /** Starts the jobs. */
 export function startJobs(
-  context: Context,
+  context: ServerContext,
   publisher: Publisher,
   { sqlStore, seen }: UpdatePath,
   notifier: NotificationService,

@@ -1,6 +1,6 @@
 /** Starter: the notifications (mail, webhooks) of lockouts, failures and changes. */
 import { readFileSync } from 'node:fs'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import { ok, type Result } from '../core/result.ts'
 import { createNotifier } from '../notifications/setup.ts'
 import type { NotificationService } from '../notifications/notification-service.ts'
@@ -8,7 +8,9 @@ import { systemClock } from './builders.ts'
 import type { Started } from './lifecycle.ts'
 
 /** Builds the notifier; its digest timer starts with the jobs (start-jobs.ts). */
-export function startNotifier(context: Context): Result<Started<NotificationService>, string> {
+export function startNotifier(
+  context: ServerContext,
+): Result<Started<NotificationService>, string> {
   const { config, db, logger } = context
   const notified = createNotifier({
     config: config.notify,

@@ -28,7 +28,7 @@ import {
   recordConflict,
 } from '../store/zone-ownership.ts'
 import { systemClock, zoneApexes } from './builders.ts'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import { replicatedBackend } from './dns-workers.ts'
 import type { CloseReason, Started } from './lifecycle.ts'
 
@@ -46,7 +46,7 @@ export interface Backends {
  * changes also go to the workers' replicas through `feed`.
  */
 export async function startBackends(
-  context: Context,
+  context: ServerContext,
   feed: ReplicaFeed | null,
 ): Promise<Result<Started<Backends>, string>> {
   const index = new ZoneIndex()
@@ -86,7 +86,7 @@ export interface Publishing {
  * releases the leases: everything that writes (listeners, jobs, syncs) sits above it.
  */
 export async function startPublishing(
-  context: Context,
+  context: ServerContext,
   { index, backends }: Backends,
   feed: ReplicaFeed | null,
   metrics: Metrics | null,

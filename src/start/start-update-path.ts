@@ -24,7 +24,7 @@ import { SeenMarks } from '../store/seen-marks.ts'
 import { sqlDialect } from '../store/sql-dialect.ts'
 import { SqlUpdateStore } from '../store/update-store.ts'
 import { buildUpdateService, systemClock } from './builders.ts'
-import type { Context } from './context.ts'
+import type { ServerContext } from './context.ts'
 import type { Started } from './lifecycle.ts'
 
 /** What the doors (HTTP, DNS UPDATE) and the jobs get from the update path. */
@@ -45,7 +45,7 @@ export interface UpdatePath {
 
 /** Builds the update path and starts its upkeep timers. */
 export function startUpdatePath(
-  context: Context,
+  context: ServerContext,
   publisher: Publisher,
   notifier: NotificationService,
 ): Result<Started<UpdatePath>, string> {
@@ -108,7 +108,7 @@ export function startUpdatePath(
  * (`update.cache_entries`), last-seen marks of unchanged pings written behind
  * (`update.seen_flush_ms`).
  */
-function updateStores(context: Context): {
+function updateStores(context: ServerContext): {
   store: UpdateStore
   sqlStore: SqlUpdateStore
   lockoutStore: LockoutStore
@@ -140,7 +140,7 @@ function updateStores(context: Context): {
 }
 
 /** Deletes audit events past `audit.retention_days`, at start and then hourly. */
-function startAuditPrune(context: Context): NodeJS.Timeout {
+function startAuditPrune(context: ServerContext): NodeJS.Timeout {
   const { db, logger, config } = context
   const prune = (): void => {
     const before = systemClock.now().getTime() - config.audit.retention_days * 86_400_000

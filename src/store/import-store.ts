@@ -5,6 +5,7 @@
  * reports exactly what a real run would do.
  */
 import type { Kysely, Transaction } from 'kysely'
+import type { ImportOptions } from '../core/import/import-export.ts'
 import type { ImportPlan, ImportSummary, PlanHost } from '../core/import/import-plan.ts'
 import { findZone, relativeLabel, type Fqdn } from '../core/names.ts'
 import { ClaimIndex, conflictMessage } from '../core/accounts/name-ownership.ts'
@@ -13,15 +14,7 @@ import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
 import { bumpSerial } from './zone-serials.ts'
 
-/** How to run an import. */
-export interface ImportOptions {
-  readonly dryRun: boolean
-  /** The zones the config names: hosts go only there, not into a zone left in the database. */
-  readonly served: readonly Fqdn[]
-  readonly now: Date
-  /** Called every 1,000 items written, with the count so far and the total. */
-  readonly progress?: (done: number, total: number) => void
-}
+export type { ImportOptions } from '../core/import/import-export.ts'
 
 class Rollback extends Error {
   constructor(readonly outcome: Result<ImportSummary, string[]>) {

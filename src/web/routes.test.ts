@@ -23,6 +23,7 @@ import { SqlUpdateStore } from '../store/update-store.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
 import { openSqlite } from '../store/sql/sqlite.ts'
+import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { syncZones } from '../store/zones.ts'
 import { createWebDeps, registerWebRoutes } from './routes.ts'
 
@@ -107,7 +108,7 @@ describe('web routes', () => {
     }
     assert.ok((await accounts.addHost({ fqdn: `home.${ZONE}`, owner: 'alice' })).ok)
     const deps = createWebDeps({
-      db,
+      sessionStore: new SqlWebSessionStore(db),
       store: new SqlAccountStore(db, [ZONE]),
       passwords,
       hasher,

@@ -5,14 +5,13 @@
  */
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Kysely } from 'kysely'
 import type { AdminReads } from '../core/accounts/account-store.ts'
 import type { AccountService } from '../core/accounts/accounts.ts'
 import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { AuditLog } from '../core/audit.ts'
+import type { WebSessionStore } from '../core/auth/web-session-store.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
-import type { Database } from '../store/schema.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
@@ -24,7 +23,8 @@ export type { WebDeps } from './web-http.ts'
 
 /** Builds the web UI's parts once per server (the sessions are shared with the REST API). */
 export function createWebDeps(o: {
-  db: Kysely<Database>
+  /** Where the web sessions are kept. */
+  sessionStore: WebSessionStore
   /** The host and admin pages' reads (new hosts go only into the served zones). */
   store: AdminReads
   passwords: PasswordHasher
@@ -39,7 +39,7 @@ export function createWebDeps(o: {
   gate: WebDeps['gate']
 }): WebDeps {
   return {
-    sessions: new WebSessions({ db: o.db, hasher: o.hasher, clock: o.clock }),
+    sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
     store: o.store,
     accounts: o.accounts,
     lockouts: o.lockouts,

@@ -10,6 +10,7 @@ import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
 import { Secret } from '../core/auth/secret.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
+import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { STORE_DIALECTS } from '../../test/helpers/store-dialects.ts'
 import {
   clearedSessionCookie,
@@ -37,7 +38,7 @@ for (const dialect of STORE_DIALECTS) {
       assert.ok(migrated.ok)
       now = T0
       sessions = new WebSessions({
-        db,
+        store: new SqlWebSessionStore(db),
         hasher,
         clock: { now: () => now },
         idleSeconds: 3600,

@@ -26,9 +26,8 @@
  *   (`readCookie`) and two fixed attribute sets.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import type { WebSessionStore } from '../core/auth/web-session-store.ts'
 import type { Clock, KeyedHasher } from '../core/ports.ts'
-import type { Database } from '../store/schema.ts'
 
 /** The name of the session cookie. */
 export const SESSION_COOKIE = 'dynzone_session'
@@ -46,7 +45,8 @@ export interface WebSession {
 
 /** Options of the session store. */
 export interface WebSessionsOptions {
-  readonly db: Kysely<Database>
+  /** Where the sessions are kept (the composition root builds it over the store). */
+  readonly store: WebSessionStore
   readonly hasher: KeyedHasher
   readonly clock: Clock
   /** Seconds without a request after which a session ends (default 2 hours). */
@@ -63,7 +63,7 @@ export interface CookieCarrier {
 // Writing last_seen_at on every page view would turn reads into writes; a minute is plenty.
 const TOUCH_AFTER_MS = 60_000
 
-/** Sessions in the `web_sessions` table. */
+/** Sessions kept in a `WebSessionStore` (the `web_sessions` table). */
 export class WebSessions {
   readonly #options: WebSessionsOptions
   readonly #idleMs: number
@@ -79,16 +79,13 @@ export class WebSessions {
   async create(userId: number): Promise<string> {
     const id = randomBytes(32).toString('base64url')
     const now = this.#options.clock.now()
-    await this.#options.db
-      .insertInto('web_sessions')
-      .values({
-        hash: this.#key(id),
-        user_id: userId,
-        created_at: now.toISOString(),
-        last_seen_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + this.#absoluteMs).toISOString(),
-      })
-      .execute()
+    await this.#options.store.insert({
+      key: this.#key(id),
+      userId,
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.#absoluteMs).toISOString(),
+    })
     return id
   }
 
@@ -97,31 +94,21 @@ export class WebSessions {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE)
     if (id === undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined
     const key = this.#key(id)
-    const row = await this.#options.db
-      .selectFrom('web_sessions')
-      .innerJoin('users', 'users.id', 'web_sessions.user_id')
-      .select(['web_sessions.last_seen_at', 'web_sessions.expires_at'])
-      .select(['users.id as userId', 'users.name as userName', 'users.is_admin as isAdmin'])
-      .where('web_sessions.hash', '=', key)
-      .executeTakeFirst()
+    const row = await this.#options.store.find(key)
     if (row === undefined) return undefined
     const now = this.#options.clock.now().getTime()
-    const lastSeen = Date.parse(row.last_seen_at)
-    if (now >= Date.parse(row.expires_at) || now >= lastSeen + this.#idleMs) {
-      await this.#options.db.deleteFrom('web_sessions').where('hash', '=', key).execute()
+    const lastSeen = Date.parse(row.lastSeenAt)
+    if (now >= Date.parse(row.expiresAt) || now >= lastSeen + this.#idleMs) {
+      await this.#options.store.remove(key)
       return undefined
     }
     if (now - lastSeen > TOUCH_AFTER_MS) {
-      await this.#options.db
-        .updateTable('web_sessions')
-        .set({ last_seen_at: new Date(now).toISOString() })
-        .where('hash', '=', key)
-        .execute()
+      await this.#options.store.touch(key, new Date(now).toISOString())
     }
     return {
       userId: row.userId,
       userName: row.userName,
-      isAdmin: row.isAdmin === 1,
+      isAdmin: row.isAdmin,
       csrf: this.#options.hasher.digest(`csrf\0${key}`),
       key,
     }
@@ -137,12 +124,12 @@ export class WebSessions {
 
   /** Ends a session (logout). */
   async destroy(session: WebSession): Promise<void> {
-    await this.#options.db.deleteFrom('web_sessions').where('hash', '=', session.key).execute()
+    await this.#options.store.remove(session.key)
   }
 
   /** Ends every session of a user (password reset, user deleted). */
   async destroyAllOf(userId: number): Promise<void> {
-    await this.#options.db.deleteFrom('web_sessions').where('user_id', '=', userId).execute()
+    await this.#options.store.removeAllOf(userId)
   }
 
   #key(id: string): string {

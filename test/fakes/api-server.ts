@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openContext, startServer, type Context, type RunningServer } from '../../src/app.ts'
+import { openContext, startServer, type RunningServer } from '../../src/app.ts'
+import type { ServerContext } from '../../src/start/context.ts'
 import { parseConfigTree } from '../../src/config/schema.ts'
 import { createLogger } from '../../src/observability/logger.ts'
 import type { TokenScope } from '../../src/core/auth/token-scope.ts'
@@ -31,7 +32,7 @@ export interface Answer {
 
 /** A started server and ways to call it. */
 export interface ApiFixture {
-  readonly context: Context
+  readonly context: ServerContext
   readonly server: RunningServer
   /** API dependencies over the fixture's store, for tests that mount the routes themselves. */
   readonly deps: ApiDeps
@@ -113,7 +114,7 @@ export async function startApiFixture(extra: Record<string, unknown> = {}): Prom
   }
 }
 
-function depsOf(context: Context, server: RunningServer): ApiDeps {
+function depsOf(context: ServerContext, server: RunningServer): ApiDeps {
   const { db, zones, accounts } = context
   const store = new SqlUpdateStore(db, zones)
   const clock = { now: () => new Date() }
