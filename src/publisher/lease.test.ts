@@ -146,24 +146,35 @@ void describe('LeaseKeeper', () => {
   }
   class FakeSession implements SessionLocks {
     session = 1
+    /** Like the servers: each lock taken counts, each unlock releases one count. */
+    readonly counts = new Map<string, number>()
+    /** Round trips fail without the session noticing (a silent network). */
+    silent = false
     constructor(private readonly server: FakeLockServer) {}
     tryLock(zone: string): Promise<boolean> {
       const owner = this.server.owners.get(zone)
       if (owner !== undefined && owner !== this) return Promise.resolve(false)
       this.server.owners.set(zone, this)
+      this.counts.set(zone, (this.counts.get(zone) ?? 0) + 1)
       return Promise.resolve(true)
     }
     unlock(zone: string): Promise<void> {
-      if (this.server.owners.get(zone) === this) this.server.owners.delete(zone)
+      const left = (this.counts.get(zone) ?? 0) - 1
+      if (left > 0) this.counts.set(zone, left)
+      else {
+        this.counts.delete(zone)
+        if (this.server.owners.get(zone) === this) this.server.owners.delete(zone)
+      }
       return Promise.resolve()
     }
     ping(): Promise<void> {
-      return Promise.resolve()
+      return this.silent ? Promise.reject(new Error('timeout')) : Promise.resolve()
     }
     /** The server dropped this session: its locks are gone, the next use opens a new one. */
     die(): void {
       for (const [zone, owner] of this.server.owners)
         if (owner === this) this.server.owners.delete(zone)
+      this.counts.clear()
       this.session += 1
     }
     close(): Promise<void> {
@@ -172,9 +183,33 @@ void describe('LeaseKeeper', () => {
     }
   }
 
-  function locked(id: string, clock: { wall: number; mono: number }, locks: SessionLocks) {
+  /** A lease store whose renewals hang or whose acquisitions fail, on demand. */
+  class FaultyStore extends SqlLeaseStore {
+    hang = false
+    onAcquire: () => void = () => undefined
+    override renew(zone: string, holder: string, epoch: number, until: Date): Promise<boolean> {
+      return this.hang ? new Promise(() => undefined) : super.renew(zone, holder, epoch, until)
+    }
+    override acquire(
+      zone: string,
+      holder: string,
+      now: Date,
+      until: Date,
+      force?: boolean,
+    ): Promise<number | undefined> {
+      this.onAcquire()
+      return super.acquire(zone, holder, now, until, force)
+    }
+  }
+
+  function locked(
+    id: string,
+    clock: { wall: number; mono: number },
+    locks: SessionLocks,
+    store = new SqlLeaseStore(db),
+  ) {
     return new LeaseKeeper({
-      store: new SqlLeaseStore(db),
+      store,
       instanceId: id,
       zones: [ZONE],
       leaseMs: 60_000,
@@ -217,6 +252,84 @@ void describe('LeaseKeeper', () => {
     lockA.die()
     assert.equal(a.holds(ZONE), false)
     clock.wall = clock.mono = 500
+    await a.tick()
+    assert.equal(a.holds(ZONE), true)
+    await a.stop()
+  })
+
+  it('a holder whose rounds hang closes its lock session, so another takes the zone', async () => {
+    const server = new FakeLockServer()
+    const store = new FaultyStore(db)
+    const clockA = { wall: 0, mono: 0 }
+    const a = locked('a', clockA, server.session(), store)
+    const clockB = { wall: 0, mono: 0 }
+    const b = locked('b', clockB, server.session())
+    await a.tick()
+    // A's pool goes silent: its renewal hangs while its lock session still answers.
+    store.hang = true
+    clockA.wall = clockA.mono = 20_000
+    void a.tick()
+    clockA.wall = clockA.mono = 40_000
+    void a.tick()
+    clockB.wall = clockB.mono = 40_000
+    await b.tick()
+    assert.equal(b.holds(ZONE), false, 'a round hanging less than two thirds of a lease')
+    clockA.wall = clockA.mono = 60_001
+    void a.tick()
+    assert.equal(a.holds(ZONE), false)
+    clockB.wall = clockB.mono = 60_001
+    await b.tick()
+    assert.equal(b.holds(ZONE), true, 'the hung holder’s lock session was closed')
+    await b.stop()
+  })
+
+  it('records the lock session taken before the lease: a session lost meanwhile holds nothing', async () => {
+    const server = new FakeLockServer()
+    const lockA = server.session()
+    const store = new FaultyStore(db)
+    const a = locked('a', { wall: 0, mono: 0 }, lockA, store)
+    store.onAcquire = () => {
+      lockA.die()
+    }
+    await a.tick()
+    assert.equal(a.holds(ZONE), false)
+  })
+
+  it('gives the lock back when taking the lease fails, and never stacks a lock', async () => {
+    const server = new FakeLockServer()
+    const lockA = server.session()
+    const store = new FaultyStore(db)
+    const clock = { wall: 0, mono: 0 }
+    const a = locked('a', clock, lockA, store)
+    store.onAcquire = () => {
+      throw new Error('database unreachable')
+    }
+    await a.tick()
+    assert.equal(server.owners.get(ZONE), undefined, 'no lock without the lease')
+    store.onAcquire = () => undefined
+    clock.wall = clock.mono = 500
+    await a.tick()
+    assert.equal(a.holds(ZONE), true)
+    assert.equal(lockA.counts.get(ZONE), 1)
+    await a.stop()
+    assert.equal(server.owners.get(ZONE), undefined)
+  })
+
+  it('stops pushing when the lock session was silent for two thirds of a lease', async () => {
+    const server = new FakeLockServer()
+    const lockA = server.session()
+    const clock = { wall: 0, mono: 0 }
+    const a = locked('a', clock, lockA)
+    await a.tick()
+    lockA.silent = true
+    clock.wall = clock.mono = 20_000
+    await a.tick()
+    assert.equal(a.holds(ZONE), true, 'renewed on the pool, lock session seen 20 s ago')
+    clock.wall = clock.mono = 40_000
+    await a.tick()
+    assert.equal(a.holds(ZONE), false, 'renewed, but the lock session is silent too long')
+    lockA.silent = false
+    clock.wall = clock.mono = 40_500
     await a.tick()
     assert.equal(a.holds(ZONE), true)
     await a.stop()

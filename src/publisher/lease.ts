@@ -13,7 +13,10 @@
  * The others try the lock of each zone they do not hold every `lockPollMs`: winning it means
  * the holder is gone, and they take the lease at once instead of waiting for it to expire.
  * A holder whose lock session fails stops pushing at once and takes its locks back, or loses
- * the zone to whoever took them.
+ * the zone to whoever took them. A holder also stops pushing once two thirds of a lease passed
+ * without a round trip on its lock session (the server may have dropped a silent session),
+ * and a round hanging that long (a pool cut off while the lock session still answers) closes
+ * the lock session, so another instance takes the zone.
  */
 import type { Fqdn } from '../core/names.ts'
 import { serialGreater } from '../dns/serial.ts'
@@ -82,6 +85,13 @@ export class LeaseKeeper implements PublishGate {
   readonly #failing = new Set<Fqdn>()
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
+  /** Monotonic ms the running round started at; whether it closed the lock session yet. */
+  #roundStartedAt = 0
+  #roundDropped = false
+  /** Zone → the lock session its lock was taken in: locks stack per session, take each once. */
+  readonly #locked = new Map<Fqdn, number>()
+  /** Monotonic ms at the start of the last lock-session command that worked. */
+  #lockOkAt = -Infinity
   #started = false
 
   constructor(options: LeaseKeeperOptions) {
@@ -104,15 +114,39 @@ export class LeaseKeeper implements PublishGate {
   holds(zone: Fqdn): boolean {
     if (!this.#leased.has(zone)) return true
     const h = this.#held.get(zone)
-    if (h === undefined || this.#options.monotonic() >= h.validUntil) return false
-    // The lock session failed since: another instance may hold the lock already.
-    return this.#options.locks === undefined || this.#options.locks.session === h.session
+    const now = this.#options.monotonic()
+    if (h === undefined || now >= h.validUntil) return false
+    const { locks, leaseMs } = this.#options
+    if (locks === undefined) return true
+    // The lock session failed since, or was silent so long the server may have dropped it:
+    // another instance may hold the lock already.
+    return locks.session === h.session && now < this.#lockOkAt + leaseMs - this.intervalMs
   }
 
   /** Renews held leases and tries to take free ones, once; never runs twice at a time. */
   tick(): Promise<void> {
-    this.#running ??= this.#round().finally(() => (this.#running = undefined))
+    if (this.#running !== undefined) {
+      this.#dropIfHung()
+      return this.#running
+    }
+    this.#roundStartedAt = this.#options.monotonic()
+    this.#roundDropped = false
+    this.#running = this.#round().finally(() => (this.#running = undefined))
     return this.#running
+  }
+
+  /**
+   * A round hanging past two thirds of a lease (the pool's connections gone silent) renews
+   * nothing, but its lock session may still answer and keep others out: close that session
+   * so the server frees its locks. The next round opens a new one.
+   */
+  #dropIfHung(): void {
+    const { locks, leaseMs, logger } = this.#options
+    if (locks === undefined || this.#roundDropped) return
+    if (this.#options.monotonic() - this.#roundStartedAt <= leaseMs - this.intervalMs) return
+    this.#roundDropped = true
+    logger.warn({}, 'lease round hangs; lock session closed so another instance takes over')
+    void locks.close()
   }
 
   /** Starts the renewal timer (the first round should be awaited with `tick` before). */
@@ -134,6 +168,7 @@ export class LeaseKeeper implements PublishGate {
       }
     }
     this.#held.clear()
+    this.#locked.clear()
     await this.#options.locks?.close()
   }
 
@@ -168,11 +203,17 @@ export class LeaseKeeper implements PublishGate {
 
   async #round(): Promise<void> {
     // A failed lock session shows in `session`: its zones are retaken below, or lost.
-    if (this.#options.locks !== undefined && this.#held.size > 0)
-      await this.#options.locks.ping().catch((e: unknown) => {
-        if (this.#failing.size === 0)
-          this.#options.logger.warn({ error: String(e) }, 'lease lock session failed')
-      })
+    const locks = this.#options.locks
+    if (locks !== undefined && this.#held.size > 0) {
+      const started = this.#options.monotonic()
+      await locks.ping().then(
+        () => (this.#lockOkAt = started),
+        (e: unknown) => {
+          if (this.#failing.size === 0)
+            this.#options.logger.warn({ error: String(e) }, 'lease lock session failed')
+        },
+      )
+    }
     for (const zone of this.#options.zones) {
       try {
         await this.#one(zone)
@@ -202,8 +243,9 @@ export class LeaseKeeper implements PublishGate {
       if (!relock && started - h.renewedAt < this.intervalMs - this.roundMs / 2) return
       if (relock) {
         h.validUntil = 0
-        if (await locks.tryLock(zone)) h.session = locks.session
-        else return this.#lost(zone, h)
+        const session = await this.#tryLock(locks, zone)
+        if (session === undefined) return this.#lost(zone, h)
+        h.session = session
       }
       if (await store.renew(zone, instanceId, h.epoch, until)) {
         h.validUntil = validUntil
@@ -214,13 +256,20 @@ export class LeaseKeeper implements PublishGate {
     }
     // With locks: the lock is free only when no live session holds the zone, so the lease
     // is taken whatever its expiry says (the holder's session is gone).
-    if (locks !== undefined && !(await locks.tryLock(zone))) return
-    const epoch = await store.acquire(zone, instanceId, now, until, locks !== undefined)
-    if (epoch === undefined) {
-      await locks?.unlock(zone)
-      return
+    let session = 0
+    if (locks !== undefined) {
+      const s = await this.#tryLock(locks, zone)
+      if (s === undefined) return
+      session = s
     }
-    this.#held.set(zone, { epoch, validUntil, renewedAt: started, session: locks?.session ?? 0 })
+    let epoch: number | undefined
+    try {
+      epoch = await store.acquire(zone, instanceId, now, until, locks !== undefined)
+    } finally {
+      if (epoch === undefined) await this.#unlock(zone)
+    }
+    if (epoch === undefined) return
+    this.#held.set(zone, { epoch, validUntil, renewedAt: started, session })
     this.#options.logger.info({ zone, epoch, instance: instanceId }, 'publisher lease acquired')
     if (!this.#started) return
     this.#options.onAcquired(zone).catch((e: unknown) => {
@@ -228,9 +277,32 @@ export class LeaseKeeper implements PublishGate {
     })
   }
 
+  /**
+   * Takes the zone's lock unless this session holds it already; the session it is held in
+   * (read at once: the session may fail later in the round), or undefined when taken.
+   */
+  async #tryLock(locks: SessionLocks, zone: Fqdn): Promise<number | undefined> {
+    if (this.#locked.get(zone) === locks.session) return locks.session
+    const started = this.#options.monotonic()
+    if (!(await locks.tryLock(zone))) return undefined
+    const session = locks.session
+    this.#locked.set(zone, session)
+    this.#lockOkAt = started
+    return session
+  }
+
+  /** Releases the zone's lock if this session holds it; best effort (a failure ends the session). */
+  async #unlock(zone: Fqdn): Promise<void> {
+    const locks = this.#options.locks
+    const session = this.#locked.get(zone)
+    this.#locked.delete(zone)
+    if (locks === undefined || session !== locks.session) return
+    await locks.unlock(zone).catch(() => undefined)
+  }
+
   async #lost(zone: Fqdn, h: Held): Promise<void> {
     this.#held.delete(zone)
     this.#options.logger.warn({ zone, epoch: h.epoch }, 'publisher lease lost to another instance')
-    await this.#options.locks?.unlock(zone).catch(() => undefined)
+    await this.#unlock(zone)
   }
 }

@@ -6,9 +6,12 @@
  * SQLite is one machine and has none.
  *
  * A session the server cannot reach any more (a network split rather than a dead process) is
- * dropped by the server only after `lease_seconds` of silence (PostgreSQL: TCP keepalives set
- * for the session; MariaDB: the session's `wait_timeout`), by when the holder has stopped
- * pushing on its own (two thirds of a lease without a renewal): the fencing by time holds.
+ * dropped by the server only after `lease_seconds` of silence (PostgreSQL: TCP keepalives,
+ * `tcp_user_timeout` and `idle_session_timeout` set for the session; MariaDB: the session's
+ * `wait_timeout`), by when the holder has stopped pushing on its own (lease.ts: two thirds of
+ * a lease without a renewal or without a lock-session round trip): the fencing by time holds.
+ * Every statement on the session is bounded (5 s), and a connection that fails or whose
+ * open fails is destroyed, never left behind.
  */
 import { createHash } from 'node:crypto'
 import pg from 'pg'
@@ -41,6 +44,8 @@ function lockName(cluster: string, zone: string): string {
 /** What the two dialects differ in: opening the session and the lock statements. */
 abstract class OneSession<C> implements SessionLocks {
   #conn: Promise<C> | undefined
+  /** The open connection of `#conn`: events of any other connection are stale. */
+  #current: C | undefined
   #session = 0
 
   constructor(
@@ -66,31 +71,43 @@ abstract class OneSession<C> implements SessionLocks {
     await this.#use((c) => this.query(c, 'SELECT 1'))
   }
 
-  async close(): Promise<void> {
-    const conn = this.#conn
-    this.#conn = undefined
-    if (conn !== undefined) await conn.then((c) => this.end(c)).catch(() => undefined)
+  /** Ends the session (its locks go with it); the next use opens a new one. */
+  close(): Promise<void> {
+    return this.#drop()
   }
 
-  /** Called by a subclass when its connection fails: every lock of it is gone. */
-  protected lost(): void {
+  /** Called by a subclass when a connection fails: if it is the current one, its locks are gone. */
+  protected lost(c: C): void {
+    if (this.#current === c) void this.#drop()
+  }
+
+  #drop(): Promise<void> {
     const conn = this.#conn
-    if (conn === undefined) return
+    if (conn === undefined) return Promise.resolve()
     this.#conn = undefined
+    this.#current = undefined
     this.#session += 1
-    conn.then((c) => this.end(c)).catch(() => undefined)
+    // Destroyed, not ended: a polite end would wait behind a hung query.
+    return conn.then((c) => this.destroy(c)).catch(() => undefined)
   }
 
   async #use<T>(step: (c: C) => Promise<T>): Promise<T> {
     if (this.#conn === undefined) {
       this.#session += 1
-      this.#conn = this.open()
+      const opening = this.open()
+      this.#conn = opening
+      opening.then(
+        (c) => {
+          if (this.#conn === opening) this.#current = c
+        },
+        () => undefined,
+      )
     }
     const conn = this.#conn
     try {
       return await step(await conn)
     } catch (e) {
-      if (this.#conn === conn) this.lost()
+      if (this.#conn === conn) void this.#drop()
       throw e
     }
   }
@@ -99,7 +116,8 @@ abstract class OneSession<C> implements SessionLocks {
   protected abstract lock(c: C, name: string): Promise<boolean>
   protected abstract release(c: C, name: string): Promise<void>
   protected abstract query(c: C, sql: string): Promise<unknown>
-  protected abstract end(c: C): Promise<void>
+  /** Closes the connection at once, whatever runs on it; never rejects. */
+  protected abstract destroy(c: C): Promise<void>
 }
 
 class PgSessionLocks extends OneSession<pg.Client> {
@@ -116,18 +134,27 @@ class PgSessionLocks extends OneSession<pg.Client> {
       keepAlive: true,
     })
     client.on('error', () => {
-      this.lost()
+      this.lost(client)
     })
     client.on('end', () => {
-      this.lost()
+      this.lost(client)
     })
-    await client.connect()
-    // The server drops this session only after a lease of silence (see the top).
-    const idle = String(this.leaseSeconds)
-    await client.query(
-      `SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 1`,
-    )
-    return client
+    try {
+      await client.connect()
+      // The server drops this session after a lease of silence (see the top): no keepalive
+      // answer, unacknowledged data, or no command at all (a holder whose rounds hang while
+      // its kernel still answers keepalives). idle_session_timeout needs PostgreSQL 14.
+      const idle = String(this.leaseSeconds)
+      const ms = String(this.leaseSeconds * 1000)
+      await client.query(
+        `SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 1; ` +
+          `SET tcp_user_timeout = ${ms}; SET idle_session_timeout = ${ms}`,
+      )
+      return client
+    } catch (e) {
+      void this.destroy(client)
+      throw e
+    }
   }
 
   protected async lock(c: pg.Client, name: string): Promise<boolean> {
@@ -146,8 +173,8 @@ class PgSessionLocks extends OneSession<pg.Client> {
     return c.query(sql)
   }
 
-  protected end(c: pg.Client): Promise<void> {
-    return c.end()
+  protected destroy(c: pg.Client): Promise<void> {
+    return c.end().catch(() => undefined)
   }
 }
 
@@ -164,14 +191,20 @@ class MariadbSessionLocks extends OneSession<Connection> {
       charset: 'utf8mb4_bin',
     })
     conn.on('error', () => {
-      this.lost()
+      this.lost(conn)
     })
     conn.on('end', () => {
-      this.lost()
+      this.lost(conn)
     })
-    // The server drops this session only after a lease of silence (see the top).
-    await conn.query(`SET SESSION wait_timeout = ${String(this.leaseSeconds + 1)}`)
-    return conn
+    try {
+      // The server drops this session only after a lease of silence (see the top).
+      const sql = `SET SESSION wait_timeout = ${String(this.leaseSeconds + 1)}`
+      await conn.query({ sql, timeout: 5000 })
+      return conn
+    } catch (e) {
+      void this.destroy(conn)
+      throw e
+    }
   }
 
   protected async lock(c: Connection, name: string): Promise<boolean> {
@@ -187,7 +220,8 @@ class MariadbSessionLocks extends OneSession<Connection> {
     return c.query({ sql, timeout: 5000 })
   }
 
-  protected end(c: Connection): Promise<void> {
-    return c.end()
+  protected destroy(c: Connection): Promise<void> {
+    c.destroy()
+    return Promise.resolve()
   }
 }

@@ -25,7 +25,7 @@ import { sqlDialect } from '../store/sql-dialect.ts'
 import { SqlUpdateStore } from '../store/update-store.ts'
 import { buildUpdateService, systemClock } from './builders.ts'
 import type { ServerContext } from './context.ts'
-import type { Started } from './lifecycle.ts'
+import { Lifecycle, type Started } from './lifecycle.ts'
 
 /** What the doors (HTTP, DNS UPDATE) and the jobs get from the update path. */
 export interface UpdatePath {
@@ -49,12 +49,37 @@ export function startUpdatePath(
   publisher: Publisher,
   notifier: NotificationService,
 ): Result<Started<UpdatePath>, string> {
+  const { logger } = context
+  // What is started here stops in reverse, also when a later step throws.
+  const parts = new Lifecycle((part, e) => {
+    logger.warn({ err: e, part }, 'stopping the update path failed')
+  })
+  try {
+    return ok(startParts(context, publisher, notifier, parts))
+  } catch (e) {
+    void parts.close('undo')
+    throw e
+  }
+}
+
+function startParts(
+  context: ServerContext,
+  publisher: Publisher,
+  notifier: NotificationService,
+  parts: Lifecycle,
+): Started<UpdatePath> {
   const { config, db, logger } = context
   const { store, sqlStore, lockoutStore, seen } = updateStores(context)
+  parts.push('last-seen marks', () =>
+    seen?.stop().catch((e: unknown) => {
+      logger.warn({ err: e }, 'writing last-seen marks failed')
+    }),
+  )
   // Rate-limit counters shared with the other instances (undefined: counted here alone).
   const rateCounters = startSharedCounters(config, db, systemClock, (step, e, inARow) => {
     logger.warn({ err: e, job: 'rate-counter-sync', step, inARow }, 'rate counter sync failed')
   })
+  parts.push('rate counters', () => rateCounters?.close())
   const { guard, gate } = createGuards(config, {
     store,
     lockoutStore,
@@ -76,7 +101,13 @@ export function startUpdatePath(
     })
   }, config.rate_limit.cleanup_interval_seconds * 1000)
   guardSweep.unref()
+  parts.push('guard sweep', () => {
+    clearInterval(guardSweep)
+  })
   const auditPrune = startAuditPrune(context)
+  parts.push('audit prune', () => {
+    clearInterval(auditPrune)
+  })
   const addressPolicy = createAddressPolicy(config.update)
   const updates = buildUpdateService(config, {
     store,
@@ -89,18 +120,10 @@ export function startUpdatePath(
       logger.warn({ err: e }, 'recording a failed update failed')
     }),
   })
-  const close = async (): Promise<void> => {
-    clearInterval(guardSweep)
-    clearInterval(auditPrune)
-    await rateCounters?.close()
-    await seen?.stop().catch((e: unknown) => {
-      logger.warn({ err: e }, 'writing last-seen marks failed')
-    })
-  }
-  return ok({
+  return {
     value: { store, sqlStore, seen, guard, gate, addressPolicy, updates },
-    close,
-  })
+    close: (reason) => parts.close(reason),
+  }
 }
 
 /**
