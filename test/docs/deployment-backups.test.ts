@@ -15,6 +15,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { startBind } from '../helpers/bind.ts'
 import type { DbServer } from '../helpers/db-server.ts'
 import { runInProcess } from '../helpers/dynzone-cli.ts'
 import { startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
@@ -102,8 +103,10 @@ class Instance {
     return (await curl(['-u', `alice:${token}`, url])).body
   }
 
+  /** The address DNS answers for home.<zone>: the built-in server's, or `answerAt`'s. */
+  answerAt: (() => Promise<string[]>) | undefined
   answer(): Promise<string[]> {
-    return digShort('127.0.0.1', this.dns, `home.${ZONE}`)
+    return this.answerAt?.() ?? digShort('127.0.0.1', this.dns, `home.${ZONE}`)
   }
 
   /** alice, her host home.<zone> and a token for it; returns the token. */
@@ -137,6 +140,7 @@ class Instance {
 void describe('docs/deployment.md backups and restore, as written', () => {
   const root = mkdtempSync(join(tmpdir(), 'dynzone-guide-backup-'))
   const running: Instance[] = []
+  const stops: (() => Promise<unknown>)[] = []
   let postgres: DbServer | undefined
   let mariadb: DbServer | undefined
   before(async () => {
@@ -144,6 +148,7 @@ void describe('docs/deployment.md backups and restore, as written', () => {
   })
   after(async () => {
     for (const i of running) await i.stop()
+    for (const stop of stops) await stop()
     await postgres?.stop()
     await mariadb?.stop()
     rmSync(root, { recursive: true, force: true })
@@ -163,7 +168,23 @@ void describe('docs/deployment.md backups and restore, as written', () => {
 
   it('SQLite: the online backup while it runs, then stop, copy back, pepper, start', async () => {
     assert.match(sqliteBlock, /sqlite3 .*"\.backup /)
-    const i = instance('sqlite', '')
+    // Its zone pushed to a real BIND, to see the start put back a backend that moved on.
+    const key = {
+      name: 'dynzone',
+      algorithm: 'hmac-sha256',
+      secret: Buffer.alloc(32, 5).toString('base64'),
+    }
+    const bind = await startBind([key], [{ name: ZONE, keys: [key.name] }])
+    stops.push(() => bind.stop())
+    const i = instance(
+      'sqlite',
+      `backend = "rfc2136"\n[zones.rfc2136]\nserver = "127.0.0.1"\nport = ${String(bind.port)}\nkey_file = "${join(root, 'sqlite', 'dynzone.key')}"\n`,
+    )
+    writeFileSync(
+      join(i.dir, 'dynzone.key'),
+      `key "${key.name}" { algorithm hmac-sha256; secret "${key.secret}"; };\n`,
+    )
+    i.answerAt = () => digShort('127.0.0.1', bind.port, `home.${ZONE}`)
     const local = (line: string): string =>
       line
         .replaceAll('/var/lib/dynzone/', `${i.dir}/data/`)
@@ -186,6 +207,7 @@ void describe('docs/deployment.md backups and restore, as written', () => {
     copyFileSync(join(i.dir, 'backup', 'dynzone.sqlite'), join(data, 'dynzone.sqlite'))
     copyFileSync(join(i.dir, 'backup', 'pepper'), join(data, 'pepper'))
     await i.start()
+    // checkRestored asks BIND first: the start resynced it to the restored database.
     await i.checkRestored(token)
   })
 
