@@ -36,6 +36,8 @@ const [mariadbDump = '', mariadbRestore = ''] = mariadbLines.split('\n')
 /** Section 1's config: the one-machine instance the SQLite backup is taken of. */
 const oneMachine = guide.slice(guide.indexOf('## 1. One machine'), guide.indexOf('## 2. Several'))
 const oneToml = /```toml\n([\s\S]*?)```/.exec(oneMachine)?.[1] ?? ''
+/** Section 1's way out to a server database: `dynzone db copy …` (wrapped in the text). */
+const dbCopy = (/`(dynzone db copy [^`]+)`/.exec(oneMachine)?.[1] ?? '').split(/\s+/)
 const ZONE = 'dyn.example.com'
 const PASSWORD = 'correct horse battery'
 
@@ -230,6 +232,36 @@ void describe('docs/deployment.md backups and restore, as written', () => {
 
     await i.stop()
     await sh(local(pgRestore), i.dir)
+    await i.start()
+    await i.checkRestored(token)
+  })
+
+  it('section 1: stop, `dynzone db copy` into PostgreSQL, set [database], start again', async () => {
+    assert.ok(postgres !== undefined)
+    assert.deepEqual(dbCopy.slice(0, 4), ['dynzone', 'db', 'copy', '--from'])
+    const url = postgres.url(await postgres.createDatabase('copy'))
+    const i = instance('copy', '')
+    await i.start()
+    const token = await i.aliceWithToken()
+    assert.equal(await i.update(token, '192.0.2.11'), 'good 192.0.2.11')
+    await i.stop()
+    const args = dbCopy
+      .slice(1)
+      .map((a) =>
+        a
+          .replaceAll('/var/lib/dynzone/', `${i.dir}/data/`)
+          .replaceAll('postgres://dynzone@db.example.com/dynzone', url),
+      )
+    assert.ok(args.includes(url) && args.includes(`${i.dir}/data/dynzone.sqlite`), args.join(' '))
+    const copied = await runInProcess(args, i.dir)
+    assert.equal(copied.code, 0, copied.stderr)
+    // `[database]` as section 2 sets it; the SQLite file goes, so only PostgreSQL can answer.
+    const config = join(i.dir, 'dynzone.toml')
+    writeFileSync(
+      config,
+      `${readFileSync(config, 'utf8')}\n[database]\nbackend = "postgres"\nurl = "${url}"\n`,
+    )
+    rmSync(join(i.dir, 'data', 'dynzone.sqlite'))
     await i.start()
     await i.checkRestored(token)
   })
