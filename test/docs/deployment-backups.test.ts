@@ -1,12 +1,14 @@
 /**
  * docs/deployment.md "Backups and restore", run as written. SQLite: the `sqlite3 … ".backup …"`
  * and `cp` lines run while the server runs and takes updates; then the restore as the guide
- * says it (stop, remove `-wal`/`-shm`, copy the backup in place, restore the pepper, start).
+ * says it (stop, remove `-wal`/`-shm`, copy the backup in place, restore the pepper, start),
+ * its zone pushed to a real BIND that moved on after the backup and that the start resyncs.
  * PostgreSQL and MariaDB: the guide's `pg_dump`/`pg_restore` and `mariadb-dump`/`mariadb`
  * lines against a real server, all instances stopped for the restore. Each time: the users,
  * hosts and token from before the backup are back, the token still authenticates (the pepper
  * is the backup's), what changed after the backup is gone, and the DNS served after the start
- * is the restored database's. Only the operator's paths, the database URL and (MariaDB) the
+ * is the restored database's. Section 1's `dynzone db copy` moves such an instance to
+ * PostgreSQL, and the same checks hold after the switch. Only the operator's paths, the database URL and (MariaDB) the
  * client's `~/.my.cnf` are this machine's.
  */
 import assert from 'node:assert/strict'
