@@ -143,13 +143,23 @@ class PgSessionLocks extends OneSession<pg.Client> {
       await client.connect()
       // The server drops this session after a lease of silence (see the top): no keepalive
       // answer, unacknowledged data, or no command at all (a holder whose rounds hang while
-      // its kernel still answers keepalives). idle_session_timeout needs PostgreSQL 14.
+      // its kernel still answers keepalives). tcp_user_timeout needs PostgreSQL 12 and
+      // idle_session_timeout 14: an older server refuses the unknown name, so each is set only
+      // where the server has it (the keepalives and the lease still fence older ones).
+      const version = await client.query<{ v: string }>(
+        "SELECT current_setting('server_version_num') AS v",
+      )
+      const num = Number(version.rows[0]?.v ?? 0)
       const idle = String(this.leaseSeconds)
       const ms = String(this.leaseSeconds * 1000)
-      await client.query(
-        `SET tcp_keepalives_idle = ${idle}; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 1; ` +
-          `SET tcp_user_timeout = ${ms}; SET idle_session_timeout = ${ms}`,
-      )
+      const sets = [
+        `SET tcp_keepalives_idle = ${idle}`,
+        'SET tcp_keepalives_interval = 1',
+        'SET tcp_keepalives_count = 1',
+        ...(num >= 120000 ? [`SET tcp_user_timeout = ${ms}`] : []),
+        ...(num >= 140000 ? [`SET idle_session_timeout = ${ms}`] : []),
+      ]
+      await client.query(sets.join('; '))
       return client
     } catch (e) {
       void this.destroy(client)
