@@ -70,7 +70,10 @@ class Instance {
   }
 
   async start(): Promise<void> {
-    if (this.http === 0) [this.http, this.dns] = await Promise.all([freePort(), freePort()])
+    // The HTTP port names the instance (its lease), so it stays; the DNS port is fresh on
+    // every start: one freed by the last stop may be taken by another test meanwhile.
+    if (this.http === 0) this.http = await freePort()
+    this.dns = await freePort()
     const args = ['serve', '--http-port', String(this.http), '--dns-port', String(this.dns)]
     this.server = startDynzone([...this.config, ...args], this.dir)
     await this.server.waitFor(/HTTP on \S+/, 60_000)
