@@ -1,4 +1,5 @@
 /** Admin pages: users (create, reset password, admin flag, delete), zones, lockouts, audit. */
+import { confirmLink } from './confirm.ts'
 import { checkbox, field, postForm } from './form.ts'
 import { html, when, type Html, type HtmlValue } from './html.ts'
 import { page, type Flash } from './layout.ts'
@@ -51,44 +52,31 @@ export function usersPage(v: {
   return page({ title: 'Users', session: v.session, current: '/admin/users', flash: v.flash, body })
 }
 
-/** Reset password, and (for anyone but oneself) the admin flag and delete. */
+/** Reset password, and (for anyone but oneself) the admin flag and delete: links to their
+ * confirmation pages, which hold the forms. */
 function userActions(u: UserRecord, s: WebSession): Html {
   const path = `/admin/users/${encodeURIComponent(u.name)}`
-  const reset = postForm({
-    action: `${path}/password`,
-    csrf: s.csrf,
-    layout: 'row',
-    fields: field({
-      id: `pw-${String(u.id)}`,
-      label: html`New password for ${u.name}`,
-      type: 'password',
-      attrs: { name: 'password', ...NEW_PASSWORD },
-    }),
-    submit: { label: 'Reset password', kind: 'secondary' },
+  const reset = confirmLink({
+    href: `${path}/password`,
+    label: 'Reset password',
+    kind: 'secondary',
+    ariaLabel: `Reset password of ${u.name}`,
   })
   if (u.id === s.userId)
-    return html`${reset}
-      <p class="muted">(you)</p>`
-  const admin = postForm({
-    action: `${path}/admin`,
-    csrf: s.csrf,
-    layout: 'inline',
-    hidden: { admin: u.isAdmin ? 'no' : 'yes' },
-    submit: { label: u.isAdmin ? 'Remove admin' : 'Make admin', kind: 'secondary' },
+    return html`<span class="actions">${reset} <span class="muted">(you)</span></span>`
+  const admin = confirmLink({
+    href: `${path}/admin`,
+    label: u.isAdmin ? 'Remove admin' : 'Make admin',
+    kind: 'secondary',
+    ariaLabel: `${u.isAdmin ? 'Remove admin from' : 'Make admin'} ${u.name}`,
   })
-  const remove = postForm({
-    action: `${path}/delete`,
-    csrf: s.csrf,
-    layout: 'inline',
-    fields: checkbox({
-      name: 'confirm',
-      label: 'confirm',
-      required: true,
-      className: 'inline-check',
-    }),
-    submit: { label: 'Delete', kind: 'danger', ariaLabel: `Delete user ${u.name}` },
+  const remove = confirmLink({
+    href: `${path}/delete`,
+    label: 'Delete',
+    kind: 'danger',
+    ariaLabel: `Delete user ${u.name}`,
   })
-  return html`${reset} ${admin} ${remove}`
+  return html`<span class="actions">${reset} ${admin} ${remove}</span>`
 }
 
 /** The zones page. */

@@ -6,39 +6,50 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { auditPage, lockoutsPage, usersPage, zonesPage } from './admin-pages.ts'
 import { hostListPage } from './host-pages.ts'
+import { registerConfirmable } from './confirm.ts'
+import { field as field2 } from './form.ts'
+import { html } from './html.ts'
 import { notice, PAGE_SIZE, pageNumber } from './host-routes.ts'
 import type { Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
-import { field, queryParam, redirect, sendHtml, signedIn, type WebDeps } from './web-http.ts'
+import {
+  field,
+  queryParam,
+  redirect,
+  redirectWithFlash,
+  sendHtml,
+  signedIn,
+  type WebDeps,
+} from './web-http.ts'
+import type { UserDetail as UserRecord } from '../core/accounts/account-store.ts'
 
 const AUDIT_PAGE = 50
-
-const DONE: Record<string, string> = {
-  created: 'User created.',
-  password: 'Password changed; that user’s sessions were ended.',
-  admin: 'Admin flag changed.',
-  deleted: 'User deleted with their hosts and tokens.',
-}
 
 /** Registers the admin routes. */
 export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
   const admin = { admin: true }
-  const users = async (
+  const back = (
+    req: FastifyRequest,
     reply: FastifyReply,
     session: WebSession,
-    status: number,
-    flash: Flash | undefined,
-  ) => sendHtml(reply, status, usersPage({ session, users: await deps.store.users(), flash }))
-  const done = (req: FastifyRequest): Flash | undefined => {
-    const text = DONE[queryParam(req, 'done') ?? '']
-    return text === undefined ? undefined : { kind: 'notice', text }
-  }
-  const failed = (text: string): Flash => ({ kind: 'error', text })
+    kind: Flash['kind'],
+    text: string,
+    path = '/admin/users',
+  ) => redirectWithFlash(deps, req, reply, session, path, { kind, text })
 
   app.get('/admin', (_req, reply) => redirect(reply, '/admin/users'))
   app.get(
     '/admin/users',
-    signedIn(deps, (req, reply, session) => users(reply, session, 200, done(req)), admin),
+    signedIn(
+      deps,
+      async (req, reply, session) =>
+        sendHtml(
+          reply,
+          200,
+          usersPage({ session, users: await deps.store.users(), flash: notice(deps, req) }),
+        ),
+      admin,
+    ),
   )
   app.post(
     '/admin/users',
@@ -46,77 +57,103 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
       deps,
       async (req, reply, session) => {
         const email = (field(req, 'email') ?? '').trim()
+        const name = (field(req, 'name') ?? '').trim()
+        const isAdmin = field(req, 'admin') === 'yes'
         const r = await deps.accounts.addUser({
-          name: (field(req, 'name') ?? '').trim(),
+          name,
           password: field(req, 'password') ?? '',
-          admin: field(req, 'admin') === 'yes',
+          admin: isAdmin,
           ...(email === '' ? {} : { email }),
         })
-        if (!r.ok)
-          return users(
-            reply,
-            session,
-            r.error.code === 'exists' ? 409 : 422,
-            failed(r.error.message),
-          )
-        return redirect(reply, '/admin/users?done=created')
+        if (!r.ok) return back(req, reply, session, 'error', `No user created: ${r.error.message}`)
+        const what = `${isAdmin ? 'Administrator' : 'User'} ${name}${email === '' ? '' : ` <${email}>`}`
+        return back(req, reply, session, 'notice', `${what} created.`)
       },
       admin,
     ),
   )
-  app.post(
-    '/admin/users/:name/password',
-    signedIn(
-      deps,
-      async (req, reply, session) => {
-        const user = await deps.store.userByName((req.params as { name: string }).name)
-        if (user === undefined) return users(reply, session, 404, failed('No such user.'))
-        const r = await deps.accounts.setPassword(user.name, field(req, 'password') ?? '')
-        if (!r.ok) return users(reply, session, 422, failed(r.error.message))
-        await deps.sessions.destroyAllOf(user.id)
-        if (user.id === session.userId) return redirect(reply, '/login')
-        return redirect(reply, '/admin/users?done=password')
-      },
-      admin,
-    ),
-  )
-  app.post(
-    '/admin/users/:name/admin',
-    signedIn(
-      deps,
-      async (req, reply, session) => {
-        const user = await deps.store.userByName((req.params as { name: string }).name)
-        if (user === undefined) return users(reply, session, 404, failed('No such user.'))
-        if (user.id === session.userId)
-          return users(reply, session, 422, failed('You cannot change your own admin flag.'))
-        const r = await deps.accounts.setUserFields(user.name, {
-          isAdmin: field(req, 'admin') === 'yes',
-        })
-        if (!r.ok) return users(reply, session, 404, failed(r.error.message))
-        return redirect(reply, '/admin/users?done=admin')
-      },
-      admin,
-    ),
-  )
-  app.post(
-    '/admin/users/:name/delete',
-    signedIn(
-      deps,
-      async (req, reply, session) => {
-        const user = await deps.store.userByName((req.params as { name: string }).name)
-        if (user === undefined) return users(reply, session, 404, failed('No such user.'))
-        if (user.id === session.userId)
-          return users(reply, session, 422, failed('You cannot delete yourself.'))
-        if (field(req, 'confirm') !== 'yes')
-          return users(reply, session, 422, failed('Tick “confirm” to delete a user.'))
-        await deps.sessions.destroyAllOf(user.id)
-        const r = await deps.accounts.deleteUser(user.name)
-        if (!r.ok) return users(reply, session, 404, failed(r.error.message))
-        return redirect(reply, '/admin/users?done=deleted')
-      },
-      admin,
-    ),
-  )
+  const user = async (req: FastifyRequest): Promise<UserRecord | undefined> =>
+    deps.store.userByName((req.params as { name: string }).name)
+  const others = async (req: FastifyRequest, s: WebSession) => {
+    const u = await user(req)
+    return u === undefined || u.id === s.userId ? undefined : u
+  }
+  registerConfirmable(app, deps, {
+    path: '/admin/users/:name/password',
+    admin: true,
+    load: (req) => user(req),
+    missing: 'No such user.',
+    confirm: (u, s) => ({
+      title: `Reset the password of ${u.name}`,
+      question:
+        u.id === s.userId
+          ? 'Your sessions end with the change: you log in again with the new password.'
+          : `Every session of ${u.name} ends with the change.`,
+      fields: field2({
+        id: 'password',
+        label: html`New password for ${u.name}`,
+        hint: 'at least 8 characters',
+        type: 'password',
+        attrs: { minlength: 8, autocomplete: 'new-password', required: true },
+      }),
+      submit: { label: 'Reset password' },
+      cancel: '/admin/users',
+    }),
+    act: async (req, reply, session, u) => {
+      const r = await deps.accounts.setPassword(u.name, field(req, 'password') ?? '')
+      if (!r.ok)
+        return back(
+          req,
+          reply,
+          session,
+          'error',
+          `Password of ${u.name} unchanged: ${r.error.message}`,
+        )
+      await deps.sessions.destroyAllOf(u.id)
+      if (u.id === session.userId) return redirect(reply, '/login')
+      const text = `Password of ${u.name} changed; their sessions were ended.`
+      return back(req, reply, session, 'notice', text)
+    },
+  })
+  registerConfirmable(app, deps, {
+    path: '/admin/users/:name/admin',
+    admin: true,
+    load: others,
+    missing: 'No such user (or yourself: you cannot change your own admin flag).',
+    confirm: (u) => ({
+      title: u.isAdmin ? `Remove admin from ${u.name}` : `Make ${u.name} an admin`,
+      question: u.isAdmin
+        ? `${u.name} will no longer see or change other users, hosts and zones.`
+        : `${u.name} will see and change every user, host and token.`,
+      submit: { label: u.isAdmin ? 'Remove admin' : 'Make admin' },
+      cancel: '/admin/users',
+    }),
+    act: async (req, reply, session, u) => {
+      const r = await deps.accounts.setUserFields(u.name, { isAdmin: !u.isAdmin })
+      if (!r.ok) return back(req, reply, session, 'error', r.error.message)
+      const text = `Admin flag of ${u.name}: ${u.isAdmin ? 'yes → no' : 'no → yes'}.`
+      return back(req, reply, session, 'notice', text)
+    },
+  })
+  registerConfirmable(app, deps, {
+    path: '/admin/users/:name/delete',
+    admin: true,
+    load: others,
+    missing: 'No such user (or yourself: you cannot delete yourself).',
+    confirm: (u) => ({
+      title: `Delete user ${u.name}`,
+      question: `${u.name} is deleted with every host and token of theirs; their DNS names go away. This cannot be undone.`,
+      submit: { label: 'Delete user', kind: 'danger' },
+      cancel: '/admin/users',
+    }),
+    act: async (req, reply, session, u) => {
+      await deps.sessions.destroyAllOf(u.id)
+      const r = await deps.accounts.deleteUser(u.name)
+      if (!r.ok) return back(req, reply, session, 'error', r.error.message)
+      const text = `User ${u.name} deleted with their hosts and tokens.`
+      return back(req, reply, session, 'notice', text)
+    },
+  })
   app.get(
     '/admin/hosts',
     signedIn(
@@ -129,7 +166,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
           offset: (n - 1) * PAGE_SIZE,
           limit: PAGE_SIZE,
         })
-        const flash = notice(req)
+        const flash = notice(deps, req)
         const view = { session, hosts, search, page: n, more, path: '/admin/hosts', flash }
         return sendHtml(reply, 200, hostListPage(view))
       },
@@ -142,10 +179,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
       deps,
       async (req, reply, session) => {
         const lockouts = await deps.lockouts.list()
-        const flash: Flash | undefined =
-          queryParam(req, 'done') === 'lifted'
-            ? { kind: 'notice', text: 'Lock lifted.' }
-            : undefined
+        const flash = notice(deps, req)
         return sendHtml(reply, 200, lockoutsPage({ session, lockouts, flash }))
       },
       admin,
@@ -156,16 +190,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
     signedIn(
       deps,
       async (req, reply, session) => {
-        const lifted = await deps.lockouts.liftListed(
-          field(req, 'subject') ?? '',
-          field(req, 'source') ?? '',
-        )
-        if (lifted === 0) {
-          const lockouts = await deps.lockouts.list()
-          const flash: Flash = { kind: 'error', text: 'No such lockout (already lifted?).' }
-          return sendHtml(reply, 404, lockoutsPage({ session, lockouts, flash }))
-        }
-        return redirect(reply, '/admin/lockouts?done=lifted')
+        const subject = field(req, 'subject') ?? ''
+        const source = field(req, 'source') ?? ''
+        const lifted = await deps.lockouts.liftListed(subject, source)
+        if (lifted === 0)
+          return back(
+            req,
+            reply,
+            session,
+            'error',
+            'No such lockout (already lifted?).',
+            '/admin/lockouts',
+          )
+        const text = `Lock of ${subject} from ${source} lifted.`
+        return back(req, reply, session, 'notice', text, '/admin/lockouts')
       },
       admin,
     ),

@@ -96,7 +96,7 @@ export function hostPage(v: HostView): Html {
     ${historyTable(v.history)}
 
     <h2 id="tokens">Tokens for this host</h2>
-    ${tokenTable(v.tokens, v.session, `/hosts/${h.id}`)}
+    ${tokenTable(v.tokens, `/hosts/${h.id}`)}
     ${postForm({
       action: '/tokens',
       csrf: v.session.csrf,

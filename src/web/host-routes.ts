@@ -12,8 +12,9 @@ import type { WebSession } from './session.ts'
 import {
   errorPage,
   field,
+  flashOf,
   queryParam,
-  redirect,
+  redirectWithFlash,
   sendHtml,
   signedIn,
   type WebDeps,
@@ -23,18 +24,9 @@ import type { HostDetail } from '../core/accounts/account-store.ts'
 /** Hosts per page in host tables. */
 export const PAGE_SIZE = 25
 
-const NOTICES: Record<string, string> = {
-  created: 'Host created.',
-  ttl: 'TTLs saved.',
-  lan: 'LAN addresses saved.',
-  deleted: 'Host deleted.',
-  revoked: 'Token revoked.',
-}
-
-/** A notice chosen by a fixed key from the query (never text from the URL). */
-export function notice(req: FastifyRequest): Flash | undefined {
-  const text = NOTICES[queryParam(req, 'done') ?? '']
-  return text === undefined ? undefined : { kind: 'notice', text }
+/** The message a redirect carried to this page, if any (read once). */
+export function notice(deps: WebDeps, req: FastifyRequest): Flash | undefined {
+  return flashOf(deps, req)
 }
 
 /** The page number from `?page=` (1 when absent or bad). */
@@ -69,15 +61,27 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
       const n = pageNumber(req)
       const q = { ownerId: session.userId, search, offset: (n - 1) * PAGE_SIZE, limit: PAGE_SIZE }
       const { hosts, more } = await deps.store.hosts(q)
-      const view = { session, hosts, search, page: n, more, path: '/hosts', flash: notice(req) }
+      const view = {
+        session,
+        hosts,
+        search,
+        page: n,
+        more,
+        path: '/hosts',
+        flash: notice(deps, req),
+      }
       return sendHtml(reply, 200, hostListPage(view))
     }),
   )
   app.get(
     '/hosts/new',
-    signedIn(deps, async (_req, reply, session) => {
+    signedIn(deps, async (req, reply, session) => {
       const zones = await deps.store.zoneNames()
-      return sendHtml(reply, 200, newHostPage({ session, zones }))
+      // After a refused form the redirect brings back what was typed (a name and a zone).
+      const label = (queryParam(req, 'label') ?? '').slice(0, 253)
+      const zone = (queryParam(req, 'zone') ?? '').slice(0, 253)
+      const flash = notice(deps, req)
+      return sendHtml(reply, 200, newHostPage({ session, zones, label, zone, flash }))
     }),
   )
   app.post(
@@ -102,11 +106,14 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
                 owner: session.userName,
                 ...(ttl === undefined ? {} : { ttl }),
               })
-      if (r.ok) return redirect(reply, `/hosts/${r.value.id}?done=created`)
-      const zones = await deps.store.zoneNames()
-      const flash: Flash = { kind: 'error', text: r.error.message }
-      const status = r.error.code === 'exists' ? 409 : 422
-      return sendHtml(reply, status, newHostPage({ session, zones, label, zone, flash }))
+      if (r.ok)
+        return redirectWithFlash(deps, req, reply, session, `/hosts/${r.value.id}`, {
+          kind: 'notice',
+          text: `Host ${label}.${zone} created.`,
+        })
+      const again = `/hosts/new?${new URLSearchParams({ label, zone }).toString()}`
+      const flash: Flash = { kind: 'error', text: `Nothing created: ${r.error.message}` }
+      return redirectWithFlash(deps, req, reply, session, again, flash)
     }),
   )
   app.get(
@@ -114,7 +121,7 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
     signedIn(deps, async (req, reply, session) => {
       const host = await ownHost(deps, req, session)
       if (host === undefined) return errorPage(reply, 404, 'No such host.', session)
-      return showHost(deps, req, reply, session, host, notice(req), 200)
+      return showHost(deps, req, reply, session, host, notice(deps, req), 200)
     }),
   )
   app.post(
@@ -129,19 +136,24 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
         problem = 'DNS TTL must be a whole number of seconds from 1 to 604800, or empty'
       else if (expiry === 'bad' || expiry === undefined || expiry < 0 || expiry > 31536000)
         problem = 'Expiry must be a whole number of seconds from 0 (never) to 31536000'
+      const back = `/hosts/${host.id}`
       if (problem !== undefined || dns === 'bad' || expiry === 'bad' || expiry === undefined) {
-        const flash: Flash = { kind: 'error', text: problem ?? 'invalid TTL' }
-        return showHost(deps, req, reply, session, host, flash, 422)
+        const flash: Flash = { kind: 'error', text: `TTLs unchanged: ${problem ?? 'invalid TTL'}` }
+        return redirectWithFlash(deps, req, reply, session, back, flash)
       }
       const r = await deps.accounts.changeHost(host.fqdn, {
         dnsTtl: dns ?? null,
         expiryTtl: expiry,
       })
       if (!r.ok) {
-        const flash: Flash = { kind: 'error', text: r.error.message }
-        return showHost(deps, req, reply, session, host, flash, 422)
+        const flash: Flash = { kind: 'error', text: `TTLs unchanged: ${r.error.message}` }
+        return redirectWithFlash(deps, req, reply, session, back, flash)
       }
-      return redirect(reply, `/hosts/${host.id}?done=ttl`)
+      const text = changes(`TTLs of ${host.fqdn}`, [
+        ['DNS TTL', ttlText(host.dnsTtl, 'zone default'), ttlText(dns ?? null, 'zone default')],
+        ['expiry', ttlText(host.expiryTtl || null, 'never'), ttlText(expiry || null, 'never')],
+      ])
+      return redirectWithFlash(deps, req, reply, session, back, { kind: 'notice', text })
     }),
   )
   app.post(
@@ -157,16 +169,16 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
         ipv4: value('lan_ipv4'),
         ipv6: value('lan_ipv6'),
       })
-      if (r.ok) return redirect(reply, `/hosts/${host.id}?done=lan`)
-      return showHost(
-        deps,
-        req,
-        reply,
-        session,
-        host,
-        { kind: 'error', text: r.error.message },
-        422,
-      )
+      const back = `/hosts/${host.id}`
+      if (!r.ok) {
+        const flash: Flash = { kind: 'error', text: `LAN addresses unchanged: ${r.error.message}` }
+        return redirectWithFlash(deps, req, reply, session, back, flash)
+      }
+      const text = changes(`LAN addresses of ${host.fqdn}`, [
+        ['IPv4', host.lanIpv4 ?? 'none', value('lan_ipv4') ?? 'none'],
+        ['IPv6', host.lanIpv6 ?? 'none', value('lan_ipv6') ?? 'none'],
+      ])
+      return redirectWithFlash(deps, req, reply, session, back, { kind: 'notice', text })
     }),
   )
   app.post(
@@ -175,15 +187,17 @@ export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
       const host = await ownHost(deps, req, session)
       if (host === undefined) return errorPage(reply, 404, 'No such host.', session)
       if (field(req, 'confirm') !== 'yes') {
-        const flash: Flash = { kind: 'error', text: 'Tick the box to confirm the deletion.' }
-        return showHost(deps, req, reply, session, host, flash, 422)
+        const flash: Flash = {
+          kind: 'error',
+          text: `${host.fqdn} was not deleted: tick the box to confirm the deletion.`,
+        }
+        return redirectWithFlash(deps, req, reply, session, `/hosts/${host.id}`, flash)
       }
       const r = await deps.accounts.deleteHost(host.fqdn)
       if (!r.ok) return errorPage(reply, 404, r.error.message, session)
-      return redirect(
-        reply,
-        `${session.isAdmin && host.ownerId !== session.userId ? '/admin/hosts' : '/hosts'}?done=deleted`,
-      )
+      const list = session.isAdmin && host.ownerId !== session.userId ? '/admin/hosts' : '/hosts'
+      const text = `Host ${host.fqdn} deleted (it had ${host.ipv4 ?? 'no IPv4'} and ${host.ipv6 ?? 'no IPv6'}).`
+      return redirectWithFlash(deps, req, reply, session, list, { kind: 'notice', text })
     }),
   )
 }
@@ -213,6 +227,24 @@ async function ownHost(
   if (!Number.isSafeInteger(id) || id < 1) return undefined
   const host = await deps.store.host(id)
   return host !== undefined && (host.ownerId === s.userId || s.isAdmin) ? host : undefined
+}
+
+/**
+ * A flash text naming what changed, old → new, or that nothing did:
+ * `changes('TTLs of a.example', [['DNS TTL', '60 s', '300 s']])` →
+ * `TTLs of a.example: DNS TTL 60 s → 300 s.`
+ */
+export function changes(
+  what: string,
+  fields: readonly (readonly [string, string, string])[],
+): string {
+  const changed = fields.filter(([, from, to]) => from !== to)
+  if (changed.length === 0) return `${what}: nothing changed.`
+  return `${what}: ${changed.map(([name, from, to]) => `${name} ${from} → ${to}`).join('; ')}.`
+}
+
+function ttlText(seconds: number | null, none: string): string {
+  return seconds === null ? none : `${String(seconds)} s`
 }
 
 /** A whole number from a form field; undefined when empty, `bad` when not a number. */

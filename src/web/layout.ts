@@ -4,13 +4,10 @@
  * No inline script or style, so a `default-src 'self'` content security policy holds.
  */
 import { csrfField, html, type Html, type HtmlValue } from './html.ts'
+import type { Flash } from './flash.ts'
 import type { WebSession } from './session.ts'
 
-/** A one-line message above the page content. */
-export interface Flash {
-  readonly kind: 'notice' | 'error'
-  readonly text: string
-}
+export type { Flash } from './flash.ts'
 
 /** What a page passes to the shell. */
 export interface PageOptions {

@@ -39,6 +39,7 @@ describe('web routes', () => {
   let app: FastifyInstance
   let accounts: AccountService
   const cookies = new Map<string, string>()
+  let draws = 0
 
   const form = (fields: Record<string, string>) => ({
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -80,6 +81,13 @@ describe('web routes', () => {
     })
   const get = (name: string, url: string) =>
     app.inject({ url, headers: { cookie: cookies.get(name) ?? '' } })
+  /** The page a POST redirected to, as that session sees it (with the flash cookie). */
+  const follow = async (name: string, r: { headers: Record<string, unknown> }) => {
+    assert.equal(typeof r.headers.location, 'string', 'a redirect')
+    const flash = /dynzone_flash=([^;]*)/.exec(String(r.headers['set-cookie']))?.[1] ?? ''
+    const cookie = `${cookies.get(name) ?? ''}; dynzone_flash=${flash}`
+    return app.inject({ url: String(r.headers.location), headers: { cookie } })
+  }
   const hostRow = (label: string) =>
     db.selectFrom('hosts').selectAll().where('label', '=', label).executeTakeFirst()
 
@@ -96,7 +104,11 @@ describe('web routes', () => {
       store: new SqlAccountStore(db, [ZONE]),
       passwords,
       hasher,
-      randomBytes: (n) => new Uint8Array(n).map((_, i) => i + 1),
+      // Deterministic but different each call: every token needs a secret of its own.
+      randomBytes: (n) => {
+        draws += 1
+        return new Uint8Array(n).map((_, i) => (i + draws) % 256)
+      },
       now: () => NOW,
     })
     for (const [name, admin] of [
@@ -242,8 +254,8 @@ describe('web routes', () => {
       { dns_ttl: '300', expiry_ttl: '' },
     ]) {
       const r = await post('alice', `/hosts/${String(home.id)}/ttl`, bad)
-      assert.equal(r.statusCode, 422, JSON.stringify(bad))
-      assert.match(r.body, /class="error"/)
+      assert.equal(r.statusCode, 303, JSON.stringify(bad))
+      assert.match((await follow('alice', r)).body, /class="error"[^>]*>TTLs unchanged: /)
     }
     assert.equal((await hostRow('home'))?.dns_ttl, null)
     assert.equal(await serial(), before)
@@ -252,6 +264,11 @@ describe('web routes', () => {
       expiry_ttl: '86400',
     })
     assert.equal(r.statusCode, 303)
+    const shown = (await follow('alice', r)).body
+    assert.match(
+      shown,
+      /TTLs of home\.dyn\.example: DNS TTL zone default → 300 s; expiry never → 86400 s\./,
+    )
     const after = await hostRow('home')
     assert.equal(after?.dns_ttl, 300)
     assert.equal(after.expiry_ttl, 86400)
@@ -267,8 +284,11 @@ describe('web routes', () => {
       ['root', 'sub.home'],
     ] as const) {
       const r = await post(who, '/hosts/new', { label, zone: ZONE })
-      assert.equal(r.statusCode, 409, `${who} at ${label}`)
-      assert.match(r.body, /belongs to host &quot;home\./)
+      assert.equal(r.statusCode, 303, `${who} at ${label}`)
+      const again = await follow(who, r)
+      assert.match(again.body, /Nothing created: .*belongs to host &quot;home\./)
+      // The form comes back with what was typed.
+      assert.match(again.body, new RegExp(`id="label"[^>]*value="${label}"`))
       assert.equal(await hostRow(label), undefined)
     }
     assert.equal(
@@ -278,8 +298,7 @@ describe('web routes', () => {
     // bob above alice's host would own it: refused too.
     assert.equal((await post('alice', '/hosts/new', { label: 'x.up', zone: ZONE })).statusCode, 303)
     const above = await post('bob', '/hosts/new', { label: 'up', zone: ZONE })
-    assert.equal(above.statusCode, 409)
-    assert.match(above.body, /is above host &quot;x\.up\./)
+    assert.match((await follow('bob', above)).body, /is above host &quot;x\.up\./)
     assert.equal(await hostRow('up'), undefined)
   })
 
@@ -304,8 +323,8 @@ describe('web routes', () => {
     assert.match(form.body, new RegExp(`<option[^>]*value="${ZONE}"`))
     assert.doesNotMatch(form.body, /gone\.example/)
     const r = await post('alice', '/hosts/new', { label: 'x', zone: 'gone.example' })
-    assert.equal(r.statusCode, 422)
-    assert.match(r.body, /none of the served zones \(dyn\.example\)/)
+    assert.equal(r.statusCode, 303)
+    assert.match((await follow('alice', r)).body, /none of the served zones \(dyn\.example\)/)
     assert.equal(await hostRow('x'), undefined)
     const zones = (await get('root', '/admin/zones')).body
     assert.match(zones, /gone\.example<\/td>\s*<td[^>]*>no \(not in the config\)/)
@@ -321,6 +340,94 @@ describe('web routes', () => {
     const page = (await get('root', '/admin/users')).body
     assert.doesNotMatch(page, /<script>alert/)
     assert.match(page, /&lt;script&gt;alert\(1\)&lt;\/script&gt;@x/)
+  })
+
+  it('answers a form with a redirect whose message names the change, shown once', async () => {
+    const home = await hostRow('home')
+    assert.ok(home)
+    const r = await post('alice', `/hosts/${String(home.id)}/lan`, { lan_ipv4: '10.0.0.2' })
+    assert.equal(r.statusCode, 303)
+    assert.equal(r.headers.location, `/hosts/${String(home.id)}`)
+    const shown = await follow('alice', r)
+    assert.match(
+      shown.body,
+      /role="status">LAN addresses of home\.dyn\.example: IPv4 none → 10\.0\.0\.2\./,
+    )
+    // The page clears the cookie: a reload shows the page without the message.
+    assert.match(String(shown.headers['set-cookie']), /dynzone_flash=; .*Max-Age=0/)
+    assert.doesNotMatch((await get('alice', `/hosts/${String(home.id)}`)).body, /LAN addresses of/)
+    // A flash sealed for one session means nothing in another, nor when tampered with.
+    const flash = /dynzone_flash=([^;]*)/.exec(String(r.headers['set-cookie']))?.[1] ?? ''
+    const url = '/hosts'
+    for (const [name, value] of [
+      ['bob', flash],
+      ['alice', `${flash.slice(0, -2)}AA`],
+    ] as const) {
+      const cookie = `${cookies.get(name) ?? ''}; dynzone_flash=${value}`
+      const page = await app.inject({ url, headers: { cookie } })
+      assert.equal(page.statusCode, 200)
+      assert.doesNotMatch(page.body, /LAN addresses of/, name)
+    }
+  })
+
+  it('shows a new secret once on the page after the redirect', async () => {
+    const r = await post('alice', '/tokens', {
+      host: `home.${ZONE}`,
+      label: 'prg',
+      scope: 'address',
+    })
+    assert.equal(r.statusCode, 303)
+    assert.equal(r.headers.location, '/tokens/secret')
+    const created = (await accounts.listTokens('alice')).find((t) => t.label === 'prg')
+    assert.ok(created)
+    const page = await follow('alice', r)
+    assert.equal(page.statusCode, 200)
+    const secret = /id="secret" class="secret">([a-z2-7]{32})</.exec(page.body)?.[1]
+    assert.ok(secret !== undefined, 'the secret is shown')
+    // The secret is not readable in the cookie that carried it.
+    assert.ok(!String(r.headers['set-cookie']).includes(secret))
+    // Reloading shows no secret and creates no second token.
+    const again = await get('alice', '/tokens/secret')
+    assert.equal(again.statusCode, 303)
+    assert.doesNotMatch((await follow('alice', again)).body, new RegExp(secret))
+    assert.equal((await accounts.listTokens('alice')).filter((t) => t.label === 'prg').length, 1)
+  })
+
+  it('revokes a token only after its confirmation page', async () => {
+    const made = await accounts.createToken({ owner: 'alice', label: 'confirm-me' })
+    assert.ok(made.ok)
+    const path = `/tokens/${String(made.value.token.id)}/revoke`
+    const bare = await post('alice', path, { back: '/tokens' })
+    assert.equal(bare.statusCode, 303)
+    assert.equal(bare.headers.location, `${path}?back=%2Ftokens`)
+    assert.ok((await accounts.listTokens('alice')).some((t) => t.label === 'confirm-me'))
+    const confirm = await get('alice', bare.headers.location)
+    assert.equal(confirm.statusCode, 200)
+    assert.match(confirm.body, /name="confirm" value="yes"/)
+    assert.match(confirm.body, /<a href="\/tokens">Cancel<\/a>/)
+    const done = await post('alice', path, { confirm: 'yes', back: '/tokens' })
+    assert.equal(done.headers.location, '/tokens')
+    assert.match(
+      (await follow('alice', done)).body,
+      /Token “confirm-me” \(any host, all\) revoked: its secret no longer works\./,
+    )
+    assert.equal(
+      (await accounts.listTokens('alice')).some((t) => t.label === 'confirm-me'),
+      false,
+    )
+  })
+
+  it('changes an admin flag only after confirmation, naming old → new', async () => {
+    const isAdmin = async () => (await accounts.listUsers()).find((u) => u.name === 'bob')?.isAdmin
+    const bare = await post('root', '/admin/users/bob/admin', {})
+    assert.equal(bare.headers.location, '/admin/users/bob/admin')
+    assert.equal(await isAdmin(), false)
+    const done = await post('root', '/admin/users/bob/admin', { confirm: 'yes' })
+    assert.match((await follow('root', done)).body, /Admin flag of bob: no → yes\./)
+    assert.equal(await isAdmin(), true)
+    const back = await post('root', '/admin/users/bob/admin', { confirm: 'yes' })
+    assert.match((await follow('root', back)).body, /Admin flag of bob: yes → no\./)
+    assert.equal(await isAdmin(), false)
   })
 
   it('locks a user out of logins from a source after repeated wrong passwords', async () => {

@@ -12,6 +12,7 @@ import type { AuditLog } from '../core/audit.ts'
 import type { WebSessionStore } from '../core/auth/web-session-store.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
+import { FlashCookies } from './flash.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
@@ -40,6 +41,7 @@ export function createWebDeps(o: {
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
+    flash: new FlashCookies({ hasher: o.hasher, clock: o.clock }),
     store: o.store,
     accounts: o.accounts,
     lockouts: o.lockouts,

@@ -5,6 +5,7 @@
  */
 import type { TokenSummary } from '../core/accounts/account-store.ts'
 import type { ClientTarget } from './client-settings.ts'
+import { confirmLink } from './confirm.ts'
 import { field, postForm, selectField, type Choice } from './form.ts'
 import { clientBlocks } from './host-sections.ts'
 import { html, when, type Html } from './html.ts'
@@ -40,16 +41,12 @@ const TOKEN_ACTIONS = {
 } as const
 
 /** The token table; `back` is where the buttons return to. */
-export function tokenTable(tokens: readonly TokenSummary[], s: WebSession, back: string): Html {
+export function tokenTable(tokens: readonly TokenSummary[], back: string): Html {
+  // Each action is a link to its confirmation page (no script needed), which holds the form.
   const action = (t: TokenSummary, verb: keyof typeof TOKEN_ACTIONS): Html => {
     const { label, kind } = TOKEN_ACTIONS[verb]
-    return postForm({
-      action: `/tokens/${t.id}/${verb}`,
-      csrf: s.csrf,
-      layout: 'inline',
-      hidden: { back },
-      submit: { label, kind, ariaLabel: `${label} token ${t.label}` },
-    })
+    const href = `/tokens/${String(t.id)}/${verb}`
+    return confirmLink({ href, label, kind, ariaLabel: `${label} token ${t.label}`, back })
   }
   return dataTable({
     rows: tokens,
@@ -85,7 +82,7 @@ export function tokensPage(v: {
       A token is the password a router or script uses to update DNS. Its secret is shown once, when
       it is created or rotated.
     </p>
-    ${tokenTable(v.tokens, v.session, '/tokens')}
+    ${tokenTable(v.tokens, '/tokens')}
     <h2>New token</h2>
     ${postForm({
       action: '/tokens',

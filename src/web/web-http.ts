@@ -12,6 +12,7 @@ import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
+import type { FlashCookies, FlashData } from './flash.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
@@ -19,6 +20,8 @@ import type { WebSession, WebSessions } from './session.ts'
 /** What the web routes need from the composition root. */
 export interface WebDeps {
   readonly sessions: WebSessions
+  /** The messages (and show-once values) carried across a POST-redirect-GET. */
+  readonly flash: FlashCookies
   /** The admin and host pages' reads. */
   readonly store: AdminReads
   readonly accounts: AccountService
@@ -60,6 +63,28 @@ export function redirect(reply: FastifyReply, path: string): FastifyReply {
     .header('location', safePath(path) ?? '/hosts')
     .header('cache-control', 'no-store')
     .send()
+}
+
+/**
+ * The answer to every state-changing form: a 303 to a page, with a message for that page
+ * that names what changed (or why nothing did), so reloading it never re-posts the form.
+ */
+export function redirectWithFlash(
+  deps: Pick<WebDeps, 'flash'>,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  session: WebSession,
+  path: string,
+  flash: FlashData,
+): FastifyReply {
+  deps.flash.set(reply, session.key, flash, req.protocol === 'https')
+  return redirect(reply, path)
+}
+
+/** The message the redirect to this page carried, if any (read once). */
+export function flashOf(deps: Pick<WebDeps, 'flash'>, req: FastifyRequest): Flash | undefined {
+  const f = deps.flash.of(req)
+  return f === undefined ? undefined : { kind: f.kind, text: f.text }
 }
 
 /** The path itself when it is a same-site path (`/x`, not `//host` or `/\host`), else undefined. */
@@ -126,6 +151,7 @@ export function signedIn(deps: WebDeps, handler: SignedIn, options: { admin?: bo
         session,
       )
     }
+    if (req.method === 'GET') deps.flash.take(req, reply, session.key)
     if (options.admin === true && !session.isAdmin) {
       return errorPage(reply, 403, 'This page is for administrators.', session)
     }
