@@ -45,7 +45,6 @@ export function hostListPage(v: HostListView): Html {
     </form>
     ${dataTable({
       caption: 'Hosts',
-      wide: true,
       rows: v.hosts,
       columns: hostColumns(admin),
       empty,

@@ -35,7 +35,6 @@ export function historyTable(rows: readonly HostEvent[]): Html {
   const change = (r: HostEvent): boolean => CHANGES.has(r.result)
   return dataTable({
     rows,
-    wide: true,
     empty: 'No updates yet.',
     columns: [
       { label: 'When', cell: (r) => when(r.at) },

@@ -75,8 +75,16 @@ export function csrfField(csrf: string): Html {
   return html`<input type="hidden" name="csrf" value="${csrf}" />`
 }
 
-/** Formats an ISO timestamp for display (UTC, minute precision), or a dash. */
-export function when(iso: string | null | undefined): string {
+/**
+ * A point in time: `<time datetime>` with the UTC time as its text and title, readable as is;
+ * the page script shows it in the reader's zone with a relative age ("3 min ago") and keeps
+ * the UTC time on hover. A dash when there is none; the text itself when it is no time.
+ */
+export function when(iso: string | null | undefined): Html | string {
   if (iso === null || iso === undefined) return '—'
-  return iso.replace('T', ' ').slice(0, 19) + ' UTC'
+  // Stored times without a zone are UTC (never the server's local time).
+  const t = Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(iso) ? iso : `${iso.replace(' ', 'T')}Z`)
+  if (Number.isNaN(t)) return iso
+  const utc = `${new Date(t).toISOString().replace('T', ' ').slice(0, 19)} UTC`
+  return html`<time datetime="${new Date(t).toISOString()}" title="${utc}">${utc}</time>`
 }

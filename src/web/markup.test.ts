@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { checkbox, field, postForm, selectField } from './form.ts'
-import { attrs, html } from './html.ts'
+import { attrs, html, when } from './html.ts'
 import { Cell, dataTable, factTable, type Column } from './table.ts'
 
 interface Row {
@@ -40,14 +40,19 @@ void describe('dataTable', () => {
     )
     assert.match(
       out,
-      /<tr><td>&lt;i&gt;&quot;x&quot;<\/td><td>a<\/td><td><code>b<\/code><\/td><\/tr>/,
+      /<tr><td data-label="Name">&lt;i&gt;&quot;x&quot;<\/td><td data-label="Old">a<\/td><td data-label="New"><code>b<\/code><\/td><\/tr>/,
     )
     assert.doesNotMatch(out, /<i>/)
   })
 
   void it('lets a cell span the next column instead of rendering it', () => {
     const out = squash(String(dataTable({ columns: COLUMNS, rows: [{ name: 'n', failed: true }] })))
-    assert.match(out, /<tr><td>n<\/td><td colspan="2" class="bad">why<\/td><\/tr>/)
+    assert.match(
+      out,
+      /<tr><td data-label="Name">n<\/td><td colspan="2" class="bad" data-label="Old">why<\/td><\/tr>/,
+    )
+    // On a phone the table is a card per row; only a table marked wide scrolls instead.
+    assert.match(out, /<table class="stack">/)
   })
 
   void it('shows the empty line instead of the table, and keeps the table without one', () => {
@@ -145,5 +150,16 @@ void describe('forms', () => {
   void it('refuses an attribute name that is not plain', () => {
     assert.throws(() => attrs({ 'onclick="x"': 'y' }), /invalid attribute name/)
     assert.equal(String(attrs({ a: false, b: null, c: undefined, d: true, e: 0 })), ' d e="0"')
+  })
+})
+
+void describe('when', () => {
+  void it('renders a time the script can localise, readable in UTC without it', () => {
+    assert.equal(
+      String(when('2030-01-02T03:04:05.678Z')),
+      '<time datetime="2030-01-02T03:04:05.678Z" title="2030-01-02 03:04:05 UTC">2030-01-02 03:04:05 UTC</time>',
+    )
+    assert.equal(when(null), '—')
+    assert.equal(String(when('2030-01-02 03:04:05')), String(when('2030-01-02T03:04:05')))
   })
 })

@@ -40,7 +40,10 @@ export interface TableOptions<T> {
   readonly caption?: string
   /** Shown instead of the table when there are no rows; text is shown muted. */
   readonly empty?: string | Html
-  /** Wide tables keep cells on one line on a phone and scroll sideways. */
+  /**
+   * Wide tables keep cells on one line on a phone and scroll sideways; the others become a
+   * card per row (each cell under its column's name), so nothing scrolls.
+   */
   readonly wide?: boolean
   readonly paging?: Paging
 }
@@ -70,7 +73,7 @@ export function factTable(facts: readonly (readonly [string, HtmlValue])[]): Htm
 
 function table<T>(o: TableOptions<T>): Html {
   return html`<div class="table-wrap">
-    <table${attrs({ class: o.wide === true ? 'wide' : undefined })}>
+    <table${attrs({ class: o.wide === true ? 'wide' : 'stack' })}>
       ${
         o.caption === undefined
           ? ''
@@ -106,7 +109,12 @@ function cells<T>(columns: readonly Column<T>[], item: T): Html[] {
     const value = column.cell(item)
     const cell = value instanceof Cell ? value : new Cell(value)
     covered = cell.colspan - 1
-    const a = attrs({ colspan: cell.colspan > 1 ? cell.colspan : undefined, class: cell.className })
+    // On a phone a `stack` table shows each row as a card: the label comes from `data-label`.
+    const a = attrs({
+      colspan: cell.colspan > 1 ? cell.colspan : undefined,
+      class: cell.className,
+      'data-label': column.label,
+    })
     out.push(html`<td${a}>${cell.content}</td>`)
   }
   return out
