@@ -183,6 +183,7 @@ export function auditPage(v: {
     ${dataTable({
       rows: v.events,
       wide: true,
+      caption: 'Audit events',
       empty: 'No events.',
       columns: [
         { label: 'When', cell: (e) => when(e.at) },

@@ -72,7 +72,17 @@ export function factTable(facts: readonly (readonly [string, HtmlValue])[]): Htm
 }
 
 function table<T>(o: TableOptions<T>): Html {
-  return html`<div class="table-wrap">
+  // A wide table may scroll sideways: its wrapper is a named region keyboards can scroll.
+  const wrap =
+    o.wide === true
+      ? attrs({
+          class: 'table-wrap',
+          tabindex: 0,
+          role: 'region',
+          'aria-label': o.caption ?? 'Table',
+        })
+      : attrs({ class: 'table-wrap' })
+  return html`<div${wrap}>
     <table${attrs({ class: o.wide === true ? 'wide' : 'stack' })}>
       ${
         o.caption === undefined

@@ -18,9 +18,13 @@ document.addEventListener('click', (event) => {
 
 // <time datetime> elements carry UTC from the server (text and title); show them local, with
 // the zone and how long ago, and keep the UTC time in the title for hover.
+// (dateStyle and timeStyle cannot be combined with timeZoneName.)
 const local = new Intl.DateTimeFormat(undefined, {
-  dateStyle: 'medium',
-  timeStyle: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
   timeZoneName: 'short',
 })
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
