@@ -85,6 +85,8 @@ function appBuilder(
     clock: systemClock,
     clientIp,
     gate,
+    updates,
+    guard,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
   return (https) => {

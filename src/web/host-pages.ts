@@ -3,7 +3,9 @@
  * host page (addresses, last update, history, TTL and LAN forms, tokens, client settings)
  * and the new-host form.
  */
+import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { ClientTarget } from './client-settings.ts'
+import { addressForms } from './host-address.ts'
 import { checkbox, field, postForm, selectField, submit } from './form.ts'
 import { clientBlocks, historyTable, resultBadge } from './host-sections.ts'
 import { html, when, type Html } from './html.ts'
@@ -83,6 +85,8 @@ export interface HostView {
   readonly tokens: readonly TokenSummary[]
   readonly client: ClientTarget
   readonly flash?: Flash | undefined
+  /** The browser's address as this server sees it (for "use my current address"). */
+  readonly mine: IpAddress
 }
 
 /** The host page. */
@@ -90,6 +94,9 @@ export function hostPage(v: HostView): Html {
   const h = v.host
   const body = html`<h1>${h.fqdn}</h1>
     ${hostFacts(h)}
+
+    <h2 id="address">Set the address</h2>
+    ${addressForms(h, v.session.csrf, v.mine)}
 
     <h2 id="history">History</h2>
     ${historyTable(v.history)}

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ClientTarget } from './client-settings.ts'
+import { registerAddressRoute } from './host-address.ts'
 import { hostListPage, hostPage, newHostPage } from './host-pages.ts'
 import type { Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
@@ -54,6 +55,7 @@ export function clientTarget(
 
 /** Registers the host routes. */
 export function registerHostRoutes(app: FastifyInstance, deps: WebDeps): void {
+  registerAddressRoute(app, deps, (id, s) => hostById(deps, id, s))
   app.get(
     '/hosts',
     signedIn(deps, async (req, reply, session) => {
@@ -214,7 +216,8 @@ async function showHost(
   const history = await deps.store.history(host.id, 50)
   const tokens = (await deps.accounts.listTokens(host.owner)).filter((t) => t.host === host.fqdn)
   const client = clientTarget(req, host.owner, host.fqdn, 'TOKEN')
-  return sendHtml(reply, status, hostPage({ session, host, history, tokens, client, flash }))
+  const mine = deps.clientIp(req)
+  return sendHtml(reply, status, hostPage({ session, host, history, tokens, client, flash, mine }))
 }
 
 /** The host of `:id` when the session may see it. */
@@ -223,7 +226,16 @@ async function ownHost(
   req: FastifyRequest,
   s: WebSession,
 ): Promise<HostDetail | undefined> {
-  const id = Number((req.params as { id?: string }).id)
+  return hostById(deps, (req.params as { id?: string }).id, s)
+}
+
+/** The host of an id (as the path gave it) when the session may see it. */
+async function hostById(
+  deps: WebDeps,
+  raw: unknown,
+  s: WebSession,
+): Promise<HostDetail | undefined> {
+  const id = Number(raw)
   if (!Number.isSafeInteger(id) || id < 1) return undefined
   const host = await deps.store.host(id)
   return host !== undefined && (host.ownerId === s.userId || s.isAdmin) ? host : undefined

@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { parseIp } from '../core/addresses/addresses.ts'
-import { createGuards } from '../core/rate-limit/rate-limit-setup.ts'
+import { createAddressPolicy, createGuards } from '../core/rate-limit/rate-limit-setup.ts'
+import { ok } from '../core/result.ts'
+import { UpdateService } from '../core/update/update-service.ts'
 import { AccountService } from '../core/accounts/accounts.ts'
 import { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
@@ -119,7 +121,54 @@ describe('web routes', () => {
       assert.ok((await accounts.addUser({ name, password: `${name}-password`, admin })).ok)
     }
     assert.ok((await accounts.addHost({ fqdn: `home.${ZONE}`, owner: 'alice' })).ok)
+    const updateStore = new SqlUpdateStore(db, zones)
+    const guards = createGuards(
+      {
+        rate_limit: {
+          enabled: true,
+          good_window_seconds: 3600,
+          good_max: 1000,
+          host_good_max: 1000,
+          bad_window_seconds: 900,
+          bad_max: 1000,
+          account_bad_max: 4,
+          max_entries: 1000,
+          exempt: [],
+        },
+        security: {
+          lockout_threshold: 3,
+          lockout_base_seconds: 600,
+          lockout_max_seconds: 3600,
+          lockout_reset_seconds: 3600,
+          lockout_allow: [],
+          password_cache_seconds: 0,
+        },
+      },
+      {
+        store: updateStore,
+        lockoutStore: new SqlLockoutStore(db),
+        hasher,
+        passwords,
+        clock: { now: () => NOW },
+      },
+    )
+    // Addresses set on a host page: the update service with a public-only address policy (no
+    // DNS here: the publisher confirms at once).
+    const updates = new UpdateService({
+      store: updateStore,
+      gate: guards.gate,
+      publisher: { publish: () => Promise.resolve(ok(undefined)) },
+      clock: { now: () => NOW },
+      maxHosts: 5,
+      answerDeadlineMs: 100,
+      addressPolicy: createAddressPolicy({
+        address_policy: 'public',
+        address_policy_public: [],
+        address_policy_any: [],
+      }),
+    })
     const deps = createWebDeps({
+      updates,
       sessionStore: new SqlWebSessionStore(db),
       store: new SqlAccountStore(db, [ZONE]),
       passwords,
@@ -134,36 +183,7 @@ describe('web routes', () => {
         return ip.value
       },
       // Lockouts after three bad passwords; four bad passwords per name from all addresses.
-      gate: createGuards(
-        {
-          rate_limit: {
-            enabled: true,
-            good_window_seconds: 3600,
-            good_max: 1000,
-            host_good_max: 1000,
-            bad_window_seconds: 900,
-            bad_max: 1000,
-            account_bad_max: 4,
-            max_entries: 1000,
-            exempt: [],
-          },
-          security: {
-            lockout_threshold: 3,
-            lockout_base_seconds: 600,
-            lockout_max_seconds: 3600,
-            lockout_reset_seconds: 3600,
-            lockout_allow: [],
-            password_cache_seconds: 0,
-          },
-        },
-        {
-          store: new SqlUpdateStore(db, zones),
-          lockoutStore: new SqlLockoutStore(db),
-          hasher,
-          passwords,
-          clock: { now: () => NOW },
-        },
-      ).gate,
+      gate: guards.gate,
     })
     app = Fastify()
     app.addContentTypeParser(
@@ -428,6 +448,64 @@ describe('web routes', () => {
     const back = await post('root', '/admin/users/bob/admin', { confirm: 'yes' })
     assert.match((await follow('root', back)).body, /Admin flag of bob: yes → no\./)
     assert.equal(await isAdmin(), false)
+  })
+
+  it("sets an address by hand or to the browser's own, through the address policy", async () => {
+    const home = await hostRow('home')
+    assert.ok(home)
+    const reads = new SqlAccountStore(db, [ZONE])
+    const path = `/hosts/${String(home.id)}/address`
+    const page = await get('alice', `/hosts/${String(home.id)}`)
+    assert.match(page.body, /Use my current address \(<code>192\.0\.2\.9<\/code>\)/)
+    // Bad input and a private address (refused by the policy) change nothing.
+    for (const [fields, why] of [
+      [{ family: '4', address: 'not-an-ip' }, /IPv4 of home\.dyn\.example unchanged: /],
+      [{ family: '4', address: '2001:db8::1' }, /IPv4 of home\.dyn\.example unchanged: /],
+      [{ family: '4', address: '10.0.0.1' }, /IPv4 of home\.dyn\.example unchanged: .*10\.0\.0\.1/],
+      [{ family: '6', mine: 'yes' }, /your current address 192\.0\.2\.9 is not an IPv6 address/],
+    ] as const) {
+      const r = await post('alice', path, fields)
+      assert.equal(r.statusCode, 303)
+      assert.match((await follow('alice', r)).body, why)
+    }
+    assert.equal((await reads.host(home.id))?.ipv4, null)
+    const set = await post('alice', path, { family: '4', address: '8.8.4.4' })
+    assert.match(
+      (await follow('alice', set)).body,
+      /IPv4 of home\.dyn\.example: none → 8\.8\.4\.4\./,
+    )
+    assert.equal((await reads.host(home.id))?.ipv4, '8.8.4.4')
+    // "Use my current address": the address the server sees (here given by the test header).
+    const mine = await app.inject({
+      method: 'POST',
+      url: path,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: cookies.get('alice') ?? '',
+        'x-test-client': '9.9.9.9',
+      },
+      payload: new URLSearchParams({
+        family: '4',
+        mine: 'yes',
+        csrf: await csrfOf('alice'),
+      }).toString(),
+    })
+    assert.match(
+      (await follow('alice', mine)).body,
+      /IPv4 of home\.dyn\.example: 8\.8\.4\.4 → 9\.9\.9\.9\./,
+    )
+    const history = (await reads.history(home.id, 10)).reverse()
+    assert.deepEqual(
+      history.map((h) => [h.dialect, h.newValue]),
+      [
+        ['web', '8.8.4.4,-'],
+        ['web', '9.9.9.9,-'],
+      ],
+    )
+    // Another user's host: nothing.
+    const bob = await post('bob', path, { family: '4', address: '8.8.8.8' })
+    assert.match((await follow('bob', bob)).body, /No such host\./)
+    assert.equal((await reads.host(home.id))?.ipv4, '9.9.9.9')
   })
 
   it('locks a user out of logins from a source after repeated wrong passwords', async () => {

@@ -38,6 +38,9 @@ export function createWebDeps(o: {
   clientIp: (req: FastifyRequest) => IpAddress
   /** The credential gate: logins share its lockouts and budgets with every other door. */
   gate: WebDeps['gate']
+  /** The update service: addresses set on a host's page. */
+  updates: WebDeps['updates']
+  guard?: WebDeps['guard']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -49,6 +52,8 @@ export function createWebDeps(o: {
     clock: o.clock,
     clientIp: o.clientIp,
     gate: o.gate,
+    updates: o.updates,
+    guard: o.guard,
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }

@@ -12,6 +12,8 @@ import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
+import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
+import type { UpdateService } from '../core/update/update-service.ts'
 import type { FlashCookies, FlashData } from './flash.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
@@ -30,6 +32,10 @@ export interface WebDeps {
   readonly clock: Clock
   /** The client's address (trusted proxies applied). */
   readonly clientIp: (req: FastifyRequest) => IpAddress
+  /** Address changes from the host page, as the signed-in user (the update path). */
+  readonly updates: Pick<UpdateService, 'updateAs'>
+  /** The update path's budgets, held for the web's address changes too. */
+  readonly guard?: Pick<AbuseGuard, 'admitAuthenticated' | 'settled'> | undefined
   /** The guarded credential check every door shares (lockouts, failure budgets). */
   readonly gate: Pick<CredentialGate, 'check'>
   /** Audit events newest first (`before`: an event id, for the next page). */

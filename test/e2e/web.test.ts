@@ -196,6 +196,25 @@ describe('web UI in Chromium', () => {
     assert.equal((await update(second, '203.0.113.47')).body.trim(), 'nochg 203.0.113.47')
   })
 
+  it("sets the address by hand and to the browser's own, as DNS then answers", async () => {
+    await page.goto(`${base}/hosts/1`)
+    await page.getByLabel('New IPv4 (A) address').fill('203.0.113.60')
+    await page.getByRole('button', { name: 'Set IPv4 (A)' }).click()
+    await page.getByText(`IPv4 of ${HOST}: 203.0.113.47 → 203.0.113.60.`).waitFor()
+    assert.deepEqual(await digShort('127.0.0.1', dnsPort, HOST), ['203.0.113.60'])
+    await page.getByLabel('New IPv4 (A) address').fill('300.1.2.3')
+    await page.getByRole('button', { name: 'Set IPv4 (A)' }).click()
+    await page.getByText(`IPv4 of ${HOST} unchanged:`).waitFor()
+    assert.equal(await page.locator('#my-address').textContent(), '127.0.0.1')
+    await page.getByRole('button', { name: 'Use my current address (127.0.0.1)' }).click()
+    await page.getByText(`IPv4 of ${HOST}: 203.0.113.60 → 127.0.0.1.`).waitFor()
+    assert.deepEqual(await digShort('127.0.0.1', dnsPort, HOST), ['127.0.0.1'])
+    const latest =
+      (await page.locator('#history + .table-wrap tbody tr').first().textContent()) ?? ''
+    assert.match(latest, /web \(alice\)/)
+    await checkPage(page, 'host-address-set')
+  })
+
   it('refuses a POST without the CSRF token and changes nothing', async () => {
     const r = await page.request.post(`${base}/hosts/new`, {
       form: { label: 'sneaky', zone: ZONE },
