@@ -6,6 +6,7 @@
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { ClientTarget } from './client-settings.ts'
 import { addressForms } from './host-address.ts'
+import { timelineSvg } from './timeline.ts'
 import { checkbox, field, postForm, selectField, submit } from './form.ts'
 import { clientBlocks, historyTable, resultBadge } from './host-sections.ts'
 import { html, when, type Html } from './html.ts'
@@ -87,6 +88,7 @@ export interface HostView {
   readonly flash?: Flash | undefined
   /** The browser's address as this server sees it (for "use my current address"). */
   readonly mine: IpAddress
+  readonly now: Date
 }
 
 /** The host page. */
@@ -98,8 +100,11 @@ export function hostPage(v: HostView): Html {
     <h2 id="address">Set the address</h2>
     ${addressForms(h, v.session.csrf, v.mine)}
 
+    <h2 id="timeline">Timeline (30 days)</h2>
+    ${timelineSvg(h.fqdn, v.history, { now: v.now, days: 30 })}
+
     <h2 id="history">History</h2>
-    ${historyTable(v.history)}
+    ${historyTable(v.history.slice(0, 50))}
 
     <h2 id="tokens">Tokens for this host</h2>
     ${tokenTable(v.tokens, `/hosts/${h.id}`)}

@@ -213,11 +213,14 @@ async function showHost(
   flash: Flash | undefined,
   status: number,
 ): Promise<FastifyReply> {
-  const history = await deps.store.history(host.id, 50)
+  // The timeline reads further back than the table shows.
+  const history = await deps.store.history(host.id, 1000)
   const tokens = (await deps.accounts.listTokens(host.owner)).filter((t) => t.host === host.fqdn)
   const client = clientTarget(req, host.owner, host.fqdn, 'TOKEN')
   const mine = deps.clientIp(req)
-  return sendHtml(reply, status, hostPage({ session, host, history, tokens, client, flash, mine }))
+  const now = deps.clock.now()
+  const view = { session, host, history, tokens, client, flash, mine, now }
+  return sendHtml(reply, status, hostPage(view))
 }
 
 /** The host of `:id` when the session may see it. */
