@@ -22,6 +22,7 @@ import {
 } from '../helpers/browser.ts'
 import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { curl, digShort } from '../helpers/tools.ts'
+import { timelineSvg } from '../../src/web/timeline.ts'
 
 const ZONE = 'dyn.example.test'
 const HOST = `home.${ZONE}`
@@ -239,6 +240,41 @@ describe('web UI in Chromium', () => {
     assert.match((await time.textContent()) ?? '', /CET.*\((now|\d+ (seconds?|minutes?) ago)\)/)
     assert.match((await time.getAttribute('title')) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)
     assert.match((await time.getAttribute('datetime')) ?? '', /Z$/)
+  })
+
+  it('draws a known address timeline readably at both sizes', async () => {
+    const now = new Date('2030-01-31T00:00:00Z')
+    const ev = (at: string, result: string, oldValue: string, newValue: string) => ({
+      at,
+      result,
+      oldValue,
+      newValue,
+      dialect: 'dyndns2',
+      clientIp: '192.0.2.1',
+      actor: 'alice',
+    })
+    const history = [
+      ev('2030-01-25T12:00:00Z', 'nochg', '192.0.2.3,2001:db8::1', '192.0.2.3,2001:db8::1'),
+      ev('2030-01-21T06:00:00Z', 'badauth', '', 'bad credentials'),
+      ev('2030-01-21T00:00:00Z', 'good', '192.0.2.2,2001:db8::1', '192.0.2.3,2001:db8::1'),
+      ev('2030-01-16T00:00:00Z', 'good', '192.0.2.2,-', '192.0.2.2,2001:db8::1'),
+      ev('2030-01-11T00:00:00Z', 'good', '192.0.2.1,-', '192.0.2.2,-'),
+      ev('2029-12-01T00:00:00Z', 'good', '-,-', '192.0.2.1,-'),
+    ]
+    const svg = timelineSvg('home.example', history, { now, days: 30 })
+    for (const size of ['desktop', 'phone'] as const) {
+      const ctx = await newSizedContext(browser, size)
+      const p = await ctx.newPage()
+      await p.goto(`${base}/login`)
+      await p.setContent(
+        `<!doctype html><html lang="en"><head><title>Timeline</title><link rel="stylesheet" href="${base}/static/web.css"></head><body><main><h1>Timeline</h1>${svg.text}</main></body></html>`,
+      )
+      assert.equal(await p.locator('svg g.span').count(), 4)
+      const box = await p.locator('svg').boundingBox()
+      assert.ok(box !== null && box.width <= (size === 'phone' ? 390 : 1280))
+      await checkPage(p, 'timeline-known')
+      await ctx.close()
+    }
   })
 
   for (const size of ['desktop', 'phone'] as const satisfies readonly SizeName[]) {
