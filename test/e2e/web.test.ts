@@ -13,13 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import {
-  checkPage,
-  launchBrowser,
-  newSizedContext,
-  screenshot,
-  type SizeName,
-} from '../helpers/browser.ts'
+import { checkPage, launchBrowser, newSizedContext, type SizeName } from '../helpers/browser.ts'
 import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { curl, digShort } from '../helpers/tools.ts'
 import { timelineSvg } from '../../src/web/timeline.ts'
@@ -42,7 +36,6 @@ describe('web UI in Chromium', () => {
     const r = await runDynzone([...args, ...ARGS], dir, { stdin })
     assert.equal(r.code, 0, `dynzone ${args.join(' ')}: ${r.stderr}`)
   }
-  const shot = (p: Page, name: string): Promise<void> => screenshot(p, name)
   const update = (secret: string, ip: string) =>
     curl(['-u', `alice:${secret}`, `${base}/nic/update?hostname=${HOST}&myip=${ip}`])
   const login = async (p: Page, name: string, password: string): Promise<void> => {
@@ -76,7 +69,7 @@ describe('web UI in Chromium', () => {
     assert.ok(r !== null)
     assert.equal(r.headers()['x-frame-options'], 'DENY')
     assert.match(r.headers()['content-security-policy'] ?? '', /default-src 'self'/)
-    await shot(page, 'login')
+    await checkPage(page, 'login')
     // A script asking `/` without HTML still gets sftdyn's answer: its own address.
     const plain = await curl([`${base}/`])
     assert.equal(plain.body.trim(), '127.0.0.1')
@@ -112,7 +105,7 @@ describe('web UI in Chromium', () => {
 
   it('creates a host', async () => {
     await page.getByRole('link', { name: 'New host' }).click()
-    await shot(page, 'new-host')
+    await checkPage(page, 'new-host')
     await page.getByLabel('Name').fill('home')
     await page.getByRole('button', { name: 'Create host' }).click()
     await page.getByText(`Host ${HOST} created.`).waitFor()
@@ -132,7 +125,7 @@ describe('web UI in Chromium', () => {
     const curlLine = (await page.locator('#client-curl').textContent()) ?? ''
     assert.ok(curlLine.includes(`${base.replace('http://', '')}/nic/update?hostname=${HOST}`))
     assert.ok(curlLine.includes(`alice:${token}`))
-    await shot(page, 'token-created')
+    await checkPage(page, 'token-created')
     await page.getByRole('link', { name: 'Done' }).click()
     assert.equal(await page.locator('main').getByText(token).count(), 0)
   })
@@ -150,10 +143,10 @@ describe('web UI in Chromium', () => {
     const row = (await history.first().textContent()) ?? ''
     assert.match(row, /dyndns2/)
     assert.match(row, /203\.0\.113\.45/)
-    await shot(page, 'host')
+    await checkPage(page, 'host')
     await page.getByRole('link', { name: 'My hosts' }).click()
     assert.match((await page.locator('tbody').textContent()) ?? '', /203\.0\.113\.45/)
-    await shot(page, 'hosts')
+    await checkPage(page, 'hosts')
   })
 
   it('revokes the token and the next update is refused', async () => {
@@ -186,7 +179,7 @@ describe('web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Create token' }).click()
     const first = ((await page.locator('#secret').textContent()) ?? '').trim()
     await page.getByRole('link', { name: 'Done' }).click()
-    await shot(page, 'tokens')
+    await checkPage(page, 'tokens')
     assert.equal((await update(first, '203.0.113.47')).body.trim(), 'good 203.0.113.47')
     await page.getByRole('link', { name: 'Rotate token script' }).click()
     await page.getByRole('button', { name: 'Rotate token' }).click()
@@ -287,6 +280,7 @@ describe('web UI in Chromium', () => {
           [
             '/admin/users',
             '/admin/users/alice/delete',
+            '/admin/users/alice/admin',
             '/admin/users/alice/password',
             '/admin/hosts',
             '/admin/zones',
@@ -321,19 +315,19 @@ describe('web UI in Chromium', () => {
     await p.getByRole('button', { name: 'Create user' }).click()
     await p.getByText('User bob created.').waitFor()
     assert.equal(await p.getByRole('cell', { name: 'bob', exact: true }).count(), 1)
-    await shot(p, 'admin-users')
+    await checkPage(p, 'admin-users')
     await p.getByRole('link', { name: 'All hosts' }).click()
     await p.getByLabel('Search hosts').fill('home')
     await p.getByRole('button', { name: 'Search' }).click()
     assert.equal(await p.getByRole('link', { name: HOST }).count(), 1)
     assert.equal(await p.getByRole('cell', { name: 'alice', exact: true }).count(), 1)
-    await shot(p, 'admin-hosts')
+    await checkPage(p, 'admin-hosts')
     await p.getByRole('link', { name: 'Zones' }).click()
     assert.equal(await p.getByRole('cell', { name: ZONE, exact: true }).count(), 1)
-    await shot(p, 'admin-zones')
+    await checkPage(p, 'admin-zones')
     await p.getByRole('link', { name: 'Lockouts' }).click()
     assert.equal(await p.getByRole('heading', { name: 'Lockouts' }).count(), 1)
-    await shot(p, 'admin-lockouts')
+    await checkPage(p, 'admin-lockouts')
     await ctx.close()
   })
 
@@ -341,6 +335,7 @@ describe('web UI in Chromium', () => {
     await page.goto(`${base}/hosts`)
     await page.getByRole('button', { name: /Log out/ }).click()
     await page.getByText('You are logged out.').waitFor()
+    await checkPage(page, 'logged-out')
     await page.goto(`${base}/hosts`)
     assert.equal(new URL(page.url()).pathname, '/login')
   })
