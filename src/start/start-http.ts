@@ -85,6 +85,8 @@ function appBuilder(
     clock: systemClock,
     clientIp,
     gate,
+    secondFactors: context.secondFactors,
+    requireSecondFactor: config.web.require_second_factor,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
   return (https) => {

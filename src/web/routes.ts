@@ -12,6 +12,7 @@ import type { AuditLog } from '../core/audit.ts'
 import type { WebSessionStore } from '../core/auth/web-session-store.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
+import { registerAccountRoutes } from './account-routes.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
@@ -37,6 +38,10 @@ export function createWebDeps(o: {
   clientIp: (req: FastifyRequest) => IpAddress
   /** The credential gate: logins share its lockouts and budgets with every other door. */
   gate: WebDeps['gate']
+  /** TOTP and recovery codes. */
+  secondFactors: WebDeps['secondFactors']
+  /** `web.require_second_factor` (default `none`). */
+  requireSecondFactor?: WebDeps['requireSecondFactor']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -47,6 +52,8 @@ export function createWebDeps(o: {
     clock: o.clock,
     clientIp: o.clientIp,
     gate: o.gate,
+    secondFactors: o.secondFactors,
+    requireSecondFactor: o.requireSecondFactor ?? 'none',
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
@@ -79,6 +86,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerHostRoutes(app, deps)
   registerTokenRoutes(app, deps)
   registerAdminRoutes(app, deps)
+  registerAccountRoutes(app, deps)
 }
 
 function wantsHtml(req: FastifyRequest): boolean {

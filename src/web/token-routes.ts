@@ -26,6 +26,9 @@ import {
   type WebDeps,
 } from './web-http.ts'
 
+// A new secret is a new way into the account: it needs a recent proof (step-up).
+const stepUp = { stepUp: 'always' } as const
+
 /** Registers the token routes. */
 export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
   const listPage = async (
@@ -44,30 +47,34 @@ export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
   )
   app.post(
     '/tokens',
-    signedIn(deps, async (req, reply, session) => {
-      const back = safePath(field(req, 'back')) ?? '/tokens'
-      const host = (field(req, 'host') ?? '').trim()
-      const scope = parseTokenScope(field(req, 'scope') ?? 'address')
-      const days = optionalInt(field(req, 'expires_days'))
-      const label = (field(req, 'label') ?? '').trim()
-      if (scope === undefined) return listPage(reply, session, 422, bad('Choose a scope.'))
-      if (days === 'bad' || days === 0 || (days !== undefined && days > 3650))
-        return listPage(reply, session, 422, bad('Expiry must be 1 to 3650 days, or empty.'))
-      const owner = host === '' ? session.userName : await hostOwner(deps, host, session)
-      if (owner === undefined)
-        return listPage(reply, session, 422, bad(`No host "${host}" of yours.`))
-      const expiresAt =
-        days === undefined ? undefined : new Date(deps.clock.now().getTime() + days * 86_400_000)
-      const r = await deps.accounts.createToken({
-        owner,
-        label,
-        scope,
-        ...(host === '' ? {} : { host }),
-        ...(expiresAt === undefined ? {} : { expiresAt }),
-      })
-      if (!r.ok) return listPage(reply, session, 422, bad(r.error.message))
-      return showSecret(req, reply, session, r.value.token, r.value.secret, back, false)
-    }),
+    signedIn(
+      deps,
+      async (req, reply, session) => {
+        const back = safePath(field(req, 'back')) ?? '/tokens'
+        const host = (field(req, 'host') ?? '').trim()
+        const scope = parseTokenScope(field(req, 'scope') ?? 'address')
+        const days = optionalInt(field(req, 'expires_days'))
+        const label = (field(req, 'label') ?? '').trim()
+        if (scope === undefined) return listPage(reply, session, 422, bad('Choose a scope.'))
+        if (days === 'bad' || days === 0 || (days !== undefined && days > 3650))
+          return listPage(reply, session, 422, bad('Expiry must be 1 to 3650 days, or empty.'))
+        const owner = host === '' ? session.userName : await hostOwner(deps, host, session)
+        if (owner === undefined)
+          return listPage(reply, session, 422, bad(`No host "${host}" of yours.`))
+        const expiresAt =
+          days === undefined ? undefined : new Date(deps.clock.now().getTime() + days * 86_400_000)
+        const r = await deps.accounts.createToken({
+          owner,
+          label,
+          scope,
+          ...(host === '' ? {} : { host }),
+          ...(expiresAt === undefined ? {} : { expiresAt }),
+        })
+        if (!r.ok) return listPage(reply, session, 422, bad(r.error.message))
+        return showSecret(req, reply, session, r.value.token, r.value.secret, back, false)
+      },
+      stepUp,
+    ),
   )
   app.post(
     '/tokens/:id/revoke',
@@ -81,24 +88,28 @@ export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
   )
   app.post(
     '/tokens/:id/rotate',
-    signedIn(deps, async (req, reply, session) => {
-      const old = await ownToken(deps, req, session)
-      if (old === undefined) return errorPage(reply, 404, 'No such token.', session)
-      if (old.hosts?.length === 0)
-        return errorPage(reply, 422, 'Every host of this token is gone.', session)
-      const r = await deps.accounts.createToken({
-        owner: old.owner,
-        label: old.label,
-        scope: old.scope,
-        ...(old.host === null ? {} : { host: old.host }),
-        ...(old.expiresAt === null ? {} : { expiresAt: new Date(old.expiresAt) }),
-        ...sameLimits(old),
-      })
-      if (!r.ok) return errorPage(reply, 422, r.error.message, session)
-      await deps.accounts.revokeToken(old.id)
-      const back = safePath(field(req, 'back')) ?? '/tokens'
-      return showSecret(req, reply, session, r.value.token, r.value.secret, back, true)
-    }),
+    signedIn(
+      deps,
+      async (req, reply, session) => {
+        const old = await ownToken(deps, req, session)
+        if (old === undefined) return errorPage(reply, 404, 'No such token.', session)
+        if (old.hosts?.length === 0)
+          return errorPage(reply, 422, 'Every host of this token is gone.', session)
+        const r = await deps.accounts.createToken({
+          owner: old.owner,
+          label: old.label,
+          scope: old.scope,
+          ...(old.host === null ? {} : { host: old.host }),
+          ...(old.expiresAt === null ? {} : { expiresAt: new Date(old.expiresAt) }),
+          ...sameLimits(old),
+        })
+        if (!r.ok) return errorPage(reply, 422, r.error.message, session)
+        await deps.accounts.revokeToken(old.id)
+        const back = safePath(field(req, 'back')) ?? '/tokens'
+        return showSecret(req, reply, session, r.value.token, r.value.secret, back, true)
+      },
+      stepUp,
+    ),
   )
 }
 
