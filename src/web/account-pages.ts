@@ -8,7 +8,6 @@ import { checkbox, field, postForm } from './form.ts'
 import { html, Html, when } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
-import { dataTable } from './table.ts'
 
 /** What the account page shows. */
 export interface AccountView {
@@ -115,50 +114,48 @@ function secondFactor(v: AccountView): Html {
     ${remove}`
 }
 
+// A list rather than a table: each session reads as one short block, also on a phone.
 function sessionsTable(v: AccountView): Html {
   const others = v.sessions.filter((s) => s.key !== v.session.key).length
-  return html`${dataTable({
-    caption: 'Your sessions',
-    wide: true,
-    rows: v.sessions,
-    columns: [
-      { label: 'Started', cell: (s) => when(s.createdAt) },
-      { label: 'Last used', cell: (s) => when(s.lastSeenAt) },
-      { label: 'From', cell: (s) => s.clientIp ?? '—' },
-      { label: 'Browser', cell: (s) => shortAgent(s.userAgent) },
-      {
-        label: 'Action',
-        cell: (s) =>
-          s.key === v.session.key
-            ? 'this session'
-            : postForm({
-                action: `/account/sessions/${String(s.id)}/end`,
-                csrf: v.session.csrf,
-                layout: 'inline',
-                submit: {
-                  label: 'Sign out',
-                  kind: 'secondary',
-                  ariaLabel: `Sign out the session started ${when(s.createdAt)}`,
-                },
-              }),
-      },
-    ],
-  })}
-  ${
-    others === 0
-      ? ''
-      : postForm({
-          action: '/account/sessions/end-others',
-          csrf: v.session.csrf,
-          layout: 'inline',
-          submit: { label: 'Sign out all other sessions', kind: 'secondary' },
-        })
-  }`
+  return html`<ul class="sessions">
+      ${v.sessions.map(
+        (s) =>
+          html`<li>
+            <strong>${shortAgent(s.userAgent)}</strong>
+            <span>from ${s.clientIp ?? 'an unknown address'}</span>
+            <span>started ${when(s.createdAt)}, last used ${when(s.lastSeenAt)}</span>
+            ${
+              s.key === v.session.key
+                ? html`<em>this session</em>`
+                : postForm({
+                    action: `/account/sessions/${String(s.id)}/end`,
+                    csrf: v.session.csrf,
+                    layout: 'inline',
+                    submit: {
+                      label: 'Sign out',
+                      kind: 'secondary',
+                      ariaLabel: `Sign out the session started ${when(s.createdAt)}`,
+                    },
+                  })
+            }
+          </li>`,
+      )}
+    </ul>
+    ${
+      others === 0
+        ? ''
+        : postForm({
+            action: '/account/sessions/end-others',
+            csrf: v.session.csrf,
+            layout: 'inline',
+            submit: { label: 'Sign out all other sessions', kind: 'secondary' },
+          })
+    }`
 }
 
 function shortAgent(agent: string | null): string {
-  if (agent === null) return '—'
-  return agent.length > 60 ? `${agent.slice(0, 57)}…` : agent
+  if (agent === null) return 'An unknown browser'
+  return agent.length > 80 ? `${agent.slice(0, 77)}…` : agent
 }
 
 /** What the TOTP enrolment page shows. */
