@@ -26,14 +26,14 @@ const PATH = '/login/second-factor'
 /** Registers `GET/POST /login/second-factor`. */
 export function registerSecondStep(app: FastifyInstance, deps: WebDeps): void {
   app.get(PATH, async (req, reply) => {
-    const session = await deps.sessions.fromRequest(req)
+    const session = await deps.sessions.fromRequest(req, { pending: true })
     const next = safePath(queryParam(req, 'next')) ?? '/hosts'
     if (session === undefined) return redirect(reply, '/login')
     if (!session.pending) return redirect(reply, next)
     return show(reply, session, next, 200)
   })
   app.post(PATH, async (req, reply) => {
-    const session = await deps.sessions.fromRequest(req)
+    const session = await deps.sessions.fromRequest(req, { pending: true })
     const next = safePath(field(req, 'next')) ?? '/hosts'
     if (session === undefined) return errorPage(reply, 401, 'Your login has ended. Log in again.')
     if (!deps.sessions.checkCsrf(session, field(req, 'csrf')))

@@ -140,8 +140,16 @@ export class WebSessions {
     await this.#options.store.removeOthersOf(session.userId, session.key)
   }
 
-  /** The session a request's cookie names, when it exists and has not expired. */
-  async fromRequest(req: CookieCarrier): Promise<WebSession | undefined> {
+  /**
+   * The session a request's cookie names, when it exists and has not expired. A session
+   * still waiting for its second factor is returned only when `pending` is asked for (the
+   * login's second step and the page guard): to everything else (the REST API too) it is
+   * no session.
+   */
+  async fromRequest(
+    req: CookieCarrier,
+    o: { readonly pending?: boolean } = {},
+  ): Promise<WebSession | undefined> {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE)
     if (id === undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined
     const key = this.#key(id)
@@ -154,6 +162,7 @@ export class WebSessions {
       await this.#options.store.remove(key)
       return undefined
     }
+    if (row.pending && o.pending !== true) return undefined
     if (now - lastSeen > TOUCH_AFTER_MS) {
       await this.#options.store.touch(key, new Date(now).toISOString())
     }

@@ -133,7 +133,7 @@ export interface SignedInOptions {
  */
 export function signedIn(deps: WebDeps, handler: SignedIn, options: SignedInOptions = {}) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const session = await deps.sessions.fromRequest(req)
+    const session = await deps.sessions.fromRequest(req, { pending: true })
     if (session !== undefined) noteAudit(req, { actor: session.userName })
     if (session === undefined || session.pending) {
       if (req.method === 'GET') {
