@@ -1,7 +1,7 @@
 /**
  * The step-up form: a POST that needs a recent proof of the account shows this instead of
  * acting. It posts to the same address with the original fields carried along (passwords
- * never: those forms are filled in again), so one more click finishes what was asked.
+ * never: they are asked for again in empty fields), so one more step finishes what was asked.
  */
 import { field, hiddenFields, postForm } from './form.ts'
 import { html, type Html } from './html.ts'
@@ -15,8 +15,21 @@ export interface StepUpView {
   readonly action: string
   /** The original form's fields, without the CSRF token, passwords and the proof. */
   readonly carried: Readonly<Record<string, string>>
+  /** Password fields of the original form, asked for again (never written into the page). */
+  readonly retype: readonly string[]
   readonly hasFactor: boolean
   readonly flash?: Flash | undefined
+}
+
+// An empty password field of the original form, under its own name.
+function retypeField(name: string): Html {
+  const words = name.replace(/_/g, ' ')
+  return field({
+    id: `retype_${name}`,
+    type: 'password',
+    label: `${words.charAt(0).toUpperCase()}${words.slice(1)} of the form, again`,
+    attrs: { name, autocomplete: 'new-password', required: true },
+  })
 }
 
 /** Renders the step-up page. */
@@ -51,7 +64,7 @@ export function stepUpPage(v: StepUpView): Html {
       action: v.action,
       csrf: v.session.csrf,
       layout: 'stack',
-      fields: [hiddenFields(v.carried), input],
+      fields: [hiddenFields(v.carried), v.retype.map(retypeField), input],
       submit: { label: 'Confirm and continue' },
     })}
     <p><a href="/hosts">Cancel</a></p>`

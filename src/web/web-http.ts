@@ -180,7 +180,12 @@ async function stepUp(
   hasFactor: boolean,
 ): Promise<boolean> {
   const proof = field(req, 'step_up') ?? ''
-  const view = { session, action: safePath(req.url) ?? '/hosts', carried: carried(req), hasFactor }
+  const view = {
+    session,
+    action: safePath(req.url) ?? '/hosts',
+    ...carried(req),
+    hasFactor,
+  }
   if (proof === '') {
     sendHtml(reply, 401, stepUpPage(view))
     return false
@@ -202,15 +207,19 @@ async function stepUp(
   return false
 }
 
-// The fields a step-up carries: never the CSRF token, the proof itself or a password.
-function carried(req: FastifyRequest): Record<string, string> {
+// The fields a step-up carries: never the CSRF token or the proof itself; passwords are not
+// written into the page either: their names come back as empty fields to type again.
+function carried(req: FastifyRequest): { carried: Record<string, string>; retype: string[] } {
   const out: Record<string, string> = {}
-  if (!(req.body instanceof URLSearchParams)) return out
+  const retype: string[] = []
+  if (!(req.body instanceof URLSearchParams)) return { carried: out, retype }
   for (const [name, value] of req.body) {
-    if (name === 'csrf' || name === 'step_up' || name.includes('password')) continue
-    if (/^[a-z][a-z0-9_]{0,40}$/.test(name) && !(name in out)) out[name] = value
+    if (name === 'csrf' || name === 'step_up' || !/^[a-z][a-z0-9_]{0,40}$/.test(name)) continue
+    if (name.includes('password')) {
+      if (value !== '' && !retype.includes(name)) retype.push(name)
+    } else if (!(name in out)) out[name] = value
   }
-  return out
+  return { carried: out, retype }
 }
 
 /** True when `web.require_second_factor` covers this user. */
