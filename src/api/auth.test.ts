@@ -10,12 +10,14 @@ describe('api authentication', () => {
   let apiToken: string
   let cookie: string
   let csrf: string
+  let sessions: WebSessions
+  let aliceId: number
 
   before(async () => {
     f = await startApiFixture()
     await f.user('alice')
     apiToken = await f.token('alice')
-    const sessions = new WebSessions({
+    sessions = new WebSessions({
       store: new SqlWebSessionStore(f.context.db),
       hasher: f.context.hasher,
       clock: { now: () => new Date() },
@@ -23,6 +25,7 @@ describe('api authentication', () => {
     const users = await f.context.accounts.listUsers()
     const alice = users.find((u) => u.name === 'alice')
     assert.ok(alice)
+    aliceId = alice.id
     const id = await sessions.create(alice.id)
     cookie = `dynzone_session=${id}`
     const session = await sessions.fromRequest({ headers: { cookie } })
@@ -112,6 +115,40 @@ describe('api authentication', () => {
     })
     assert.equal(a.status, 201)
     assert.equal((a.body as { token: { label: string } }).token.label, 'router')
+  })
+
+  it('takes a session waiting for its second factor as no session', async () => {
+    const pending = `dynzone_session=${await sessions.create(aliceId, { pending: true })}`
+    const a = await f.call('GET', '/users/alice', { headers: { cookie: pending } })
+    assert.equal(a.status, 401)
+    assert.equal(errorCode(a), 'unauthenticated')
+  })
+
+  it('refuses a cookie change when the account was last proven too long ago', async () => {
+    const stale = `dynzone_session=${await sessions.create(aliceId)}`
+    const row = await f.context.db
+      .selectFrom('web_sessions')
+      .select('id')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+    await f.context.db
+      .updateTable('web_sessions')
+      .set({ verified_at: new Date(Date.now() - 3_600_000).toISOString() })
+      .where('id', '=', row.id)
+      .execute()
+    const session = await sessions.fromRequest({ headers: { cookie: stale } })
+    assert.ok(session)
+    const before = (await f.context.accounts.listTokens('alice')).length
+    const a = await f.call('POST', '/tokens', {
+      headers: { cookie: stale, 'x-csrf-token': session.csrf },
+      body: { scope: 'address', label: 'late' },
+    })
+    assert.equal(a.status, 403)
+    assert.equal(errorCode(a), 'step_up_required')
+    assert.equal((await f.context.accounts.listTokens('alice')).length, before)
+    // Reads stay open.
+    const r = await f.call('GET', '/users/alice', { headers: { cookie: stale } })
+    assert.equal(r.status, 200)
   })
 
   it('serves the OpenAPI document without credentials', async () => {

@@ -43,6 +43,8 @@ export interface ApiSessions<S extends ApiSession = ApiSession> {
   checkCsrf(session: S, value: unknown): boolean
   /** Ends every session of a user (after a password change). */
   destroyAllOf?(userId: number): Promise<void>
+  /** True when the account was proven in this session within the step-up window. */
+  isFresh?(session: S): boolean
 }
 
 /** What authentication needs. */
@@ -74,6 +76,15 @@ export async function authenticateApi<S extends ApiSession>(
     !options.sessions?.checkCsrf(session, req.headers['x-csrf-token'])
   ) {
     return err(apiError('csrf_failed', 'x-csrf-token header missing or wrong'))
+  }
+  // A cookie's change needs what the web UI's forms need: a recent proof of the account.
+  if (!SAFE_METHODS.has(req.method) && options.sessions?.isFresh?.(session) === false) {
+    return err(
+      apiError(
+        'step_up_required',
+        'confirm your account in the web UI first (second factor or password), or use an API token',
+      ),
+    )
   }
   return ok({
     userId: session.userId,

@@ -14,6 +14,10 @@ export const API_ERRORS = {
   unauthenticated: [401, 'no valid API token or web session'],
   token_scope: [403, 'the token is not an `api` token (update tokens cannot use the API)'],
   csrf_failed: [403, 'a cookie-authenticated change without the matching CSRF header'],
+  step_up_required: [
+    403,
+    'a cookie-authenticated change more than 5 minutes after the account was last proven',
+  ],
   forbidden: [403, 'only an administrator may do this'],
   wrong_password: [403, 'the current password is wrong'],
   route_not_found: [404, 'no such API endpoint'],

@@ -42,7 +42,7 @@ function errorCodes(route: ApiRoute): ApiErrorCode[] {
     codes.push('invalid_request')
   if (route.body !== undefined) codes.push('invalid_json')
   if (!route.public) codes.push('unauthenticated', 'token_scope', 'rate_limited')
-  if (!route.public && route.method !== 'GET') codes.push('csrf_failed')
+  if (!route.public && route.method !== 'GET') codes.push('csrf_failed', 'step_up_required')
   return [...new Set(codes)]
 }
 

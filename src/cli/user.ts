@@ -1,4 +1,4 @@
-/** `dynzone user add|list|delete|passwd|email`; passwords only from standard input, never argv. */
+/** `dynzone user add|list|delete|passwd|email|reset-second-factor`; passwords only from standard input, never argv. */
 import type { Command } from 'commander'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { userView } from '../api/views.ts'
@@ -110,6 +110,24 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
         const r = await ctx.accounts.setPassword(name, password)
         if (!r.ok) return fail(io, r.error.message, exitFor(r.error.code))
         io.out(`password of ${name} changed\n`)
+        return EXIT.ok
+      }),
+    )
+  user
+    .command('reset-second-factor <name>')
+    .description(
+      'remove a user’s authenticator app and recovery codes (a lost phone); the next login asks for the password only',
+    )
+    .action((name: string, _opts: unknown, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const found = await ctx.accountStore.userByName(name)
+        if (found === undefined) return fail(io, `no user "${name.slice(0, 60)}"`, EXIT.notFound)
+        const removed = await ctx.secondFactors.remove(found.id)
+        io.out(
+          removed
+            ? `second factor of ${found.name} removed: the next login asks for the password only\n`
+            : `${found.name} has no second factor\n`,
+        )
         return EXIT.ok
       }),
     )

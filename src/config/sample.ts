@@ -164,6 +164,11 @@ requests = false
 # zones. Off here so that nothing suggests otherwise.
 enabled = false
 
+[web]
+# Who must have a second factor (TOTP) to use the web UI: "none", "admins" or "everyone".
+# Those it covers who have none are sent to set one up after login and can do nothing else.
+require_second_factor = "none"
+
 [audit]
 # Days the audit trail (logins, admin changes, API writes, tokens; see dynzone audit) is kept in
 # the database. Its log lines ("msg":"audit") follow the log's own rotation.

@@ -257,6 +257,10 @@ export const configSchema = table({
     requests: boolean().default(false),
   }).prefault({}),
   demo: table({ enabled: boolean().default(true) }).prefault({}),
+  // The web UI's sign-in rules (src/web/README.md).
+  web: table({
+    require_second_factor: oneOf(['none', 'admins', 'everyone']).default('none'),
+  }).prefault({}),
   // The audit trail's rows (src/core/audit.ts); the log lines are the log's to keep.
   audit: table({ retention_days: integer(1, 36500).default(90) }).prefault({}),
   metrics: table({

@@ -24,6 +24,9 @@ import { createAuditTrail } from '../observability/audit-trail.ts'
 import type { Logger } from '../observability/logger.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
 import { loadPepper } from '../security/pepper.ts'
+import { createSealer } from '../core/auth/sealed.ts'
+import { SecondFactors } from '../core/auth/second-factors.ts'
+import { SqlSecondFactorStore } from '../store/second-factor-store.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
 import { listAudit, writeAudit } from '../store/audit-store.ts'
 import { expireHosts } from '../store/host-expiry-store.ts'
@@ -60,6 +63,8 @@ export interface Context {
   readonly auditLog: AuditLog
   /** The audit trail (src/core/audit.ts): a log line and a database row per event. */
   readonly audit: AuditTrail
+  /** TOTP and recovery codes of web accounts (secrets sealed under the pepper). */
+  readonly secondFactors: SecondFactors
   /** `dynzone import` and `export`. */
   readonly imports: ImportExport
   /**
@@ -135,6 +140,12 @@ export async function openContext(
     served: zones.map((z) => z.name),
     now,
   })
+  const secondFactors = new SecondFactors({
+    store: new SqlSecondFactorStore(db),
+    sealer: createSealer(pepper.value.pepper, 'second-factor'),
+    hasher,
+    clock: systemClock,
+  })
   const auditLog: AuditLog = { list: (filter) => listAudit(db, filter) }
   const audit = createAuditTrail(logger, (at, e) => writeAudit(db, at, e), systemClock)
   const close = async (): Promise<void> => {
@@ -173,6 +184,7 @@ export async function openContext(
   }
   return ok({
     config,
+    secondFactors,
     logger,
     db,
     zones,

@@ -87,6 +87,8 @@ function appBuilder(
     gate,
     updates,
     guard,
+    secondFactors: context.secondFactors,
+    requireSecondFactor: config.web.require_second_factor,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
   return (https) => {

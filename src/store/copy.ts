@@ -30,6 +30,8 @@ export const COPY_ORDER = [
   'cache_epochs',
   'audit_events',
   'cluster_identity',
+  'totp_secrets',
+  'recovery_codes',
 ] as const satisfies readonly (keyof Database)[]
 
 type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>

@@ -25,6 +25,8 @@ export interface Database {
   rate_counters: RateCountersTable
   audit_events: AuditEventsTable
   cluster_identity: ClusterIdentityTable
+  totp_secrets: TotpSecretsTable
+  recovery_codes: RecoveryCodesTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -159,6 +161,30 @@ export interface WebSessionsTable {
   created_at: string
   last_seen_at: string
   expires_at: string
+  /** 0015: the client when the session began (the account page lists them). */
+  client_ip: string | null
+  user_agent: string | null
+  /** 0015: when the account was last proven in this session (step-up). */
+  verified_at: string | null
+  /** 0015: 1 while the second factor after the password is still to come. */
+  pending: ColumnType<number, number | undefined, number>
+}
+
+/** A user's TOTP secret (0015), sealed under a key derived from the pepper. */
+export interface TotpSecretsTable {
+  id: Generated<number>
+  user_id: number
+  sealed: string
+  last_step: ColumnType<number, number | undefined, number>
+  created_at: string
+}
+
+/** One-time recovery codes (0015): keyed hashes only. */
+export interface RecoveryCodesTable {
+  id: Generated<number>
+  user_id: number
+  hash: string
+  created_at: string
 }
 
 /** Failed updates of existing hosts (0009), deduplicated per minute; never a secret. */

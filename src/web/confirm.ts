@@ -31,6 +31,8 @@ export interface Confirmable<T> {
   /** The path of both the confirmation page (GET) and the change (POST), with `:params`. */
   readonly path: string
   readonly admin?: boolean
+  /** A second-factor (or password) check again before the change: see `signedIn`. */
+  readonly stepUp?: 'always' | 'factor'
   /** The thing the change is about, when the session may change it. */
   readonly load: (req: FastifyRequest, session: WebSession) => Promise<T | undefined>
   /** What the 404 says when `load` finds nothing. */
@@ -51,7 +53,10 @@ export function registerConfirmable<T>(
   deps: WebDeps,
   c: Confirmable<T>,
 ): void {
-  const options = { admin: c.admin === true }
+  const options = {
+    admin: c.admin === true,
+    ...(c.stepUp === undefined ? {} : { stepUp: c.stepUp }),
+  }
   app.get(
     c.path,
     signedIn(

@@ -23,6 +23,7 @@ const USER_LINKS: readonly [string, string][] = [
   ['/hosts', 'My hosts'],
   ['/hosts/new', 'New host'],
   ['/tokens', 'Tokens'],
+  ['/account', 'Account'],
 ]
 const ADMIN_LINKS: readonly [string, string][] = [
   ['/admin/users', 'Users'],

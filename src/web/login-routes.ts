@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Secret } from '../core/auth/secret.ts'
 import { noteAudit } from '../http/audit-hook.ts'
 import { loginPage } from './login-page.ts'
+import { registerSecondStep } from './second-step-routes.ts'
 import { clearedSessionCookie, readCookie, sessionCookie } from './session.ts'
 import {
   field,
@@ -54,22 +55,35 @@ export function registerLoginRoutes(app: FastifyInstance, deps: WebDeps): void {
       return showLogin(req, reply, 401, 'Wrong user name or password.', name)
     }
     noteAudit(req, { actor: name })
-    const id = await deps.sessions.create(checked.value.userId)
+    const userId = checked.value.userId
+    const pending = await deps.secondFactors.has(userId)
+    const agent = req.headers['user-agent']
+    const id = await deps.sessions.create(userId, {
+      clientIp: deps.clientIp(req).text,
+      ...(agent === undefined ? {} : { userAgent: agent }),
+      pending,
+    })
     reply.header('set-cookie', [
       sessionCookie(id, isHttps(req)),
       `${LOGIN_COOKIE}=; Path=/login; Max-Age=0`,
     ])
+    if (pending) return redirect(reply, `/login/second-factor?next=${encodeURIComponent(next)}`)
     return redirect(reply, next)
   })
   app.post(
     '/logout',
-    signedIn(deps, async (req, reply, session) => {
-      noteAudit(req, { action: 'logout' })
-      await deps.sessions.destroy(session)
-      reply.header('set-cookie', clearedSessionCookie(isHttps(req)))
-      return redirect(reply, '/login?bye=1')
-    }),
+    signedIn(
+      deps,
+      async (req, reply, session) => {
+        noteAudit(req, { action: 'logout' })
+        await deps.sessions.destroy(session)
+        reply.header('set-cookie', clearedSessionCookie(isHttps(req)))
+        return redirect(reply, '/login?bye=1')
+      },
+      { beforeEnrolment: true },
+    ),
   )
+  registerSecondStep(app, deps)
 }
 
 function showLogin(

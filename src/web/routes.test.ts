@@ -28,6 +28,9 @@ import { openSqlite } from '../store/sql/sqlite.ts'
 import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { syncZones } from '../store/zones.ts'
 import { createWebDeps, registerWebRoutes } from './routes.ts'
+import { createSealer } from '../core/auth/sealed.ts'
+import { SecondFactors } from '../core/auth/second-factors.ts'
+import { SqlSecondFactorStore } from '../store/second-factor-store.ts'
 
 const NOW = new Date('2030-01-01T00:00:00Z')
 const ZONE = 'dyn.example' as Fqdn
@@ -167,8 +170,15 @@ describe('web routes', () => {
         address_policy_any: [],
       }),
     })
+    const secondFactors = new SecondFactors({
+      store: new SqlSecondFactorStore(db),
+      sealer: createSealer(new Secret('a test pepper of at least 32 characters'), 'second-factor'),
+      hasher,
+      clock: { now: () => NOW },
+    })
     const deps = createWebDeps({
       updates,
+      secondFactors,
       sessionStore: new SqlWebSessionStore(db),
       store: new SqlAccountStore(db, [ZONE]),
       passwords,

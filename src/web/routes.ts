@@ -13,6 +13,7 @@ import type { WebSessionStore } from '../core/auth/web-session-store.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
 import { FlashCookies } from './flash.ts'
+import { registerAccountRoutes } from './account-routes.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
@@ -41,6 +42,10 @@ export function createWebDeps(o: {
   /** The update service: addresses set on a host's page. */
   updates: WebDeps['updates']
   guard?: WebDeps['guard']
+  /** TOTP and recovery codes. */
+  secondFactors: WebDeps['secondFactors']
+  /** `web.require_second_factor` (default `none`). */
+  requireSecondFactor?: WebDeps['requireSecondFactor']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -54,6 +59,8 @@ export function createWebDeps(o: {
     gate: o.gate,
     updates: o.updates,
     guard: o.guard,
+    secondFactors: o.secondFactors,
+    requireSecondFactor: o.requireSecondFactor ?? 'none',
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
@@ -86,6 +93,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerHostRoutes(app, deps)
   registerTokenRoutes(app, deps)
   registerAdminRoutes(app, deps)
+  registerAccountRoutes(app, deps)
 }
 
 function wantsHtml(req: FastifyRequest): boolean {

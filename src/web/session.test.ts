@@ -125,6 +125,51 @@ for (const dialect of STORE_DIALECTS) {
       await sessions.destroyAllOf(alice)
       assert.equal(await sessions.fromRequest(cookie(two)), undefined)
     })
+
+    it('keeps a pending login apart until verified, and step-up fresh for 5 minutes', async () => {
+      const id = await sessions.create(alice, { pending: true, clientIp: '192.0.2.1' })
+      assert.equal(await sessions.fromRequest(cookie(id)), undefined)
+      const pending = await sessions.fromRequest(cookie(id), { pending: true })
+      assert.ok(pending?.pending)
+      assert.equal(sessions.isFresh(pending), false)
+      await sessions.verified(pending)
+      const s = await sessions.fromRequest(cookie(id))
+      assert.ok(s && !s.pending && sessions.isFresh(s))
+      now = new Date(T0.getTime() + 5 * 60_000)
+      assert.equal(sessions.isFresh(s), false)
+      // Unverified, a pending login ends after 10 minutes.
+      const late = await sessions.create(alice, { pending: true })
+      now = new Date(now.getTime() + 10 * 60_000)
+      assert.equal(await sessions.fromRequest(cookie(late), { pending: true }), undefined)
+    })
+
+    it('lists a user’s sessions and ends one or all others', async () => {
+      const one = await sessions.create(alice, { clientIp: '192.0.2.1', userAgent: 'A/1' })
+      now = new Date(T0.getTime() + 1000)
+      await sessions.create(alice, { clientIp: '2001:db8::1', userAgent: 'B/2' })
+      const three = await sessions.create(alice)
+      const listed = await sessions.listOf(alice)
+      assert.deepEqual(
+        listed.map((l) => [l.clientIp, l.userAgent]),
+        [
+          [null, null],
+          ['2001:db8::1', 'B/2'],
+          ['192.0.2.1', 'A/1'],
+        ],
+      )
+      const first = listed.at(-1)
+      assert.ok(first)
+      assert.equal(await sessions.endOne(alice + 1, first.id), false)
+      assert.equal(await sessions.endOne(alice, first.id), true)
+      assert.equal(await sessions.fromRequest(cookie(one)), undefined)
+      const s = await sessions.fromRequest(cookie(three))
+      assert.ok(s)
+      await sessions.endOthers(s)
+      assert.deepEqual(
+        (await sessions.listOf(alice)).map((l) => l.key),
+        [s.key],
+      )
+    })
   })
 }
 

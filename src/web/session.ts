@@ -26,7 +26,7 @@
  *   (`readCookie`) and two fixed attribute sets.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import type { WebSessionStore } from '../core/auth/web-session-store.ts'
+import type { ListedWebSession, WebSessionStore } from '../core/auth/web-session-store.ts'
 import type { Clock, KeyedHasher } from '../core/ports.ts'
 
 /** The name of the session cookie. */
@@ -41,7 +41,22 @@ export interface WebSession {
   readonly csrf: string
   /** The keyed hash of the session id (the row key; never the id itself). */
   readonly key: string
+  /** When the account was last proven in this session (password or second factor). */
+  readonly verifiedAt: string | null
+  /** True while the second factor after the password is still to come. */
+  readonly pending: boolean
 }
+
+/** How a new session begins. */
+export interface SessionStart {
+  readonly clientIp?: string
+  readonly userAgent?: string
+  /** True when a second factor must follow the password before the session counts. */
+  readonly pending?: boolean
+}
+
+/** How long a proof of the account (step-up) lasts. */
+export const STEP_UP_MS = 5 * 60_000
 
 /** Options of the session store. */
 export interface WebSessionsOptions {
@@ -60,6 +75,9 @@ export interface CookieCarrier {
   readonly headers: { readonly cookie?: string | undefined }
 }
 
+// A session waiting for its second factor lasts no longer than the form it needs.
+const PENDING_MS = 10 * 60_000
+
 // Writing last_seen_at on every page view would turn reads into writes; a minute is plenty.
 const TOUCH_AFTER_MS = 60_000
 
@@ -76,21 +94,62 @@ export class WebSessions {
   }
 
   /** Starts a session for a user; returns the cookie value (shown to nobody else). */
-  async create(userId: number): Promise<string> {
+  async create(userId: number, start: SessionStart = {}): Promise<string> {
     const id = randomBytes(32).toString('base64url')
     const now = this.#options.clock.now()
+    const pending = start.pending === true
     await this.#options.store.insert({
       key: this.#key(id),
       userId,
       createdAt: now.toISOString(),
       lastSeenAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.#absoluteMs).toISOString(),
+      clientIp: start.clientIp ?? null,
+      userAgent: start.userAgent ?? null,
+      // The password was just checked: that is a fresh proof unless a second factor is due.
+      verifiedAt: pending ? null : now.toISOString(),
+      pending,
     })
     return id
   }
 
-  /** The session a request's cookie names, when it exists and has not expired. */
-  async fromRequest(req: CookieCarrier): Promise<WebSession | undefined> {
+  /** Records that the account was proven now (second factor or step-up); ends `pending`. */
+  async verified(session: WebSession): Promise<void> {
+    await this.#options.store.verified(session.key, this.#options.clock.now().toISOString())
+  }
+
+  /** True when the account was proven in this session within the step-up window. */
+  isFresh(session: WebSession): boolean {
+    if (session.pending || session.verifiedAt === null) return false
+    const age = this.#options.clock.now().getTime() - Date.parse(session.verifiedAt)
+    return age >= 0 && age < STEP_UP_MS
+  }
+
+  /** Every session of a user, newest first. */
+  listOf(userId: number): Promise<ListedWebSession[]> {
+    return this.#options.store.listOf(userId)
+  }
+
+  /** Ends one session of a user (by row id); false when there is none. */
+  endOne(userId: number, id: number): Promise<boolean> {
+    return this.#options.store.removeOne(userId, id)
+  }
+
+  /** Ends every session of the user but this one. */
+  async endOthers(session: WebSession): Promise<void> {
+    await this.#options.store.removeOthersOf(session.userId, session.key)
+  }
+
+  /**
+   * The session a request's cookie names, when it exists and has not expired. A session
+   * still waiting for its second factor is returned only when `pending` is asked for (the
+   * login's second step and the page guard): to everything else (the REST API too) it is
+   * no session.
+   */
+  async fromRequest(
+    req: CookieCarrier,
+    o: { readonly pending?: boolean } = {},
+  ): Promise<WebSession | undefined> {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE)
     if (id === undefined || !/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined
     const key = this.#key(id)
@@ -98,10 +157,12 @@ export class WebSessions {
     if (row === undefined) return undefined
     const now = this.#options.clock.now().getTime()
     const lastSeen = Date.parse(row.lastSeenAt)
-    if (now >= Date.parse(row.expiresAt) || now >= lastSeen + this.#idleMs) {
+    const pendingTooLong = row.pending && now >= Date.parse(row.createdAt) + PENDING_MS
+    if (now >= Date.parse(row.expiresAt) || now >= lastSeen + this.#idleMs || pendingTooLong) {
       await this.#options.store.remove(key)
       return undefined
     }
+    if (row.pending && o.pending !== true) return undefined
     if (now - lastSeen > TOUCH_AFTER_MS) {
       await this.#options.store.touch(key, new Date(now).toISOString())
     }
@@ -111,6 +172,8 @@ export class WebSessions {
       isAdmin: row.isAdmin,
       csrf: this.#options.hasher.digest(`csrf\0${key}`),
       key,
+      verifiedAt: row.verifiedAt,
+      pending: row.pending,
     }
   }
 

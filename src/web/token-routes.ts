@@ -19,6 +19,9 @@ import type { WebSession } from './session.ts'
 import { secretPage, tokensPage } from './token-pages.ts'
 import { field, redirectWithFlash, safePath, sendHtml, signedIn, type WebDeps } from './web-http.ts'
 
+// A new secret is a new way into the account: it needs a recent proof (step-up).
+const stepUp = { stepUp: 'always' } as const
+
 /** Registers the token routes. */
 export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
   app.get(
@@ -32,35 +35,39 @@ export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
   )
   app.post(
     '/tokens',
-    signedIn(deps, async (req, reply, session) => {
-      const back = safePath(field(req, 'back')) ?? '/tokens'
-      const refused = (text: string) =>
-        redirectWithFlash(deps, req, reply, session, back, {
-          kind: 'error',
-          text: `No token created: ${text}`,
+    signedIn(
+      deps,
+      async (req, reply, session) => {
+        const back = safePath(field(req, 'back')) ?? '/tokens'
+        const refused = (text: string) =>
+          redirectWithFlash(deps, req, reply, session, back, {
+            kind: 'error',
+            text: `No token created: ${text}`,
+          })
+        const host = (field(req, 'host') ?? '').trim()
+        const scope = parseTokenScope(field(req, 'scope') ?? 'address')
+        const days = optionalInt(field(req, 'expires_days'))
+        const label = (field(req, 'label') ?? '').trim()
+        if (scope === undefined) return refused('choose a scope.')
+        if (days === 'bad' || days === 0 || (days !== undefined && days > 3650))
+          return refused('expiry must be 1 to 3650 days, or empty.')
+        const owner = host === '' ? session.userName : await hostOwner(deps, host, session)
+        if (owner === undefined) return refused(`no host "${host}" of yours.`)
+        const expiresAt =
+          days === undefined ? undefined : new Date(deps.clock.now().getTime() + days * 86_400_000)
+        const r = await deps.accounts.createToken({
+          owner,
+          label,
+          scope,
+          ...(host === '' ? {} : { host }),
+          ...(expiresAt === undefined ? {} : { expiresAt }),
         })
-      const host = (field(req, 'host') ?? '').trim()
-      const scope = parseTokenScope(field(req, 'scope') ?? 'address')
-      const days = optionalInt(field(req, 'expires_days'))
-      const label = (field(req, 'label') ?? '').trim()
-      if (scope === undefined) return refused('choose a scope.')
-      if (days === 'bad' || days === 0 || (days !== undefined && days > 3650))
-        return refused('expiry must be 1 to 3650 days, or empty.')
-      const owner = host === '' ? session.userName : await hostOwner(deps, host, session)
-      if (owner === undefined) return refused(`no host "${host}" of yours.`)
-      const expiresAt =
-        days === undefined ? undefined : new Date(deps.clock.now().getTime() + days * 86_400_000)
-      const r = await deps.accounts.createToken({
-        owner,
-        label,
-        scope,
-        ...(host === '' ? {} : { host }),
-        ...(expiresAt === undefined ? {} : { expiresAt }),
-      })
-      if (!r.ok) return refused(r.error.message)
-      const text = `Token ${name(r.value.token)} created.`
-      return toSecret(deps, req, reply, session, r.value.token, r.value.secret, back, text)
-    }),
+        if (!r.ok) return refused(r.error.message)
+        const text = `Token ${name(r.value.token)} created.`
+        return toSecret(deps, req, reply, session, r.value.token, r.value.secret, back, text)
+      },
+      stepUp,
+    ),
   )
   app.get(
     '/tokens/secret',
@@ -101,6 +108,7 @@ export function registerTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
   })
   registerConfirmable(app, deps, {
     path: '/tokens/:id/rotate',
+    stepUp: 'always',
     load,
     missing: 'No such token.',
     confirm: (t) => ({

@@ -11,12 +11,15 @@ import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
+import type { SecondFactors } from '../core/auth/second-factors.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
 import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
 import type { UpdateService } from '../core/update/update-service.ts'
 import type { FlashCookies, FlashData } from './flash.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
+import { proveAccount } from './prove-account.ts'
+import { stepUpPage } from './step-up-page.ts'
 import type { WebSession, WebSessions } from './session.ts'
 
 /** What the web routes need from the composition root. */
@@ -37,13 +40,20 @@ export interface WebDeps {
   /** The update path's budgets, held for the web's address changes too. */
   readonly guard?: Pick<AbuseGuard, 'admitAuthenticated' | 'settled'> | undefined
   /** The guarded credential check every door shares (lockouts, failure budgets). */
-  readonly gate: Pick<CredentialGate, 'check'>
+  readonly gate: Pick<CredentialGate, 'check' | 'secondFactor'>
+  /** TOTP and recovery codes. */
+  readonly secondFactors: SecondFactors
+  /** Who must have a second factor (`web.require_second_factor`). */
+  readonly requireSecondFactor: SecondFactorPolicy
   /** Audit events newest first (`before`: an event id, for the next page). */
   readonly audit: (
     filter: Omit<AuditFilter, 'before'>,
     before: number | undefined,
   ) => Promise<StoredAuditEvent[]>
 }
+
+/** `web.require_second_factor`: whose accounts need a second factor. */
+export type SecondFactorPolicy = 'none' | 'admins' | 'everyone'
 
 /** The content security policy of every page: nothing but dynzone's own files. */
 export const CONTENT_SECURITY_POLICY =
@@ -131,21 +141,36 @@ export type SignedIn = (
   session: WebSession,
 ) => Promise<FastifyReply>
 
+/** What a signed-in route asks beyond a session. */
+export interface SignedInOptions {
+  /** Administrators only; every admin POST also asks for a step-up. */
+  readonly admin?: boolean
+  /**
+   * A POST that needs a recent proof of the account (step-up): `always` (the second factor,
+   * or the password for users without one), or `factor` (the second factor only: the form
+   * itself asks for the current password).
+   */
+  readonly stepUp?: 'always' | 'factor'
+  /** Open to users the second-factor policy still sends to enrol (enrolment, logout). */
+  readonly beforeEnrolment?: boolean
+}
+
 /**
- * Wraps a handler: no session → to the login page (GET) or 401 (POST); a POST without the
- * session's CSRF token → 403 and nothing changed; `admin` routes → 403 for other users.
+ * Wraps a handler: no session → to the login page (GET) or 401 (POST); a session still
+ * waiting for its second factor → to that form; a POST without the session's CSRF token →
+ * 403 and nothing changed; `admin` routes → 403 for other users; a user the second-factor
+ * policy covers who has none → to enrolment; a step-up route without a recent proof → the
+ * step-up form (the POST is carried through it once the proof is given).
  */
-export function signedIn(deps: WebDeps, handler: SignedIn, options: { admin?: boolean } = {}) {
+export function signedIn(deps: WebDeps, handler: SignedIn, options: SignedInOptions = {}) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const session = await deps.sessions.fromRequest(req)
+    const session = await deps.sessions.fromRequest(req, { pending: true })
     if (session !== undefined) noteAudit(req, { actor: session.userName })
-    if (session === undefined) {
+    if (session === undefined || session.pending) {
       if (req.method === 'GET') {
         const next = safePath(req.url)
-        return redirect(
-          reply,
-          next === undefined ? '/login' : `/login?next=${encodeURIComponent(next)}`,
-        )
+        const to = session === undefined ? '/login' : '/login/second-factor'
+        return redirect(reply, next === undefined ? to : `${to}?next=${encodeURIComponent(next)}`)
       }
       return errorPage(reply, 401, 'Your session has ended. Log in again.')
     }
@@ -161,6 +186,76 @@ export function signedIn(deps: WebDeps, handler: SignedIn, options: { admin?: bo
     if (options.admin === true && !session.isAdmin) {
       return errorPage(reply, 403, 'This page is for administrators.', session)
     }
+    const need = options.stepUp ?? (options.admin === true ? 'always' : undefined)
+    const stepping = req.method === 'POST' && need !== undefined && !deps.sessions.isFresh(session)
+    const covered = options.beforeEnrolment !== true && policyCovers(deps, session)
+    // One read of the factor, and only where a rule depends on it.
+    const hasFactor = (stepping || covered) && (await deps.secondFactors.has(session.userId))
+    if (covered && !hasFactor) {
+      if (req.method === 'GET') return redirect(reply, '/account/totp?required=1')
+      return errorPage(reply, 403, 'Set up a second factor first (Account).', session)
+    }
+    if (stepping && (need === 'always' || hasFactor)) {
+      if (!(await stepUp(deps, req, reply, session, hasFactor))) return reply
+    }
     return handler(req, reply, session)
   }
+}
+
+// True once the proof the form carries is right (the session is marked); else the step-up
+// form is sent. (A reply is thenable: it is never what an async helper resolves to.)
+async function stepUp(
+  deps: WebDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  session: WebSession,
+  hasFactor: boolean,
+): Promise<boolean> {
+  const proof = field(req, 'step_up') ?? ''
+  const view = {
+    session,
+    action: safePath(req.url) ?? '/hosts',
+    ...carried(req),
+    hasFactor,
+  }
+  if (proof === '') {
+    sendHtml(reply, 401, stepUpPage(view))
+    return false
+  }
+  const r = await proveAccount({
+    gate: deps.gate,
+    secondFactors: deps.secondFactors,
+    userId: session.userId,
+    userName: session.userName,
+    source: deps.clientIp(req),
+    hasFactor,
+    proof,
+  })
+  if (r.ok) {
+    await deps.sessions.verified(session)
+    return true
+  }
+  sendHtml(reply, r.status, stepUpPage({ ...view, flash: { kind: 'error', text: r.message } }))
+  return false
+}
+
+// The fields a step-up carries: never the CSRF token or the proof itself; passwords are not
+// written into the page either: their names come back as empty fields to type again.
+function carried(req: FastifyRequest): { carried: Record<string, string>; retype: string[] } {
+  const out: Record<string, string> = {}
+  const retype: string[] = []
+  if (!(req.body instanceof URLSearchParams)) return { carried: out, retype }
+  for (const [name, value] of req.body) {
+    if (name === 'csrf' || name === 'step_up' || !/^[a-z][a-z0-9_]{0,40}$/.test(name)) continue
+    if (name.includes('password')) {
+      if (value !== '' && !retype.includes(name)) retype.push(name)
+    } else if (!(name in out)) out[name] = value
+  }
+  return { carried: out, retype }
+}
+
+/** True when `web.require_second_factor` covers this user. */
+export function policyCovers(deps: WebDeps, session: WebSession): boolean {
+  const p = deps.requireSecondFactor
+  return p === 'everyone' || (p === 'admins' && session.isAdmin)
 }

@@ -30,6 +30,7 @@ import type { Lockouts } from './lockout.ts'
 import type { KeyedHasher } from '../ports.ts'
 import { sourceKey, type Budget, type Limited, type RateLimiter } from '../rate-limit/rate-limit.ts'
 import { err, ok, type Result } from '../result.ts'
+import { Secret } from './secret.ts'
 import type { Credentials } from '../update/update-intent.ts'
 
 /** Every place credentials are presented; a new one is added here and to the door test. */
@@ -111,6 +112,35 @@ export class CredentialGate {
     // is read before the check and counted after it, so parallel guesses would otherwise
     // all pass the read before the first is counted.
     return this.#oneAtATime(sourceKey(a.source), () => this.#guarded(a, fit, token !== undefined))
+  }
+
+  /**
+   * A second factor (a TOTP or recovery code) for a user who already gave the password: held
+   * and counted like a bad password of that user, in the per-(user, source) lockout, the
+   * address's failure budget and the account-wide budget. `verify` runs only when no budget
+   * holds the attempt.
+   */
+  async secondFactor(
+    a: { readonly door: Door; readonly username: string; readonly source: IpAddress },
+    verify: () => Promise<boolean>,
+  ): Promise<Result<void, GateRefusal>> {
+    const attempt: CredentialAttempt = {
+      door: a.door,
+      credentials: { kind: 'basic', username: a.username, secret: new Secret('') },
+      source: a.source,
+      accepts: 'password',
+    }
+    return this.#oneAtATime(sourceKey(a.source), async () => {
+      const subject = await this.subjectOf(attempt.credentials)
+      const held = await this.#held(subject, attempt)
+      if (held.refusal !== undefined) return err(held.refusal)
+      if (!(await verify())) {
+        await this.#failed(subject, attempt)
+        return err({ code: 'badauth' })
+      }
+      if (held.recorded) await this.#options.lockouts?.succeeded(subject, a.source)
+      return ok(undefined)
+    })
   }
 
   async #guarded(
