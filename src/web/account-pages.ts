@@ -5,7 +5,7 @@
  */
 import type { ListedWebSession } from '../core/auth/web-session-store.ts'
 import { checkbox, field, postForm } from './form.ts'
-import { html, Html, when } from './html.ts'
+import { html, Html, when, whenText } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
 
@@ -134,7 +134,7 @@ function sessionsTable(v: AccountView): Html {
                     submit: {
                       label: 'Sign out',
                       kind: 'secondary',
-                      ariaLabel: `Sign out the session started ${when(s.createdAt)}`,
+                      ariaLabel: `Sign out the session started ${whenText(s.createdAt)}`,
                     },
                   })
             }

@@ -82,9 +82,25 @@ export function csrfField(csrf: string): Html {
  */
 export function when(iso: string | null | undefined): Html | string {
   if (iso === null || iso === undefined) return '—'
-  // Stored times without a zone are UTC (never the server's local time).
-  const t = Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(iso) ? iso : `${iso.replace(' ', 'T')}Z`)
-  if (Number.isNaN(t)) return iso
-  const utc = `${new Date(t).toISOString().replace('T', ' ').slice(0, 19)} UTC`
+  const t = parseStored(iso)
+  if (t === undefined) return iso
+  const utc = utcText(t)
   return html`<time datetime="${new Date(t).toISOString()}" title="${utc}">${utc}</time>`
+}
+
+/** A stored time as plain text in UTC, for attributes and labels (`when` is for the page). */
+export function whenText(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—'
+  const t = parseStored(iso)
+  return t === undefined ? iso : utcText(t)
+}
+
+// Stored times without a zone are UTC (never the server's local time).
+function parseStored(iso: string): number | undefined {
+  const t = Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(iso) ? iso : `${iso.replace(' ', 'T')}Z`)
+  return Number.isNaN(t) ? undefined : t
+}
+
+function utcText(t: number): string {
+  return `${new Date(t).toISOString().replace('T', ' ').slice(0, 19)} UTC`
 }

@@ -357,10 +357,14 @@ describe('second factors and the account page', () => {
       scope: 'address',
       step_up: code('alice'),
     })
-    assert.equal(r.statusCode, 201)
+    // Created: the secret is shown once on the page the redirect leads to.
+    assert.equal(r.statusCode, 303)
+    assert.equal(r.headers.location, '/tokens/secret')
     assert.equal(await tokenCount('alice'), before + 1)
     // Fresh for a few minutes: the next token needs no new proof.
-    assert.equal((await post(alice, '/tokens', { label: 'nas', scope: 'address' })).statusCode, 201)
+    const next = await post(alice, '/tokens', { label: 'nas', scope: 'address' })
+    assert.equal(next.headers.location, '/tokens/secret')
+    assert.equal(await tokenCount('alice'), before + 2)
     // Without a second factor the password is the proof.
     const bobAsked = await post(bob, '/tokens', { label: 'router', scope: 'address' })
     assert.match(bobAsked.body, /Your password/)
@@ -369,7 +373,8 @@ describe('second factors and the account page', () => {
       scope: 'address',
       step_up: 'bob-password',
     })
-    assert.equal(bobOk.statusCode, 201)
+    assert.equal(bobOk.statusCode, 303)
+    assert.equal(bobOk.headers.location, '/tokens/secret')
   })
 
   it('asks for step-up before every admin action', async () => {
