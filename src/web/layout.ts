@@ -25,6 +25,7 @@ const USER_LINKS: readonly [string, string][] = [
   ['/tokens', 'Tokens'],
 ]
 const ADMIN_LINKS: readonly [string, string][] = [
+  ['/admin/dashboard', 'Dashboard'],
   ['/admin/users', 'Users'],
   ['/admin/hosts', 'All hosts'],
   ['/admin/zones', 'Zones'],
