@@ -11,7 +11,9 @@ import type {
   AdminReads,
   HistoryItem,
   HistoryMark,
+  HostActivity,
   HostChange,
+  HourCount,
   HostSettings,
   HostSummary,
   NewHost,
@@ -24,6 +26,8 @@ import type {
 import type { GroupSummary } from '../core/accounts/group-store.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { NameClaim } from '../core/accounts/name-ownership.ts'
+import type { ZoneState } from '../core/accounts/zone-admin.ts'
+import * as activity from './activity-store.ts'
 import { hostsNear } from './name-claims.ts'
 import * as hostStore from './host-admin-store.ts'
 import type { HostDetail, HostQuery } from './host-admin-store.ts'
@@ -98,6 +102,22 @@ export class SqlAccountStore implements AccountStore, AdminReads {
       hosts: z.hosts,
       served: this.#served.has(z.name),
     }))
+  }
+
+  perHour(kind: 'history' | 'failures', since: string): Promise<HourCount[]> {
+    return activity.perHour(
+      this.#db,
+      kind === 'history' ? 'update_history' : 'update_failures',
+      since,
+    )
+  }
+
+  busiestHosts(since: string, limit: number): Promise<HostActivity[]> {
+    return activity.busiestHosts(this.#db, since, limit)
+  }
+
+  zoneStates(): Promise<ZoneState[]> {
+    return zoneStates(this.#db)
   }
 
   /** A user by name, with the password hash (which only the login reads). */

@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { auditPage, lockoutsPage, usersPage, zonesPage } from './admin-pages.ts'
+import { dashboardPage } from './dashboard-page.ts'
+import { chartStart, hourBars } from './hourly-chart.ts'
 import { hostListPage } from './host-pages.ts'
 import { registerConfirmable } from './confirm.ts'
 import { field as field2 } from './form.ts'
@@ -24,6 +26,21 @@ import {
 import type { UserDetail as UserRecord } from '../core/accounts/account-store.ts'
 
 const AUDIT_PAGE = 50
+const DASHBOARD_HOURS = 24
+const BUSIEST = 10
+
+async function dashboard(deps: WebDeps, session: WebSession) {
+  const now = deps.clock.now()
+  const since = chartStart(now, DASHBOARD_HOURS)
+  const [updates, failures, busiest, zones] = await Promise.all([
+    deps.store.perHour('history', since),
+    deps.store.perHour('failures', since),
+    deps.store.busiestHosts(since, BUSIEST),
+    deps.store.zoneStates(),
+  ])
+  const bars = hourBars(now, DASHBOARD_HOURS, updates, failures)
+  return dashboardPage({ session, bars, busiest, zones })
+}
 
 /** Registers the admin routes. */
 export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
@@ -37,7 +54,15 @@ export function registerAdminRoutes(app: FastifyInstance, deps: WebDeps): void {
     path = '/admin/users',
   ) => redirectWithFlash(deps, req, reply, session, path, { kind, text })
 
-  app.get('/admin', (_req, reply) => redirect(reply, '/admin/users'))
+  app.get('/admin', (_req, reply) => redirect(reply, '/admin/dashboard'))
+  app.get(
+    '/admin/dashboard',
+    signedIn(
+      deps,
+      async (_req, reply, session) => sendHtml(reply, 200, await dashboard(deps, session)),
+      admin,
+    ),
+  )
   app.get(
     '/admin/users',
     signedIn(

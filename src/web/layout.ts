@@ -26,6 +26,7 @@ const USER_LINKS: readonly [string, string][] = [
   ['/account', 'Account'],
 ]
 const ADMIN_LINKS: readonly [string, string][] = [
+  ['/admin/dashboard', 'Dashboard'],
   ['/admin/users', 'Users'],
   ['/admin/hosts', 'All hosts'],
   ['/admin/zones', 'Zones'],

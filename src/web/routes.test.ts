@@ -333,7 +333,8 @@ describe('web routes', () => {
   })
 
   it('keeps admin pages to admins', async () => {
-    for (const url of ['/admin/users', '/admin/hosts', '/admin/zones', '/admin/lockouts']) {
+    const pages = ['/admin/dashboard', '/admin/users', '/admin/hosts', '/admin/zones']
+    for (const url of [...pages, '/admin/lockouts']) {
       assert.equal((await get('alice', url)).statusCode, 403, url)
       assert.equal((await get('root', url)).statusCode, 200, url)
     }
@@ -545,5 +546,79 @@ describe('web routes', () => {
     assert.equal(fresh.statusCode, 429, 'a new address is refused, even with the right password')
     assert.match(fresh.body, /Too many failed logins for this account/)
     assert.equal((await login('alice', 'alice-password')).statusCode, 303, 'a known address')
+  })
+
+  it('draws the dashboard from a known history: per hour, busiest hosts, zones', async () => {
+    assert.ok((await accounts.addHost({ fqdn: `busy.${ZONE}`, owner: 'bob' })).ok)
+    const busy = await hostRow('busy')
+    assert.ok(busy)
+    const row = { host_id: busy.id, dialect: 'dyndns2', client_ip: '192.0.2.1', actor: 'bob' }
+    const changes = ['20:05', '20:10', '20:55', '22:00', '22:01', '22:02', '22:03']
+    await db
+      .insertInto('update_history')
+      .values(
+        [...changes.map((t) => `2029-12-31T${t}:00.000Z`), '2029-12-31T00:30:00.000Z'].map(
+          (at) => ({ ...row, at, result: 'good', old_value: '-,-', new_value: '192.0.2.1,-' }),
+        ),
+      )
+      .execute()
+    await db
+      .insertInto('update_failures')
+      .values(
+        ['21:00', '21:30'].map((t) => ({
+          ...row,
+          at: `2029-12-31T${t}:00.000Z`,
+          result: 'badauth',
+          message: 'bad credentials',
+        })),
+      )
+      .execute()
+    await db
+      .updateTable('zones')
+      .set({
+        resync_requested_at: '2029-12-31T23:00:00.000Z',
+        resync_handled_at: '2029-12-31T23:00:00.000Z',
+        resync_report: '2 RRsets repaired',
+      })
+      .where('name', '=', ZONE)
+      .execute()
+    await db
+      .insertInto('publisher_leases')
+      .values({
+        zone: ZONE,
+        holder: 'node-a',
+        epoch: 1,
+        acquired_at: '2029-12-31T23:59:00.000Z',
+        expires_at: '2030-01-01T00:01:00.000Z',
+      })
+      .execute()
+    await syncZones(db, [{ name: 'taken.example' as Fqdn, backend: 'builtin', ttl: 60 }], NOW)
+    await db
+      .updateTable('zones')
+      .set({ owner_conflict: 'cluster-b' })
+      .where('name', '=', 'taken.example')
+      .execute()
+
+    assert.equal((await get('root', '/admin')).headers.location, '/admin/dashboard')
+    const r = await get('root', '/admin/dashboard')
+    assert.equal(r.statusCode, 200)
+    const title = (hour: string, updates: number, failed: number) =>
+      `<title>2029-12-31 ${hour}:00: ${String(updates)} updates, ${String(failed)} failed</title>`
+    assert.ok(r.body.includes(title('20', 3, 0)), 'three updates at 20:00')
+    assert.ok(r.body.includes(title('21', 0, 2)), 'two failures at 21:00')
+    assert.ok(r.body.includes(title('22', 4, 0)), 'four updates at 22:00')
+    assert.equal(r.body.match(/<g class="hour"/g)?.length, 24)
+    assert.match(r.body, /data-hour="2029-12-31T01"[\s\S]*data-hour="2030-01-01T00"/)
+    assert.doesNotMatch(r.body, /data-hour="2029-12-31T00"/, 'older than a day is left out')
+    assert.match(r.body, /<svg[^>]*role="img"/)
+    assert.doesNotMatch(r.body, /style=/)
+    const busiest = /<caption[^>]*>\s*Hosts with the most[\s\S]*?<\/table>/.exec(r.body)?.[0] ?? ''
+    assert.match(
+      busiest,
+      /<tbody>\s*<tr>\s*<td[^>]*><a href="\/hosts\/\d+">busy\.dyn\.example<\/a><\/td>\s*<td[^>]*>7<\/td>/,
+    )
+    assert.match(r.body, /held by <code>node-a<\/code>/)
+    assert.match(r.body, /2 RRsets repaired/)
+    assert.match(r.body, /taken\.example[\s\S]*marked by cluster <code>cluster-b<\/code>/)
   })
 })

@@ -278,6 +278,7 @@ describe('web UI in Chromium', () => {
         [
           'root',
           [
+            '/admin/dashboard',
             '/admin/users',
             '/admin/users/alice/delete',
             '/admin/users/alice/admin',
@@ -305,10 +306,19 @@ describe('web UI in Chromium', () => {
     })
   }
 
-  it('lets an admin manage users and see every host and zone', async () => {
+  it('lets an admin see the dashboard, manage users and see every host and zone', async () => {
     const ctx = await newSizedContext(browser, 'desktop')
     const p = await ctx.newPage()
     await login(p, 'root', 'root-password')
+    await p.getByRole('link', { name: 'Dashboard' }).click()
+    assert.equal(await p.locator('svg g.hour').count(), 24)
+    assert.equal(
+      await p.getByRole('img', { name: 'Updates and failed updates per hour' }).count(),
+      1,
+    )
+    assert.ok((await p.getByRole('link', { name: HOST, exact: true }).count()) >= 1, 'busiest')
+    assert.equal(await p.getByRole('cell', { name: ZONE, exact: true }).count(), 1)
+    await checkPage(p, 'admin-dashboard-known')
     await p.getByRole('link', { name: 'Users' }).click()
     await p.locator('#name').fill('bob')
     await p.locator('#password').fill('bob-password')

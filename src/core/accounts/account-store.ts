@@ -8,6 +8,7 @@ import type { HistoryEntry } from '../ports.ts'
 import type { NameClaim } from './name-ownership.ts'
 import type { TokenScope } from '../auth/token-scope.ts'
 import type { TokenRestrictions } from '../auth/token-restrictions.ts'
+import type { ZoneState } from './zone-admin.ts'
 
 /** A user as listed. */
 export interface UserSummary {
@@ -221,6 +222,19 @@ export interface ZoneRow {
   readonly served: boolean
 }
 
+/** How many rows one UTC hour (`YYYY-MM-DDTHH`) holds. */
+export interface HourCount {
+  readonly hour: string
+  readonly count: number
+}
+
+/** A host and its accepted updates in a period. */
+export interface HostActivity {
+  readonly hostId: number
+  readonly fqdn: string
+  readonly updates: number
+}
+
 /** The admin pages' reads beside the account service (the web UI's host and user pages). */
 export interface AdminReads {
   /** A user by name, with the password hash (which only the login reads). */
@@ -237,4 +251,10 @@ export interface AdminReads {
   zoneNames(): Promise<Fqdn[]>
   /** Every zone in the database with its serial, host count and whether it is served. */
   zones(): Promise<ZoneRow[]>
+  /** Accepted updates (`history`) or failed updates (`failures`) per UTC hour since `since`. */
+  perHour(kind: 'history' | 'failures', since: string): Promise<HourCount[]>
+  /** The hosts with the most accepted updates since `since`, most first. */
+  busiestHosts(since: string, limit: number): Promise<HostActivity[]>
+  /** Every zone's serial, resync result, publisher lease and ownership conflict. */
+  zoneStates(): Promise<ZoneState[]>
 }
