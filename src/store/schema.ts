@@ -19,6 +19,7 @@ export interface Database {
   token_hosts: TokenHostsTable
   web_sessions: WebSessionsTable
   update_failures: UpdateFailuresTable
+  update_requests: UpdateRequestsTable
   publisher_leases: PublisherLeasesTable
   lockouts: LockoutsTable
   cache_epochs: CacheEpochsTable
@@ -171,6 +172,24 @@ export interface UpdateFailuresTable {
   actor: string
   result: string
   message: string
+}
+
+/** The router inspector's requests per host (0017), redacted, bounded; JSON in `params`, `taken`. */
+export interface UpdateRequestsTable {
+  id: Generated<number>
+  host_id: number
+  at: string
+  dialect: string
+  client_ip: string
+  method: string
+  path: string
+  params: string
+  credentials: string
+  user_agent: string
+  taken: string
+  result: string
+  reply: string
+  reason: string
 }
 
 /** Publisher leases (0010): which instance pushes a zone to its backend, until when. */

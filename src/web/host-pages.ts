@@ -6,6 +6,8 @@
 import type { ClientTarget } from './client-settings.ts'
 import { checkbox, field, postForm, selectField, submit } from './form.ts'
 import { clientBlocks, historyTable, resultBadge } from './host-sections.ts'
+import { inspectorSection } from './inspector-section.ts'
+import type { StoredRequest } from '../core/update/request-trace.ts'
 import { html, when, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
@@ -81,6 +83,8 @@ export interface HostView {
   readonly session: WebSession
   readonly host: HostDetail
   readonly history: readonly HostEvent[]
+  /** The router inspector's last requests, newest first. */
+  readonly requests: readonly StoredRequest[]
   readonly tokens: readonly TokenSummary[]
   readonly client: ClientTarget
   readonly flash?: Flash | undefined
@@ -94,6 +98,9 @@ export function hostPage(v: HostView): Html {
 
     <h2 id="history">History</h2>
     ${historyTable(v.history)}
+
+    <h2 id="requests">Router inspector</h2>
+    ${inspectorSection(v.requests)}
 
     <h2 id="tokens">Tokens for this host</h2>
     ${tokenTable(v.tokens, v.session, `/hosts/${h.id}`)}

@@ -200,7 +200,12 @@ async function showHost(
   const history = await deps.store.history(host.id, 50)
   const tokens = (await deps.accounts.listTokens(host.owner)).filter((t) => t.host === host.fqdn)
   const client = clientTarget(req, host.owner, host.fqdn, 'TOKEN')
-  return sendHtml(reply, status, hostPage({ session, host, history, tokens, client, flash }))
+  const requests = (await deps.requests?.recent(host.id, 50)) ?? []
+  return sendHtml(
+    reply,
+    status,
+    hostPage({ session, host, history, requests, tokens, client, flash }),
+  )
 }
 
 /** The host of `:id` when the session may see it. */

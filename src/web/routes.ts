@@ -37,6 +37,8 @@ export function createWebDeps(o: {
   clientIp: (req: FastifyRequest) => IpAddress
   /** The credential gate: logins share its lockouts and budgets with every other door. */
   gate: WebDeps['gate']
+  /** The router inspector's reads. */
+  requests?: WebDeps['requests']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -47,6 +49,7 @@ export function createWebDeps(o: {
     clock: o.clock,
     clientIp: o.clientIp,
     gate: o.gate,
+    ...(o.requests === undefined ? {} : { requests: o.requests }),
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }

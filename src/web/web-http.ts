@@ -12,6 +12,7 @@ import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
+import type { RequestReads } from '../core/update/request-trace.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession, WebSessions } from './session.ts'
@@ -29,6 +30,8 @@ export interface WebDeps {
   readonly clientIp: (req: FastifyRequest) => IpAddress
   /** The guarded credential check every door shares (lockouts, failure budgets). */
   readonly gate: Pick<CredentialGate, 'check'>
+  /** The router inspector's reads; absent: the host page has no inspector. */
+  readonly requests?: RequestReads
   /** Audit events newest first (`before`: an event id, for the next page). */
   readonly audit: (
     filter: Omit<AuditFilter, 'before'>,
