@@ -99,8 +99,10 @@ export function hostPage(v: HostView): Html {
     <h2 id="history">History</h2>
     ${historyTable(v.history)}
 
-    <h2 id="requests">Router inspector</h2>
-    ${inspectorSection(v.requests)}
+    <section class="inspector-section" aria-labelledby="requests">
+      <h2 id="requests">Router inspector</h2>
+      ${inspectorSection(v.requests)}
+    </section>
 
     <h2 id="tokens">Tokens for this host</h2>
     ${tokenTable(v.tokens, v.session, `/hosts/${h.id}`)}
