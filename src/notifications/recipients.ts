@@ -6,11 +6,14 @@ import type { Kysely } from 'kysely'
 import { findZone, parseName, relativeLabel, type Fqdn } from '../core/names.ts'
 import type { Database } from '../store/schema.ts'
 import type { AuthSubject } from './auth-digest.ts'
+import { CHANGE_MAIL_FAMILIES, type ChangeMails } from '../core/accounts/account-store.ts'
 
 /** A notification recipient. */
 export interface Owner {
   readonly name: string
   readonly email: string | null
+  /** Which families' changes the owner hears of, and the quiet period. */
+  readonly changes: ChangeMails
 }
 
 /** Lookups the notifier needs. */
@@ -37,10 +40,13 @@ export class SqlRecipients implements RecipientLookup {
   async owner(userId: number): Promise<Owner | undefined> {
     const row = await this.#db
       .selectFrom('users')
-      .select(['name', 'email'])
+      .select(['name', 'email', 'notify_families', 'notify_quiet_minutes'])
       .where('id', '=', userId)
       .executeTakeFirst()
-    return row && { name: row.name, email: row.email }
+    if (row === undefined) return undefined
+    const families = CHANGE_MAIL_FAMILIES.find((f) => f === row.notify_families) ?? 'none'
+    const quietMinutes = row.notify_quiet_minutes
+    return { name: row.name, email: row.email, changes: { families, quietMinutes } }
   }
 
   async authSubject(

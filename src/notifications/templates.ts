@@ -26,6 +26,7 @@ export const TEMPLATE_VARIABLES: Readonly<Record<NotifyEventKind, readonly strin
     'new_ipv6',
     'client_ip',
     'dialect',
+    'changes',
   ],
   expired: [...COMMON, ...HOST, 'families', 'old_ipv4', 'old_ipv6', 'expiry_ttl', 'last_update'],
   'auth-failures': [
@@ -55,7 +56,7 @@ export const DEFAULT_TEMPLATES: Readonly<Record<NotifyEventKind, MailTemplate>> 
 IPv4: {{ old_ipv4 }} -> {{ new_ipv4 }} (changed: {{ ipv4_changed }})
 IPv6: {{ old_ipv6 }} -> {{ new_ipv6 }} (changed: {{ ipv6_changed }})
 
-Update from {{ client_ip }} ({{ dialect }}).
+Last update from {{ client_ip }} ({{ dialect }}); changes in this mail: {{ changes }}.
 `,
   },
   expired: {

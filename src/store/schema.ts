@@ -36,6 +36,10 @@ export interface UsersTable {
   password_hash: string | null
   is_admin: number
   created_at: string
+  /** Change mails for `none`, `ipv4`, `ipv6` or `both` families (0017). */
+  notify_families: ColumnType<string, string | undefined, string>
+  /** Changes within this many minutes make one mail (0017). */
+  notify_quiet_minutes: ColumnType<number, number | undefined, number>
 }
 
 /** Served zones; backend settings and secrets stay in the config file. */

@@ -55,7 +55,8 @@ export function hostListPage(v: HostListView): Html {
         prev: v.page > 1 ? link(v.page - 1) : undefined,
         next: v.more ? link(v.page + 1) : undefined,
       },
-    })}`
+    })}
+    ${admin ? '' : html`<p><a href="/notifications">Change mails</a>: which address changes of my hosts I am told of, and how often.</p>`}`
   return page({ title, session: v.session, current: v.path, flash: v.flash, body })
 }
 

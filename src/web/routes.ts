@@ -14,6 +14,7 @@ import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
+import { registerNotifyRoutes } from './notify-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
@@ -80,6 +81,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   }
   registerLoginRoutes(app, deps)
   registerHostRoutes(app, deps)
+  registerNotifyRoutes(app, deps)
   registerTokenRoutes(app, deps)
   registerAdminRoutes(app, deps)
 }

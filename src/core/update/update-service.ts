@@ -42,7 +42,7 @@ export interface UpdateServiceOptions {
   readonly answerDeadlineMs: number
   /** How long an ACME TXT value lives after it was last set (default one hour). */
   readonly txtTtlSeconds?: number
-  /** Told of changes (`notify_change=1`) and failed logins; never awaited. */
+  /** Told of every change and of failed logins; never awaited. */
   readonly notifier?: Notifier
   /** Rate limits and lockouts (`rate-limit-guard.ts`); absent means none. */
   readonly guard?: AbuseGuard
@@ -162,9 +162,10 @@ export class UpdateService {
       }
       const refreshed = new Map(all.map((w) => [w.host.id, namedFamilies(intent)]))
       const changes = await this.#options.store.commitUpdate(changed, unchanged, context, refreshed)
-      if (intent.notifyChange === true) {
-        for (const event of changeEvents(changed, context)) this.#options.notifier?.changed(event)
-      }
+      // Every change is told; the notifier weighs the owner's choice and `notify_change=1`.
+      const requested = intent.notifyChange === true
+      for (const event of changeEvents(changed, context, requested))
+        this.#options.notifier?.changed(event)
       if (changes.length > 0) {
         const published = await this.#options.publisher.publish(
           changes,

@@ -1,13 +1,24 @@
 /**
  * The router inspector (src/core/update/request-trace.ts): the last requests per host, as
  * dynzone read them, redacted before they get here. Bounded per host and in age by the log
- * that writes them (src/store/request-log.ts).
+ * that writes them (src/store/request-log.ts). Also each account's change-mail choice.
  */
 import type { Kysely } from 'kysely'
 import { withId } from '../sql-dialect.ts'
 
-/** Creates `update_requests`. */
+/**
+ * Creates `update_requests`, and each account's change-mail choice: which families
+ * (`none`, `ipv4`, `ipv6`, `both`) and a quiet period in minutes (src/notifications/README.md).
+ */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('users')
+    .addColumn('notify_families', 'varchar(8)', (c) => c.notNull().defaultTo('none'))
+    .execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('notify_quiet_minutes', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   await withId(db, db.schema.createTable('update_requests'))
     .addColumn('host_id', 'integer', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
     .addColumn('at', 'varchar(40)', (c) => c.notNull())
@@ -34,4 +45,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Drops what `up` created. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('update_requests').execute()
+  await db.schema.alterTable('users').dropColumn('notify_quiet_minutes').execute()
+  await db.schema.alterTable('users').dropColumn('notify_families').execute()
 }
