@@ -5,6 +5,7 @@
  * shape, so every event shares the same envelope and the same key order.
  */
 import type { HostChangedEvent, HostExpiredEvent } from '../core/ports.ts'
+import type { TemporaryIpv6 } from '../core/addresses/temporary-ipv6.ts'
 import type { AuthDigest } from './auth-digest.ts'
 
 /** An event with its kind. */
@@ -13,6 +14,11 @@ export type EventData =
   | { readonly kind: 'expired'; readonly event: HostExpiredEvent }
   | { readonly kind: 'auth-failures'; readonly digest: AuthDigest }
   | { readonly kind: 'lockout'; readonly event: LockoutNotice }
+  | {
+      readonly kind: 'temporary-ipv6'
+      readonly event: HostChangedEvent
+      readonly warning: TemporaryIpv6
+    }
 
 /** A credential locked out at one address (the first lock of an episode). */
 export interface LockoutNotice {
@@ -65,6 +71,13 @@ function shapeOf(data: EventData): EventShape {
       return digestShape(data.digest)
     case 'lockout':
       return lockoutShape(data.event)
+    case 'temporary-ipv6':
+      return {
+        time: data.event.at,
+        host: hostOf(data.event),
+        vars: { prefix: data.warning.prefix, addresses: data.warning.addresses.join(', ') },
+        json: { prefix: data.warning.prefix, addresses: data.warning.addresses },
+      }
   }
 }
 

@@ -20,6 +20,7 @@ import type { MailSender } from './mail.ts'
 import type { RecipientLookup } from './recipients.ts'
 import { renderTemplate, type MailTemplate, type NotifyEventKind } from './templates.ts'
 import { QuietChanges, type ChangeNotice } from './quiet-changes.ts'
+import { TemporaryIpv6Watch } from './temporary-ipv6-watch.ts'
 import { deliverWebhook, type WebhookDeps, type WebhookTarget } from './webhook.ts'
 
 /** Parts of the notification service. */
@@ -46,6 +47,7 @@ export class NotificationService implements Notifier {
   /** The users and hosts told of a lockout within the last hour; the least recently told go first. */
   readonly #lockoutNotices: LRUCache<string, true>
   readonly #quiet = new QuietChanges()
+  readonly #temporary = new TemporaryIpv6Watch()
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: NotificationServiceOptions) {
@@ -127,7 +129,13 @@ export class NotificationService implements Notifier {
     const choice = owner?.changes ?? { families: 'none' as const, quietMinutes: 0 }
     // The period starts at the change, not when the owner lookup came back.
     const notice = this.#quiet.add(event, choice, new Date(event.at))
-    if (notice !== undefined) await this.#sendChange(notice)
+    const warning = this.#temporary.add(event)
+    const jobs: Promise<void>[] = []
+    if (notice !== undefined) jobs.push(this.#sendChange(notice))
+    // Said once per host: the store keeps that it was (a restart does not say it again).
+    if (warning !== undefined && (await this.#options.recipients.warnTemporaryIpv6(event.hostId)))
+      jobs.push(this.#dispatch({ kind: 'temporary-ipv6', event, warning }, event.ownerId))
+    await Promise.all(jobs)
   }
 
   #sendChange(notice: ChangeNotice): Promise<void> {

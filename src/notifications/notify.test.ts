@@ -209,6 +209,33 @@ void describe('mail through a real SMTP server', () => {
     assert.match(mails.at(0)?.body ?? '', /IPv4: 192\.0\.2\.2 -> 192\.0\.2\.3/)
   })
 
+  void it('warns once of temporary IPv6 addresses, with the fix', async () => {
+    const n = notifier(config())
+    const iids = ['a1b2:c3d4:e5f6:1', '9f8e:7d6c:5b4a:2', '1234:5678:9abc:3', '4321:8765:cba9:4']
+    let before = '2001:db8:1:2::1'
+    for (const [i, iid] of iids.entries()) {
+      const next = `2001:db8:1:2:${iid}`
+      n.changed(change(['192.0.2.1', '192.0.2.1'], [before, next], i * 60))
+      before = next
+      await n.idle()
+    }
+    // A new notifier (a restart) does not say it again either.
+    const again = notifier(config())
+    for (const [i, iid] of ['1:1:1:5', '2:2:2:6', '3:3:3:7'].entries())
+      again.changed(change(['192.0.2.1', '192.0.2.1'], [before, `2001:db8:1:2:${iid}`], 300 + i))
+    await again.idle()
+    n.close()
+    again.close()
+    const mails = await smtp.waitForMails(1)
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(smtp.mails.length, 1, 'one warning, not repeated')
+    assert.equal(mails.at(0)?.subject, `[dynzone] home.${ZONE} publishes temporary IPv6 addresses`)
+    const body = mails.at(0)?.body ?? ''
+    assert.match(body, /several different addresses of 2001:db8:1:2::\/64 within a day/)
+    assert.match(body, /stable-privacy address \(RFC 7217/)
+    assert.match(body, /a prefix group/)
+  })
+
   void it('mails an expiry with the TTL and the removed family', async () => {
     const n = notifier(config())
     n.expired({ ...expired, ownerId: aliceId })

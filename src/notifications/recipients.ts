@@ -19,6 +19,8 @@ export interface Owner {
 /** Lookups the notifier needs. */
 export interface RecipientLookup {
   owner(userId: number): Promise<Owner | undefined>
+  /** Marks that the host's owner is told of temporary IPv6 addresses; false: told before. */
+  warnTemporaryIpv6(hostId: number): Promise<boolean>
   /**
    * The subject of a failed login: the Basic user name when it is a user; else a hostname
    * (in the user name, dyndns53 style, or the first requested host). Unknown names: none.
@@ -47,6 +49,16 @@ export class SqlRecipients implements RecipientLookup {
     const families = CHANGE_MAIL_FAMILIES.find((f) => f === row.notify_families) ?? 'none'
     const quietMinutes = row.notify_quiet_minutes
     return { name: row.name, email: row.email, changes: { families, quietMinutes } }
+  }
+
+  async warnTemporaryIpv6(hostId: number): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('hosts')
+      .set({ temp_ipv6_warned_at: new Date().toISOString() })
+      .where('id', '=', hostId)
+      .where('temp_ipv6_warned_at', 'is', null)
+      .executeTakeFirst()
+    return r.numUpdatedRows > 0n
   }
 
   async authSubject(

@@ -77,6 +77,8 @@ export interface HostsTable {
   /** Split horizon (0005): answered to clients behind the host's WAN address. */
   lan_ipv4: string | null
   lan_ipv6: string | null
+  /** When the owner was told it publishes temporary IPv6 addresses (0017); null: never. */
+  temp_ipv6_warned_at: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Desired state: one row per value. */

@@ -8,6 +8,7 @@ import { checkbox, field, postForm, selectField, submit } from './form.ts'
 import { clientBlocks, historyTable, resultBadge } from './host-sections.ts'
 import { inspectorSection } from './inspector-section.ts'
 import type { StoredRequest } from '../core/update/request-trace.ts'
+import type { TemporaryIpv6 } from '../core/addresses/temporary-ipv6.ts'
 import { html, when, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
@@ -86,6 +87,8 @@ export interface HostView {
   readonly history: readonly HostEvent[]
   /** The router inspector's last requests, newest first. */
   readonly requests: readonly StoredRequest[]
+  /** Set when the host keeps publishing temporary IPv6 addresses. */
+  readonly temporary?: TemporaryIpv6 | undefined
   readonly tokens: readonly TokenSummary[]
   readonly client: ClientTarget
   readonly flash?: Flash | undefined
@@ -95,7 +98,7 @@ export interface HostView {
 export function hostPage(v: HostView): Html {
   const h = v.host
   const body = html`<h1>${h.fqdn}</h1>
-    ${hostFacts(h)}
+    ${v.temporary === undefined ? '' : temporaryWarning(v.temporary)} ${hostFacts(h)}
 
     <h2 id="history">History</h2>
     ${historyTable(v.history)}
@@ -122,6 +125,24 @@ export function hostPage(v: HostView): Html {
     <h2 id="settings">Settings</h2>
     ${hostSettings(h, v.session.csrf)}`
   return page({ title: h.fqdn, session: v.session, flash: v.flash, body })
+}
+
+// RFC 8981 privacy addresses published as the host's name: say so, with the fix.
+function temporaryWarning(t: TemporaryIpv6): Html {
+  return html`<div class="error" role="status">
+    <p>
+      <strong>This host keeps publishing temporary IPv6 addresses.</strong> Within a day it was set
+      to ${t.addresses.length} different addresses of <code>${t.prefix}</code>: temporary (privacy)
+      addresses (RFC 8981) that the client replaces about daily, so the name points at an address
+      about to be dropped.
+    </p>
+    <p>
+      Fix: on the client, publish a stable address (EUI-64, or stable-privacy, RFC 7217), or put the
+      host in a prefix group: the router sends its prefix and dynzone adds a fixed interface
+      identifier per host (<code>dynzone group add</code> and <code>dynzone group join</code>, or
+      the REST API's host <code>group</code>; the README's “Command line” section).
+    </p>
+  </div>`
 }
 
 function hostFacts(h: HostDetail): Html {

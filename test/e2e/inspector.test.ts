@@ -192,4 +192,31 @@ describe('router inspector', () => {
       await ctx.close()
     })
   }
+
+  it('warns on the host page of temporary IPv6 addresses, with the fix', async () => {
+    for (const iid of ['a1b2:c3d4:e5f6:1', '9f8e:7d6c:5b4a:2', '1234:5678:9abc:3']) {
+      const r = await curl([
+        '-u',
+        `alice:${PASSWORD}`,
+        `${base}/nic/update?hostname=${HOST}&myip=2001:db8:1:2:${iid}`,
+      ])
+      assert.match(r.body, /^good /)
+    }
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      const ctx = await browser.newContext({ viewport, isMobile: size === 'phone' })
+      const page = await ctx.newPage()
+      await page.goto(`${base}/login`)
+      await page.getByLabel('User name').fill('alice')
+      await page.getByLabel('Password').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Log in' }).click()
+      await page.waitForURL(`${base}/hosts`)
+      await page.getByRole('link', { name: HOST }).click()
+      await page.getByText('This host keeps publishing temporary IPv6 addresses.').waitFor()
+      await page.getByText('2001:db8:1:2::/64').waitFor()
+      await page.getByText('stable-privacy, RFC 7217').waitFor()
+      assert.deepEqual(await seriousViolations(page, '.error'), [])
+      await page.screenshot({ path: join(SHOTS, `temporary-ipv6-${size}.png`) })
+      await ctx.close()
+    }
+  })
 })

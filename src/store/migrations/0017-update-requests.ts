@@ -19,6 +19,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('users')
     .addColumn('notify_quiet_minutes', 'integer', (c) => c.notNull().defaultTo(0))
     .execute()
+  // When the owner was mailed that the host publishes temporary IPv6 addresses (once).
+  await db.schema.alterTable('hosts').addColumn('temp_ipv6_warned_at', 'varchar(40)').execute()
   await withId(db, db.schema.createTable('update_requests'))
     .addColumn('host_id', 'integer', (c) => c.notNull().references('hosts.id').onDelete('cascade'))
     .addColumn('at', 'varchar(40)', (c) => c.notNull())
@@ -45,6 +47,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 /** Drops what `up` created. */
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('update_requests').execute()
+  await db.schema.alterTable('hosts').dropColumn('temp_ipv6_warned_at').execute()
   await db.schema.alterTable('users').dropColumn('notify_quiet_minutes').execute()
   await db.schema.alterTable('users').dropColumn('notify_families').execute()
 }
