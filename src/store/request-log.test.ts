@@ -1,7 +1,7 @@
 /**
- * The router inspector's log, on SQLite, PostgreSQL and MariaDB: nothing written until a flush (no write per request), the
- * newest 50 per host kept, rows past the age limit gone, unknown hosts dropped, the waiting
- * list bounded, a read writing what waits first.
+ * The router inspector's log, on SQLite, PostgreSQL and MariaDB: nothing written until a
+ * flush (no write per request), the newest 50 per host kept, rows past the age limit gone,
+ * unknown hosts dropped, the waiting list bounded, a read writing what waits first.
  */
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, describe, it } from 'node:test'
