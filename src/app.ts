@@ -4,6 +4,7 @@
  * the services over an open store (and the server its database handle); `startServer` starts the server's parts in order, each with
  * its own teardown on one lifecycle stack (src/start/).
  */
+import type { RequestReads } from './core/update/request-trace.ts'
 import type { FastifyInstance } from 'fastify'
 import type { DnsServer } from './authoritative/server.ts'
 import type { CredentialGate } from './core/auth/credential-gate.ts'
@@ -37,6 +38,8 @@ export interface RunningServer {
   readonly updates: UpdateService
   /** The guarded credential check every door shares. */
   readonly gate: CredentialGate
+  /** The router inspector's reads (src/core/update/request-trace.ts). */
+  readonly requests: RequestReads
   /** Re-reads the HTTPS certificate files; false when the new pair was refused. */
   reloadCertificates(reason: string): boolean
   /**
@@ -96,6 +99,7 @@ export async function startServer(context: ServerContext): Promise<Result<Runnin
         dns,
         updates: update.updates,
         gate: update.gate,
+        requests: update.requests,
         reloadCertificates: (reason: string) => listeners.reloadCertificates(reason),
         failed,
         close: () => life.close('stop'),

@@ -16,6 +16,7 @@ import { parseName } from '../core/names.ts'
 import type { Clock, PasswordHasher, UpdateStore } from '../core/ports.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { UpdateService } from '../core/update/update-service.ts'
+import type { RequestReads } from '../core/update/request-trace.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { ApiCaller, ApiSessions } from './auth.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -39,6 +40,8 @@ export interface ApiDeps {
   readonly sessions?: ApiSessions
   /** The update path's rate limits, applied to record changes too; absent means none. */
   readonly guard?: Pick<AbuseGuard, 'admitAuthenticated' | 'settled'>
+  /** The router inspector's reads (`/hosts/{fqdn}/requests`). */
+  readonly requests: RequestReads
 }
 
 /** The host named `fqdn` when the caller may see it. */

@@ -16,6 +16,7 @@ import { hostRoutes } from './hosts.ts'
 import { lockoutRoutes } from './lockouts.ts'
 import { API_PREFIX, openApiDocument } from './openapi.ts'
 import { recordRoutes } from './records.ts'
+import { requestRoutes } from './requests.ts'
 import { defineRoute, fastifyPath, type ApiRoute } from './route.ts'
 import { tokenRoutes } from './tokens.ts'
 import { userRoutes } from './users.ts'
@@ -35,6 +36,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...userRoutes(deps),
     ...hostRoutes(deps),
     ...recordRoutes(deps),
+    ...requestRoutes(deps),
     ...tokenRoutes(deps),
     ...zoneRoutes(deps),
     ...lockoutRoutes(deps),

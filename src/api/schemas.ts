@@ -144,6 +144,23 @@ export const historyEntry = z.object({
   newValue: z.string().nullable(),
 })
 
+/** One request of the router inspector: secrets replaced by `[redacted]` before storing. */
+export const requestEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  dialect: z.string(),
+  clientIp: z.string(),
+  method: z.string(),
+  path: z.string(),
+  params: z.record(z.string(), z.string()),
+  credentials: z.string(),
+  userAgent: z.string(),
+  taken: z.object({ ipv4: z.string(), ipv6: z.string(), prefix: z.string().optional() }),
+  result: z.string(),
+  reply: z.string(),
+  reason: z.string(),
+})
+
 /** A token as answered: never its secret. */
 export const token = z.object({
   id: z.number().int(),

@@ -288,6 +288,12 @@ lockout_subject = ""
 lockout_body = ""
 # Or the body from a file.
 lockout_body_file = ""
+# Subject of the warning that a host publishes temporary (privacy) IPv6 addresses (once per host).
+temporary_ipv6_subject = ""
+# Body of that warning.
+temporary_ipv6_body = ""
+# Or the body from a file.
+temporary_ipv6_body_file = ""
 
 # Webhooks: a signed JSON POST per event (see src/notifications/README.md for verifying it).
 # [[notify.webhooks]]

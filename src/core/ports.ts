@@ -169,7 +169,10 @@ export interface RecordStore {
   commitRecords(writes: readonly RecordWrite[], context: UpdateContext): Promise<ChangeSet[]>
 }
 
-/** A host's addresses changed, and the client asked to be told (`notify_change=1`). */
+/**
+ * A host's addresses changed. Every change is told; the notifier decides who hears of it (the
+ * owner's chosen families and quiet period, or the client's `notify_change=1`).
+ */
 export interface HostChangedEvent {
   readonly hostId: number
   readonly ownerId: number
@@ -183,6 +186,8 @@ export interface HostChangedEvent {
   readonly at: string
   readonly clientIp: string
   readonly dialect: string
+  /** The client asked to be told (`notify_change=1`). */
+  readonly requested: boolean
 }
 
 /** The expiry job removed the families of a host that were not refreshed in time. */

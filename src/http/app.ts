@@ -193,7 +193,9 @@ async function handleUpdate(
     results = [intent.error.code]
   } else {
     try {
-      const result = await options.updates.update(intent.value)
+      // The request as sent goes along for the router inspector (core redacts it).
+      const wire = { method: req.method, path: req.path, params: req.params }
+      const result = await options.updates.update({ ...intent.value, wire })
       response = dialect.render(result, req)
       // Every dialect's rate-limit or lockout reply says when to come back (RFC 9110 §10.2.3).
       if (result.kind === 'rejected' && result.retryAfterSeconds !== undefined) {

@@ -38,6 +38,9 @@ const templatesSchema = table({
   lockout_subject: template('lockout'),
   lockout_body: template('lockout'),
   lockout_body_file: bodyFile,
+  temporary_ipv6_subject: template('temporary-ipv6'),
+  temporary_ipv6_body: template('temporary-ipv6'),
+  temporary_ipv6_body_file: bodyFile,
 }).prefault({})
 
 /** `[notify.smtp]`: where mail goes; an empty host turns mail off. */

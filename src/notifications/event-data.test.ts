@@ -31,6 +31,7 @@ const changed: EventData = {
     at: AT,
     clientIp: '198.51.100.7',
     dialect: 'dyndns2',
+    requested: true,
   },
 }
 const expired = (removed: { ipv4?: string; ipv6?: string }): EventData => ({
@@ -63,8 +64,8 @@ const lockout: EventData = {
 const CASES: readonly { data: EventData; webhook: string; values: string }[] = [
   {
     data: changed,
-    webhook: `{"event":"changed","time":"${AT}","user":"alice",${HOST_JSON},"ipv4":{"old":"192.0.2.1","new":"192.0.2.2","changed":true},"ipv6":{"old":null,"new":null,"changed":false},"client_ip":"198.51.100.7","dialect":"dyndns2"}`,
-    values: `{"time":"${AT}","user":"alice",${HOST_VARS},"ipv4_changed":"yes","ipv6_changed":"no","old_ipv4":"192.0.2.1","new_ipv4":"192.0.2.2","old_ipv6":"-","new_ipv6":"-","client_ip":"198.51.100.7","dialect":"dyndns2"}`,
+    webhook: `{"event":"changed","time":"${AT}","user":"alice",${HOST_JSON},"ipv4":{"old":"192.0.2.1","new":"192.0.2.2","changed":true},"ipv6":{"old":null,"new":null,"changed":false},"client_ip":"198.51.100.7","dialect":"dyndns2","changes":1}`,
+    values: `{"time":"${AT}","user":"alice",${HOST_VARS},"ipv4_changed":"yes","ipv6_changed":"no","old_ipv4":"192.0.2.1","new_ipv4":"192.0.2.2","old_ipv6":"-","new_ipv6":"-","client_ip":"198.51.100.7","dialect":"dyndns2","changes":"1"}`,
   },
   {
     data: expired({ ipv4: '192.0.2.2', ipv6: '2001:db8::1' }),
@@ -114,7 +115,7 @@ void describe('event data', () => {
 IPv4: 192.0.2.1 -> 192.0.2.2 (changed: yes)
 IPv6: - -> - (changed: no)
 
-Update from 198.51.100.7 (dyndns2).
+Last update from 198.51.100.7 (dyndns2); changes in this mail: 1.
 `,
     )
   })

@@ -5,14 +5,20 @@
  * shape, so every event shares the same envelope and the same key order.
  */
 import type { HostChangedEvent, HostExpiredEvent } from '../core/ports.ts'
+import type { TemporaryIpv6 } from '../core/addresses/temporary-ipv6.ts'
 import type { AuthDigest } from './auth-digest.ts'
 
 /** An event with its kind. */
 export type EventData =
-  | { readonly kind: 'changed'; readonly event: HostChangedEvent }
+  | { readonly kind: 'changed'; readonly event: HostChangedEvent; readonly changes?: number }
   | { readonly kind: 'expired'; readonly event: HostExpiredEvent }
   | { readonly kind: 'auth-failures'; readonly digest: AuthDigest }
   | { readonly kind: 'lockout'; readonly event: LockoutNotice }
+  | {
+      readonly kind: 'temporary-ipv6'
+      readonly event: HostChangedEvent
+      readonly warning: TemporaryIpv6
+    }
 
 /** A credential locked out at one address (the first lock of an episode). */
 export interface LockoutNotice {
@@ -58,13 +64,20 @@ export function eventPayload(data: EventData, user: string | null): Record<strin
 function shapeOf(data: EventData): EventShape {
   switch (data.kind) {
     case 'changed':
-      return changedShape(data.event)
+      return changedShape(data.event, data.changes ?? 1)
     case 'expired':
       return expiredShape(data.event)
     case 'auth-failures':
       return digestShape(data.digest)
     case 'lockout':
       return lockoutShape(data.event)
+    case 'temporary-ipv6':
+      return {
+        time: data.event.at,
+        host: hostOf(data.event),
+        vars: { prefix: data.warning.prefix, addresses: data.warning.addresses.join(', ') },
+        json: { prefix: data.warning.prefix, addresses: data.warning.addresses },
+      }
   }
 }
 
@@ -72,7 +85,7 @@ function hostOf(e: HostChangedEvent | HostExpiredEvent): HostRef {
   return { hostname: e.label, zone: e.zone, fqdn: e.fqdn }
 }
 
-function changedShape(e: HostChangedEvent): EventShape {
+function changedShape(e: HostChangedEvent, changes: number): EventShape {
   const v4 = { old: e.oldIpv4, new: e.newIpv4, changed: e.oldIpv4 !== e.newIpv4 }
   const v6 = { old: e.oldIpv6, new: e.newIpv6, changed: e.oldIpv6 !== e.newIpv6 }
   return {
@@ -87,8 +100,9 @@ function changedShape(e: HostChangedEvent): EventShape {
       new_ipv6: v6.new ?? NONE,
       client_ip: e.clientIp,
       dialect: e.dialect,
+      changes: String(changes),
     },
-    json: { ipv4: v4, ipv6: v6, client_ip: e.clientIp, dialect: e.dialect },
+    json: { ipv4: v4, ipv6: v6, client_ip: e.clientIp, dialect: e.dialect, changes },
   }
 }
 

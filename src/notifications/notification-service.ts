@@ -19,6 +19,8 @@ import { eventPayload, templateValues, type EventData } from './event-data.ts'
 import type { MailSender } from './mail.ts'
 import type { RecipientLookup } from './recipients.ts'
 import { renderTemplate, type MailTemplate, type NotifyEventKind } from './templates.ts'
+import { QuietChanges, type ChangeNotice } from './quiet-changes.ts'
+import { TemporaryIpv6Watch } from './temporary-ipv6-watch.ts'
 import { deliverWebhook, type WebhookDeps, type WebhookTarget } from './webhook.ts'
 
 /** Parts of the notification service. */
@@ -44,6 +46,8 @@ export class NotificationService implements Notifier {
   readonly #pending = new Set<Promise<void>>()
   /** The users and hosts told of a lockout within the last hour; the least recently told go first. */
   readonly #lockoutNotices: LRUCache<string, true>
+  readonly #quiet = new QuietChanges()
+  readonly #temporary = new TemporaryIpv6Watch()
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: NotificationServiceOptions) {
@@ -55,7 +59,7 @@ export class NotificationService implements Notifier {
   }
 
   changed(event: HostChangedEvent): void {
-    this.#track(this.#dispatch({ kind: 'changed', event }, event.ownerId))
+    this.#track(this.#changed(event))
   }
 
   expired(event: HostExpiredEvent): void {
@@ -82,9 +86,20 @@ export class NotificationService implements Notifier {
     return due.length
   }
 
-  /** Checks for ended digest windows every `intervalMs` until closed. */
+  /** Sends the change notices whose quiet period ended; returns how many. */
+  async flushQuiet(): Promise<number> {
+    await this.idle()
+    const due = this.#quiet.due(this.#options.clock.now())
+    await Promise.all(due.map((n) => this.#sendChange(n)))
+    return due.length
+  }
+
+  /** Checks for ended digest windows and quiet periods every `intervalMs` until closed. */
   start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.flushDigests(), intervalMs)
+    this.#timer = setInterval(() => {
+      void this.flushDigests()
+      void this.flushQuiet()
+    }, intervalMs)
     this.#timer.unref()
   }
 
@@ -106,6 +121,26 @@ export class NotificationService implements Notifier {
     })
     this.#pending.add(tracked)
     void tracked.finally(() => this.#pending.delete(tracked))
+  }
+
+  // The owner's choice decides: now, later (a quiet period), or not at all.
+  async #changed(event: HostChangedEvent): Promise<void> {
+    const owner = await this.#options.recipients.owner(event.ownerId)
+    const choice = owner?.changes ?? { families: 'none' as const, quietMinutes: 0 }
+    // The period starts at the change, not when the owner lookup came back.
+    const notice = this.#quiet.add(event, choice, new Date(event.at))
+    const warning = this.#temporary.add(event)
+    const jobs: Promise<void>[] = []
+    if (notice !== undefined) jobs.push(this.#sendChange(notice))
+    // Said once per host: the store keeps that it was (a restart does not say it again).
+    if (warning !== undefined && (await this.#options.recipients.warnTemporaryIpv6(event.hostId)))
+      jobs.push(this.#dispatch({ kind: 'temporary-ipv6', event, warning }, event.ownerId))
+    await Promise.all(jobs)
+  }
+
+  #sendChange(notice: ChangeNotice): Promise<void> {
+    const data = { kind: 'changed', event: notice.event, changes: notice.changes } as const
+    return this.#dispatch(data, notice.event.ownerId)
   }
 
   async #recordFailure(event: AuthFailureEvent): Promise<void> {

@@ -80,6 +80,7 @@ const changed: HostChangedEvent = {
   at: T0.toISOString(),
   clientIp: '198.51.100.7',
   dialect: 'dyndns2',
+  requested: true,
 }
 
 const expired: HostExpiredEvent = {
@@ -133,6 +134,106 @@ void describe('mail through a real SMTP server', () => {
     assert.match(mail.body, /IPv4: 192\.0\.2\.1 -> 192\.0\.2\.2 \(changed: yes\)/)
     assert.match(mail.body, /IPv6: 2001:db8::1 -> 2001:db8::1 \(changed: no\)/)
     assert.match(mail.body, /from 198\.51\.100\.7 \(dyndns2\)/)
+  })
+
+  // alice's choice: which families she hears of, and the quiet period in minutes.
+  const choose = (families: string, quietMinutes: number) =>
+    db
+      .updateTable('users')
+      .set({ notify_families: families, notify_quiet_minutes: quietMinutes })
+      .where('id', '=', aliceId)
+      .execute()
+  const change = (v4: [string, string], v6: [string, string], minute: number) => ({
+    ...changed,
+    ownerId: aliceId,
+    requested: false,
+    oldIpv4: v4[0],
+    newIpv4: v4[1],
+    oldIpv6: v6[0],
+    newIpv6: v6[1],
+    at: new Date(T0.getTime() + minute * 60_000).toISOString(),
+  })
+
+  void it('makes one mail of the changes within the quiet period, previous -> new', async () => {
+    await choose('both', 10)
+    const n = notifier(config())
+    n.changed(change(['192.0.2.1', '192.0.2.2'], ['2001:db8::1', '2001:db8::1'], 0))
+    now = new Date(T0.getTime() + 4 * 60_000)
+    n.changed(change(['192.0.2.2', '192.0.2.3'], ['2001:db8::1', '2001:db8::2'], 4))
+    now = new Date(T0.getTime() + 9 * 60_000)
+    n.changed(change(['192.0.2.3', '192.0.2.4'], ['2001:db8::2', '2001:db8::2'], 9))
+    assert.equal(await n.flushQuiet(), 0, 'nothing while the period lasts')
+    now = new Date(T0.getTime() + 10 * 60_000)
+    assert.equal(await n.flushQuiet(), 1)
+    assert.equal(await n.flushQuiet(), 0, 'sent once')
+    n.close()
+    const mails = await smtp.waitForMails(1)
+    assert.equal(mails.length, 1)
+    const body = mails.at(0)?.body ?? ''
+    assert.match(body, /IPv4: 192\.0\.2\.1 -> 192\.0\.2\.4 \(changed: yes\)/)
+    assert.match(body, /IPv6: 2001:db8::1 -> 2001:db8::2 \(changed: yes\)/)
+    assert.match(body, /changes in this mail: 3\./)
+  })
+
+  void it('mails only the families the owner chose', async () => {
+    await choose('ipv4', 0)
+    const n = notifier(config())
+    // IPv6 alone changed: nothing for an IPv4-only choice.
+    n.changed(change(['192.0.2.1', '192.0.2.1'], ['2001:db8::1', '2001:db8::9'], 0))
+    n.changed(change(['192.0.2.1', '192.0.2.7'], ['2001:db8::9', '2001:db8::10'], 0))
+    await n.idle()
+    n.close()
+    const mails = await smtp.waitForMails(1)
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(smtp.mails.length, 1)
+    const body = mails.at(0)?.body ?? ''
+    assert.match(body, /IPv4: 192\.0\.2\.1 -> 192\.0\.2\.7 \(changed: yes\)/)
+    // The IPv6 change is not news to this owner: shown as it is now, unchanged.
+    assert.match(body, /IPv6: 2001:db8::10 -> 2001:db8::10 \(changed: no\)/)
+  })
+
+  void it('mails nothing without a choice unless the client asked (notify_change=1)', async () => {
+    const n = notifier(config())
+    n.changed(change(['192.0.2.1', '192.0.2.2'], ['2001:db8::1', '2001:db8::1'], 0))
+    n.changed({
+      ...change(['192.0.2.2', '192.0.2.3'], ['2001:db8::1', '2001:db8::1'], 0),
+      requested: true,
+    })
+    await n.idle()
+    now = new Date(T0.getTime() + 3600_000)
+    assert.equal(await n.flushQuiet(), 0)
+    n.close()
+    const mails = await smtp.waitForMails(1)
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(smtp.mails.length, 1)
+    assert.match(mails.at(0)?.body ?? '', /IPv4: 192\.0\.2\.2 -> 192\.0\.2\.3/)
+  })
+
+  void it('warns once of temporary IPv6 addresses, with the fix', async () => {
+    const n = notifier(config())
+    const iids = ['a1b2:c3d4:e5f6:1', '9f8e:7d6c:5b4a:2', '1234:5678:9abc:3', '4321:8765:cba9:4']
+    let before = '2001:db8:1:2::1'
+    for (const [i, iid] of iids.entries()) {
+      const next = `2001:db8:1:2:${iid}`
+      n.changed(change(['192.0.2.1', '192.0.2.1'], [before, next], i * 60))
+      before = next
+      await n.idle()
+    }
+    // A new notifier (a restart) does not say it again either.
+    const again = notifier(config())
+    for (const [i, iid] of ['1:1:1:5', '2:2:2:6', '3:3:3:7'].entries())
+      again.changed(change(['192.0.2.1', '192.0.2.1'], [before, `2001:db8:1:2:${iid}`], 300 + i))
+    await again.idle()
+    n.close()
+    again.close()
+    const mails = await smtp.waitForMails(1)
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(smtp.mails.length, 1, 'one warning, not repeated')
+    assert.equal(mails.at(0)?.subject, `[dynzone] home.${ZONE} publishes temporary IPv6 addresses`)
+    const body = mails.at(0)?.body ?? ''
+    assert.match(body, /several different addresses of 2001:db8:1:2::\/64 within a day/)
+    assert.match(body, /stable-privacy address \(RFC 7217/)
+    assert.match(body, /a prefix group/)
   })
 
   void it('mails an expiry with the TTL and the removed family', async () => {

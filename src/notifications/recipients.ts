@@ -6,16 +6,21 @@ import type { Kysely } from 'kysely'
 import { findZone, parseName, relativeLabel, type Fqdn } from '../core/names.ts'
 import type { Database } from '../store/schema.ts'
 import type { AuthSubject } from './auth-digest.ts'
+import { CHANGE_MAIL_FAMILIES, type ChangeMails } from '../core/accounts/account-store.ts'
 
 /** A notification recipient. */
 export interface Owner {
   readonly name: string
   readonly email: string | null
+  /** Which families' changes the owner hears of, and the quiet period. */
+  readonly changes: ChangeMails
 }
 
 /** Lookups the notifier needs. */
 export interface RecipientLookup {
   owner(userId: number): Promise<Owner | undefined>
+  /** Marks that the host's owner is told of temporary IPv6 addresses; false: told before. */
+  warnTemporaryIpv6(hostId: number): Promise<boolean>
   /**
    * The subject of a failed login: the Basic user name when it is a user; else a hostname
    * (in the user name, dyndns53 style, or the first requested host). Unknown names: none.
@@ -37,10 +42,23 @@ export class SqlRecipients implements RecipientLookup {
   async owner(userId: number): Promise<Owner | undefined> {
     const row = await this.#db
       .selectFrom('users')
-      .select(['name', 'email'])
+      .select(['name', 'email', 'notify_families', 'notify_quiet_minutes'])
       .where('id', '=', userId)
       .executeTakeFirst()
-    return row && { name: row.name, email: row.email }
+    if (row === undefined) return undefined
+    const families = CHANGE_MAIL_FAMILIES.find((f) => f === row.notify_families) ?? 'none'
+    const quietMinutes = row.notify_quiet_minutes
+    return { name: row.name, email: row.email, changes: { families, quietMinutes } }
+  }
+
+  async warnTemporaryIpv6(hostId: number): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('hosts')
+      .set({ temp_ipv6_warned_at: new Date().toISOString() })
+      .where('id', '=', hostId)
+      .where('temp_ipv6_warned_at', 'is', null)
+      .executeTakeFirst()
+    return r.numUpdatedRows > 0n
   }
 
   async authSubject(

@@ -6,7 +6,13 @@
  */
 
 /** The events dynzone notifies about, as named in config (`events = [...]`). */
-export const NOTIFY_EVENTS = ['changed', 'expired', 'auth-failures', 'lockout'] as const
+export const NOTIFY_EVENTS = [
+  'changed',
+  'expired',
+  'auth-failures',
+  'lockout',
+  'temporary-ipv6',
+] as const
 /** One notification event kind. */
 export type NotifyEventKind = (typeof NOTIFY_EVENTS)[number]
 
@@ -26,6 +32,7 @@ export const TEMPLATE_VARIABLES: Readonly<Record<NotifyEventKind, readonly strin
     'new_ipv6',
     'client_ip',
     'dialect',
+    'changes',
   ],
   expired: [...COMMON, ...HOST, 'families', 'old_ipv4', 'old_ipv6', 'expiry_ttl', 'last_update'],
   'auth-failures': [
@@ -38,6 +45,7 @@ export const TEMPLATE_VARIABLES: Readonly<Record<NotifyEventKind, readonly strin
     'window_end',
   ],
   lockout: [...COMMON, 'subject_name', 'client_ip', 'until'],
+  'temporary-ipv6': [...COMMON, ...HOST, 'prefix', 'addresses'],
 }
 
 /** Subject and body of one event's mail. */
@@ -55,7 +63,7 @@ export const DEFAULT_TEMPLATES: Readonly<Record<NotifyEventKind, MailTemplate>> 
 IPv4: {{ old_ipv4 }} -> {{ new_ipv4 }} (changed: {{ ipv4_changed }})
 IPv6: {{ old_ipv6 }} -> {{ new_ipv6 }} (changed: {{ ipv6_changed }})
 
-Update from {{ client_ip }} ({{ dialect }}).
+Last update from {{ client_ip }} ({{ dialect }}); changes in this mail: {{ changes }}.
 `,
   },
   expired: {
@@ -88,6 +96,23 @@ Requests from other addresses are not affected.
 
 If this is your router or update client, fix its password or token; an administrator can
 lift the lockout at once with "dynzone lockout lift". If not, someone is guessing.
+`,
+  },
+  'temporary-ipv6': {
+    subject: '[dynzone] {{ fqdn }} publishes temporary IPv6 addresses',
+    body: `{{ fqdn }} was updated with several different addresses of {{ prefix }} within a day:
+{{ addresses }}
+
+These look like temporary (privacy) addresses (RFC 8981): the client's operating system
+replaces them about daily, so the name points at an address about to be dropped.
+
+The fix, either of:
+- on the client, publish a stable address: EUI-64, or a stable-privacy address (RFC 7217;
+  Linux: addr_gen_mode 2 or 3, NetworkManager ipv6.addr-gen-mode stable-privacy), or
+- a prefix group: the router sends its prefix and dynzone adds a fixed interface identifier
+  per host ("dynzone group add", "dynzone group join"; see the README's Command line).
+
+This is said once per host.
 `,
   },
 }

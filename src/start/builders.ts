@@ -11,6 +11,7 @@ import type { ChangePublisher, Clock, Notifier, UpdateStore } from '../core/port
 import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
 import { createAddressPolicy } from '../core/rate-limit/rate-limit-setup.ts'
 import type { UpdateFailureLog } from '../core/update/update-failures.ts'
+import type { RequestTraceLog } from '../core/update/request-trace.ts'
 import { UpdateService } from '../core/update/update-service.ts'
 import type { ZoneApex } from '../jobs/zone-sync.ts'
 import type { StoreZone } from '../store/update-store.ts'
@@ -63,6 +64,8 @@ export interface UpdateServiceParts {
   readonly guard?: AbuseGuard
   readonly notifier?: Notifier
   readonly failures?: UpdateFailureLog
+  /** The router inspector's log; absent: none (the command line). */
+  readonly requests?: RequestTraceLog
   /** Shared with DNS UPDATE; absent: one built from the config. */
   readonly addressPolicy?: AddressPolicy
 }

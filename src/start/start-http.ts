@@ -71,7 +71,7 @@ function appBuilder(
   clientIp: ClientIp,
 ): (https?: TlsFiles) => FastifyInstance {
   const { config, logger, db } = context
-  const { updates, gate, guard, store } = update
+  const { updates, gate, guard, store, requests } = update
   const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
   const web = createWebDeps({
@@ -89,6 +89,7 @@ function appBuilder(
     guard,
     secondFactors: context.secondFactors,
     requireSecondFactor: config.web.require_second_factor,
+    requests,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
   return (https) => {
@@ -131,6 +132,7 @@ function appBuilder(
       clientIp,
       sessions: web.sessions,
       guard,
+      requests,
     })
     return app
   }

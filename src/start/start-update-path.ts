@@ -20,6 +20,7 @@ import { EpochProbe } from '../store/cache-epochs.ts'
 import { SqlFailureHistory } from '../store/failure-history.ts'
 import { SqlLockoutStore, sweepLockouts } from '../store/lockout-store.ts'
 import { startSharedCounters } from '../store/rate-counter-store.ts'
+import { RequestLog } from '../store/request-log.ts'
 import { SeenMarks } from '../store/seen-marks.ts'
 import { sqlDialect } from '../store/sql-dialect.ts'
 import { SqlUpdateStore } from '../store/update-store.ts'
@@ -41,7 +42,12 @@ export interface UpdatePath {
   /** One address policy for every writer: HTTP updates, the REST API, the web UI, DNS UPDATE. */
   readonly addressPolicy: AddressPolicy
   readonly updates: UpdateService
+  /** The router inspector's requests per host, written behind. */
+  readonly requests: RequestLog
 }
+
+/** How often the router inspector's waiting requests are written. */
+const REQUEST_FLUSH_MS = 2000
 
 /** Builds the update path and starts its upkeep timers. */
 export function startUpdatePath(
@@ -109,6 +115,15 @@ function startParts(
     clearInterval(auditPrune)
   })
   const addressPolicy = createAddressPolicy(config.update)
+  const requests = new RequestLog(
+    db,
+    (e) => {
+      logger.warn({ err: e }, 'writing the router inspector failed')
+    },
+    () => systemClock.now(),
+  )
+  requests.start(REQUEST_FLUSH_MS)
+  parts.push('router inspector', () => requests.stop())
   const updates = buildUpdateService(config, {
     store,
     gate,
@@ -116,12 +131,13 @@ function startParts(
     notifier,
     guard,
     addressPolicy,
+    requests,
     failures: new SqlFailureHistory(db, (e) => {
       logger.warn({ err: e }, 'recording a failed update failed')
     }),
   })
   return {
-    value: { store, sqlStore, seen, guard, gate, addressPolicy, updates },
+    value: { store, sqlStore, seen, guard, gate, addressPolicy, updates, requests },
     close: (reason) => parts.close(reason),
   }
 }

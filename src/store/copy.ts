@@ -20,6 +20,7 @@ export const COPY_ORDER = [
   'token_hosts',
   'update_history',
   'update_failures',
+  'update_requests',
   'acme_txt',
   'prefix_groups',
   'prefix_group_members',

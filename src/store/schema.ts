@@ -19,6 +19,7 @@ export interface Database {
   token_hosts: TokenHostsTable
   web_sessions: WebSessionsTable
   update_failures: UpdateFailuresTable
+  update_requests: UpdateRequestsTable
   publisher_leases: PublisherLeasesTable
   lockouts: LockoutsTable
   cache_epochs: CacheEpochsTable
@@ -37,6 +38,10 @@ export interface UsersTable {
   password_hash: string | null
   is_admin: number
   created_at: string
+  /** Change mails for `none`, `ipv4`, `ipv6` or `both` families (0017). */
+  notify_families: ColumnType<string, string | undefined, string>
+  /** Changes within this many minutes make one mail (0017). */
+  notify_quiet_minutes: ColumnType<number, number | undefined, number>
 }
 
 /** Served zones; backend settings and secrets stay in the config file. */
@@ -74,6 +79,8 @@ export interface HostsTable {
   /** Split horizon (0005): answered to clients behind the host's WAN address. */
   lan_ipv4: string | null
   lan_ipv6: string | null
+  /** When the owner was told it publishes temporary IPv6 addresses (0017); null: never. */
+  temp_ipv6_warned_at: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 /** Desired state: one row per value. */
@@ -197,6 +204,24 @@ export interface UpdateFailuresTable {
   actor: string
   result: string
   message: string
+}
+
+/** The router inspector's requests per host (0017), redacted, bounded; JSON in `params`, `taken`. */
+export interface UpdateRequestsTable {
+  id: Generated<number>
+  host_id: number
+  at: string
+  dialect: string
+  client_ip: string
+  method: string
+  path: string
+  params: string
+  credentials: string
+  user_agent: string
+  taken: string
+  result: string
+  reply: string
+  reason: string
 }
 
 /** Publisher leases (0010): which instance pushes a zone to its backend, until when. */

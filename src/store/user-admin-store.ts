@@ -6,7 +6,13 @@
  * bumps the serial of every zone where their hosts had records.
  */
 import type { Kysely } from 'kysely'
-import type { NewUser, UserDetail, UserSummary } from '../core/accounts/account-store.ts'
+import {
+  CHANGE_MAIL_FAMILIES,
+  type ChangeMails,
+  type NewUser,
+  type UserDetail,
+  type UserSummary,
+} from '../core/accounts/account-store.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
@@ -57,12 +63,17 @@ export async function setUserFields(
     readonly email?: string | null
     readonly isAdmin?: boolean
     readonly passwordHash?: string
+    readonly changeMails?: ChangeMails
   },
 ): Promise<void> {
+  const mails = fields.changeMails
   const set = {
     ...(fields.email === undefined ? {} : { email: fields.email }),
     ...(fields.isAdmin === undefined ? {} : { is_admin: fields.isAdmin ? 1 : 0 }),
     ...(fields.passwordHash === undefined ? {} : { password_hash: fields.passwordHash }),
+    ...(mails === undefined
+      ? {}
+      : { notify_families: mails.families, notify_quiet_minutes: mails.quietMinutes }),
   }
   if (Object.keys(set).length === 0) return
   await db.updateTable('users').set(set).where('id', '=', userId).execute()
@@ -98,7 +109,16 @@ export async function lockoutIds(db: Kysely<Database>): Promise<Map<string, numb
 function userRows(db: Kysely<Database>) {
   return db
     .selectFrom('users')
-    .select(['id', 'name', 'email', 'is_admin', 'password_hash', 'created_at'])
+    .select([
+      'id',
+      'name',
+      'email',
+      'is_admin',
+      'password_hash',
+      'created_at',
+      'notify_families',
+      'notify_quiet_minutes',
+    ])
 }
 
 function toRecord(
@@ -111,10 +131,14 @@ function toRecord(
     isAdmin: r.is_admin === 1,
     passwordHash: r.password_hash,
     createdAt: r.created_at,
+    changeMails: {
+      families: CHANGE_MAIL_FAMILIES.find((f) => f === r.notify_families) ?? 'none',
+      quietMinutes: r.notify_quiet_minutes,
+    },
   }
 }
 
-function summary(u: UserRecord): UserSummary {
+function summary(u: Omit<UserRecord, 'changeMails'>): UserSummary {
   return {
     id: u.id,
     name: u.name,

@@ -9,6 +9,9 @@ import { addressForms } from './host-address.ts'
 import { timelineSvg } from './timeline.ts'
 import { checkbox, field, postForm, selectField, submit } from './form.ts'
 import { clientBlocks, historyTable, resultBadge } from './host-sections.ts'
+import { inspectorSection } from './inspector-section.ts'
+import type { StoredRequest } from '../core/update/request-trace.ts'
+import type { TemporaryIpv6 } from '../core/addresses/temporary-ipv6.ts'
 import { html, when, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
@@ -55,7 +58,8 @@ export function hostListPage(v: HostListView): Html {
         prev: v.page > 1 ? link(v.page - 1) : undefined,
         next: v.more ? link(v.page + 1) : undefined,
       },
-    })}`
+    })}
+    ${admin ? '' : html`<p><a href="/notifications">Change mails</a>: which address changes of my hosts I am told of, and how often.</p>`}`
   return page({ title, session: v.session, current: v.path, flash: v.flash, body })
 }
 
@@ -83,6 +87,10 @@ export interface HostView {
   readonly session: WebSession
   readonly host: HostDetail
   readonly history: readonly HostEvent[]
+  /** The router inspector's last requests, newest first. */
+  readonly requests: readonly StoredRequest[]
+  /** Set when the host keeps publishing temporary IPv6 addresses. */
+  readonly temporary?: TemporaryIpv6 | undefined
   readonly tokens: readonly TokenSummary[]
   readonly client: ClientTarget
   readonly flash?: Flash | undefined
@@ -95,7 +103,7 @@ export interface HostView {
 export function hostPage(v: HostView): Html {
   const h = v.host
   const body = html`<h1>${h.fqdn}</h1>
-    ${hostFacts(h)}
+    ${v.temporary === undefined ? '' : temporaryWarning(v.temporary)} ${hostFacts(h)}
 
     <h2 id="address">Set the address</h2>
     ${addressForms(h, v.session.csrf, v.mine)}
@@ -105,6 +113,11 @@ export function hostPage(v: HostView): Html {
 
     <h2 id="history">History</h2>
     ${historyTable(v.history.slice(0, 50))}
+
+    <section class="inspector-section" aria-labelledby="requests">
+      <h2 id="requests">Router inspector</h2>
+      ${inspectorSection(v.requests)}
+    </section>
 
     <h2 id="tokens">Tokens for this host</h2>
     ${tokenTable(v.tokens, `/hosts/${h.id}`)}
@@ -123,6 +136,24 @@ export function hostPage(v: HostView): Html {
     <h2 id="settings">Settings</h2>
     ${hostSettings(h, v.session.csrf)}`
   return page({ title: h.fqdn, session: v.session, flash: v.flash, body })
+}
+
+// RFC 8981 privacy addresses published as the host's name: say so, with the fix.
+function temporaryWarning(t: TemporaryIpv6): Html {
+  return html`<div class="error" role="status">
+    <p>
+      <strong>This host keeps publishing temporary IPv6 addresses.</strong> Within a day it was set
+      to ${t.addresses.length} different addresses of <code>${t.prefix}</code>: temporary (privacy)
+      addresses (RFC 8981) that the client replaces about daily, so the name points at an address
+      about to be dropped.
+    </p>
+    <p>
+      Fix: on the client, publish a stable address (EUI-64, or stable-privacy, RFC 7217), or put the
+      host in a prefix group: the router sends its prefix and dynzone adds a fixed interface
+      identifier per host (<code>dynzone group add</code> and <code>dynzone group join</code>, or
+      the REST API's host <code>group</code>; the README's “Command line” section).
+    </p>
+  </div>`
 }
 
 function hostFacts(h: HostDetail): Html {

@@ -20,7 +20,8 @@ import {
   signedIn,
   type WebDeps,
 } from './web-http.ts'
-import type { HostDetail } from '../core/accounts/account-store.ts'
+import type { HostDetail, HostEvent } from '../core/accounts/account-store.ts'
+import { temporaryIpv6 } from '../core/addresses/temporary-ipv6.ts'
 
 /** Hosts per page in host tables. */
 export const PAGE_SIZE = 25
@@ -219,8 +220,18 @@ async function showHost(
   const client = clientTarget(req, host.owner, host.fqdn, 'TOKEN')
   const mine = deps.clientIp(req)
   const now = deps.clock.now()
-  const view = { session, host, history, tokens, client, flash, mine, now }
+  const requests = (await deps.requests?.recent(host.id, 50)) ?? []
+  const temporary = temporaryIpv6(ipv6Seen(history), now)
+  const view = { session, host, history, requests, temporary, tokens, client, flash, mine, now }
   return sendHtml(reply, status, hostPage(view))
+}
+
+// The IPv6 addresses the history's changes set (`v4,v6` text, `-` for none).
+function ipv6Seen(history: readonly HostEvent[]): { at: string; ipv6: string }[] {
+  return history.flatMap((r) => {
+    const ipv6 = r.result === 'good' ? r.newValue.split(',')[1] : undefined
+    return ipv6 === undefined || !ipv6.includes(':') ? [] : [{ at: r.at, ipv6 }]
+  })
 }
 
 /** The host of `:id` when the session may see it. */

@@ -16,6 +16,7 @@ import { FlashCookies } from './flash.ts'
 import { registerAccountRoutes } from './account-routes.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
+import { registerNotifyRoutes } from './notify-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
@@ -46,6 +47,8 @@ export function createWebDeps(o: {
   secondFactors: WebDeps['secondFactors']
   /** `web.require_second_factor` (default `none`). */
   requireSecondFactor?: WebDeps['requireSecondFactor']
+  /** The router inspector's reads. */
+  requests?: WebDeps['requests']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -61,6 +64,7 @@ export function createWebDeps(o: {
     guard: o.guard,
     secondFactors: o.secondFactors,
     requireSecondFactor: o.requireSecondFactor ?? 'none',
+    ...(o.requests === undefined ? {} : { requests: o.requests }),
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
@@ -91,6 +95,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   }
   registerLoginRoutes(app, deps)
   registerHostRoutes(app, deps)
+  registerNotifyRoutes(app, deps)
   registerTokenRoutes(app, deps)
   registerAdminRoutes(app, deps)
   registerAccountRoutes(app, deps)

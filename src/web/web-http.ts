@@ -16,6 +16,7 @@ import type { Clock, PasswordHasher } from '../core/ports.ts'
 import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
 import type { UpdateService } from '../core/update/update-service.ts'
 import type { FlashCookies, FlashData } from './flash.ts'
+import type { RequestReads } from '../core/update/request-trace.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import { proveAccount } from './prove-account.ts'
@@ -45,6 +46,8 @@ export interface WebDeps {
   readonly secondFactors: SecondFactors
   /** Who must have a second factor (`web.require_second_factor`). */
   readonly requireSecondFactor: SecondFactorPolicy
+  /** The router inspector's reads; absent: the host page has no inspector. */
+  readonly requests?: RequestReads
   /** Audit events newest first (`before`: an event id, for the next page). */
   readonly audit: (
     filter: Omit<AuditFilter, 'before'>,

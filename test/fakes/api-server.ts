@@ -132,6 +132,7 @@ function depsOf(context: ServerContext, server: RunningServer): ApiDeps {
     gate: server.gate,
     passwords,
     updates: server.updates,
+    requests: server.requests,
     clock,
     logger: createLogger('silent'),
     clientIp: () => ({ family: 4, text: '127.0.0.1' }),

@@ -78,6 +78,21 @@ export interface UserDetail {
   readonly isAdmin: boolean
   readonly passwordHash: string | null
   readonly createdAt: string
+  /** Which changes the user is mailed about (src/notifications/README.md). */
+  readonly changeMails: ChangeMails
+}
+
+/** Which families' address changes a user hears of. */
+export const CHANGE_MAIL_FAMILIES = ['none', 'ipv4', 'ipv6', 'both'] as const
+/** One family choice. */
+export type ChangeMailFamilies = (typeof CHANGE_MAIL_FAMILIES)[number]
+/** The longest quiet period of change mails, in minutes. */
+export const MAX_QUIET_MINUTES = 60
+
+/** A user's change-mail choice: families, and a quiet period (changes within it: one mail). */
+export interface ChangeMails {
+  readonly families: ChangeMailFamilies
+  readonly quietMinutes: number
 }
 
 /** A host with its settings and last update attempt, as the host pages show it. */
@@ -167,6 +182,7 @@ export interface UserFields {
   /** `null` clears it. */
   readonly email?: string | null
   readonly isAdmin?: boolean
+  readonly changeMails?: ChangeMails
 }
 
 /**

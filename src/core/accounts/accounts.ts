@@ -25,6 +25,7 @@ import type { GroupSummary } from './group-store.ts'
 import * as groups from './prefix-groups.ts'
 import type { AccountError } from './account-error.ts'
 import { conflictMessage, ownershipConflict } from './name-ownership.ts'
+import { CHANGE_MAIL_FAMILIES, MAX_QUIET_MINUTES, type ChangeMails } from './account-store.ts'
 
 export type { AccountError } from './account-error.ts'
 
@@ -113,6 +114,11 @@ export class AccountService {
 
   /** Sets or clears a user's email and/or admin flag; absent fields stay. */
   async setUserFields(name: string, fields: UserFields): Promise<Result<void, AccountError>> {
+    const mails = fields.changeMails
+    if (mails !== undefined) {
+      const bad = changeMailsProblem(mails)
+      if (bad !== undefined) return err({ code: 'invalid', message: bad })
+    }
     const user = await this.#options.store.userByName(name)
     if (!user) return err(notFound('user', name))
     await this.#options.store.setUserFields(user.id, fields)
@@ -357,4 +363,13 @@ export class AccountService {
 
 function notFound(kind: string, name: string): AccountError {
   return { code: 'not-found', message: `${kind} "${name}" not found` }
+}
+
+// Families from the list; a quiet period of whole minutes, 0 to MAX_QUIET_MINUTES.
+function changeMailsProblem(m: ChangeMails): string | undefined {
+  if (!CHANGE_MAIL_FAMILIES.includes(m.families))
+    return `families must be one of ${CHANGE_MAIL_FAMILIES.join(', ')}`
+  if (!Number.isInteger(m.quietMinutes) || m.quietMinutes < 0 || m.quietMinutes > MAX_QUIET_MINUTES)
+    return `the quiet period must be 0 to ${String(MAX_QUIET_MINUTES)} whole minutes`
+  return undefined
 }

@@ -40,6 +40,15 @@ export type Credentials =
   /** A bare token (secret URLs, `token=`), optionally naming who it is for. */
   | { readonly kind: 'token'; readonly secret: Secret }
 
+/** The request as it came over the wire, as the HTTP layer hands it to core. */
+export interface RequestWire {
+  readonly method: string
+  /** The path without the query string, percent-decoded. */
+  readonly path: string
+  /** Query and form parameters, first value wins. */
+  readonly params: ReadonlyMap<string, string>
+}
+
 /** One update request, dialect-neutral. */
 export interface UpdateIntent {
   readonly dialect: string
@@ -56,6 +65,8 @@ export interface UpdateIntent {
   readonly userAgent?: string
   /** The client asked to be told of a change by mail/webhook (dyndns2 `notify_change=1`). */
   readonly notifyChange?: boolean
+  /** The request as sent (the HTTP layer adds it for every dialect), for the router inspector. */
+  readonly wire?: RequestWire
 }
 
 /** Per-host results, named as DynDNS2 names them; other dialects map from these. */

@@ -1,7 +1,7 @@
 /**
  * What the update path tells the notifier and the expiry bookkeeping: which families a
- * request refreshed, the change events of a committed update (when the client asked with
- * `notify_change=1`), and a failed login. Kept apart so update-service stays about rules.
+ * request refreshed, the change events of a committed update (every one, marked when the
+ * client asked with `notify_change=1`), and a failed login. Kept apart so update-service stays about rules.
  */
 import type {
   AddressType,
@@ -31,6 +31,7 @@ export function namedFamilies(intent: UpdateIntent): AddressType[] {
 export function changeEvents(
   changed: readonly HostWrite[],
   context: UpdateContext,
+  requested: boolean,
 ): HostChangedEvent[] {
   return changed
     .filter((w) => w.ipv4 !== w.host.ipv4 || w.ipv6 !== w.host.ipv6)
@@ -47,6 +48,7 @@ export function changeEvents(
       at: context.at,
       clientIp: context.clientIp,
       dialect: context.dialect,
+      requested,
     }))
 }
 

@@ -16,6 +16,7 @@ import type {
   UpdateResult,
 } from './update-intent.ts'
 import { UpdateService } from './update-service.ts'
+import type { RequestTrace } from './request-trace.ts'
 import { FakePublisher, FakeUpdateStore } from '../../../test/fakes/update-store.ts'
 
 const ZONE = 'dyn.example' as Fqdn
@@ -55,6 +56,7 @@ function outcomes(result: UpdateResult): readonly HostOutcome[] {
 let store: FakeUpdateStore
 let publisher: FakePublisher
 let service: UpdateService
+let traced: RequestTrace[]
 
 beforeEach(() => {
   store = new FakeUpdateStore(ZONE)
@@ -89,6 +91,7 @@ beforeEach(() => {
   })
   const clock = { now: () => new Date('2030-01-01T00:00:00Z') }
   const auth = new Authenticator({ store, hasher, passwords, clock, cacheSeconds: 60 })
+  traced = []
   service = new UpdateService({
     store,
     gate: gateOf(auth),
@@ -96,6 +99,7 @@ beforeEach(() => {
     clock,
     maxHosts: 5,
     answerDeadlineMs: 1234,
+    requests: { note: (t) => traced.push(...t) },
   })
 })
 
@@ -382,5 +386,31 @@ describe('UpdateService: request-level refusals', () => {
       }),
     )
     assert.equal(outcomes(r).length, 5)
+  })
+})
+
+describe('UpdateService: the router inspector', () => {
+  // A door added later calls `update` as every door does, without any inspector code of its
+  // own (no wire either): its requests are traced all the same, refusals and all.
+  it('traces every request of any door, accepted or refused, secrets redacted', async () => {
+    await service.update(intent({ dialect: 'a-new-door', ipv4: set(v4('192.0.2.44')) }))
+    await service.update(
+      intent({
+        dialect: 'a-new-door',
+        credentials: { kind: 'basic', username: 'alice', secret: new Secret('wrongpass') },
+        wire: { method: 'GET', path: '/x/wrongpass', params: new Map([['p', 'wrongpass']]) },
+      }),
+    )
+    await service.update(intent({ dialect: 'a-new-door', hostnames: ['bobs.dyn.example'] }))
+    assert.deepEqual(
+      traced.map((t) => [t.dialect, t.host, t.result, t.reply]),
+      [
+        ['a-new-door', { fqdn: 'home.dyn.example' }, 'good', 'good 192.0.2.44'],
+        ['a-new-door', { fqdn: 'home.dyn.example' }, 'badauth', 'badauth'],
+        ['a-new-door', { fqdn: 'bobs.dyn.example' }, '!yours', '!yours'],
+      ],
+    )
+    assert.ok(!JSON.stringify(traced).includes('wrongpass'))
+    assert.ok(!JSON.stringify(traced).includes('alicepass'))
   })
 })

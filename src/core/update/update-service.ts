@@ -21,6 +21,7 @@ import { scopeAllows } from '../auth/token-scope.ts'
 import { credentialRefusal, restrictionsAllow } from '../auth/token-restrictions.ts'
 import { authFailureEvent, changeEvents, namedFamilies } from './update-notify.ts'
 import { failuresOf, type UpdateFailureLog } from './update-failures.ts'
+import { tracesOf, type RequestTraceLog } from './request-trace.ts'
 import type {
   AddressWish,
   Credentials,
@@ -41,7 +42,7 @@ export interface UpdateServiceOptions {
   readonly answerDeadlineMs: number
   /** How long an ACME TXT value lives after it was last set (default one hour). */
   readonly txtTtlSeconds?: number
-  /** Told of changes (`notify_change=1`) and failed logins; never awaited. */
+  /** Told of every change and of failed logins; never awaited. */
   readonly notifier?: Notifier
   /** Rate limits and lockouts (`rate-limit-guard.ts`); absent means none. */
   readonly guard?: AbuseGuard
@@ -49,6 +50,8 @@ export interface UpdateServiceOptions {
   readonly addressPolicy?: AddressPolicy
   /** Where failed updates are kept per host (`update-failures.ts`); absent means nowhere. */
   readonly failures?: UpdateFailureLog
+  /** The router inspector's log (`request-trace.ts`): every request, buffered; absent: none. */
+  readonly requests?: RequestTraceLog
 }
 
 /** Runs update intents from every dialect. */
@@ -64,6 +67,15 @@ export class UpdateService {
   /** Applies one intent and returns per-host outcomes or a request-level refusal. */
   async update(intent: UpdateIntent): Promise<UpdateResult> {
     const result = await this.#update(intent)
+    // Every door ends here, so every request reaches the inspector, redacted in core.
+    this.#options.requests?.note(
+      tracesOf(
+        intent,
+        result,
+        this.#principals.get(intent),
+        this.#options.clock.now().toISOString(),
+      ),
+    )
     if (this.#options.failures === undefined || intent.credentials === null) return result
     const failed = failuresOf(intent, result, await this.#actor(intent, intent.credentials))
     if (failed.length > 0)
@@ -150,9 +162,10 @@ export class UpdateService {
       }
       const refreshed = new Map(all.map((w) => [w.host.id, namedFamilies(intent)]))
       const changes = await this.#options.store.commitUpdate(changed, unchanged, context, refreshed)
-      if (intent.notifyChange === true) {
-        for (const event of changeEvents(changed, context)) this.#options.notifier?.changed(event)
-      }
+      // Every change is told; the notifier weighs the owner's choice and `notify_change=1`.
+      const requested = intent.notifyChange === true
+      for (const event of changeEvents(changed, context, requested))
+        this.#options.notifier?.changed(event)
       if (changes.length > 0) {
         const published = await this.#options.publisher.publish(
           changes,
