@@ -13,6 +13,7 @@ import * as publisherLeases from './migrations/0010-publisher-leases.ts'
 import * as cacheEpochs from './migrations/0011-cache-epochs.ts'
 import * as rateCounters from './migrations/0012-rate-counters.ts'
 import * as lowEntropyTokens from './migrations/0013-low-entropy-tokens.ts'
+import * as zoneRecords from './migrations/0014-zone-records.ts'
 import * as secondFactors from './migrations/0015-second-factors.ts'
 import * as updateRequests from './migrations/0017-update-requests.ts'
 import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-cache-epochs': cacheEpochs,
   '0012-rate-counters': rateCounters,
   '0013-low-entropy-tokens': lowEntropyTokens,
+  '0014-zone-records': zoneRecords,
   '0015-second-factors': secondFactors,
   '0017-update-requests': updateRequests,
   '0018-cluster-identity': clusterIdentity,
