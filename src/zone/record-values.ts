@@ -1,54 +1,40 @@
 /**
- * The bridge between the store's RRsets (`RecordSet`: a name without the trailing dot and
- * values in presentation form, src/core/records.ts) and this folder's wire RRsets, through
- * the same lexer and rdata codec that read zone files, so a value means what it would mean
- * on a line of a master file. Names in values are taken as absolute, dot or no dot.
+ * A zone as the backends are given it (`ZoneSnapshot`: the apex from the config, RRsets with
+ * presentation values, src/core/records.ts) as this folder's wire RRsets, for the zone-file
+ * writer and the import plan. Values go through the one value codec (`record-value.ts`).
  */
-import { err, ok, type Result } from '../core/result.ts'
 import type { RecordSet, ZoneHead } from '../core/records.ts'
-import { RRType } from '../dns/constants.ts'
+import { err, ok, type Result } from '../core/result.ts'
+import { RRType, typeCode } from '../dns/constants.ts'
 import { parseRdata } from './rdata-parse.ts'
-import { typeCodeOf } from './rr-types.ts'
+import { encodeRdata } from './record-value.ts'
 import type { RRset } from './rrset.ts'
 import { EntryJoiner } from './tokens.ts'
 
-/** Wire rdata of one presentation value of type `type` (`A`, `MX`, …). */
-export function valueRdata(type: string, value: string): Result<Buffer, string> {
-  const code = typeCodeOf(type)
-  if (code === undefined) return err(`unknown type ${type}`)
-  const entry = new EntryJoiner().push(` ${value}`, 1)
-  if (!entry.ok) return entry
-  return parseRdata(code, entry.value?.tokens ?? [], '.')
-}
-
-/** An RRset in the store's form: `RecordSet`, or the apex's SOA and NS (any type mnemonic). */
-export type PresentationSet = Omit<RecordSet, 'type'> & { readonly type: string }
-
 /** A store RRset as a wire RRset (owner with the trailing dot); the error names the record. */
-export function recordSetRRset(set: PresentationSet): Result<RRset, string> {
+export function recordSetRRset(set: RecordSet): Result<RRset, string> {
   const rdata: Buffer[] = []
   for (const value of set.values) {
-    const r = valueRdata(set.type, value)
-    if (!r.ok) return err(`${set.name}. ${set.type}: ${r.error}`)
+    const r = encodeRdata(set.type, value)
+    if (!r.ok) return err(`${set.name}. ${set.type}: ${r.error.message}`)
     rdata.push(r.value)
   }
-  const type = typeCodeOf(set.type) ?? 0
-  return ok({ owner: `${set.name}.`, type, ttl: set.ttl, rdata })
+  return ok({ owner: `${set.name}.`, type: typeCode(set.type), ttl: set.ttl, rdata })
 }
 
 /** The apex RRsets of a zone head: its SOA and NS, as every backend serves them. */
 export function headRRsets(head: ZoneHead): Result<RRset[], string> {
   const { soa } = head
-  const soaText = `${soa.mname}. ${soa.rname}. ${soa.serial} ${soa.refresh} ${soa.retry} ${soa.expire} ${soa.minimum}`
-  const sets: PresentationSet[] = [
-    { name: head.name, type: 'SOA', ttl: head.ttl, values: [soaText] },
-    { name: head.name, type: 'NS', ttl: head.ttl, values: head.ns.map((n) => `${n}.`) },
+  const text = `${soa.mname}. ${soa.rname}. ${soa.serial} ${soa.refresh} ${soa.retry} ${soa.expire} ${soa.minimum}`
+  const entry = new EntryJoiner().push(` ${text}`, 1)
+  if (!entry.ok) return err(`${head.name}. SOA: ${entry.error}`)
+  const rdata = parseRdata(RRType.SOA, entry.value?.tokens ?? [], '.')
+  if (!rdata.ok) return err(`${head.name}. SOA: ${rdata.error}`)
+  const out: RRset[] = [
+    { owner: `${head.name}.`, type: RRType.SOA, ttl: head.ttl, rdata: [rdata.value] },
   ]
-  const out: RRset[] = []
-  for (const set of sets) {
-    const r = recordSetRRset(set)
-    if (!r.ok) return r
-    out.push(r.value)
-  }
-  return ok(out.filter((s) => s.type !== RRType.NS || s.rdata.length > 0))
+  if (head.ns.length === 0) return ok(out)
+  const ns = recordSetRRset({ name: head.name, type: 'NS', ttl: head.ttl, values: head.ns })
+  if (!ns.ok) return ns
+  return ok([...out, ns.value])
 }
