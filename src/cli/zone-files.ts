@@ -3,7 +3,7 @@
  * NS and `ns_addresses`, the hosts' records and the static records) written as a canonical
  * RFC 1035 master file (src/zone/zone-writer.ts: absolute names, one record a line, sorted),
  * which `named-checkzone` and Knot's `kzonecheck` accept and `zone import` reads back
- * unchanged.
+ * unchanged. `dynzone zone import ZONE FILE [--dry-run]` is in zone-import.ts.
  */
 import { createWriteStream } from 'node:fs'
 import { resolve } from 'node:path'
@@ -69,7 +69,7 @@ async function exportZone(
 }
 
 /** Every RRset of a snapshot in wire form, its apex first. */
-function snapshotRRsets(
+export function snapshotRRsets(
   snapshot: NonNullable<Awaited<ReturnType<Context['zoneSnapshot']>>>,
 ): Result<RRset[], string> {
   const head = headRRsets(snapshot)
