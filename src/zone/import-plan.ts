@@ -53,11 +53,17 @@ export function sameRRset(a: RRset, b: RRset): boolean {
   return a.rdata.every((r) => b.rdata.some((o) => o.equals(r)))
 }
 
-/** The change set of importing `file` into a zone whose content is `current`. */
+const DYNAMIC = new Set<number>([RRType.A, RRType.AAAA, RRType.TXT])
+
+/**
+ * The change set of importing `file` into a zone whose content is `current`; `hosts`: the
+ * zone's host names (lowercase, trailing dot), whose A/AAAA/TXT stay theirs even when unset.
+ */
 export function planZoneImport(
   origin: string,
   current: Iterable<CurrentRRset>,
   file: readonly RRset[],
+  hosts: ReadonlySet<string> = new Set(),
 ): ZoneImportPlan {
   const now = new Map<string, CurrentRRset>()
   for (const c of current) now.set(key(c.rrset), c)
@@ -74,8 +80,11 @@ export function planZoneImport(
     if (set.type === RRType.SOA || (atApex && set.type === RRType.NS)) {
       const note = apexNote(set, there?.rrset)
       if (note !== undefined) notes.push(note)
-    } else if (there === undefined) add.push(set)
-    else if (there.source === 'static') {
+    } else if (there === undefined) {
+      if (DYNAMIC.has(set.type) && hosts.has(set.owner.toLowerCase()))
+        notes.push(keptNote(set, 'host'))
+      else add.push(set)
+    } else if (there.source === 'static') {
       if (sameRRset(there.rrset, set)) unchanged++
       else change.push({ before: there.rrset, after: set })
     } else if (!sameRRset(there.rrset, set)) notes.push(keptNote(set, there.source))
