@@ -1,7 +1,9 @@
 /**
- * `dynzone zone export` (and, below, `zone import`), in-process against a SQLite data
- * directory: the exported master file is what the backends are given (the config's SOA, NS
- * and `ns_addresses`, the hosts' records), `named-checkzone` and Knot's zone check accept it.
+ * `dynzone zone export` and `zone import`, in-process against a SQLite data directory: the
+ * exported master file is what the backends are given (the config's SOA, NS and
+ * `ns_addresses`, the hosts' records, the static records), `named-checkzone` and Knot's zone
+ * check accept it; an import's dry run lists the change and writes nothing, an export
+ * imported again changes nothing, and a bad file gets its precise errors and changes nothing.
  */
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -106,4 +108,121 @@ describe('dynzone zone export', () => {
     assert.equal(bad.code, 65)
     assert.match(bad.stderr, /^dynzone: zone: /)
   })
+
+  const FILE = `$ORIGIN ${ZONE}.
+$TTL 300
+@     SOA ns1 hostmaster 2024010101 3600 600 1209600 60
+      NS  ns1
+      NS  ns.example.net.
+      MX  10 mail
+mail  A   192.0.2.25
+www   CNAME home
+home  A   198.51.100.7      ; the host's own: left to it
+home  MX  10 mail
+*.w   TXT "wild"
+child NS  ns1.child
+ns1.child A 192.0.2.99
+`
+
+  it('a dry run lists the change, says what it leaves alone, and writes nothing', async () => {
+    writeFileSync(join(dir, 'in.zone'), FILE)
+    const before = await ok('zone', 'export', ZONE)
+    const out = await ok('zone', 'import', ZONE, 'in.zone', '--dry-run')
+    assert.deepEqual(out.replaceAll('\t', ' ').split('\n'), [
+      `+ ${ZONE}. 300 IN MX 10 mail.${ZONE}.`,
+      `+ child.${ZONE}. 300 IN NS ns1.child.${ZONE}.`,
+      `+ ns1.child.${ZONE}. 300 IN A 192.0.2.99`,
+      `+ home.${ZONE}. 300 IN MX 10 mail.${ZONE}.`,
+      `+ mail.${ZONE}. 300 IN A 192.0.2.25`,
+      `+ *.w.${ZONE}. 300 IN TXT "wild"`,
+      `+ www.${ZONE}. 300 IN CNAME home.${ZONE}.`,
+      out.split('\n')[7] ?? '',
+      `; ${ZONE}. NS: not imported: the apex NS come from the config ([[zones]] ns), which the file's differ from`,
+      `; home.${ZONE}. A: not imported: a host's own A records stay dynamic (its client sets them); the file's differ`,
+      '7 RRsets added, 0 removed, 0 changed, 0 unchanged (7 records in, 0 records out)',
+      'dry run, nothing changed',
+      '',
+    ])
+    assert.match(
+      out.split('\n')[7] ?? '',
+      /^; dyn\.example\.test\. SOA: not imported: .* the file's serial 2024010101 \(the zone's serial is \d+\) is not taken$/,
+    )
+    assert.equal(await ok('zone', 'export', ZONE), before)
+  })
+
+  it('imports, and an export imported again changes nothing', async () => {
+    const out = await ok('zone', 'import', ZONE, 'in.zone')
+    assert.match(
+      out,
+      /^imported into dyn\.example\.test: 7 RRsets added, 0 removed, 0 changed, 0 unchanged/m,
+    )
+    const exported = await ok('zone', 'export', ZONE)
+    assert.match(
+      exported,
+      /^www\.dyn\.example\.test\.\t300\tIN\tCNAME\thome\.dyn\.example\.test\.$/m,
+    )
+    assert.match(exported, /^home\.dyn\.example\.test\.\t60\tIN\tA\t198\.51\.100\.7$/m)
+    writeFileSync(join(dir, 'round.zone'), exported)
+    const again = await ok('zone', 'import', ZONE, 'round.zone')
+    assert.match(
+      again,
+      /: 0 RRsets added, 0 removed, 0 changed, 7 unchanged \(0 records in, 0 records out\)\n$/,
+    )
+    assert.equal(await ok('zone', 'export', ZONE), exported)
+    const path = join(dir, 'round.zone')
+    assert.equal((await namedCheckzone(ZONE, path)).code, 0)
+    assert.equal((await knotZonecheck(ZONE, path)).code, 0)
+  })
+
+  it('the file is the static content: what it lacks is removed, a change replaces', async () => {
+    writeFileSync(
+      join(dir, 'less.zone'),
+      FILE.replace('*.w   TXT "wild"\n', '').replace('192.0.2.25', '192.0.2.26'),
+    )
+    const out = await ok('zone', 'import', ZONE, 'less.zone', '--dry-run')
+    assert.match(
+      out,
+      new RegExp(
+        `^- mail\\.${ZONE.replaceAll('.', '\\.')}\\.\\t300\\tIN\\tA\\t192\\.0\\.2\\.25$`,
+        'm',
+      ),
+    )
+    assert.match(out, /^\+ mail\.dyn\.example\.test\.\t300\tIN\tA\t192\.0\.2\.26$/m)
+    assert.match(out, /^- \*\.w\.dyn\.example\.test\.\t300\tIN\tTXT\t"wild"$/m)
+    assert.match(
+      out,
+      /^0 RRsets added, 1 removed, 1 changed, 5 unchanged \(1 record in, 2 records out\)$/m,
+    )
+  })
+
+  const bad: [string, string, RegExp][] = [
+    [
+      'a malformed line',
+      FILE.replace('mail  A   192.0.2.25', 'mail  A   192.0.2.300'),
+      /^ {2}bad\.zone:7: mail\.dyn\.example\.test\. A: "192\.0\.2\.300" is not an IPv4 address$/m,
+    ],
+    [
+      'a CNAME beside other data',
+      `${FILE}www TXT "beside"\n`,
+      /^ {2}bad\.zone:8: www\.dyn\.example\.test\. CNAME: a CNAME must be alone at its name \(RFC 1034 §3\.6\.2\), here beside TXT$/m,
+    ],
+    [
+      'a record below a delegation',
+      `${FILE}www.child A 192.0.2.1\n`,
+      /^ {2}bad\.zone:14: www\.child\.dyn\.example\.test\. A: below the delegation at child\.dyn\.example\.test\.: only A\/AAAA glue for its NS targets may be there$/m,
+    ],
+  ]
+  for (const [what, text, expected] of bad)
+    it(`${what}: the precise error, nothing changed`, async () => {
+      writeFileSync(join(dir, 'bad.zone'), text)
+      const before = await ok('zone', 'export', ZONE)
+      for (const dry of [[], ['--dry-run']]) {
+        const r = await cli('zone', 'import', ZONE, 'bad.zone', ...dry)
+        assert.equal(r.code, 65, r.stderr)
+        assert.match(r.stderr, /^dynzone: zone import refused, nothing changed \(1 problem\):\n/)
+        assert.match(r.stderr, expected)
+        assert.equal(r.stdout, '')
+      }
+      assert.equal(await ok('zone', 'export', ZONE), before)
+    })
 })
