@@ -39,7 +39,8 @@ const LAYERS = {
   // The admin doors hold no database handle: they write and read through core services.
   api: ['core', 'http', 'observability', 'security'],
   web: ['core', 'http', 'security'],
-  cli: ['core', 'config', 'api', 'backends', 'notifications', 'observability', 'app.ts'],
+  // zone: `zone import` and `zone export` read and write master files.
+  cli: ['core', 'config', 'api', 'backends', 'notifications', 'observability', 'zone', 'app.ts'],
   // The config assembles every part's config section and checks it.
   config: [
     'core',

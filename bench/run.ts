@@ -36,6 +36,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   },
   { name: 'brute-force', script: 'brute-force.ts', quick: ['--seconds', '5'] },
   { name: 'zone-file', script: 'zone-file.ts', quick: ['--records', '100000', '--runs', '1'] },
+  { name: 'zone-import', script: 'zone-import.ts', quick: ['--records', '100000'] },
 ]
 
 const { values } = parseArgs({

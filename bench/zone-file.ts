@@ -7,20 +7,18 @@
  * process also reports its read and rules time alone. Run: `npm run bench:zonefile`; options
  * `--records 1000000 --runs 3 --json [file] --keep [zone file to write and keep]`.
  */
-import { spawn } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs'
-import { once } from 'node:events'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { finished } from 'node:stream/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { loadZoneFile } from '../src/zone/zone-file.ts'
 import { formatProblem } from '../src/zone/zone-reader.ts'
 import { checkZoneRules } from '../src/zone/zone-rules.ts'
 import { median, spread, table, writeJson } from './lib/stats.ts'
+import { timed, type Timed } from './lib/timed.ts'
+import { BENCH_ZONE_FILE_ORIGIN as ZONE, generateZoneFile as generate } from './lib/zone-gen.ts'
 
-const ZONE = 'bench.example.test'
 const { values: opts } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
@@ -81,12 +79,6 @@ async function main(): Promise<void> {
   }
 }
 
-interface Timed {
-  readonly seconds: number
-  readonly rssMiB: number
-  readonly stdout: string
-}
-
 function report(
   count: number,
   ours: Timed[],
@@ -131,70 +123,4 @@ function report(
 
 function runs(xs: readonly unknown[]): number {
   return xs.length
-}
-
-// `/usr/bin/time -f '%e %M'` around a command: wall seconds and peak RSS (KiB) on stderr.
-async function timed(file: string, args: readonly string[]): Promise<Timed> {
-  const proc = spawn('/usr/bin/time', ['-f', 'TIME %e %M', file, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const [code] = (await once(proc, 'close')) as [number | null]
-  const m = /TIME (\d+(?:\.\d+)?) (\d+)\s*$/.exec(stderr)
-  if (code !== 0 || m === null)
-    throw new Error(`${file} failed (${String(code)}): ${stderr.slice(-2000)}`)
-  return { seconds: Number(m[1]), rssMiB: Number(m[2]) / 1024, stdout }
-}
-
-// Every 1000th name a delegation, its glue ten names later (in-zone targets all exist, so
-// named-checkzone looks nothing up); the rest SRV records.
-function service(i: number): string {
-  if (i % 1000 === 9) return `sub${i} NS ns1.sub${i}`
-  if (i % 1000 === 19) return `ns1.sub${i - 10} A 10.255.${(i >> 8) & 255}.${i & 255}`
-  return `_sip._tcp.s${i} SRV 10 60 5060 host${i - 9}`
-}
-
-// A zone as operators write them: relative names, $TTL, blank owners, several types.
-async function generate(file: string, count: number): Promise<void> {
-  const out = createWriteStream(file)
-  const put = async (line: string): Promise<void> => {
-    if (!out.write(`${line}\n`)) await once(out, 'drain')
-  }
-  await put(`$ORIGIN ${ZONE}.`)
-  await put('$TTL 1h')
-  await put('@ IN SOA ns1 hostmaster ( 1 3h 15m 1w 1h )')
-  await put('  IN NS ns1')
-  await put('ns1 IN A 192.0.2.53')
-  await put('ns1 IN AAAA 2001:db8::53')
-  for (let i = 0; i < count; i++) {
-    const a = `${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`
-    switch (i % 10) {
-      case 0:
-      case 1:
-      case 2:
-      case 3:
-      case 4:
-        await put(`host${i} 300 IN A 10.${a}`)
-        break
-      case 5:
-        await put(`host${i} IN AAAA 2001:db8::${(i & 0xffff).toString(16)}`)
-        break
-      case 6:
-        await put(`txt${i} TXT "v=spf1 ip4:10.${a} -all" ; a comment`)
-        break
-      case 7:
-        await put(`mx${i} MX 10 host${i - 7}`)
-        break
-      case 8:
-        await put(`alias${i} CNAME host${i - 8}`)
-        break
-      default:
-        await put(service(i))
-    }
-  }
-  out.end()
-  await finished(out)
 }

@@ -23,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
     readStdin,
+    progress: process.stderr,
   }
   try {
     process.exitCode = await runCli(argv, io)

@@ -6,6 +6,7 @@ import { copySqliteInto, databaseFromUrl, describeDatabase, type DatabaseSetting
 import { configFrom, type GlobalOptions } from './context.ts'
 import { EXIT } from './exit-codes.ts'
 import type { CliIo, Runner } from './io.ts'
+import { progressBar } from './progress.ts'
 
 interface CopyOptions {
   readonly from: string
@@ -51,7 +52,15 @@ async function copy(opts: CopyOptions, global: GlobalOptions, io: CliIo): Promis
     io.err(`dynzone: --from ${opts.from} is the configured database itself; set --to\n`)
     return EXIT.usage
   }
-  const copied = await copySqliteInto(fromPath, targetSettings, { force: opts.force === true })
+  const bar = progressBar(io.progress, 'copy', 'rows')
+  const copied = await copySqliteInto(fromPath, targetSettings, {
+    force: opts.force === true,
+    progress: (done, total) => {
+      bar.update(done, total)
+    },
+  }).finally(() => {
+    bar.stop()
+  })
   if (!copied.ok) {
     io.err(`dynzone: ${copied.error.message}\n`)
     return COPY_EXIT[copied.error.kind]

@@ -1,8 +1,8 @@
 /**
  * `dynzone import` and `dynzone export` (formats in docs/import-export.md). An import is
  * all-or-nothing: the file is parsed and every row checked before one transaction writes
- * it; `--dry-run` runs the same transaction and rolls it back. Progress goes to stderr
- * every 1,000 rows; imported secrets are stored only as keyed hashes.
+ * it; `--dry-run` runs the same transaction and rolls it back. A bar shows the rows written
+ * on a terminal (progress.ts); imported secrets are stored only as keyed hashes.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -15,6 +15,7 @@ import { dyndns53Plan, sftdynPlan } from '../core/import/import-secrets.ts'
 import type { Result } from '../core/result.ts'
 import { EXIT } from './exit-codes.ts'
 import { fail, type CliIo, type Runner } from './io.ts'
+import { progressBar } from './progress.ts'
 
 const IMPORT_FORMATS = ['sftdyn', 'dyndns53', 'json', 'hosts-csv'] as const
 const EXPORT_FORMATS = ['json', 'hosts-csv'] as const
@@ -95,12 +96,17 @@ async function runImport(
   }
   const plan = parse(ctx, format, text, opts)
   if (!plan.ok) return refuse(io, plan.error)
-  const r = await ctx.imports.import(plan.value, {
-    dryRun: opts.dryRun === true,
-    progress: (done, total) => {
-      io.err(`import: ${String(done)}/${String(total)} rows\n`)
-    },
-  })
+  const bar = progressBar(io.progress, 'import', 'rows')
+  const r = await ctx.imports
+    .import(plan.value, {
+      dryRun: opts.dryRun === true,
+      progress: (done, total) => {
+        bar.update(done, total)
+      },
+    })
+    .finally(() => {
+      bar.stop()
+    })
   if (!r.ok) return refuse(io, r.error)
   for (const w of plan.value.warnings) io.err(`dynzone: warning: ${w}\n`)
   io.out(

@@ -6,6 +6,7 @@
 import type { Command } from 'commander'
 import type { Context } from '../app.ts'
 import { err, ok, type Result } from '../core/result.ts'
+import type { ProgressStream } from './progress.ts'
 
 /** Where CLI commands write, injectable for tests. */
 export interface CliIo {
@@ -15,6 +16,8 @@ export interface CliIo {
   readonly cwd: string
   /** Reads a line from standard input (for passwords), or undefined when none is piped. */
   readonly readStdin: () => Promise<string | undefined>
+  /** Where progress bars of long work are drawn (stderr): only when it is a terminal. */
+  readonly progress?: ProgressStream
 }
 
 /** Prints `dynzone: <message>` to stderr and returns `code`, the command's exit code. */

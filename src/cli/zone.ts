@@ -1,5 +1,6 @@
 /**
- * `dynzone zone list|add|forget|resync|claim` (`add` in zone-add.ts, `forget` in zone-forget.ts). A resync is done by the running server, not by this process:
+ * `dynzone zone list|add|forget|resync|claim|export|import` (`add` in zone-add.ts, `forget`
+ * in zone-forget.ts, `export` in zone-files.ts, `import` in zone-import.ts). A resync is done by the running server, not by this process:
  * the CLI stamps `resync_requested_at` in the zones table and waits for the server's zone
  * sync (which polls every second) to write its report back. Only the server can resync
  * safely: the built-in backend's data lives in its memory, and only its publisher knows what
@@ -21,13 +22,17 @@ import {
   type Runner,
 } from './io.ts'
 import { registerZoneAdd } from './zone-add.ts'
+import { registerZoneFiles } from './zone-files.ts'
 import { registerZoneForget } from './zone-forget.ts'
+import { registerZoneImport } from './zone-import.ts'
 
 /** Registers the zone commands. */
 export function registerZoneCommands(program: Command, io: CliIo, run: Runner): void {
   const zone = program.command('zone').description('served zones and their backends')
   registerZoneAdd(zone, io, run)
   registerZoneForget(zone, io, run)
+  registerZoneFiles(zone, io, run)
+  registerZoneImport(zone, io, run)
   zone
     .command('list')
     .description(

@@ -8,13 +8,16 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config/schema.ts'
+import { snapshot } from '../jobs/zone-snapshot.ts'
 import { AccountService } from '../core/accounts/accounts.ts'
 import type { AuditLog, AuditTrail } from '../core/audit.ts'
 import { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import { ZoneAdmin } from '../core/accounts/zone-admin.ts'
 import { createKeyedHasher } from '../core/auth/keyed-hash.ts'
 import { ImportExport } from '../core/import/import-export.ts'
+import type { Fqdn } from '../core/names.ts'
 import type { HostExpiredEvent, KeyedHasher, PasswordHasher } from '../core/ports.ts'
+import type { ZoneSnapshot } from '../core/records.ts'
 import { createGuards } from '../core/rate-limit/rate-limit-setup.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { UpdateService } from '../core/update/update-service.ts'
@@ -37,8 +40,14 @@ import { describeDatabase, openDatabase } from '../store/database.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Database } from '../store/schema.ts'
 import { SqlUpdateStore, type StoreZone } from '../store/update-store.ts'
-import { syncZones } from '../store/zones.ts'
-import { buildUpdateService, servedZones, systemClock, type ServedZone } from './builders.ts'
+import { readZone, syncZones } from '../store/zones.ts'
+import {
+  buildUpdateService,
+  servedZones,
+  systemClock,
+  zoneApexes,
+  type ServedZone,
+} from './builders.ts'
 import type { ZoneRecordService } from '../core/zone-records/zone-record-service.ts'
 import { buildZoneRecords } from './zone-records.ts'
 
@@ -89,6 +98,12 @@ export interface Context {
    * publishes it about a second later; a server started later loads it.
    */
   cliUpdates(): UpdateService
+  /**
+   * A served zone whole, as every backend is given it (src/jobs/zone-snapshot.ts): the
+   * config's apex and `ns_addresses` with the store's RRsets, read in one transaction;
+   * undefined for a zone the config does not serve. For `dynzone zone export`.
+   */
+  zoneSnapshot(name: Fqdn): Promise<ZoneSnapshot | undefined>
   close(): Promise<void>
 }
 
@@ -210,6 +225,12 @@ export async function openContext(
     expireHosts: async (at) => (await expireHosts(db, zones, at)).expired,
     openNotifier,
     cliUpdates,
+    zoneSnapshot: async (name) => {
+      const apex = zoneApexes(served).find((a) => a.zone.name === name)
+      if (apex === undefined) return undefined
+      const { serial, records } = await readZone(db, apex.zone)
+      return snapshot(apex, serial, records)
+    },
     close,
   })
 }

@@ -5,7 +5,7 @@
 import { Secret } from '../core/auth/secret.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { URL_SCHEMES, urlProblem, type DatabaseBackend } from '../store/config-schema.ts'
-import { copyDatabase, type CopyCounts } from '../store/copy.ts'
+import { copyDatabase, type CopyCounts, type CopyProgress } from '../store/copy.ts'
 import { describeDatabase, openDatabase, type DatabaseSettings } from '../store/database.ts'
 import { migrateToLatest } from '../store/migrate.ts'
 import type { Kysely } from 'kysely'
@@ -56,7 +56,7 @@ function serverSettings(backend: DatabaseBackend, url: string): DatabaseSettings
 export async function copySqliteInto(
   fromPath: string,
   target: DatabaseSettings,
-  o: { force: boolean },
+  o: { force: boolean; progress?: CopyProgress },
 ): Promise<Result<CopyCounts, CopyFailure>> {
   const source = await openMigrated({ ...target, backend: 'sqlite', path: fromPath })
   if (!source.ok) return err({ kind: 'unavailable', message: source.error })
@@ -66,7 +66,7 @@ export async function copySqliteInto(
     return err({ kind: 'unavailable', message: into.error })
   }
   try {
-    const copied = await copyDatabase(source.value, into.value, { force: o.force })
+    const copied = await copyDatabase(source.value, into.value, o)
     return copied.ok ? copied : err({ kind: 'exists', message: copied.error })
   } catch (e) {
     return err({

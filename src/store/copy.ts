@@ -58,11 +58,17 @@ type Rows = Record<string, Record<string, unknown>>
 /** Rows copied per table, in copy order. */
 export type CopyCounts = readonly { readonly table: string; readonly rows: number }[]
 
-/** Copies every row of `source` into `target`; refuses a non-empty target unless `force`. */
+/** Rows copied so far of every row in the source, after each batch. */
+export type CopyProgress = (done: number, total: number) => void
+
+/**
+ * Copies every row of `source` into `target`; refuses a non-empty target unless `force`.
+ * `progress` hears of every batch, against the source's row count taken first.
+ */
 export async function copyDatabase(
   source: Kysely<Database>,
   target: Kysely<Database>,
-  options: { readonly force: boolean },
+  options: { readonly force: boolean; readonly progress?: CopyProgress | undefined },
 ): Promise<Result<CopyCounts, string>> {
   const from = source as unknown as Kysely<Rows>
   const dialect = sqlDialect(target)
@@ -74,20 +80,35 @@ export async function copyDatabase(
       )
     }
     for (const table of [...COPY_ORDER].reverse()) await trx.deleteFrom(table).execute()
+    const total = options.progress === undefined ? 0 : await rowCount(from)
+    let done = 0
     const counts: { table: string; rows: number }[] = []
     for (const table of COPY_ORDER) {
       const rows = await from.selectFrom(table).selectAll().execute()
       for (let i = 0; i < rows.length; i += BATCH) {
-        await trx
-          .insertInto(table)
-          .values(rows.slice(i, i + BATCH))
-          .execute()
+        const batch = rows.slice(i, i + BATCH)
+        await trx.insertInto(table).values(batch).execute()
+        done += batch.length
+        options.progress?.(done, Math.max(total, done))
       }
       if (dialect === 'postgres' && !WITHOUT_ID.has(table)) await resetSequence(trx, table)
       counts.push({ table, rows: rows.length })
     }
     return ok(counts)
   })
+}
+
+/** Every row of every copied table, for the progress total. */
+async function rowCount(db: Kysely<Rows>): Promise<number> {
+  let total = 0
+  for (const table of COPY_ORDER) {
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirst()
+    total += Number(row?.n ?? 0)
+  }
+  return total
 }
 
 /** The tables of the target that hold rows. */

@@ -10,6 +10,7 @@ import type { ChangeSet, RecordType } from '../core/records.ts'
 import { RECORD_TYPES } from '../core/records.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type {
+  BulkWriteOptions,
   HostRef,
   NearRRset,
   RecordContext,
@@ -20,6 +21,7 @@ import type {
   ZoneRecordView,
 } from '../core/zone-records/zone-record-types.ts'
 import { writeAudit } from './audit-store.ts'
+import { bulkWriteStatic } from './zone-record-bulk.ts'
 import type { Database } from './schema.ts'
 import { lockZones } from './zone-locks.ts'
 import { bumpSerial } from './zone-serials.ts'
@@ -99,6 +101,15 @@ export class SqlZoneRecordStore implements ZoneRecordStore {
       (s) => f.below === undefined || s.name === f.below || s.name.endsWith(`.${f.below}`),
     )
     return f.limit === undefined ? sets : sets.slice(0, f.limit)
+  }
+
+  /** See `ZoneRecordBulkStore.bulkWrite` (zone-record-bulk.ts). */
+  bulkWrite(
+    zone: Fqdn,
+    write: StaticWrite,
+    options: BulkWriteOptions,
+  ): Promise<Result<ChangeSet, 'conflict'>> {
+    return bulkWriteStatic(this.#db, zone, write, options)
   }
 
   /** See `ZoneRecordStore.transact`. */

@@ -11,6 +11,8 @@ export interface RRset {
   readonly type: number
   readonly ttl: number
   readonly rdata: readonly Buffer[]
+  /** The line of a file the RRset's first record is on, when it was read from one. */
+  readonly line?: number
 }
 
 interface Building {
@@ -18,6 +20,7 @@ interface Building {
   readonly type: number
   readonly ttl: number
   readonly rdata: Buffer[]
+  readonly line: number
 }
 
 /** Collects records into RRsets, in order of first appearance. */
@@ -33,8 +36,8 @@ export class RRsetCollector {
     const key = `${record.owner.toLowerCase()} ${record.type}`
     const set = this.sets.get(key)
     if (set === undefined) {
-      const { owner, type, ttl } = record
-      this.sets.set(key, { owner, type, ttl, rdata: [record.rdata] })
+      const { owner, type, ttl, line } = record
+      this.sets.set(key, { owner, type, ttl, rdata: [record.rdata], line })
       return
     }
     if (set.ttl !== record.ttl && this.warnings.length < 100) {

@@ -16,14 +16,19 @@ import { canonicalKey, compareCanonical } from './zone-names.ts'
 export function* zoneFileLines(origin: string, rrsets: readonly RRset[]): Generator<string> {
   yield `; zone ${origin}`
   yield `$ORIGIN ${origin}`
-  for (const set of sortRRsets(origin, rrsets)) {
-    const type = typeMnemonic(set.type)
-    const rdata = [...set.rdata].sort((a, b) => Buffer.compare(a, b))
-    for (const bytes of rdata) {
-      const text = formatRdata(set.type, bytes)
-      yield `${set.owner}\t${set.ttl}\tIN\t${type}\t${text.ok ? text.value : formatGeneric(bytes)}`
-    }
-  }
+  for (const set of sortRRsets(origin, rrsets)) yield* rrsetLines(set)
+}
+
+/** The lines of one RRset (`owner TTL IN TYPE rdata`), rdata sorted by its octets. */
+export function rrsetLines(set: RRset): string[] {
+  const type = typeMnemonic(set.type)
+  const rdata = [...set.rdata].sort((a, b) => Buffer.compare(a, b))
+  return rdata.map((bytes) => recordLine(set.owner, set.ttl, type, bytes, set.type))
+}
+
+function recordLine(owner: string, ttl: number, mnemonic: string, bytes: Buffer, type: number) {
+  const text = formatRdata(type, bytes)
+  return `${owner}\t${ttl}\tIN\t${mnemonic}\t${text.ok ? text.value : formatGeneric(bytes)}`
 }
 
 /** RRsets in the order the writer uses. */

@@ -11,6 +11,7 @@
  */
 import { runCli } from '../../src/cli/program.ts'
 import type { CliIo } from '../../src/cli/io.ts'
+import type { ProgressStream } from '../../src/cli/progress.ts'
 import {
   appendLog,
   nextLogFile,
@@ -29,11 +30,20 @@ export interface CliResult {
 
 let queue: Promise<unknown> = Promise.resolve()
 
-/** Runs `dynzone <args>` in-process in `cwd`; `stdin`: what a pipe would give it. */
+/** What a command may be given besides its arguments. */
+export interface InProcessOptions {
+  readonly env?: Record<string, string>
+  /** What a pipe on standard input would give it. */
+  readonly stdin?: string
+  /** Where progress bars go (stderr in the real process; none: no bars). */
+  readonly progress?: ProgressStream
+}
+
+/** Runs `dynzone <args>` in-process in `cwd`. */
 export function runInProcess(
   args: readonly string[],
   cwd: string,
-  options: { env?: Record<string, string>; stdin?: string } = {},
+  options: InProcessOptions = {},
 ): Promise<CliResult> {
   const result = queue.then(() => runOne(args, cwd, options))
   queue = result.catch(() => undefined)
@@ -43,7 +53,7 @@ export function runInProcess(
 async function runOne(
   args: readonly string[],
   cwd: string,
-  options: { env?: Record<string, string>; stdin?: string },
+  options: InProcessOptions,
 ): Promise<CliResult> {
   let stdout = ''
   let stderr = ''
@@ -62,6 +72,7 @@ async function runOne(
     env: { ...process.env, ...options.env },
     cwd,
     readStdin: () => Promise.resolve(line === undefined || line === '' ? undefined : line),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
   }
   const home = process.cwd()
   process.chdir(cwd)

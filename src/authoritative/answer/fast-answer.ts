@@ -9,7 +9,7 @@
  * opcodes and classes, meta types (ANY, AXFR, IXFR, OPT, TSIG and above 127), other
  * records (TSIG), EDNS versions above 0, names with characters needing escapes, names
  * that do not exist (NXDOMAIN, wildcards), CNAMEs, types with additional data (NS, MX,
- * SRV), zones with delegations, names with LAN addresses (split horizon), and answers that
+ * SRV, SVCB, HTTPS), zones with delegations, names with LAN addresses (split horizon), and answers that
  * do not fit the UDP payload (TC).
  */
 import { EDNS_UDP_PAYLOAD, CLASSIC_UDP_PAYLOAD, RRType } from '../../dns/constants.ts'
@@ -31,7 +31,15 @@ const DO_FLAG = 0x10000
 const NAME = Buffer.alloc(256)
 const LABEL_AT = new Int32Array(128)
 // Which query types the general path must see (they carry additional data or are meta).
-const GENERAL_TYPES = new Set<number>([RRType.NS, RRType.MX, RRType.SRV, RRType.CNAME, 41])
+const GENERAL_TYPES = new Set<number>([
+  RRType.NS,
+  RRType.MX,
+  RRType.SRV,
+  RRType.SVCB,
+  RRType.HTTPS,
+  RRType.CNAME,
+  41,
+])
 
 /** The response to a plain UDP query, or undefined when the general path must answer. */
 export function fastAnswer(query: Buffer, zones: FastZones): Buffer | undefined {

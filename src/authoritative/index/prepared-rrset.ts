@@ -55,7 +55,7 @@ export function prepareRecordSet(set: RecordSet): Result<PreparedRRset, WireErro
     type,
     ttl: set.ttl,
     records,
-    targets: set.values.flatMap((v) => targetOf(set.type, v)),
+    targets: set.values.flatMap((v) => targetOf(set.type, v, set.name)),
     source: set,
   })
 }
@@ -119,12 +119,23 @@ function lowerWire(wire: Buffer): Buffer {
 }
 
 // Which field of a value is a domain name, for the types whose rdata points at one.
-const TARGET_FIELD: Partial<Record<RecordType, number>> = { NS: 0, CNAME: 0, MX: 1, SRV: 3 }
+const TARGET_FIELD: Partial<Record<RecordType, number>> = {
+  NS: 0,
+  CNAME: 0,
+  MX: 1,
+  SRV: 3,
+  SVCB: 1,
+  HTTPS: 1,
+}
 
-function targetOf(type: RecordType, value: string): string[] {
+function targetOf(type: RecordType, value: string, owner: string): string[] {
   const index = TARGET_FIELD[type]
-  const name = index === undefined ? undefined : value.trim().split(/\s+/)[index]
+  const fields = value.trim().split(/\s+/)
+  const name = index === undefined ? undefined : fields[index]
   if (name === undefined) return []
+  // RFC 9460 §2.5.2: in ServiceMode (priority > 0) the target "." is the owner itself.
+  if (name === '.' && (type === 'SVCB' || type === 'HTTPS'))
+    return fields[0] === '0' ? [] : [owner.toLowerCase()]
   return [name === '.' ? '.' : name.replace(/\.$/, '').toLowerCase()]
 }
 

@@ -72,9 +72,16 @@ function parentOf(name: string): string | undefined {
   return undefined
 }
 
-const ADDITIONAL_TYPES = new Set<number>([RRType.NS, RRType.MX, RRType.SRV])
+// RFC 1035 §3.3.9/§3.3.11, RFC 2782, RFC 9460 §4.1 (SVCB/HTTPS targets, as BIND adds them).
+const ADDITIONAL_TYPES = new Set<number>([
+  RRType.NS,
+  RRType.MX,
+  RRType.SRV,
+  RRType.SVCB,
+  RRType.HTTPS,
+])
 
-/** A and AAAA in this zone for the targets of NS, MX and SRV RRsets in `answer`. */
+/** A and AAAA in this zone for the targets of NS, MX, SRV, SVCB and HTTPS RRsets in `answer`. */
 export function additionalFor(
   zone: ZoneNodes,
   answer: readonly PreparedRRset[],

@@ -50,6 +50,12 @@ export interface ApplyOptions {
   readonly context: RecordContext
 }
 
+/** Options of an `importStatic`: the serial the caller checked the zone at, and progress. */
+export interface ImportOptions extends ApplyOptions {
+  readonly serial: number
+  readonly progress?: (done: number, total: number) => void
+}
+
 const MAX_TTL = 0x7fffffff
 
 /** Lists and changes static records; see the module comment. */
@@ -118,6 +124,68 @@ export class ZoneRecordService {
       })
     }
     return ok(applied)
+  }
+
+  /**
+   * The bulk path of a whole zone's static records (`dynzone zone import`): admins only.
+   * The caller has checked the zone that results as a whole (`checkZoneRules` over the
+   * config's apex, the hosts' records and the new static ones) at `options.serial`; here
+   * every type is checked against the backend, every value by the codec and every TTL, and
+   * the write requires the zone to be still at that serial, so nothing changed in between.
+   * One transaction, rows in bounded batches, one serial bump: all or nothing.
+   */
+  async importStatic(
+    actor: RecordActor,
+    zone: Fqdn,
+    write: StaticWrite,
+    options: ImportOptions,
+  ): Promise<Result<AppliedChange, ZoneRecordError>> {
+    const served = this.#o.zones.get(zone)
+    if (served === undefined) return err(notServed(zone))
+    if (actor.kind !== 'admin')
+      return err({ code: 'forbidden', message: `${zone}: only an admin imports a whole zone` })
+    const replace: ZoneRecordSet[] = []
+    for (const set of write.replace) {
+      const edit: RecordEdit = { op: 'replace', ...set }
+      const normal = this.#normalize(zone, served, [edit])
+      if (!normal.ok) return normal
+      const [n] = normal.value
+      if (n?.op !== 'replace') continue
+      replace.push({ ...set, name: n.name, values: n.values })
+    }
+    const dryRun = options.dryRun === true
+    const applied = { zone, dryRun, replace, remove: write.remove }
+    if (dryRun || (replace.length === 0 && write.remove.length === 0))
+      return ok({ ...applied, serial: null })
+    const context = {
+      ...options.context,
+      actor: actorLabel(actor),
+      at: this.#o.now().toISOString(),
+    }
+    const committed = await this.#o.store.bulkWrite(
+      zone,
+      { replace, remove: write.remove },
+      {
+        context,
+        serial: options.serial,
+        ...(options.progress === undefined ? {} : { progress: options.progress }),
+      },
+    )
+    if (!committed.ok)
+      return err({
+        code: 'invalid',
+        message: `${zone}: the zone changed while the import was checked; nothing was written, run it again`,
+      })
+    const change = committed.value
+    if (this.#o.publisher !== undefined) {
+      const published = await this.#o.publisher.publish([change], this.#o.publishDeadlineMs ?? 5000)
+      if (!published.ok)
+        return err({
+          code: 'publish-failed',
+          message: `committed at serial ${String(change.serial)}, not yet published (retrying): ${published.error.message}`,
+        })
+    }
+    return ok({ ...applied, serial: change.serial })
   }
 
   // Names parsed, types checked against the backend, values made canonical, TTLs in range.

@@ -133,7 +133,7 @@ export interface StaticWrite {
 }
 
 /** The store port of static records. */
-export interface ZoneRecordStore {
+export interface ZoneRecordStore extends ZoneRecordBulkStore {
   list(zone: Fqdn, filter: ZoneRecordFilter): Promise<ZoneRecordSet[]>
   /**
    * One transaction with the zone locked: `plan` reads through the view and decides; when it
@@ -145,6 +145,29 @@ export interface ZoneRecordStore {
     context: RecordContext & { readonly actor: string; readonly at: string },
     dryRun: boolean,
   ): Promise<Result<ChangeSet | null, E>>
+}
+
+/** Options of a bulk write (`ZoneRecordService.importStatic`). */
+export interface BulkWriteOptions {
+  readonly context: RecordContext & { readonly actor: string; readonly at: string }
+  /** The zone serial the write was planned at: another serial refuses it (`conflict`). */
+  readonly serial: number
+  /** Records written so far of all of them, after each batch. */
+  readonly progress?: (done: number, total: number) => void
+}
+
+/** The store side of a whole-zone import. */
+export interface ZoneRecordBulkStore {
+  /**
+   * One transaction with the zone locked: when the zone is still at `serial`, the RRsets of
+   * `remove` and `replace` are deleted and those of `replace` inserted in bounded batches,
+   * with one audit row and one serial bump; `conflict` when the serial moved.
+   */
+  bulkWrite(
+    zone: Fqdn,
+    write: StaticWrite,
+    options: BulkWriteOptions,
+  ): Promise<Result<ChangeSet, 'conflict'>>
 }
 
 /** The zone-content rules and the value codec (src/zone/), behind a port. */
