@@ -9,7 +9,13 @@ import { after, before, describe, it } from 'node:test'
 import type { DnsBackend } from '../../src/backends/backend.ts'
 import { canonicalOrSelf } from '../../src/backends/shared/record-values.ts'
 import { joinName, type Fqdn } from '../../src/core/names.ts'
-import type { ChangeSet, RecordKey, RecordSet, ZoneSnapshot } from '../../src/core/records.ts'
+import {
+  RECORD_TYPES,
+  type ChangeSet,
+  type RecordKey,
+  type RecordSet,
+  type ZoneSnapshot,
+} from '../../src/core/records.ts'
 
 /** What a backend's setup hands the suite. */
 export interface ConformanceTarget {
@@ -22,6 +28,27 @@ export interface ConformanceTarget {
    */
   readBack(keys: readonly RecordKey[]): Promise<RecordSet[]>
   teardown(): Promise<void>
+}
+
+/**
+ * One value of each type, each at its own name (`t-<type>`; SRV below `_sip._tcp`, DS at
+ * the NS delegation), in the form a zone file writes it.
+ */
+const SAMPLES: Readonly<Partial<Record<string, readonly [string, string]>>> = {
+  A: ['t-a', '192.0.2.50'],
+  AAAA: ['t-aaaa', '2001:db8::50'],
+  TXT: ['t-txt', '"v=sample; two words"'],
+  CNAME: ['t-cname', 'target.example.net'],
+  MX: ['t-mx', '10 mail.example.net'],
+  SRV: ['_sip._tcp.t-srv', '0 5 5060 sip.example.net'],
+  CAA: ['t-caa', '0 issue "ca.example.net"'],
+  NS: ['t-ns', 'ns1.example.net'],
+  DS: ['t-ns', `12345 13 2 ${'ab'.repeat(32)}`],
+  PTR: ['t-ptr', 'host.example.net'],
+  SSHFP: ['t-sshfp', `4 2 ${'cd'.repeat(32)}`],
+  TLSA: ['_443._tcp.t-tlsa', `3 1 1 ${'ef'.repeat(32)}`],
+  SVCB: ['t-svcb', '1 svc.example.net alpn=h2'],
+  HTTPS: ['t-https', '1 . alpn=h2,h3'],
 }
 
 const signal = new AbortController().signal
@@ -117,6 +144,26 @@ export function runBackendConformance(name: string, setup: () => Promise<Conform
       assert.ok(!r.ok, 'an invalid A value was accepted')
       assert.deepEqual([r.error.code, r.error.retryable], ['invalid-record', false])
       await expectSets([good], [])
+    })
+
+    it('publishes one record of every type it declares, and refuses every other type', async () => {
+      const sets = t.backend.types.flatMap((type) => {
+        const sample = SAMPLES[type]
+        return sample === undefined ? [] : [set(sample[0], type, sample[1])]
+      })
+      assert.equal(sets.length, t.backend.types.length, 'a declared type has no sample')
+      await apply(change({ replace: sets, remove: [] }))
+      await expectSets(sets, sets)
+      for (const type of RECORD_TYPES.filter((x) => !t.backend.types.includes(x))) {
+        const sample = SAMPLES[type]
+        assert.ok(sample !== undefined, `no sample for ${type}`)
+        const refused = set(`refused-${type.toLowerCase()}`, type, sample[1])
+        const r = await t.backend.apply(change({ replace: [refused], remove: [] }), signal)
+        assert.ok(!r.ok, `${type} was accepted`)
+        assert.deepEqual([r.error.code, r.error.retryable], ['invalid-record', false])
+        assert.match(r.error.message, new RegExp(`cannot publish ${type} records`))
+        await expectSets([refused], [])
+      }
     })
 
     it('reads back (where implemented) what the oracle sees', async (ctx) => {

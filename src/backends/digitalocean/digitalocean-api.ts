@@ -46,6 +46,18 @@ export interface DoRecord {
 
 type DoFields = Omit<DoRecord, 'id' | 'type' | 'name' | 'ttl'>
 
+/** The record types DigitalOcean's domain records API documents: A, AAAA, CAA, CNAME, MX, NS, SRV, TXT (and its own SOA). */
+export const DIGITALOCEAN_TYPES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'MX',
+  'NS',
+  'SRV',
+  'TXT',
+]
+
 const PER_PAGE = 200
 
 /** `RecordApi` over DigitalOcean. */

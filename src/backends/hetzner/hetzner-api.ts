@@ -36,6 +36,21 @@ interface HzRecord {
   readonly ttl?: number
 }
 
+/**
+ * The record types Hetzner DNS API documents, of the types dynzone holds (the API also has
+ * RP, HINFO and DANE, which dynzone does not hold; no PTR, SSHFP, SVCB or HTTPS).
+ */
+export const HETZNER_TYPES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'MX',
+  'NS',
+  'SRV',
+  'TXT',
+]
+
 const PER_PAGE = 100
 
 /** `RecordApi` over Hetzner DNS. */

@@ -24,6 +24,7 @@ import type { PdnsApi, PdnsRrset, PdnsRrsetChange } from './powerdns-api.ts'
 /** A `DnsBackend` over one PowerDNS server. */
 export class PowerDnsBackend implements DnsBackend {
   readonly kind = 'powerdns'
+  readonly types = RECORD_TYPES
 
   constructor(
     private readonly api: PdnsApi,
@@ -43,7 +44,7 @@ export class PowerDnsBackend implements DnsBackend {
       ],
       remove: [],
     }
-    const valid = validateChange(change)
+    const valid = validateChange(change, this)
     if (!valid.ok) return valid
     const existing = await this.api.getZone(zone.name, signal)
     if (!existing.ok) {
@@ -56,7 +57,7 @@ export class PowerDnsBackend implements DnsBackend {
 
   /** One atomic PATCH: removals as DELETE, replacements as REPLACE (empty ones as DELETE). */
   async apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
-    const valid = validateChange(change)
+    const valid = validateChange(change, this)
     if (!valid.ok) return valid
     // PowerDNS refuses a PATCH naming one RRset twice; the later entry wins, as in the index.
     const byKey = new Map<string, PdnsRrsetChange>()

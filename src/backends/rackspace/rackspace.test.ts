@@ -9,7 +9,7 @@ import {
   type RackspaceStandin,
 } from '../../../test/helpers/standins/rackspace.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
-import { RackspaceApi } from './rackspace-api.ts'
+import { RackspaceApi, RACKSPACE_TYPES } from './rackspace-api.ts'
 import { RackspaceIdentity } from './rackspace-identity.ts'
 
 const signal = new AbortController().signal
@@ -29,7 +29,7 @@ function backend(url: string, o: { apiKey?: string; zone?: Fqdn } = {}) {
     fetch,
   })
   const api = new RackspaceApi({ identity, zone: z, fetch, pollMs: 5, jobTimeoutMs: 5000 })
-  return new PerRecordBackend('rackspace', z, api)
+  return new PerRecordBackend('rackspace', RACKSPACE_TYPES, z, api)
 }
 
 describe('rackspace backend against the stand-in', () => {

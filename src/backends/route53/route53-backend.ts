@@ -40,6 +40,8 @@ const PAGE = 300
 /** A `DnsBackend` over one Route 53 hosted zone. */
 export class Route53Backend implements DnsBackend {
   readonly kind = 'route53'
+  /** Every type dynzone holds: route53 publishes them all. */
+  readonly types = RECORD_TYPES
 
   constructor(
     private readonly zone: Fqdn,
@@ -57,7 +59,7 @@ export class Route53Backend implements DnsBackend {
 
   /** One atomic ChangeBatch; re-read and sent once more if a DELETE met a changed set. */
   async apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
-    const valid = validateChange(change)
+    const valid = validateChange(change, this)
     if (!valid.ok) return valid
     // Route 53 refuses a batch naming one RRset twice; the later entry wins, as in the index.
     const byKey = new Map<string, RecordSet | RecordKey>()

@@ -17,13 +17,50 @@ export function invalidRecord(message: string): BackendError {
   return { code: 'invalid-record', retryable: false, message }
 }
 
-/** Checks every name and value of a change; the first problem is an `invalid-record`. */
-export function validateChange(change: ChangeSet): Result<void, BackendError> {
+/**
+ * The error for a record of a type the backend does not publish: a configuration error
+ * (the zone needs another backend, or the record must go), named in full.
+ */
+export function unsupportedType(
+  zone: string,
+  kind: string,
+  types: readonly RecordType[],
+  record: { readonly name: string; readonly type: RecordType },
+): string {
+  return (
+    `zone ${zone}: the ${kind} backend cannot publish ${record.type} records ` +
+    `(${record.name}. ${record.type}); it takes ${types.join(', ')}`
+  )
+}
+
+/** The first RRset of `sets` whose type is not in `types`, as `unsupportedType`'s message. */
+export function firstUnsupported(
+  zone: string,
+  kind: string,
+  types: readonly RecordType[],
+  sets: Iterable<{ readonly name: string; readonly type: RecordType }>,
+): string | undefined {
+  for (const set of sets) {
+    if (!types.includes(set.type)) return unsupportedType(zone, kind, types, set)
+  }
+  return undefined
+}
+
+/**
+ * Checks every name, type and value of a change for a backend that publishes `types`; the
+ * first problem is an `invalid-record` and nothing is sent.
+ */
+export function validateChange(
+  change: ChangeSet,
+  backend: { readonly kind: string; readonly types: readonly RecordType[] },
+): Result<void, BackendError> {
   for (const key of [...change.replace, ...change.remove]) {
     if (!isInZone(key.name, change.zone)) {
       return err(invalidRecord(`${key.name} is not in zone ${change.zone}`))
     }
   }
+  const unsupported = firstUnsupported(change.zone, backend.kind, backend.types, change.replace)
+  if (unsupported !== undefined) return err(invalidRecord(unsupported))
   for (const set of change.replace) {
     if (!Number.isInteger(set.ttl) || set.ttl < 0 || set.ttl > 2147483647) {
       return err(invalidRecord(`${set.name} ${set.type}: invalid TTL ${String(set.ttl)}`))
