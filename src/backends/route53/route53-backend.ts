@@ -10,7 +10,6 @@ import {
   type ChangeSet,
   type RecordKey,
   type RecordSet,
-  type RecordType,
   type ZoneSnapshot,
 } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
@@ -18,8 +17,8 @@ import type { BackendError, DnsBackend } from '../backend.ts'
 import {
   absolute,
   canonicalOrSelf,
-  canonicalValue,
   validateChange,
+  withAbsoluteNames,
 } from '../shared/record-values.ts'
 import { pause } from '../shared/pause.ts'
 import type { R53Change, R53RecordSet, Route53Port } from './route53-api.ts'
@@ -229,18 +228,8 @@ function isStaleDelete(e: BackendError): boolean {
 }
 
 // Route 53 wants names inside rdata absolute; the canonical form has them without the dot.
-const NAME_FIELD: Partial<Record<RecordType, number>> = { NS: 0, CNAME: 0, MX: 1, SRV: 3 }
-
 function toR53(set: RecordSet): R53RecordSet {
-  const field = NAME_FIELD[set.type]
-  const values = set.values.map((v) => {
-    const c = canonicalValue(set.type, v)
-    const text = c.ok ? c.value : v
-    if (field === undefined) return text
-    const parts = text.split(' ')
-    parts[field] = absolute(parts[field] ?? '')
-    return parts.join(' ')
-  })
+  const values = set.values.map((v) => withAbsoluteNames(set.type, v))
   return { name: absolute(set.name), type: set.type, ttl: set.ttl, values }
 }
 

@@ -98,6 +98,31 @@ export function txtFromStrings(strings: readonly string[]): string {
   return strings.map((s) => quoteString(Buffer.from(s, 'utf8'))).join(' ')
 }
 
+/**
+ * Which space-separated field of a canonical value is a domain name, per type (RFC 1035
+ * NS/CNAME/PTR/MX, RFC 2782 SRV target, RFC 9460 SVCB/HTTPS target); CAA, SSHFP, TLSA and
+ * DS carry none.
+ */
+export const NAME_FIELD: Readonly<Partial<Record<string, number>>> = {
+  NS: 0,
+  CNAME: 0,
+  PTR: 0,
+  MX: 1,
+  SRV: 3,
+  SVCB: 1,
+  HTTPS: 1,
+}
+
+/** A value in zone-file form with its names absolute, as Route 53, PowerDNS and Hetzner take it. */
+export function withAbsoluteNames(type: RecordType, value: string): string {
+  const text = canonicalOrSelf(type, value)
+  const field = NAME_FIELD[type]
+  if (field === undefined) return text
+  const parts = text.split(' ')
+  parts[field] = absolute(parts[field] ?? '')
+  return parts.join(' ')
+}
+
 /** A name or name-bearing value made absolute (trailing dot), as zone-file APIs expect. */
 export function absolute(name: string): string {
   return name.endsWith('.') ? name : `${name}.`
