@@ -50,9 +50,11 @@ export const HETZNER_TYPES: readonly RecordType[] = [
   'AAAA',
   'CAA',
   'CNAME',
+  'DS',
   'MX',
   'NS',
   'SRV',
+  'TLSA',
   'TXT',
 ]
 

@@ -7,9 +7,7 @@ import { isInZone } from '../../core/names.ts'
 import type { ChangeSet, RecordType } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import { parseStrings, quoteString } from '../../dns/character-string.ts'
-import { typeCode } from '../../dns/constants.ts'
-import { decodeRdata } from '../../dns/rdata-decode.ts'
-import { encodeRdata } from '../../dns/rdata-encode.ts'
+import { canonicalValue } from '../../zone/record-value.ts'
 import type { BackendError } from '../backend.ts'
 
 /** A non-retryable `invalid-record` error. */
@@ -73,13 +71,7 @@ export function validateChange(
   return ok(undefined)
 }
 
-/** The canonical presentation of a value (names without the dot, TXT quoted per string). */
-export function canonicalValue(type: RecordType, value: string): Result<string, string> {
-  const rdata = encodeRdata(type, value)
-  if (!rdata.ok) return err(rdata.error.message)
-  const text = decodeRdata(rdata.value, 0, rdata.value.length, typeCode(type))
-  return text.ok ? ok(text.value) : err(text.error.message)
-}
+export { canonicalValue }
 
 /** Canonical value, or the value itself when it does not parse (for comparisons only). */
 export function canonicalOrSelf(type: RecordType, value: string): string {
