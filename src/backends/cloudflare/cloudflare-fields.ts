@@ -6,7 +6,12 @@
  */
 import type { RecordType } from '../../core/records.ts'
 import { quoteString } from '../../dns/character-string.ts'
-import { canonicalOrSelf, txtFromStrings, txtStrings } from '../shared/record-values.ts'
+import {
+  canonicalOrSelf,
+  providerText,
+  txtFromStrings,
+  txtStrings,
+} from '../shared/record-values.ts'
 
 /** The type-dependent part of a Cloudflare record body. */
 export interface CfFields {
@@ -32,7 +37,7 @@ const TEXT_KEYS = new Set(['target', 'tag', 'value', 'fingerprint', 'certificate
 
 /** The body fields for a dynzone value. */
 export function toCfFields(type: RecordType, value: string): CfFields {
-  const c = canonicalOrSelf(type, value)
+  const c = providerText(type, value)
   const keys = DATA_KEYS[type]
   if (type === 'MX') {
     const [priority = '0', target = ''] = c.split(' ')

@@ -105,9 +105,31 @@ export const NAME_FIELD: Readonly<Partial<Record<string, number>>> = {
   HTTPS: 1,
 }
 
-/** A value in zone-file form with its names absolute, as Route 53, PowerDNS and Hetzner take it. */
-export function withAbsoluteNames(type: RecordType, value: string): string {
+/**
+ * Where the hex field that runs to the end of a value starts (RFC 4255 SSHFP, RFC 6698 TLSA,
+ * RFC 4034 DS): the canonical form breaks long hex into chunks, which provider APIs refuse.
+ */
+export const HEX_FIELD: Readonly<Partial<Record<string, number>>> = { SSHFP: 2, TLSA: 3, DS: 3 }
+
+/**
+ * The canonical value as provider APIs parse it: a trailing hex field in one piece, and
+ * SVCB/HTTPS parameter values unquoted where they need no quotes (`alpn=h2,h3`).
+ */
+export function providerText(type: RecordType, value: string): string {
   const text = canonicalOrSelf(type, value)
+  if (type === 'SVCB' || type === 'HTTPS') return text.replace(/="([^\s"\\;]*)"/g, '=$1')
+  const hex = HEX_FIELD[type]
+  if (hex === undefined) return text
+  const parts = text.split(' ')
+  return [...parts.slice(0, hex), parts.slice(hex).join('')].join(' ')
+}
+
+/**
+ * A value in zone-file form with its names absolute and its hex unbroken, as Route 53,
+ * PowerDNS and Hetzner take it.
+ */
+export function withAbsoluteNames(type: RecordType, value: string): string {
+  const text = providerText(type, value)
   const field = NAME_FIELD[type]
   if (field === undefined) return text
   const parts = text.split(' ')
