@@ -8,6 +8,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { DnsBackend } from '../../src/backends/backend.ts'
 import { canonicalOrSelf } from '../../src/backends/shared/record-values.ts'
+import { Publisher } from '../../src/publisher/publisher.ts'
+import { resyncZone } from '../../src/publisher/resync.ts'
 import { joinName, type Fqdn } from '../../src/core/names.ts'
 import {
   RECORD_TYPES,
@@ -164,6 +166,47 @@ export function runBackendConformance(name: string, setup: () => Promise<Conform
         assert.match(r.error.message, new RegExp(`cannot publish ${type} records`))
         await expectSets([refused], [])
       }
+    })
+
+    it('resync repairs static records changed behind its back (where read is implemented)', async (ctx) => {
+      if (t.backend.read === undefined) {
+        ctx.diagnostic(`${name} does not implement read()`)
+        return
+      }
+      // The zone's static records as the store holds them: one of each declared type.
+      const wanted = t.backend.types.flatMap((type) => {
+        const sample = SAMPLES[type]
+        return sample === undefined ? [] : [set(sample[0], type, sample[1])]
+      })
+      await apply(change({ replace: wanted, remove: [] }))
+      // Someone else edits the zone: an MX changed, every other static RRset but one removed.
+      const gone = wanted.filter((s, i) => s.type !== 'MX' && i % 2 === 0)
+      const mx = set(SAMPLES.MX?.[0] ?? 't-mx', 'MX', '20 other.example.net')
+      await apply(
+        change({ replace: [mx], remove: gone.map((s) => ({ name: s.name, type: s.type })) }),
+      )
+      const publisher = new Publisher({
+        backends: new Map([[t.zone, t.backend]]),
+        logger: { info: () => undefined, warn: () => undefined },
+      })
+      const r = await resyncZone({
+        zone: t.zone,
+        backend: t.backend,
+        publisher,
+        desired: () => Promise.resolve({ serial: ++serial, hosts: [], records: wanted }),
+        known: new Set(),
+        logger: { info: () => undefined, warn: () => undefined },
+        countDrift: true,
+      })
+      publisher.close()
+      assert.ok(r.ok, r.ok ? '' : r.error)
+      const repaired = r.value.drift.map((d) => `${d.name} ${d.type} ${d.kind}`).sort()
+      const expected = [
+        `${mx.name} MX different`,
+        ...gone.map((s) => `${s.name} ${s.type} missing`),
+      ].sort()
+      assert.deepEqual(repaired, expected)
+      await expectSets(wanted, wanted)
     })
 
     it('reads back (where implemented) what the oracle sees', async (ctx) => {
