@@ -20,6 +20,7 @@ import { defineRoute, fastifyPath, type ApiRoute } from './route.ts'
 import { tokenRoutes } from './tokens.ts'
 import { userRoutes } from './users.ts'
 import { zoneRoutes } from './zones.ts'
+import { zoneRecordRoutes } from './zone-records.ts'
 
 export type { ApiDeps } from './deps.ts'
 
@@ -35,6 +36,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...userRoutes(deps),
     ...hostRoutes(deps),
     ...recordRoutes(deps),
+    ...zoneRecordRoutes(deps),
     ...tokenRoutes(deps),
     ...zoneRoutes(deps),
     ...lockoutRoutes(deps),

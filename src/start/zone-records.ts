@@ -30,7 +30,7 @@ export function buildZoneRecords(
   const zones = new Map<Fqdn, RecordZone>(
     served.map(({ zone, config: z }) => [
       zone.name,
-      { ttl: zone.ttl, ns: z.ns as Fqdn[], types: backendTypes(z.backend) },
+      { ttl: zone.ttl, ns: z.ns as Fqdn[], types: backendTypes(z.backend), backend: z.backend },
     ]),
   )
   return new ZoneRecordService({
