@@ -1,10 +1,18 @@
 /**
  * Static records through the REST API into each cloud provider's stand-in: a record of a type
  * the provider takes is published there before the API answers; one of a type it does not
- * take is refused at the door (`unsupported_type`, naming backend and type), nothing stored.
+ * take is refused at the door (`unsupported_type`, naming backend and type), nothing stored;
+ * and a zone whose stored records hold such a type fails the start, naming it.
  */
 import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { openContext, startServer } from '../../src/app.ts'
+import { parseConfigTree } from '../../src/config/schema.ts'
+import type { Fqdn } from '../../src/core/names.ts'
+import { createLogger } from '../../src/observability/logger.ts'
 import { errorCode, startApiFixture } from '../fakes/api-server.ts'
 import { startCloudflareStandin } from '../helpers/standins/cloudflare.ts'
 import { startDigitalOceanStandin } from '../helpers/standins/digitalocean.ts'
@@ -99,4 +107,51 @@ describe('static records through the API into cloud providers', () => {
       }
     })
   }
+})
+
+describe('a stored record the backend cannot take', () => {
+  it('fails the start, naming the zone, backend, type and record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dynzone-types-'))
+    const user = { username: 'ddns', apiKey: 'rs-key' }
+    const standin = await startRackspaceStandin(ZONE, user)
+    const open = async (zone: object) => {
+      const config = parseConfigTree({
+        data_dir: dir,
+        http: { port: 0 },
+        dns: { enabled: false },
+        metrics: { enabled: false },
+        zones: [{ name: ZONE, ttl: 300, ...zone }],
+      })
+      assert.ok(config.ok, JSON.stringify(config.ok ? '' : config.error))
+      const context = await openContext(config.value, createLogger('silent'))
+      assert.ok(context.ok, context.ok ? '' : context.error)
+      return context.value
+    }
+    try {
+      // Written while the zone was served by the built-in server, which takes every type.
+      const builtin = await open({})
+      const added = await builtin.zoneRecords.apply(
+        { kind: 'admin', label: 'root' },
+        ZONE as Fqdn,
+        [{ op: 'add', name: ZONE as Fqdn, type: 'CAA', value: '0 issue "ca.example.net"' }],
+        { context: { door: 'cli', clientIp: null } },
+      )
+      assert.ok(added.ok, added.ok ? '' : added.error.message)
+      await builtin.close()
+      // Moved to Rackspace, which has no CAA: the start refuses, before any write.
+      const settings = { username: 'ddns', api_key: 'rs-key', identity_url: standin.url }
+      const moved = await open({ backend: 'rackspace', rackspace: settings })
+      const server = await startServer(moved)
+      if (server.ok) await server.value.close()
+      await moved.close()
+      assert.ok(!server.ok, 'the server started')
+      assert.match(server.error, new RegExp(`zone ${ZONE}`))
+      assert.match(server.error, /rackspace backend cannot publish CAA records/)
+      assert.match(server.error, new RegExp(`\\(${ZONE}\\. CAA\\)`))
+      assert.ok(![...standin.records.values()].some((r) => r.type === 'CAA'), 'CAA was sent')
+    } finally {
+      await standin.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
