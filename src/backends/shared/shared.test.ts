@@ -96,15 +96,17 @@ describe('record values', () => {
       values: ['1 1 dd465c09cfa51fb45020cc83316fff21b9ec74ac'],
     }
     const change = { zone: 'z.test' as Fqdn, serial: 1, replace: [set], remove: [] }
-    assert.deepEqual(validateChange(change), {
+    assert.deepEqual(validateChange(change, { kind: 'hetzner', types: ['A', 'TXT'] }), {
       ok: false,
       error: {
         code: 'invalid-record',
         retryable: false,
-        message: 'h.z.test SSHFP: this backend does not publish SSHFP records',
+        message:
+          'zone z.test: the hetzner backend cannot publish SSHFP records (h.z.test. SSHFP); it takes A, TXT',
       },
     })
-    assert.deepEqual(validateChange(change, new Set(['SSHFP'])), { ok: true, value: undefined })
+    const sshfp = { kind: 'x', types: ['SSHFP'] as const }
+    assert.deepEqual(validateChange(change, sshfp), { ok: true, value: undefined })
   })
 })
 
