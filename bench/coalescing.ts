@@ -59,6 +59,7 @@ type Counting = DnsBackend & { messages: number }
 function counting(backend: DnsBackend): Counting {
   const wrapped: Counting = {
     kind: backend.kind,
+    types: backend.types,
     messages: 0,
     load: backend.load.bind(backend),
     close: backend.close.bind(backend),

@@ -17,6 +17,7 @@ import type { Clock, PasswordHasher, UpdateStore } from '../core/ports.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import type { UpdateService } from '../core/update/update-service.ts'
 import type { RequestReads } from '../core/update/request-trace.ts'
+import type { ZoneRecordService } from '../core/zone-records/zone-record-service.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { ApiCaller, ApiSessions } from './auth.ts'
 import { apiError, type ApiError } from './errors.ts'
@@ -38,6 +39,8 @@ export interface ApiDeps {
   readonly clientIp: (req: FastifyRequest) => IpAddress
   /** The web UI's sessions, accepted for API calls (with CSRF on changes). */
   readonly sessions?: ApiSessions
+  /** Static records of every type (`/zones/{zone}/records`); absent: those routes are not mounted. */
+  readonly zoneRecords?: ZoneRecordService
   /** The update path's rate limits, applied to record changes too; absent means none. */
   readonly guard?: Pick<AbuseGuard, 'admitAuthenticated' | 'settled'>
   /** The router inspector's reads (`/hosts/{fqdn}/requests`). */

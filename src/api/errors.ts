@@ -27,14 +27,21 @@ export const API_ERRORS = {
   zone_not_found: [404, 'no such zone'],
   group_not_found: [404, 'no such prefix group (or not yours)'],
   lockout_not_found: [404, 'no such lockout (it may have been lifted or swept)'],
+  record_not_found: [404, 'no such static record (name, type or value)'],
+  record_forbidden: [
+    403,
+    'not yours to write: another host’s name, or a type an owner may not write there',
+  ],
   user_exists: [409, 'a user of that name exists'],
   host_exists: [409, 'a host of that name exists'],
   invalid_value: [422, 'well-formed, but against a rule (zone not served, range, ownership)'],
+  unsupported_type: [422, 'the zone’s backend does not publish this record type (configuration)'],
   rate_limited: [
     429,
     'over a rate limit, or held after bad credentials; retry after `Retry-After` seconds',
   ],
   internal: [500, 'a bug: the request id is in the server log'],
+  publish_failed: [502, 'committed, but the backend has not taken it yet (it is retried)'],
 } as const satisfies Record<string, readonly [number, string]>
 
 /** One error code. */

@@ -21,6 +21,7 @@ import { defineRoute, fastifyPath, type ApiRoute } from './route.ts'
 import { tokenRoutes } from './tokens.ts'
 import { userRoutes } from './users.ts'
 import { zoneRoutes } from './zones.ts'
+import { zoneRecordRoutes } from './zone-records.ts'
 
 export type { ApiDeps } from './deps.ts'
 
@@ -37,6 +38,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     ...hostRoutes(deps),
     ...recordRoutes(deps),
     ...requestRoutes(deps),
+    ...zoneRecordRoutes(deps),
     ...tokenRoutes(deps),
     ...zoneRoutes(deps),
     ...lockoutRoutes(deps),

@@ -2,7 +2,7 @@
  * The one interface every DNS backend implements. A backend makes DNS match a `ChangeSet`;
  * it never decides what the records should be (that is core's job).
  */
-import type { ChangeSet, RecordSet, ZoneHead, ZoneSnapshot } from '../core/records.ts'
+import type { ChangeSet, RecordSet, RecordType, ZoneHead, ZoneSnapshot } from '../core/records.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { Result } from '../core/result.ts'
 
@@ -30,6 +30,8 @@ export interface BackendError {
 export interface DnsBackend {
   /** Folder name = config `backend` = log prefix = metric label. */
   readonly kind: string
+  /** The record types it publishes (its factory's `types`); others are `invalid-record`. */
+  readonly types: readonly RecordType[]
   /** Called once at start with the zone as the store holds it. */
   load(zone: ZoneSnapshot, signal: AbortSignal): Promise<Result<void, BackendError>>
   /**

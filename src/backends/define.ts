@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod'
 import type { Fqdn } from '../core/names.ts'
+import type { RecordType } from '../core/records.ts'
 import type { DnsBackend } from './backend.ts'
 
 /** What every backend may use from the composition root. */
@@ -29,6 +30,11 @@ export interface BackendKind {
   readonly kind: string
   /** Schema of the zone's `[zones.<kind>]` table; null when the backend takes no settings. */
   readonly settings: z.ZodType | null
+  /**
+   * The record types this backend publishes (what its provider documents): a record of any
+   * other type is refused at every door and at start, never dropped.
+   */
+  readonly types: readonly RecordType[]
 }
 
 /** A backend kind and how to build one for a zone. */
@@ -40,11 +46,13 @@ export interface BackendFactory extends BackendKind {
 export function defineBackend<S>(definition: {
   readonly kind: string
   readonly settings: z.ZodType<S> | null
+  readonly types: readonly RecordType[]
   create(zone: BackendZone, settings: S, deps: BackendDeps): DnsBackend
 }): BackendFactory {
   return {
     kind: definition.kind,
     settings: definition.settings,
+    types: definition.types,
     create: (zone, settings, deps) => definition.create(zone, settings as S, deps),
   }
 }

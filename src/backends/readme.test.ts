@@ -7,12 +7,13 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { loadConfig } from '../config/load.ts'
+import { RECORD_TYPES } from '../core/records.ts'
 import { BACKENDS } from './registry.ts'
 
 const SECTIONS = ['## What it is', '## Configuration', '## Examples', '## Limitations']
 
 describe('backend READMEs', () => {
-  for (const { kind } of BACKENDS) {
+  for (const { kind, types } of BACKENDS) {
     const readme = readFileSync(new URL(`${kind}/README.md`, import.meta.url), 'utf8')
 
     it(`${kind}: has the four sections, in order`, () => {
@@ -20,6 +21,14 @@ describe('backend READMEs', () => {
         readme.split('\n').filter((l) => l.startsWith('## ')),
         SECTIONS,
       )
+    })
+
+    it(`${kind}: names the record types it publishes`, () => {
+      const line = readme.split('\n').find((l) => l.startsWith('**Record types**'))
+      assert.ok(line !== undefined, `${kind}: no **Record types** paragraph`)
+      const paragraph = readme.slice(readme.indexOf(line)).split('\n\n')[0] ?? ''
+      const all = types.length === RECORD_TYPES.length && paragraph.includes('every type')
+      for (const type of all ? [] : types) assert.match(paragraph, new RegExp(`\\b${type}\\b`))
     })
 
     it(`${kind}: every TOML example loads`, () => {

@@ -15,6 +15,7 @@ import { digitaloceanFactory } from './digitalocean/factory.ts'
 import { hetznerFactory } from './hetzner/factory.ts'
 import { rackspaceFactory } from './rackspace/factory.ts'
 import type { BackendFactory, BackendKind } from './define.ts'
+import type { RecordType } from '../core/records.ts'
 
 export type {
   BackendDeps,
@@ -45,6 +46,11 @@ export const BACKEND_KINDS = BACKENDS.map((f) => f.kind) as [string, ...string[]
 /** A kind's name and settings schema. */
 export function backendKind(kind: string): BackendKind | undefined {
   return BACKENDS.find((f) => f.kind === kind)
+}
+
+/** The record types a backend kind publishes (none for an unknown kind). */
+export function supportedTypes(kind: string): readonly RecordType[] {
+  return backendKind(kind)?.types ?? []
 }
 
 /** The factory of a kind; `builtin` publishes into `builtinIndex`, the built-in server's. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Fqdn } from '../core/names.ts'
 import type { BackendError } from '../backends/backend.ts'
-import type { ChangeSet, RecordSet } from '../core/records.ts'
+import { RECORD_TYPES, type ChangeSet, type RecordSet } from '../core/records.ts'
 import { ok, type Result } from '../core/result.ts'
 import { markedOwner, markerSet, ZoneOwnership, type OwnershipStore } from './ownership.ts'
 
@@ -76,6 +76,7 @@ void describe('ZoneOwnership', () => {
     let reads = 0
     const backend = {
       kind: 'api',
+      types: RECORD_TYPES,
       load: () => Promise.resolve(ok(undefined)),
       close: () => Promise.resolve(),
       read: (): Promise<Result<RecordSet[], BackendError>> => {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test'
 import type { ToWorker } from '../authoritative/workers/protocol.ts'
 import { ReplicaFeed, type FeedSubscriber } from '../authoritative/workers/replica-feed.ts'
 import type { Fqdn } from '../core/names.ts'
-import type { RecordSet } from '../core/records.ts'
+import { RECORD_TYPES, type RecordSet } from '../core/records.ts'
 import { zoneFromLines } from '../../test/helpers/zone-lines.ts'
 import { replicatedBackend } from './dns-workers.ts'
 
@@ -44,6 +44,7 @@ describe('replicatedBackend', () => {
     ]
     const inner = {
       kind: 'builtin',
+      types: RECORD_TYPES,
       load: () => Promise.resolve({ ok: true as const, value: undefined }),
       loadStreamed: async (
         _head: unknown,
@@ -81,6 +82,7 @@ describe('replicatedBackend', () => {
     let fail = false
     const inner = {
       kind: 'builtin',
+      types: RECORD_TYPES,
       load: () => Promise.resolve({ ok: true as const, value: undefined }),
       apply: () =>
         Promise.resolve(

@@ -42,6 +42,7 @@ export function replicatedBackend(feed: ReplicaFeed, backend: DnsBackend): DnsBa
   }
   return {
     kind: backend.kind,
+    types: backend.types,
     load: async (snapshot, signal) =>
       after(await backend.load(snapshot, signal), { t: 'load', snapshot }),
     ...streamed(feed, backend),

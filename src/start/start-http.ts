@@ -18,6 +18,7 @@ import type { TlsFiles } from '../http/tls.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { Publisher } from '../publisher/publisher.ts'
+import { buildZoneRecords } from './zone-records.ts'
 import type { Database } from '../store/schema.ts'
 import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { ownerConflicts } from '../store/zone-ownership.ts'
@@ -92,6 +93,8 @@ function appBuilder(
     requests,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
+  // The doors' static-records service publishes its changes (the CLI's only commits).
+  const zoneRecords = buildZoneRecords(config, db, context.served, publisher)
   return (https) => {
     const app = buildHttpApp({
       dialects,
@@ -133,6 +136,7 @@ function appBuilder(
       sessions: web.sessions,
       guard,
       requests,
+      zoneRecords,
     })
     return app
   }

@@ -3,11 +3,11 @@
  * default TTL and the record types its backend publishes.
  */
 import type { Kysely } from 'kysely'
-import { BASIC_TYPES } from '../backends/shared/record-values.ts'
+import { supportedTypes } from '../backends/registry.ts'
 import type { Config } from '../config/schema.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { ChangePublisher } from '../core/ports.ts'
-import { RECORD_TYPES, type RecordType } from '../core/records.ts'
+import type { RecordType } from '../core/records.ts'
 import { ZoneRecordService } from '../core/zone-records/zone-record-service.ts'
 import type { RecordZone } from '../core/zone-records/zone-record-types.ts'
 import type { Database } from '../store/schema.ts'
@@ -15,13 +15,9 @@ import { SqlZoneRecordStore } from '../store/zone-record-store.ts'
 import { zoneContentRules } from '../zone/zone-content-rules.ts'
 import { systemClock, type ServedZone } from './builders.ts'
 
-// Backends that write wire rdata or zone-file text publish every type; the provider APIs
-// publish the types they were taught (until each learns more, src/backends/*/README.md).
-const EVERY_TYPE = new Set<string>(['builtin', 'rfc2136', 'nsupdate'])
-
-/** The record types the backend `kind` publishes. */
+/** The record types the backend `kind` publishes (its registry entry's, README'd per backend). */
 export function backendTypes(kind: string): ReadonlySet<RecordType> {
-  return EVERY_TYPE.has(kind) ? new Set<RecordType>(RECORD_TYPES) : BASIC_TYPES
+  return new Set<RecordType>(supportedTypes(kind))
 }
 
 /** Builds the service; `publisher` for the server's doors (the CLI has none). */
@@ -34,7 +30,7 @@ export function buildZoneRecords(
   const zones = new Map<Fqdn, RecordZone>(
     served.map(({ zone, config: z }) => [
       zone.name,
-      { ttl: zone.ttl, ns: z.ns as Fqdn[], types: backendTypes(z.backend) },
+      { ttl: zone.ttl, ns: z.ns as Fqdn[], types: backendTypes(z.backend), backend: z.backend },
     ]),
   )
   return new ZoneRecordService({

@@ -8,8 +8,16 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { DnsBackend } from '../../src/backends/backend.ts'
 import { canonicalOrSelf } from '../../src/backends/shared/record-values.ts'
+import { Publisher } from '../../src/publisher/publisher.ts'
+import { resyncZone } from '../../src/publisher/resync.ts'
 import { joinName, type Fqdn } from '../../src/core/names.ts'
-import type { ChangeSet, RecordKey, RecordSet, ZoneSnapshot } from '../../src/core/records.ts'
+import {
+  RECORD_TYPES,
+  type ChangeSet,
+  type RecordKey,
+  type RecordSet,
+  type ZoneSnapshot,
+} from '../../src/core/records.ts'
 
 /** What a backend's setup hands the suite. */
 export interface ConformanceTarget {
@@ -22,6 +30,27 @@ export interface ConformanceTarget {
    */
   readBack(keys: readonly RecordKey[]): Promise<RecordSet[]>
   teardown(): Promise<void>
+}
+
+/**
+ * One value of each type, each at its own name (`t-<type>`; SRV below `_sip._tcp`, DS at
+ * the NS delegation), in the form a zone file writes it.
+ */
+const SAMPLES: Readonly<Partial<Record<string, readonly [string, string]>>> = {
+  A: ['t-a', '192.0.2.50'],
+  AAAA: ['t-aaaa', '2001:db8::50'],
+  TXT: ['t-txt', '"v=sample; two words"'],
+  CNAME: ['t-cname', 'target.example.net'],
+  MX: ['t-mx', '10 mail.example.net'],
+  SRV: ['_sip._tcp.t-srv', '0 5 5060 sip.example.net'],
+  CAA: ['t-caa', '0 issue "ca.example.net"'],
+  NS: ['t-ns', 'ns1.example.net'],
+  DS: ['t-ns', `12345 13 2 ${'ab'.repeat(32)}`],
+  PTR: ['t-ptr', 'host.example.net'],
+  SSHFP: ['t-sshfp', `4 2 ${'cd'.repeat(32)}`],
+  TLSA: ['_443._tcp.t-tlsa', `3 1 1 ${'ef'.repeat(32)}`],
+  SVCB: ['t-svcb', '1 svc.example.net alpn=h2'],
+  HTTPS: ['t-https', '1 . alpn=h2,h3'],
 }
 
 const signal = new AbortController().signal
@@ -117,6 +146,67 @@ export function runBackendConformance(name: string, setup: () => Promise<Conform
       assert.ok(!r.ok, 'an invalid A value was accepted')
       assert.deepEqual([r.error.code, r.error.retryable], ['invalid-record', false])
       await expectSets([good], [])
+    })
+
+    it('publishes one record of every type it declares, and refuses every other type', async () => {
+      const sets = t.backend.types.flatMap((type) => {
+        const sample = SAMPLES[type]
+        return sample === undefined ? [] : [set(sample[0], type, sample[1])]
+      })
+      assert.equal(sets.length, t.backend.types.length, 'a declared type has no sample')
+      await apply(change({ replace: sets, remove: [] }))
+      await expectSets(sets, sets)
+      for (const type of RECORD_TYPES.filter((x) => !t.backend.types.includes(x))) {
+        const sample = SAMPLES[type]
+        assert.ok(sample !== undefined, `no sample for ${type}`)
+        const refused = set(`refused-${type.toLowerCase()}`, type, sample[1])
+        const r = await t.backend.apply(change({ replace: [refused], remove: [] }), signal)
+        assert.ok(!r.ok, `${type} was accepted`)
+        assert.deepEqual([r.error.code, r.error.retryable], ['invalid-record', false])
+        assert.match(r.error.message, new RegExp(`cannot publish ${type} records`))
+        await expectSets([refused], [])
+      }
+    })
+
+    it('resync repairs static records changed behind its back (where read is implemented)', async (ctx) => {
+      if (t.backend.read === undefined) {
+        ctx.diagnostic(`${name} does not implement read()`)
+        return
+      }
+      // The zone's static records as the store holds them: one of each declared type.
+      const wanted = t.backend.types.flatMap((type) => {
+        const sample = SAMPLES[type]
+        return sample === undefined ? [] : [set(sample[0], type, sample[1])]
+      })
+      await apply(change({ replace: wanted, remove: [] }))
+      // Someone else edits the zone: an MX changed, every other static RRset but one removed.
+      const gone = wanted.filter((s, i) => s.type !== 'MX' && i % 2 === 0)
+      const mx = set(SAMPLES.MX?.[0] ?? 't-mx', 'MX', '20 other.example.net')
+      await apply(
+        change({ replace: [mx], remove: gone.map((s) => ({ name: s.name, type: s.type })) }),
+      )
+      const publisher = new Publisher({
+        backends: new Map([[t.zone, t.backend]]),
+        logger: { info: () => undefined, warn: () => undefined },
+      })
+      const r = await resyncZone({
+        zone: t.zone,
+        backend: t.backend,
+        publisher,
+        desired: () => Promise.resolve({ serial: ++serial, hosts: [], records: wanted }),
+        known: new Set(),
+        logger: { info: () => undefined, warn: () => undefined },
+        countDrift: true,
+      })
+      publisher.close()
+      assert.ok(r.ok, r.ok ? '' : r.error)
+      const repaired = r.value.drift.map((d) => `${d.name} ${d.type} ${d.kind}`).sort()
+      const expected = [
+        `${mx.name} MX different`,
+        ...gone.map((s) => `${s.name} ${s.type} missing`),
+      ].sort()
+      assert.deepEqual(repaired, expected)
+      await expectSets(wanted, wanted)
     })
 
     it('reads back (where implemented) what the oracle sees', async (ctx) => {

@@ -1,5 +1,5 @@
 /** The cloudflare backend through the conformance suite; oracle: the stand-in's stored records. */
-import { CloudflareApi } from '../../src/backends/cloudflare/cloudflare-api.ts'
+import { CloudflareApi, CLOUDFLARE_TYPES } from '../../src/backends/cloudflare/cloudflare-api.ts'
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import type { Fqdn } from '../../src/core/names.ts'
 import type { RecordSet, RecordType } from '../../src/core/records.ts'
@@ -19,7 +19,7 @@ runBackendConformance('cloudflare', async () => {
     fetch,
   })
   return {
-    backend: new PerRecordBackend('cloudflare', zone, api),
+    backend: new PerRecordBackend('cloudflare', CLOUDFLARE_TYPES, zone, api),
     zone,
     readBack: () => {
       const sets = new Map<
@@ -28,15 +28,20 @@ runBackendConformance('cloudflare', async () => {
       >()
       for (const r of standin.records.values()) {
         const key = `${r.name} ${r.type}`
+        // MX and SRV show their priority in a field of its own; the rest is `content`.
+        const value =
+          r.priority !== undefined && (r.type === 'MX' || r.type === 'SRV')
+            ? `${String(r.priority)} ${r.content}`
+            : r.content
         const set = sets.get(key)
         if (set === undefined) {
           sets.set(key, {
             name: r.name as Fqdn,
             type: r.type as RecordType,
             ttl: r.ttl,
-            values: [r.content],
+            values: [value],
           })
-        } else set.values.push(r.content)
+        } else set.values.push(value)
       }
       return Promise.resolve<RecordSet[]>([...sets.values()])
     },

@@ -1,5 +1,9 @@
 /** The digitalocean backend through the conformance suite; oracle: the stand-in's records. */
-import { DigitalOceanApi, fromFields } from '../../src/backends/digitalocean/digitalocean-api.ts'
+import {
+  DigitalOceanApi,
+  DIGITALOCEAN_TYPES,
+  fromFields,
+} from '../../src/backends/digitalocean/digitalocean-api.ts'
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import { joinName, type Fqdn } from '../../src/core/names.ts'
 import { RECORD_TYPES, type RecordSet, type RecordType } from '../../src/core/records.ts'
@@ -18,7 +22,7 @@ runBackendConformance('digitalocean', async () => {
     fetch,
   })
   return {
-    backend: new PerRecordBackend('digitalocean', zone, api),
+    backend: new PerRecordBackend('digitalocean', DIGITALOCEAN_TYPES, zone, api),
     zone,
     readBack: () => {
       const sets = new Map<

@@ -1,5 +1,5 @@
 /** The hetzner backend through the conformance suite; oracle: the stand-in's records. */
-import { fromValue, HetznerApi } from '../../src/backends/hetzner/hetzner-api.ts'
+import { fromValue, HetznerApi, HETZNER_TYPES } from '../../src/backends/hetzner/hetzner-api.ts'
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import { joinName, type Fqdn } from '../../src/core/names.ts'
 import { RECORD_TYPES, type RecordSet, type RecordType } from '../../src/core/records.ts'
@@ -20,7 +20,7 @@ runBackendConformance('hetzner', async () => {
     fetch,
   })
   return {
-    backend: new PerRecordBackend('hetzner', zone, api),
+    backend: new PerRecordBackend('hetzner', HETZNER_TYPES, zone, api),
     zone,
     readBack: () => {
       const sets = new Map<

@@ -1,5 +1,9 @@
 /** The rackspace backend through the conformance suite; oracle: the stand-in's records. */
-import { fromRecord, RackspaceApi } from '../../src/backends/rackspace/rackspace-api.ts'
+import {
+  fromRecord,
+  RackspaceApi,
+  RACKSPACE_TYPES,
+} from '../../src/backends/rackspace/rackspace-api.ts'
 import { RackspaceIdentity } from '../../src/backends/rackspace/rackspace-identity.ts'
 import { PerRecordBackend } from '../../src/backends/shared/per-record-backend.ts'
 import type { Fqdn } from '../../src/core/names.ts'
@@ -24,7 +28,7 @@ runBackendConformance('rackspace', async () => {
   })
   const api = new RackspaceApi({ identity, zone, fetch, pollMs: 2, jobTimeoutMs: 5000 })
   return {
-    backend: new PerRecordBackend('rackspace', zone, api),
+    backend: new PerRecordBackend('rackspace', RACKSPACE_TYPES, zone, api),
     zone,
     readBack: () => {
       const sets = new Map<

@@ -136,6 +136,7 @@ function depsOf(context: ServerContext, server: RunningServer): ApiDeps {
     clock,
     logger: createLogger('silent'),
     clientIp: () => ({ family: 4, text: '127.0.0.1' }),
+    zoneRecords: context.zoneRecords,
   }
 }
 

@@ -1,7 +1,7 @@
 /** Test doubles for the publisher's tests: a controllable backend and change sets. */
 import type { BackendError, DnsBackend } from '../../src/backends/backend.ts'
 import type { Fqdn } from '../../src/core/names.ts'
-import type { ChangeSet } from '../../src/core/records.ts'
+import { RECORD_TYPES, type ChangeSet } from '../../src/core/records.ts'
 import { err, ok, type Result } from '../../src/core/result.ts'
 
 /** A zone. */
@@ -22,6 +22,7 @@ export function change(serial: number, value: string, zone: Fqdn = ZONE): Change
 /** A backend that can hold a push in flight, fail a number of times, or throw. */
 export class FakeBackend implements DnsBackend {
   readonly kind = 'fake'
+  readonly types = RECORD_TYPES
   readonly applied: ChangeSet[] = []
   calls = 0
   failing = 0

@@ -5,7 +5,13 @@
  */
 import type { BackendError, DnsBackend } from '../backend.ts'
 import type { Fqdn } from '../../core/names.ts'
-import type { ChangeSet, RecordSet, ZoneHead, ZoneSnapshot } from '../../core/records.ts'
+import {
+  RECORD_TYPES,
+  type ChangeSet,
+  type RecordSet,
+  type ZoneHead,
+  type ZoneSnapshot,
+} from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 
 /**
@@ -32,6 +38,8 @@ export interface BuiltinIndexError {
 /** A `DnsBackend` over the built-in server's index; several zones may share one index (and one server). */
 export class BuiltinBackend implements DnsBackend {
   readonly kind = 'builtin'
+  /** Every type dynzone holds: builtin publishes them all. */
+  readonly types = RECORD_TYPES
 
   constructor(private readonly index: BuiltinIndex) {}
 

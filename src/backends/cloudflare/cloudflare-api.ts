@@ -5,14 +5,15 @@
  * `success: false` with HTTP 400 means Cloudflare refused the data.
  */
 import type { Fqdn } from '../../core/names.ts'
-import { RECORD_TYPES, type RecordSet } from '../../core/records.ts'
+import { RECORD_TYPES, type RecordSet, type RecordType } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import type { Secret } from '../../core/auth/secret.ts'
 import type { BackendError } from '../backend.ts'
 import { callApi, unexpectedReply, type ApiRequest, type FetchLike } from '../shared/http-client.ts'
 import type { ListedRecord, RecordApi } from '../shared/per-record-backend.ts'
-import { canonicalOrSelf, invalidRecord, txtFromStrings } from '../shared/record-values.ts'
+import { invalidRecord } from '../shared/record-values.ts'
 import type { RecordOp } from '../shared/rrset-diff.ts'
+import { fromCfRecord, toCfFields } from './cloudflare-fields.ts'
 
 /** How to reach the API for one zone. */
 export interface CloudflareOptions {
@@ -31,7 +32,15 @@ interface CfRecord {
   readonly name: string
   readonly content: string
   readonly ttl: number
+  readonly priority?: number
+  readonly data?: Readonly<Record<string, unknown>>
 }
+
+/**
+ * What Cloudflare's DNS records API documents, of the types dynzone holds: all of them
+ * (MX and URI take `priority`; SRV, CAA, SSHFP, TLSA, DS, SVCB and HTTPS take `data` fields).
+ */
+export const CLOUDFLARE_TYPES: readonly RecordType[] = RECORD_TYPES
 
 const PER_PAGE = 100
 
@@ -64,7 +73,7 @@ export class CloudflareApi implements RecordApi {
           name: rec.name.toLowerCase() as Fqdn,
           type,
           ttl: rec.ttl,
-          value: fromContent(type, rec.content),
+          value: fromCfRecord(type, rec),
         })
       }
       const totalPages = r.value.resultInfo?.total_pages ?? 1
@@ -84,7 +93,7 @@ export class CloudflareApi implements RecordApi {
     const body = (value: string) => ({
       type: set.type,
       name: set.name,
-      content: value,
+      ...toCfFields(set.type, value),
       ttl: set.ttl,
       ...(set.type === 'A' || set.type === 'AAAA' || set.type === 'CNAME'
         ? { proxied: this.options.proxied }
@@ -176,10 +185,4 @@ function isEnvelope(body: unknown): body is Envelope {
     'success' in body &&
     typeof body.success === 'boolean'
   )
-}
-
-// Cloudflare shows TXT content as given: quoted strings, or bare text for one string.
-function fromContent(type: ListedRecord['type'], content: string): string {
-  if (type === 'TXT' && !content.trimStart().startsWith('"')) return txtFromStrings([content])
-  return canonicalOrSelf(type, content)
 }

@@ -9,7 +9,7 @@ import {
   type CloudflareStandin,
 } from '../../../test/helpers/standins/cloudflare.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
-import { CloudflareApi } from './cloudflare-api.ts'
+import { CloudflareApi, CLOUDFLARE_TYPES } from './cloudflare-api.ts'
 
 const signal = new AbortController().signal
 const zone = 'cf.example.test' as Fqdn
@@ -29,7 +29,7 @@ function backend(url: string, token = 't0ken', zoneId: string | null = null) {
     proxied: false,
     fetch,
   })
-  return new PerRecordBackend('cloudflare', zone, api)
+  return new PerRecordBackend('cloudflare', CLOUDFLARE_TYPES, zone, api)
 }
 
 describe('cloudflare backend against the stand-in', () => {

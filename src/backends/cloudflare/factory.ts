@@ -3,7 +3,7 @@ import { boolean, table, text } from '../../config/fields.ts'
 import { defineBackend } from '../define.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
 import { baseUrl, requiredSecret } from '../shared/settings.ts'
-import { CloudflareApi } from './cloudflare-api.ts'
+import { CloudflareApi, CLOUDFLARE_TYPES } from './cloudflare-api.ts'
 
 /** The `[zones.cloudflare]` table. */
 export const cloudflareSettings = table({
@@ -17,9 +17,11 @@ export const cloudflareSettings = table({
 export const cloudflareFactory = defineBackend({
   kind: 'cloudflare',
   settings: cloudflareSettings,
+  types: CLOUDFLARE_TYPES,
   create: (zone, s) =>
     new PerRecordBackend(
       'cloudflare',
+      CLOUDFLARE_TYPES,
       zone.name,
       new CloudflareApi({
         apiUrl: s.api_url,

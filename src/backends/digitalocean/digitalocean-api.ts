@@ -46,6 +46,18 @@ export interface DoRecord {
 
 type DoFields = Omit<DoRecord, 'id' | 'type' | 'name' | 'ttl'>
 
+/** The record types DigitalOcean's domain records API documents: A, AAAA, CAA, CNAME, MX, NS, SRV, TXT (and its own SOA). */
+export const DIGITALOCEAN_TYPES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'MX',
+  'NS',
+  'SRV',
+  'TXT',
+]
+
 const PER_PAGE = 200
 
 /** `RecordApi` over DigitalOcean. */
@@ -196,7 +208,7 @@ export function toFields(type: RecordType, value: string): DoFields {
     case 'SVCB':
     case 'HTTPS':
     case 'DS':
-      // Not published here yet: refused before any request (validateChange).
+      // Not in DIGITALOCEAN_TYPES: refused before any request (validateChange).
       return { ...NONE, data: c }
   }
 }

@@ -9,7 +9,7 @@ import {
   type DigitalOceanStandin,
 } from '../../../test/helpers/standins/digitalocean.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
-import { DigitalOceanApi } from './digitalocean-api.ts'
+import { DigitalOceanApi, DIGITALOCEAN_TYPES } from './digitalocean-api.ts'
 
 const signal = new AbortController().signal
 const zone = 'do.example.test' as Fqdn
@@ -20,6 +20,7 @@ const a = (...values: string[]): RecordSet => ({ name: host, type: 'A', ttl: 60,
 function backend(url: string, token = 'do-token', z = zone) {
   return new PerRecordBackend(
     'digitalocean',
+    DIGITALOCEAN_TYPES,
     z,
     new DigitalOceanApi({ apiUrl: url, token: new Secret(token), zone: z, fetch }),
   )

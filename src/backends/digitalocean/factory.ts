@@ -3,7 +3,7 @@ import { table } from '../../config/fields.ts'
 import { defineBackend } from '../define.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
 import { baseUrl, requiredSecret } from '../shared/settings.ts'
-import { DigitalOceanApi } from './digitalocean-api.ts'
+import { DigitalOceanApi, DIGITALOCEAN_TYPES } from './digitalocean-api.ts'
 
 /** The `[zones.digitalocean]` table. */
 export const digitaloceanSettings = table({
@@ -15,9 +15,11 @@ export const digitaloceanSettings = table({
 export const digitaloceanFactory = defineBackend({
   kind: 'digitalocean',
   settings: digitaloceanSettings,
+  types: DIGITALOCEAN_TYPES,
   create: (zone, s) =>
     new PerRecordBackend(
       'digitalocean',
+      DIGITALOCEAN_TYPES,
       zone.name,
       new DigitalOceanApi({ apiUrl: s.api_url, token: s.token, zone: zone.name, fetch }),
     ),

@@ -3,7 +3,7 @@ import { table, text } from '../../config/fields.ts'
 import { defineBackend } from '../define.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
 import { baseUrl, requiredSecret } from '../shared/settings.ts'
-import { HetznerApi } from './hetzner-api.ts'
+import { HetznerApi, HETZNER_TYPES } from './hetzner-api.ts'
 
 /** The `[zones.hetzner]` table. */
 export const hetznerSettings = table({
@@ -19,9 +19,11 @@ const HETZNER_DEFAULT_TTL = 86400
 export const hetznerFactory = defineBackend({
   kind: 'hetzner',
   settings: hetznerSettings,
+  types: HETZNER_TYPES,
   create: (zone, s) =>
     new PerRecordBackend(
       'hetzner',
+      HETZNER_TYPES,
       zone.name,
       new HetznerApi({
         apiUrl: s.api_url,

@@ -12,7 +12,12 @@ import type { Secret } from '../../core/auth/secret.ts'
 import type { BackendError } from '../backend.ts'
 import { callApi, unexpectedReply, type ApiRequest, type FetchLike } from '../shared/http-client.ts'
 import type { ListedRecord, RecordApi } from '../shared/per-record-backend.ts'
-import { absolute, canonicalOrSelf, invalidRecord } from '../shared/record-values.ts'
+import {
+  canonicalOrSelf,
+  invalidRecord,
+  NAME_FIELD,
+  withAbsoluteNames,
+} from '../shared/record-values.ts'
 import type { RecordOp } from '../shared/rrset-diff.ts'
 import { txtFromData, txtToData } from '../shared/text-values.ts'
 
@@ -35,6 +40,23 @@ interface HzRecord {
   readonly value: string
   readonly ttl?: number
 }
+
+/**
+ * The record types Hetzner DNS API documents, of the types dynzone holds (the API also has
+ * RP, HINFO and DANE, which dynzone does not hold; no PTR, SSHFP, SVCB or HTTPS).
+ */
+export const HETZNER_TYPES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CAA',
+  'CNAME',
+  'DS',
+  'MX',
+  'NS',
+  'SRV',
+  'TLSA',
+  'TXT',
+]
 
 const PER_PAGE = 100
 
@@ -164,18 +186,9 @@ function errorDetail(body: unknown): string {
   return typeof body === 'string' ? body : JSON.stringify(body)
 }
 
-// Names inside rdata are sent absolute so Hetzner does not append the zone.
-const NAME_FIELD: Partial<Record<RecordType, number>> = { NS: 0, CNAME: 0, MX: 1, SRV: 3 }
-
-/** The `value` Hetzner stores for a dynzone value. */
+/** The `value` Hetzner stores for a dynzone value (names absolute, so it appends no zone). */
 export function toValue(type: RecordType, value: string): string {
-  if (type === 'TXT') return txtToData(value)
-  const text = canonicalOrSelf(type, value)
-  const field = NAME_FIELD[type]
-  if (field === undefined) return text
-  const parts = text.split(' ')
-  parts[field] = absolute(parts[field] ?? '')
-  return parts.join(' ')
+  return type === 'TXT' ? txtToData(value) : withAbsoluteNames(type, value)
 }
 
 /** The dynzone value of a Hetzner `value` (relative targets are taken as in the zone). */

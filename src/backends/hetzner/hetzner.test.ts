@@ -6,7 +6,7 @@ import { Secret } from '../../core/auth/secret.ts'
 import { freePort } from '../../../test/helpers/free-port.ts'
 import { startHetznerStandin, type HetznerStandin } from '../../../test/helpers/standins/hetzner.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
-import { fromValue, HetznerApi, toValue } from './hetzner-api.ts'
+import { fromValue, HetznerApi, HETZNER_TYPES, toValue } from './hetzner-api.ts'
 
 const signal = new AbortController().signal
 const zone = 'hz.example.test' as Fqdn
@@ -24,7 +24,7 @@ function backend(url: string, o: { token?: string; zoneId?: string | null; zone?
     defaultTtl: 86400,
     fetch,
   })
-  return new PerRecordBackend('hetzner', z, api)
+  return new PerRecordBackend('hetzner', HETZNER_TYPES, z, api)
 }
 
 describe('hetzner backend against the stand-in', () => {

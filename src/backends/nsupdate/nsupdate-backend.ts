@@ -5,7 +5,7 @@
  * operator wants exactly what a shell script would do; the `rfc2136` backend speaks the same
  * protocol in-process and can also read the zone back.
  */
-import type { ChangeSet, ZoneSnapshot } from '../../core/records.ts'
+import { RECORD_TYPES, type ChangeSet, type ZoneSnapshot } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import type { BackendError, DnsBackend } from '../backend.ts'
 import type { BackendZone } from '../define.ts'
@@ -20,6 +20,8 @@ const LOAD_BATCH = 200
 /** A `DnsBackend` that drives the `nsupdate` program. */
 export class NsupdateBackend implements DnsBackend {
   readonly kind = 'nsupdate'
+  /** Every type dynzone holds: nsupdate publishes them all. */
+  readonly types = RECORD_TYPES
 
   constructor(
     private readonly zone: BackendZone,

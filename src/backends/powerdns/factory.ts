@@ -1,5 +1,6 @@
 /** Registry entry of the `powerdns` backend: `[zones.powerdns]` settings. */
 import { boolean, table, text } from '../../config/fields.ts'
+import { RECORD_TYPES } from '../../core/records.ts'
 import { defineBackend } from '../define.ts'
 import { baseUrl, requiredSecret } from '../shared/settings.ts'
 import { PdnsApi } from './powerdns-api.ts'
@@ -17,6 +18,7 @@ export const powerdnsSettings = table({
 export const powerdnsFactory = defineBackend({
   kind: 'powerdns',
   settings: powerdnsSettings,
+  types: RECORD_TYPES,
   create: (_zone, s) =>
     new PowerDnsBackend(
       new PdnsApi({ apiUrl: s.api_url, apiKey: s.api_key, serverId: s.server_id, fetch }),

@@ -4,26 +4,22 @@
  * atomically, so a retry after a failure is idempotent.
  */
 import type { Fqdn } from '../../core/names.ts'
-import {
-  RECORD_TYPES,
-  type ChangeSet,
-  type RecordSet,
-  type RecordType,
-} from '../../core/records.ts'
+import { RECORD_TYPES, type ChangeSet, type RecordSet } from '../../core/records.ts'
 import type { ZoneSnapshot } from '../../core/records.ts'
 import { ok, type Result } from '../../core/result.ts'
 import type { BackendError, DnsBackend } from '../backend.ts'
 import {
   absolute,
   canonicalOrSelf,
-  canonicalValue,
   validateChange,
+  withAbsoluteNames,
 } from '../shared/record-values.ts'
 import type { PdnsApi, PdnsRrset, PdnsRrsetChange } from './powerdns-api.ts'
 
 /** A `DnsBackend` over one PowerDNS server. */
 export class PowerDnsBackend implements DnsBackend {
   readonly kind = 'powerdns'
+  readonly types = RECORD_TYPES
 
   constructor(
     private readonly api: PdnsApi,
@@ -43,7 +39,7 @@ export class PowerDnsBackend implements DnsBackend {
       ],
       remove: [],
     }
-    const valid = validateChange(change)
+    const valid = validateChange(change, this)
     if (!valid.ok) return valid
     const existing = await this.api.getZone(zone.name, signal)
     if (!existing.ok) {
@@ -56,7 +52,7 @@ export class PowerDnsBackend implements DnsBackend {
 
   /** One atomic PATCH: removals as DELETE, replacements as REPLACE (empty ones as DELETE). */
   async apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
-    const valid = validateChange(change)
+    const valid = validateChange(change, this)
     if (!valid.ok) return valid
     // PowerDNS refuses a PATCH naming one RRset twice; the later entry wins, as in the index.
     const byKey = new Map<string, PdnsRrsetChange>()
@@ -93,17 +89,7 @@ function toRrset(set: RecordSet): PdnsRrsetChange {
 }
 
 // PowerDNS wants names inside rdata absolute; the canonical form has them without the dot.
-const NAME_FIELD: Partial<Record<RecordType, number>> = { NS: 0, CNAME: 0, MX: 1, SRV: 3 }
-
-function content(type: RecordType, value: string): string {
-  const canonical = canonicalValue(type, value)
-  const text = canonical.ok ? canonical.value : value
-  const field = NAME_FIELD[type]
-  if (field === undefined) return text
-  const parts = text.split(' ')
-  parts[field] = absolute(parts[field] ?? '')
-  return parts.join(' ')
-}
+const content = withAbsoluteNames
 
 function fromRrset(rrset: PdnsRrset): RecordSet[] {
   const type = RECORD_TYPES.find((t) => t === rrset.type)

@@ -3,7 +3,7 @@ import { expecting, table, text } from '../../config/fields.ts'
 import { defineBackend } from '../define.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
 import { baseUrl, requiredSecret } from '../shared/settings.ts'
-import { RackspaceApi } from './rackspace-api.ts'
+import { RackspaceApi, RACKSPACE_TYPES } from './rackspace-api.ts'
 import { RackspaceIdentity } from './rackspace-identity.ts'
 
 const dnsUrlWhat = '"" or an http:// or https:// URL'
@@ -25,9 +25,11 @@ export const rackspaceSettings = table({
 export const rackspaceFactory = defineBackend({
   kind: 'rackspace',
   settings: rackspaceSettings,
+  types: RACKSPACE_TYPES,
   create: (zone, s) =>
     new PerRecordBackend(
       'rackspace',
+      RACKSPACE_TYPES,
       zone.name,
       new RackspaceApi({
         identity: new RackspaceIdentity({

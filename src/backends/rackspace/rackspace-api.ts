@@ -45,6 +45,20 @@ export interface RsCall {
   readonly body?: unknown
 }
 
+/**
+ * The record types Rackspace Cloud DNS documents for domain records: A, AAAA, CNAME, MX,
+ * NS, SRV, TXT (its PTR records live under `/rdns`, tied to Rackspace devices, not zones).
+ */
+export const RACKSPACE_TYPES: readonly RecordType[] = [
+  'A',
+  'AAAA',
+  'CNAME',
+  'MX',
+  'NS',
+  'SRV',
+  'TXT',
+]
+
 const LIMIT = 100
 
 /** `RecordApi` over Rackspace Cloud DNS. */

@@ -9,7 +9,7 @@ import {
   type RackspaceStandin,
 } from '../../../test/helpers/standins/rackspace.ts'
 import { PerRecordBackend } from '../shared/per-record-backend.ts'
-import { RackspaceApi } from './rackspace-api.ts'
+import { RackspaceApi, RACKSPACE_TYPES } from './rackspace-api.ts'
 import { RackspaceIdentity } from './rackspace-identity.ts'
 
 const signal = new AbortController().signal
@@ -29,7 +29,7 @@ function backend(url: string, o: { apiKey?: string; zone?: Fqdn } = {}) {
     fetch,
   })
   const api = new RackspaceApi({ identity, zone: z, fetch, pollMs: 5, jobTimeoutMs: 5000 })
-  return new PerRecordBackend('rackspace', z, api)
+  return new PerRecordBackend('rackspace', RACKSPACE_TYPES, z, api)
 }
 
 describe('rackspace backend against the stand-in', () => {
@@ -42,6 +42,37 @@ describe('rackspace backend against the stand-in', () => {
     t = `/v1.0/${rs.tenant}`
   })
   after(() => rs.close())
+
+  it('refuses a zone holding a type Cloud DNS does not take, before any request', async () => {
+    const fresh = backend(rs.url)
+    const before = rs.log.length
+    const caa: RecordSet = { name: zone, type: 'CAA', ttl: 300, values: ['0 issue "ca.test"'] }
+    const r = await fresh.load(
+      {
+        name: zone,
+        ttl: 300,
+        soa: {
+          mname: 'ns1.rs.example.test' as Fqdn,
+          rname: 'hostmaster.rs.example.test' as Fqdn,
+          serial: 1,
+          refresh: 3600,
+          retry: 600,
+          expire: 1209600,
+          minimum: 60,
+        },
+        ns: [],
+        records: [a('192.0.2.1'), caa],
+      },
+      signal,
+    )
+    assert.ok(!r.ok)
+    assert.equal(r.error.code, 'invalid-record')
+    assert.equal(
+      r.error.message,
+      'zone rs.example.test: the rackspace backend cannot publish CAA records (rs.example.test. CAA); it takes A, AAAA, CNAME, MX, NS, SRV, TXT',
+    )
+    assert.equal(rs.log.length, before, 'a request was sent')
+  })
 
   it('authenticates once, finds the domain, and waits for each write job', async () => {
     assert.ok((await b.apply(change(a('192.0.2.1')), signal)).ok)

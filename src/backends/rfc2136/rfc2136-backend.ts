@@ -53,6 +53,8 @@ const MAX_UPDATE_OCTETS = 32_000
 /** A `DnsBackend` over RFC 2136 UPDATE + TSIG to one primary. */
 export class Rfc2136Backend implements DnsBackend {
   readonly kind = 'rfc2136'
+  /** Every type dynzone holds: rfc2136 publishes them all. */
+  readonly types = RECORD_TYPES
   #key: TsigKey | undefined
   // What the server holds, per `name type`, as far as we know (written or read by us).
   readonly #view = new Map<string, RrsetState | null>()

@@ -1,5 +1,6 @@
 /** Registry entry of the `route53` backend: `[zones.route53]` settings. */
 import { boolean, expecting, table, text } from '../../config/fields.ts'
+import { RECORD_TYPES } from '../../core/records.ts'
 import { defineBackend } from '../define.ts'
 import { requiredSecret } from '../shared/settings.ts'
 import { sdkRoute53 } from './route53-api.ts'
@@ -28,6 +29,7 @@ export const route53Settings = table({
 export const route53Factory = defineBackend({
   kind: 'route53',
   settings: route53Settings,
+  types: RECORD_TYPES,
   create: (zone, s) =>
     new Route53Backend(
       zone.name,

@@ -10,7 +10,6 @@ import {
   type ChangeSet,
   type RecordKey,
   type RecordSet,
-  type RecordType,
   type ZoneSnapshot,
 } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
@@ -18,8 +17,8 @@ import type { BackendError, DnsBackend } from '../backend.ts'
 import {
   absolute,
   canonicalOrSelf,
-  canonicalValue,
   validateChange,
+  withAbsoluteNames,
 } from '../shared/record-values.ts'
 import { pause } from '../shared/pause.ts'
 import type { R53Change, R53RecordSet, Route53Port } from './route53-api.ts'
@@ -40,6 +39,8 @@ const PAGE = 300
 /** A `DnsBackend` over one Route 53 hosted zone. */
 export class Route53Backend implements DnsBackend {
   readonly kind = 'route53'
+  /** Every type dynzone holds: route53 publishes them all. */
+  readonly types = RECORD_TYPES
 
   constructor(
     private readonly zone: Fqdn,
@@ -57,7 +58,7 @@ export class Route53Backend implements DnsBackend {
 
   /** One atomic ChangeBatch; re-read and sent once more if a DELETE met a changed set. */
   async apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
-    const valid = validateChange(change)
+    const valid = validateChange(change, this)
     if (!valid.ok) return valid
     // Route 53 refuses a batch naming one RRset twice; the later entry wins, as in the index.
     const byKey = new Map<string, RecordSet | RecordKey>()
@@ -227,18 +228,8 @@ function isStaleDelete(e: BackendError): boolean {
 }
 
 // Route 53 wants names inside rdata absolute; the canonical form has them without the dot.
-const NAME_FIELD: Partial<Record<RecordType, number>> = { NS: 0, CNAME: 0, MX: 1, SRV: 3 }
-
 function toR53(set: RecordSet): R53RecordSet {
-  const field = NAME_FIELD[set.type]
-  const values = set.values.map((v) => {
-    const c = canonicalValue(set.type, v)
-    const text = c.ok ? c.value : v
-    if (field === undefined) return text
-    const parts = text.split(' ')
-    parts[field] = absolute(parts[field] ?? '')
-    return parts.join(' ')
-  })
+  const values = set.values.map((v) => withAbsoluteNames(set.type, v))
   return { name: absolute(set.name), type: set.type, ttl: set.ttl, values }
 }
 

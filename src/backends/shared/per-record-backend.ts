@@ -25,10 +25,11 @@ export interface RecordApi {
   run(op: RecordOp, set: RecordSet, signal: AbortSignal): Promise<Result<void, BackendError>>
 }
 
-/** The shared per-record backend; `kind` names the provider. */
+/** The shared per-record backend; `kind` names the provider, `types` what it takes. */
 export class PerRecordBackend implements DnsBackend {
   constructor(
     readonly kind: string,
+    readonly types: readonly RecordType[],
     private readonly zone: Fqdn,
     private readonly api: RecordApi,
   ) {}
@@ -43,7 +44,7 @@ export class PerRecordBackend implements DnsBackend {
 
   /** Lists once, then creates, updates and deletes records until each RRset matches. */
   async apply(change: ChangeSet, signal: AbortSignal): Promise<Result<void, BackendError>> {
-    const valid = validateChange(change)
+    const valid = validateChange(change, this)
     if (!valid.ok) return valid
     const listed = await this.api.list(signal)
     if (!listed.ok) return listed

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Fqdn } from '../../core/names.ts'
+import { RECORD_TYPES } from '../../core/records.ts'
 import { rateLimitResetMs, retryAfterMs } from './http-client.ts'
 import { txtFromData, txtToData } from './text-values.ts'
 import { canonicalValue, txtFromStrings, txtStrings, validateChange } from './record-values.ts'
@@ -81,7 +82,7 @@ describe('record values', () => {
       },
     ]
     for (const c of bad) {
-      const r = validateChange(c)
+      const r = validateChange(c, { kind: 'test', types: RECORD_TYPES })
       assert.ok(!r.ok)
       assert.equal(r.error.code, 'invalid-record')
     }
@@ -95,15 +96,17 @@ describe('record values', () => {
       values: ['1 1 dd465c09cfa51fb45020cc83316fff21b9ec74ac'],
     }
     const change = { zone: 'z.test' as Fqdn, serial: 1, replace: [set], remove: [] }
-    assert.deepEqual(validateChange(change), {
+    assert.deepEqual(validateChange(change, { kind: 'hetzner', types: ['A', 'TXT'] }), {
       ok: false,
       error: {
         code: 'invalid-record',
         retryable: false,
-        message: 'h.z.test SSHFP: this backend does not publish SSHFP records',
+        message:
+          'zone z.test: the hetzner backend cannot publish SSHFP records (h.z.test. SSHFP); it takes A, TXT',
       },
     })
-    assert.deepEqual(validateChange(change, new Set(['SSHFP'])), { ok: true, value: undefined })
+    const sshfp = { kind: 'x', types: ['SSHFP'] as const }
+    assert.deepEqual(validateChange(change, sshfp), { ok: true, value: undefined })
   })
 })
 
@@ -135,5 +138,32 @@ describe('TXT data for text APIs', () => {
     assert.equal(txtToData('"\\"starts with a quote"'), '"\\"starts with a quote"')
     assert.equal(txtFromData('v=spf1 -all'), '"v=spf1 -all"')
     assert.equal(txtFromData('"a" "b"'), '"a" "b"')
+  })
+})
+
+describe('validateChange: types the backend publishes', () => {
+  const change = {
+    zone: 'z.test' as Fqdn,
+    serial: 2,
+    replace: [
+      { name: 'z.test' as Fqdn, type: 'MX' as const, ttl: 60, values: ['10 mail.z.test'] },
+      { name: 'x.z.test' as Fqdn, type: 'CAA' as const, ttl: 60, values: ['0 issue "ca.test"'] },
+    ],
+    remove: [],
+  }
+
+  it('refuses a type the backend does not take, naming zone, backend, type and record', () => {
+    const r = validateChange(change, { kind: 'rackspace', types: ['A', 'AAAA', 'MX', 'TXT'] })
+    assert.ok(!r.ok)
+    assert.equal(r.error.code, 'invalid-record')
+    assert.equal(r.error.retryable, false)
+    assert.equal(
+      r.error.message,
+      'zone z.test: the rackspace backend cannot publish CAA records (x.z.test. CAA); it takes A, AAAA, MX, TXT',
+    )
+  })
+
+  it('takes the change when every type is published', () => {
+    assert.ok(validateChange(change, { kind: 'test', types: RECORD_TYPES }).ok)
   })
 })

@@ -204,9 +204,10 @@ export class ZoneRecordService {
       }
       const key: RecordKey = { name: name.value, type: edit.type }
       if (!served.types.has(edit.type)) {
+        const backend = served.backend === undefined ? 'backend' : `${served.backend} backend`
         return err({
           code: 'unsupported-type',
-          message: `${key.name}. ${key.type}: the backend of ${zone} does not publish ${key.type} records`,
+          message: `${key.name}. ${key.type}: the ${backend} of ${zone} does not publish ${key.type} records (it takes ${[...served.types].join(', ')})`,
         })
       }
       const ttl = edit.op === 'delete' ? undefined : edit.ttl

@@ -88,6 +88,8 @@ export interface RecordZone {
   readonly ns: readonly Fqdn[]
   /** The types the zone's backend publishes. */
   readonly types: ReadonlySet<RecordType>
+  /** The backend's kind, for the error naming a type it does not publish. */
+  readonly backend?: string
 }
 
 /** Who and where, for history and audit. */

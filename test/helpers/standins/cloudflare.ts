@@ -3,7 +3,9 @@
  * token auth (403 code 10000 otherwise), `GET /zones?name=`, `GET/POST
  * /zones/{id}/dns_records` with `page`/`per_page` and `result_info`, `PUT`/`PATCH`/`DELETE
  * /zones/{id}/dns_records/{id}`, `{success, errors, messages, result}` envelopes, 400 with
- * code 9005 for invalid content. `pageCap` forces pagination with few records.
+ * code 9005 for invalid content; the documented record types only, MX with `priority` and
+ * SRV, CAA, SSHFP, TLSA, DS, SVCB and HTTPS with `data` (`content` built from it). `pageCap`
+ * forces pagination with few records.
  */
 import { isIP } from 'node:net'
 import { randomUUID } from 'node:crypto'
@@ -24,12 +26,77 @@ export interface CfStoredRecord {
   content: string
   ttl: number
   proxied: boolean
+  priority?: number
+  data?: Record<string, unknown>
 }
 
 /** The stand-in and its state. */
 export interface CloudflareStandin extends Standin {
   readonly zoneId: string
   readonly records: Map<string, CfStoredRecord>
+}
+
+// The record types the API documents, and the `data` keys of the structured ones.
+const CF_TYPES = [
+  'A',
+  'AAAA',
+  'CAA',
+  'CERT',
+  'CNAME',
+  'DNSKEY',
+  'DS',
+  'HTTPS',
+  'LOC',
+  'MX',
+  'NAPTR',
+  'NS',
+  'OPENPGPKEY',
+  'PTR',
+  'SMIMEA',
+  'SRV',
+  'SSHFP',
+  'SVCB',
+  'TLSA',
+  'TXT',
+  'URI',
+]
+const DATA_KEYS: Partial<Record<string, string[]>> = {
+  SRV: ['priority', 'weight', 'port', 'target'],
+  CAA: ['flags', 'tag', 'value'],
+  SSHFP: ['algorithm', 'type', 'fingerprint'],
+  TLSA: ['usage', 'selector', 'matching_type', 'certificate'],
+  DS: ['key_tag', 'algorithm', 'digest_type', 'digest'],
+  SVCB: ['priority', 'target', 'value'],
+  HTTPS: ['priority', 'target', 'value'],
+}
+
+// `content` as Cloudflare shows it for a structured record (built from `data`).
+function contentOf(type: string, data: Record<string, unknown>): string {
+  const keys = DATA_KEYS[type] ?? []
+  // SRV's priority is shown in its own field; CAA's value quoted.
+  const shown = type === 'SRV' ? keys.slice(1) : keys
+  return shown
+    .map((k) => (type === 'CAA' && k === 'value' ? JSON.stringify(data[k]) : String(data[k])))
+    .join(' ')
+    .trimEnd()
+}
+
+// Why a body is refused for its type, or null.
+function refusal(b: Partial<CfStoredRecord>): [number, string] | null {
+  const type = b.type ?? ''
+  if (!CF_TYPES.includes(type)) return [9003, `Invalid DNS record type: ${type}`]
+  const keys = DATA_KEYS[type]
+  if (keys !== undefined) {
+    const data = b.data
+    if (data === undefined || keys.some((k) => data[k] === undefined || data[k] === ''))
+      return [9101, `${type} record requires data with ${keys.join(', ')}`]
+    return null
+  }
+  if (typeof b.content !== 'string' || b.content === '') return [9000, 'DNS content is required']
+  if (type === 'MX' && typeof b.priority !== 'number') return [9100, 'MX priority is required']
+  if ((type === 'A' && isIP(b.content) !== 4) || (type === 'AAAA' && isIP(b.content) !== 6))
+    return [9005, `Content for ${type} record is invalid.`]
+  return null
 }
 
 const fail = (status: number, code: number, message: string): StandinReply => ({
@@ -92,17 +159,11 @@ export async function startCloudflareStandin(
   }
   const write = (id: string, body: unknown): StandinReply => {
     const b = body as Partial<CfStoredRecord> | null
-    if (
-      b === null ||
-      typeof b.type !== 'string' ||
-      typeof b.name !== 'string' ||
-      typeof b.content !== 'string'
-    ) {
-      return fail(400, 9000, 'DNS name, type and content are required')
+    if (b === null || typeof b.type !== 'string' || typeof b.name !== 'string') {
+      return fail(400, 9000, 'DNS name and type are required')
     }
-    if ((b.type === 'A' && isIP(b.content) !== 4) || (b.type === 'AAAA' && isIP(b.content) !== 6)) {
-      return fail(400, 9005, `Content for ${b.type} record is invalid.`)
-    }
+    const refused = refusal(b)
+    if (refused !== null) return fail(400, ...refused)
     const ttl = b.ttl ?? 1
     if (ttl !== 1 && (ttl < 30 || ttl > 86400)) return fail(400, 9021, 'Invalid TTL')
     const stored: CfStoredRecord = {
@@ -111,9 +172,15 @@ export async function startCloudflareStandin(
       zone_name: zoneName,
       name: b.name,
       type: b.type,
-      content: b.content,
+      content: b.data === undefined ? (b.content ?? '') : contentOf(b.type, b.data),
       ttl,
       proxied: b.proxied ?? false,
+      // SRV's priority is shown in the record's `priority` too.
+      ...(typeof b.priority === 'number' ? { priority: b.priority } : {}),
+      ...(b.type === 'SRV' && typeof b.data?.priority === 'number'
+        ? { priority: b.data.priority }
+        : {}),
+      ...(b.data === undefined ? {} : { data: b.data }),
     }
     records.set(id, stored)
     return done(stored)

@@ -33,6 +33,9 @@ export interface DigitalOceanStandin extends Standin {
   readonly records: Map<number, DoStoredRecord>
 }
 
+// The types the API documents for domain records.
+const DO_TYPES = ['A', 'AAAA', 'CAA', 'CNAME', 'MX', 'NS', 'SOA', 'SRV', 'TXT']
+
 const fail = (status: number, id: string, message: string): StandinReply => ({
   status,
   body: { id, message },
@@ -112,6 +115,7 @@ export async function startDigitalOceanStandin(
     if (typeof b.type !== 'string' || typeof b.data !== 'string' || typeof b.name !== 'string') {
       return bad('Type, name and data are required.')
     }
+    if (!DO_TYPES.includes(b.type)) return bad('Type is not included in the list.')
     if (b.type === 'A' && isIP(b.data) !== 4) return bad('Data needs to be a valid IPv4 address.')
     if (b.type === 'AAAA' && isIP(b.data) !== 6)
       return bad('Data needs to be a valid IPv6 address.')

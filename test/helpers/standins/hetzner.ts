@@ -33,6 +33,24 @@ export interface HetznerStandin extends Standin {
   readonly records: Map<string, HzStoredRecord>
 }
 
+// The record types the API documents (its `type` enum).
+const HZ_TYPES = [
+  'A',
+  'AAAA',
+  'NS',
+  'MX',
+  'CNAME',
+  'RP',
+  'TXT',
+  'SOA',
+  'HINFO',
+  'SRV',
+  'DANE',
+  'TLSA',
+  'DS',
+  'CAA',
+]
+
 const hexId = () => randomBytes(16).toString('hex')
 const fail = (status: number, message: string): StandinReply => ({
   status,
@@ -112,6 +130,7 @@ export async function startHetznerStandin(
     if (typeof b.type !== 'string' || typeof b.name !== 'string' || typeof b.value !== 'string') {
       return bad('type, name and value are required')
     }
+    if (!HZ_TYPES.includes(b.type)) return bad(`invalid record type ${b.type}`)
     if (b.type === 'A' && isIP(b.value) !== 4) return bad(`invalid A record`)
     if (b.type === 'AAAA' && isIP(b.value) !== 6) return bad(`invalid AAAA record`)
     if (b.type === 'MX' && !/^\d+ \S+$/.test(b.value)) return bad('invalid MX record')

@@ -42,6 +42,9 @@ interface Job {
   run: () => string | null
 }
 
+// The record types Cloud DNS documents for domain records (PTR goes through /rdns).
+const RS_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'SRV', 'TXT']
+
 const fault = (status: number, kind: string, message: string, details = ''): StandinReply => ({
   status,
   body: { [kind]: { code: status, message, details } },
@@ -218,6 +221,7 @@ export async function startRackspaceStandin(
     if (typeof r.name !== 'string' || typeof r.type !== 'string' || typeof r.data !== 'string') {
       return 'name, type and data are required'
     }
+    if (!RS_TYPES.includes(r.type)) return `Invalid record type ${r.type}`
     if (r.name.toLowerCase() !== domain && !r.name.toLowerCase().endsWith(`.${domain}`)) {
       return `Record name ${r.name} is not in domain ${domain}`
     }
