@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { notifySecondaries } from '../authoritative/notify/secondaries.ts'
 import { startDnsServer, type DnsServer } from '../authoritative/server.ts'
 import { buildUpdateKeys } from '../authoritative/update/update-keys.ts'
+import type { BridgedZones } from '../authoritative/update/bridged-zones.ts'
 import type { ReplicaFeed } from '../authoritative/workers/replica-feed.ts'
 import type { WorkerPool } from '../authoritative/workers/worker-pool.ts'
 import type { ZoneIndex } from '../authoritative/index/zone-index.ts'
@@ -46,6 +47,8 @@ export function planWorkers(context: ServerContext): WorkerPlan {
 /** What the DNS server answers from and writes through. */
 export interface DnsParts {
   readonly index: ZoneIndex
+  /** Zones on other backends, whose SOA UPDATE clients look up here. */
+  readonly bridged: BridgedZones
   readonly publisher: Publisher
   readonly update: UpdatePath
   readonly workers: WorkerPlan
@@ -105,6 +108,7 @@ export async function startDns(
       updates: recordUpdates,
       now: () => systemClock.now().getTime() / 1000,
       logger,
+      bridged: p.bridged,
       // A bad TSIG MAC counts in the address's failure budget, like any bad credential.
       keyFailed: (client) => {
         const ip = parseIp(client)

@@ -31,6 +31,7 @@ import { headerOnly } from '../answer/response-writer.ts'
 import type { SignedRequest } from '../tsig/tsig-gate.ts'
 import { signedReply, type ReplyParts } from '../tsig/tsig-reply.ts'
 import type { DnsLogger } from '../dns-logger.ts'
+import type { BridgedZones } from './bridged-zones.ts'
 
 /** A TSIG key the server knows, with what it may change. */
 export interface UpdateKey {
@@ -49,6 +50,8 @@ export interface UpdateHandlerOptions {
   readonly logger?: DnsLogger
   /** Told of each request whose TSIG key or MAC was bad (BADKEY, BADSIG), by client address. */
   readonly keyFailed?: (client: string) => void
+  /** Zones taken UPDATEs for but served elsewhere: their SOA answers signed SOA queries. */
+  readonly bridged?: BridgedZones
 }
 
 const CLASS_NONE = 254
