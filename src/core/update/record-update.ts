@@ -66,6 +66,9 @@ export interface RecordUpdateError {
   readonly code:
     'nxdomain' | 'yxdomain' | 'nxrrset' | 'yxrrset' | 'refused' | 'notauth' | 'notzone' | 'servfail'
   readonly message: string
+  /** The owner name and type the error is about, when it is about one record. */
+  readonly name?: Fqdn
+  readonly type?: string
 }
 
 /** Options of the record update service. */
@@ -97,13 +100,22 @@ export class RecordUpdateService {
       return fail('notauth', `zone ${u.zone} is not served here`)
     }
     const names = [...u.prerequisites, ...u.changes].map((x) => x.name)
-    const outside = names.find((n) => !isInZone(n, u.zone))
-    if (outside !== undefined) return fail('notzone', `${outside} is outside zone ${u.zone}`)
+    const outside = [...u.prerequisites, ...u.changes].find((x) => !isInZone(x.name, u.zone))
+    if (outside !== undefined) {
+      return err({
+        code: 'notzone',
+        message: `${outside.name} is outside zone ${u.zone}`,
+        name: outside.name,
+        ...('type' in outside ? { type: outside.type } : {}),
+      })
+    }
     const now = this.#options.clock.now()
     const state = await readRecordState(this.#options.store, u.zone, names, now)
     for (const p of u.prerequisites) {
       const failed = checkPrerequisite(p, state.get(p.name))
-      if (failed !== undefined) return err(failed)
+      if (failed !== undefined) {
+        return err({ ...failed, name: p.name, ...('type' in p ? { type: p.type } : {}) })
+      }
     }
     const denied = this.#permission(u, state)
     if (denied !== undefined) return err(denied)
@@ -139,6 +151,8 @@ export class RecordUpdateService {
         return {
           code: 'refused',
           message: `key ${u.principal.keyName} may not change ${refused} at ${c.name}`,
+          name: c.name,
+          type: refused,
         }
       }
       if (c.kind === 'delete-name' || c.kind === 'delete-rrset') continue
@@ -146,22 +160,28 @@ export class RecordUpdateService {
         return {
           code: 'refused',
           message: `${c.name} is not a dynzone host (add it with \`dynzone host add\`)`,
+          name: c.name,
+          type: c.type,
         }
       }
       if (s.kind === 'acme' && c.kind === 'add' && acmeText(c.value) === undefined) {
         return {
           code: 'refused',
           message: `${c.name}: an ACME TXT value is one string of printable ASCII`,
+          name: c.name,
+          type: c.type,
         }
       }
       if (s.kind === 'acme' ? c.type !== 'TXT' : !HOST_UPDATE_TYPES.some((t) => t === c.type)) {
         return {
           code: 'refused',
           message: `${c.type} records at ${c.name} are not managed by UPDATE`,
+          name: c.name,
+          type: c.type,
         }
       }
       const bad = c.kind === 'add' ? this.#addressRefusal(c.name, c.type, c.value) : undefined
-      if (bad !== undefined) return { code: 'refused', message: bad }
+      if (bad !== undefined) return { code: 'refused', message: bad, name: c.name, type: c.type }
     }
     return undefined
   }
