@@ -26,12 +26,13 @@ const LAYERS = {
   dialects: ['core', 'config/fields.ts'],
   security: ['core'],
   observability: ['core', 'dns', 'publisher'],
-  store: ['core', 'dns', 'config/fields.ts'],
-  backends: ['core', 'dns', 'config/fields.ts'],
+  // zone: record values of every type are read and written by its codec (zone/record-value.ts).
+  store: ['core', 'dns', 'zone', 'config/fields.ts'],
+  backends: ['core', 'dns', 'zone', 'config/fields.ts'],
   // The built-in DNS server: never the database, the jobs or the backends (the builtin
   // backend publishes into its index, not the other way round).
-  authoritative: ['core', 'dns', 'config/fields.ts'],
-  publisher: ['core', 'dns', 'backends', 'store'],
+  authoritative: ['core', 'dns', 'zone', 'config/fields.ts'],
+  publisher: ['core', 'dns', 'zone', 'backends', 'store'],
   notifications: ['core', 'config', 'observability', 'store'],
   jobs: ['core', 'dns', 'authoritative', 'backends', 'observability', 'publisher', 'store'],
   http: ['core', 'dialects', 'observability'],

@@ -5,9 +5,28 @@
  */
 import type { Fqdn } from './names.ts'
 
-/** Record types dynzone manages for hosts. */
-export const RECORD_TYPES = ['A', 'AAAA', 'TXT', 'CNAME', 'MX', 'SRV', 'CAA', 'NS'] as const
-/** One of the record types dynzone manages. */
+/**
+ * Record types a zone here may hold (besides the apex SOA): hosts' dynamic A/AAAA/TXT and
+ * static records of every type. Values of each are read and written by one codec
+ * (`src/zone/record-value.ts`).
+ */
+export const RECORD_TYPES = [
+  'A',
+  'AAAA',
+  'TXT',
+  'CNAME',
+  'MX',
+  'SRV',
+  'CAA',
+  'NS',
+  'PTR',
+  'SSHFP',
+  'TLSA',
+  'SVCB',
+  'HTTPS',
+  'DS',
+] as const
+/** One of the record types a zone here may hold. */
 export type RecordType = (typeof RECORD_TYPES)[number]
 
 /** A whole RRset: every value of one type at one name. */

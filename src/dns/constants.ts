@@ -91,6 +91,12 @@ const RECORD_TYPE_CODES: Readonly<Record<RecordType, number>> = {
   SRV: RRType.SRV,
   CAA: RRType.CAA,
   NS: RRType.NS,
+  PTR: RRType.PTR,
+  SSHFP: RRType.SSHFP,
+  TLSA: RRType.TLSA,
+  SVCB: RRType.SVCB,
+  HTTPS: RRType.HTTPS,
+  DS: RRType.DS,
 }
 
 /** The RR type code of a managed record type. */

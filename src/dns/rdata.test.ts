@@ -5,7 +5,8 @@ import type { RecordType } from '../core/records.ts'
 import { RRType, typeCode } from './constants.ts'
 import { formatIPv6, parseIPv6 } from './ip-address.ts'
 import { decodeRdata } from './rdata-decode.ts'
-import { encodeRdata, encodeSoaRdata } from './rdata-encode.ts'
+import { encodeSoaRdata } from './rdata-encode.ts'
+import { encodeRdata } from '../zone/record-value.ts'
 
 describe('encodeRdata → decodeRdata', () => {
   const cases: [RecordType, string, string, string?][] = [

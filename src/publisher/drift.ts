@@ -10,7 +10,7 @@
 import { acmeName } from '../core/update/acme-txt.ts'
 import type { Fqdn } from '../core/names.ts'
 import type { ChangeSet, RecordKey, RecordSet, RecordType } from '../core/records.ts'
-import { encodeRdata } from '../dns/rdata-encode.ts'
+import { encodeRdata } from '../zone/record-value.ts'
 
 /** One RRset found different from the store. */
 export interface Drift {

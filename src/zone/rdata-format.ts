@@ -11,14 +11,24 @@ import { err, ok, type Result } from '../core/result.ts'
 import { knownType, type RdataField } from './rr-types.ts'
 import { formatSvcParams } from './svc-params.ts'
 
-/** Presentation text of `rdata` of type `type`. */
-export function formatRdata(type: number, rdata: Buffer): Result<string, string> {
+/** How names in rdata are written: `absolute` with the trailing dot (zone files), or `bare`. */
+export type NameStyle = 'absolute' | 'bare'
+
+/**
+ * Presentation text of `rdata` of type `type`. `bare` names drop the trailing dot (the root
+ * stays `.`): the form of record values in the store, the API and the backends.
+ */
+export function formatRdata(
+  type: number,
+  rdata: Buffer,
+  names: NameStyle = 'absolute',
+): Result<string, string> {
   const known = knownType(type)
   if (known === undefined) return ok(formatGeneric(rdata))
   const parts: string[] = []
   let at = 0
   for (const field of known.fields) {
-    const read = formatField(field, rdata, at)
+    const read = formatField(field, rdata, at, names)
     if (!read.ok) return err(`${known.name}: ${read.error}`)
     parts.push(read.value.text)
     at = read.value.end
@@ -65,7 +75,7 @@ const SIZES: Partial<Record<RdataField, number>> = {
   ipv6: 16,
 }
 
-function formatField(field: RdataField, rdata: Buffer, at: number): Read {
+function formatField(field: RdataField, rdata: Buffer, at: number, names: NameStyle): Read {
   const size = SIZES[field]
   if (size !== undefined && at + size > rdata.length) return err('rdata shorter than its fields')
   switch (field) {
@@ -82,7 +92,10 @@ function formatField(field: RdataField, rdata: Buffer, at: number): Read {
       return ok({ text: formatIPv6(rdata.subarray(at, at + 16)), end: at + 16 })
     case 'name': {
       const name = wireNameText(rdata, at)
-      return name === undefined ? err('malformed name') : ok(name)
+      if (name === undefined) return err('malformed name')
+      return names === 'bare' && name.text !== '.'
+        ? ok({ ...name, text: name.text.slice(0, -1) })
+        : ok(name)
     }
     case 'strings':
       return formatStrings(rdata, at)

@@ -8,7 +8,7 @@ import type { RecordSet, RecordType } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import { CLASS_IN, RRType } from '../../dns/constants.ts'
 import { nameToWire } from '../../dns/name-text.ts'
-import { encodeRdata } from '../../dns/rdata-encode.ts'
+import { encodeRdata } from '../../zone/record-value.ts'
 import { wireError, type WireError } from '../../dns/wire-error.ts'
 import type { PreparedRRset } from './prepared-rrset.ts'
 

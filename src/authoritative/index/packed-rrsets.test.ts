@@ -117,7 +117,7 @@ describe('PackedRRsets', () => {
     assert.equal(got.error.code, 'invalid-record')
     assert.match(
       got.error.message,
-      /^c\.dyn\.example\.test A: invalid IPv4 address "192\.0\.2\.256"/,
+      /^c\.dyn\.example\.test A: "192\.0\.2\.256" is not an IPv4 address/,
     )
     assert.deepEqual(addresses(index, 'b.dyn.example.test', RRType.A), ['192.0.2.3'])
     const ttl = index.load(

@@ -190,6 +190,14 @@ export function toFields(type: RecordType, value: string): DoFields {
     case 'A':
     case 'AAAA':
       return { ...NONE, data: c }
+    case 'PTR':
+    case 'SSHFP':
+    case 'TLSA':
+    case 'SVCB':
+    case 'HTTPS':
+    case 'DS':
+      // Not published here yet: refused before any request (validateChange).
+      return { ...NONE, data: c }
   }
 }
 
@@ -214,6 +222,13 @@ export function fromFields(type: RecordType, r: DoFields, zone: Fqdn): string {
       )
     case 'A':
     case 'AAAA':
+      return canonicalOrSelf(type, r.data)
+    case 'PTR':
+    case 'SSHFP':
+    case 'TLSA':
+    case 'SVCB':
+    case 'HTTPS':
+    case 'DS':
       return canonicalOrSelf(type, r.data)
   }
 }

@@ -1,12 +1,13 @@
 /**
  * The nsupdate script for a change set: `server`, `zone`, per RRset `update delete` then one
  * `update add` per value, and one `send`, so the whole change set is one UPDATE message.
- * Values are validated first and may not contain line breaks: a value is data, never a command.
+ * Values are validated first and written in zone-file form (absolute names, strings quoted
+ * and escaped), so every type reads back as sent and a value is data, never a command.
  */
 import type { Fqdn } from '../../core/names.ts'
 import type { RecordKey, RecordSet } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
-import { encodeRdata } from '../../dns/rdata-encode.ts'
+import { encodeRdata, zoneFileValue } from '../../zone/record-value.ts'
 
 /** Builds the script; `checkOnly` sends an UPDATE whose only content is "the zone exists". */
 export function nsupdateScript(
@@ -26,17 +27,12 @@ export function nsupdateScript(
       if (/[\u0000-\u001f\u007f]/.test(value)) {
         return err(`${set.name} ${set.type}: control character in value`)
       }
-      const valid = encodeRdata(set.type, value)
-      if (!valid.ok) return err(`${set.name} ${set.type}: ${valid.error.message}`)
-      lines.push(`update add ${set.name}. ${set.ttl} ${set.type} ${presentation(set.type, value)}`)
+      const rdata = encodeRdata(set.type, value)
+      const text = rdata.ok ? zoneFileValue(set.type, rdata.value) : err(rdata.error.message)
+      if (!text.ok) return err(`${set.name} ${set.type}: ${text.error}`)
+      lines.push(`update add ${set.name}. ${set.ttl} ${set.type} ${text.value}`)
     }
   }
   lines.push('send', '')
   return ok(lines.join('\n'))
-}
-
-// nsupdate reads zone-file syntax: a bare TXT value with spaces would become several strings.
-function presentation(type: RecordSet['type'], value: string): string {
-  if (type !== 'TXT' || value.trimStart().startsWith('"')) return value
-  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`
 }

@@ -21,7 +21,7 @@ import {
 import { err, ok, type Result } from '../../core/result.ts'
 import { Flag, RRType } from '../../dns/constants.ts'
 import { encodeQuery } from '../../dns/encode-query.ts'
-import { encodeRdata } from '../../dns/rdata-encode.ts'
+import { encodeRdata } from '../../zone/record-value.ts'
 import type { TsigKey } from '../../dns/tsig.ts'
 import type { BackendError, DnsBackend } from '../backend.ts'
 import type { BackendLogger, BackendZone } from '../define.ts'

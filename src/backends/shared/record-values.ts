@@ -7,9 +7,7 @@ import { isInZone } from '../../core/names.ts'
 import type { ChangeSet, RecordType } from '../../core/records.ts'
 import { err, ok, type Result } from '../../core/result.ts'
 import { parseStrings, quoteString } from '../../dns/character-string.ts'
-import { typeCode } from '../../dns/constants.ts'
-import { decodeRdata } from '../../dns/rdata-decode.ts'
-import { encodeRdata } from '../../dns/rdata-encode.ts'
+import { canonicalValue } from '../../zone/record-value.ts'
 import type { BackendError } from '../backend.ts'
 
 /** A non-retryable `invalid-record` error. */
@@ -17,8 +15,36 @@ export function invalidRecord(message: string): BackendError {
   return { code: 'invalid-record', retryable: false, message }
 }
 
-/** Checks every name and value of a change; the first problem is an `invalid-record`. */
-export function validateChange(change: ChangeSet): Result<void, BackendError> {
+/**
+ * The types every backend published before zones held static records; a backend that has
+ * not been taught another type yet refuses it here, before any request is sent.
+ */
+export const BASIC_TYPES: ReadonlySet<RecordType> = new Set<RecordType>([
+  'A',
+  'AAAA',
+  'TXT',
+  'CNAME',
+  'MX',
+  'SRV',
+  'CAA',
+  'NS',
+])
+
+/**
+ * Checks every name, type and value of a change against the types a backend publishes; the
+ * first problem is an `invalid-record` naming the RRset.
+ */
+export function validateChange(
+  change: ChangeSet,
+  types: ReadonlySet<RecordType> = BASIC_TYPES,
+): Result<void, BackendError> {
+  for (const set of change.replace) {
+    if (!types.has(set.type)) {
+      return err(
+        invalidRecord(`${set.name} ${set.type}: this backend does not publish ${set.type} records`),
+      )
+    }
+  }
   for (const key of [...change.replace, ...change.remove]) {
     if (!isInZone(key.name, change.zone)) {
       return err(invalidRecord(`${key.name} is not in zone ${change.zone}`))
@@ -36,13 +62,7 @@ export function validateChange(change: ChangeSet): Result<void, BackendError> {
   return ok(undefined)
 }
 
-/** The canonical presentation of a value (names without the dot, TXT quoted per string). */
-export function canonicalValue(type: RecordType, value: string): Result<string, string> {
-  const rdata = encodeRdata(type, value)
-  if (!rdata.ok) return err(rdata.error.message)
-  const text = decodeRdata(rdata.value, 0, rdata.value.length, typeCode(type))
-  return text.ok ? ok(text.value) : err(text.error.message)
-}
+export { canonicalValue }
 
 /** Canonical value, or the value itself when it does not parse (for comparisons only). */
 export function canonicalOrSelf(type: RecordType, value: string): string {
