@@ -13,7 +13,8 @@
  * Not implemented: forwarding to a primary (dynzone is the primary), SOA or NS changes, TTLs
  * from the request (the host's TTL applies), record types other than A, AAAA and TXT.
  */
-import { parseIp } from '../../core/addresses/addresses.ts'
+import { RECORD_TYPES, type RecordType } from '../../core/records.ts'
+import { canonicalValue } from '../../zone/record-value.ts'
 import { parseName, type Fqdn } from '../../core/names.ts'
 import type {
   Prerequisite,
@@ -254,9 +255,15 @@ function about(r: UpdateRecord): { name: string; type: string } {
   return { name: r.name.toLowerCase().replace(/\.$/, ''), type: typeName(r.type) }
 }
 
-// Addresses in the form the store keeps them (RFC 5952 for IPv6).
+// Values of the types a zone holds in their one canonical form (src/zone's codec), so they
+// compare exactly with what the store holds; other types are kept as read (core refuses them).
 function normalize(type: number, data: string): string {
-  if (type !== RRType.A && type !== RRType.AAAA) return data
-  const ip = parseIp(data)
-  return ip.ok ? ip.value.text : data
+  const mnemonic = typeName(type)
+  if (!isRecordType(mnemonic)) return data
+  const canonical = canonicalValue(mnemonic, data)
+  return canonical.ok ? canonical.value : data
+}
+
+function isRecordType(type: string): type is RecordType {
+  return (RECORD_TYPES as readonly string[]).includes(type)
 }
