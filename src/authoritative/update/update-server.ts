@@ -21,6 +21,7 @@ import type {
   RecordChange,
   RecordUpdate,
   RecordUpdateError,
+  RecordUpdateResult,
 } from '../../core/update/record-update.ts'
 import type { Result } from '../../core/result.ts'
 import type { UpdatePrincipal } from '../../core/update/update-policy.ts'
@@ -44,7 +45,7 @@ export interface UpdateKey {
 export interface UpdateHandlerOptions {
   readonly keys: ReadonlyMap<string, UpdateKey>
   readonly updates: {
-    update(u: RecordUpdate): Promise<Result<{ changed: boolean }, RecordUpdateError>>
+    update(u: RecordUpdate): Promise<Result<RecordUpdateResult, RecordUpdateError>>
   }
   /** Seconds since the epoch. */
   readonly now: () => number
@@ -109,7 +110,13 @@ export async function answerUpdate(
   const result = await o.updates.update(request.value)
   if (result.ok) {
     o.logger?.info(
-      { ...zoneLog, rcode: Rcode.NOERROR, changed: result.value.changed },
+      {
+        ...zoneLog,
+        rcode: Rcode.NOERROR,
+        changed: result.value.changed,
+        // Adds RFC 2136 §3.4.2.2 ignores (a CNAME beside other data) are said, not silent.
+        ...(result.value.ignored.length === 0 ? {} : { ignored: result.value.ignored }),
+      },
       'DNS UPDATE applied',
     )
     return reply(Rcode.NOERROR, parts)
@@ -223,7 +230,7 @@ function change(r: UpdateRecord): RecordChange | Refusal {
   if (r.class === CLASS_IN) {
     if (NOT_ADDABLE.has(r.type)) return formErr(r, `${type} cannot be added`)
     if (r.data === undefined) return formErr(r, 'an added record has data')
-    return { kind: 'add', name, type, value: normalize(r.type, r.data) }
+    return { kind: 'add', name, type, ttl: r.ttl, value: normalize(r.type, r.data) }
   }
   if (r.ttl !== 0) return formErr(r, 'a deletion must have TTL 0 (RFC 2136 §2.5)')
   if (r.class === CLASS_ANY) {
