@@ -16,6 +16,7 @@ import { serve } from './serve.ts'
 import { registerTokenCommands } from './token.ts'
 import { registerUserCommands } from './user.ts'
 import { registerZoneCommands } from './zone.ts'
+import { registerRecordCommands } from './record.ts'
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
@@ -74,6 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     exitCode = code
   })
   registerZoneCommands(program, io, run)
+  registerRecordCommands(program, io, run)
   registerCleanupCommand(program, io, run)
   registerHistoryCommand(program, io, run)
   registerImportExportCommands(program, io, run)

@@ -169,6 +169,11 @@ enabled = false
 # the database. Its log lines ("msg":"audit") follow the log's own rotation.
 retention_days = 90
 
+[records]
+# Static record values (MX, SRV, names below the host, ...) one host's owner may hold through the
+# API and the web UI (see dynzone record); admins are not limited.
+max_per_host = 100
+
 [metrics]
 # Serve Prometheus metrics on /metrics.
 enabled = true

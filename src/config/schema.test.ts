@@ -20,6 +20,7 @@ void describe('configSchema defaults', () => {
   void it('run the demo: one builtin zone dyn.example.test', () => {
     assert.deepEqual(configSchema.parse({}), {
       audit: { retention_days: 90 },
+      records: { max_per_host: 100 },
       cluster: { instance_id: '', lease_seconds: 15 },
       data_dir: './data',
       http: {

@@ -259,6 +259,8 @@ export const configSchema = table({
   demo: table({ enabled: boolean().default(true) }).prefault({}),
   // The audit trail's rows (src/core/audit.ts); the log lines are the log's to keep.
   audit: table({ retention_days: integer(1, 36500).default(90) }).prefault({}),
+  // Static records (src/core/zone-records/): what one host's owner may hold.
+  records: table({ max_per_host: integer(0, 100000).default(100) }).prefault({}),
   metrics: table({
     enabled: boolean().default(true),
     // Who may scrape /metrics: the figures reveal traffic, so loopback only unless opened.

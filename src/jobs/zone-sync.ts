@@ -45,6 +45,7 @@ export class ZoneSync {
   #running = false
   readonly #abort = new AbortController()
   readonly #known = new Map<Fqdn, Set<Fqdn>>()
+  readonly #knownKeys = new Map<Fqdn, Set<string>>()
 
   constructor(options: ZoneSyncOptions) {
     this.#options = options
@@ -96,6 +97,7 @@ export class ZoneSync {
       backend,
       publisher: this.#options.publisher,
       known: this.#knownOf(zone, backend),
+      knownKeys: this.#knownKeysOf(zone),
       logger: this.#options.logger,
       countDrift,
       ...(this.#options.observer === undefined ? {} : { observer: this.#options.observer }),
@@ -230,6 +232,14 @@ export class ZoneSync {
     let known = this.#known.get(zone)
     if (known === undefined) this.#known.set(zone, (known = new Set()))
     return known
+  }
+
+  // `name type` of the RRsets the store wanted in this process, per zone (deleted static
+  // records are then removed from backends that hold other records too).
+  #knownKeysOf(zone: Fqdn): Set<string> {
+    let keys = this.#knownKeys.get(zone)
+    if (keys === undefined) this.#knownKeys.set(zone, (keys = new Set()))
+    return keys
   }
 
   // The whole zone into the backend: streamed from the store where the backend can take it

@@ -3,9 +3,11 @@
  * manages, and the one change set that repairs it.
  *
  * The rule for "managed": at the name of a host the store knows (or knew earlier in this
- * process), the A, AAAA and TXT RRsets plus every type the store holds there; at the host's
- * `_acme-challenge` name, TXT. Everything else in the zone (the apex SOA and NS, glue, names
- * an operator added by hand, other types at a host's name) is never touched.
+ * process), the A, AAAA and TXT RRsets; at the host's `_acme-challenge` name, TXT; every
+ * RRset the store holds (hosts' and static records, `zone_records`), and those it held
+ * earlier in this process (resync.ts `knownKeys`, so a deleted static RRset is removed).
+ * Everything else in the zone (the apex SOA and NS, names an operator added by hand at the
+ * backend) is never touched.
  */
 import { acmeName } from '../core/update/acme-txt.ts'
 import type { Fqdn } from '../core/names.ts'

@@ -51,6 +51,11 @@ export interface ResyncOptions {
    * records are then found without remembering every host name seen.
    */
   readonly heldHosts?: (held: readonly RecordSet[]) => Iterable<Fqdn>
+  /**
+   * `name type` of every RRset the store wanted earlier in this process; grows, so a deleted
+   * static RRset is removed from a backend that also holds records dynzone did not write.
+   */
+  readonly knownKeys?: Set<string>
   readonly logger: PublisherLogger
   readonly observer?: PublisherObserver
   /** False when the differences are expected (following a CLI change): logged, not counted. */
@@ -70,8 +75,14 @@ export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, strin
     if (!held.ok) return err(`${backend.kind} backend: reading back failed: ${held.error.message}`)
     const marker = o.owner === undefined ? ok(undefined) : await o.owner.judge(held.value)
     if (!marker.ok) return marker
-    const hosts = o.heldHosts === undefined ? o.known : both(o.known, o.heldHosts(held.value))
-    const managed = managedKeys(hosts, desired.records)
+    const heldHosts = o.heldHosts === undefined ? [] : [...o.heldHosts(held.value)]
+    const managed = managedKeys(both(o.known, heldHosts), desired.records)
+    for (const key of o.knownKeys ?? []) managed.add(key)
+    // A backend that holds only what dynzone wrote: every RRset it holds at those names, and
+    // at the apex all but the NS (the config's), is dynzone's (a deleted static RRset too).
+    if (o.heldHosts !== undefined)
+      for (const key of heldKeys(zone, heldHosts, held.value)) managed.add(key)
+    for (const set of desired.records) o.knownKeys?.add(`${set.name} ${set.type}`)
     const repair = diffZone(zone, desired.serial, desired.records, held.value, managed)
     if (repair.drift.length > 0 || marker.value !== undefined) {
       const { change } = repair
@@ -92,6 +103,18 @@ export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, strin
     if (o.countDrift && repair.drift.length > 0) o.observer?.drifted?.(zone, repair.drift.length)
     return ok({ zone, serial: desired.serial, drift: repair.drift })
   })
+}
+
+function* heldKeys(
+  zone: Fqdn,
+  hosts: readonly Fqdn[],
+  held: readonly RecordSet[],
+): Generator<string> {
+  const names = new Set<string>(hosts)
+  for (const set of held) {
+    const name = set.name.toLowerCase()
+    if (names.has(name) || (name === zone && set.type !== 'NS')) yield `${name} ${set.type}`
+  }
 }
 
 function* both(a: Iterable<Fqdn>, b: Iterable<Fqdn>): Generator<Fqdn> {

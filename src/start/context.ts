@@ -36,6 +36,8 @@ import type { Database } from '../store/schema.ts'
 import { SqlUpdateStore, type StoreZone } from '../store/update-store.ts'
 import { syncZones } from '../store/zones.ts'
 import { buildUpdateService, servedZones, systemClock, type ServedZone } from './builders.ts'
+import type { ZoneRecordService } from '../core/zone-records/zone-record-service.ts'
+import { buildZoneRecords } from './zone-records.ts'
 
 /**
  * What the CLI and the server share: the config, the served zones and the services over an
@@ -62,6 +64,12 @@ export interface Context {
   readonly audit: AuditTrail
   /** `dynzone import` and `export`. */
   readonly imports: ImportExport
+  /**
+   * Static records of every type (src/core/zone-records/): what it commits bumps the zone
+   * serial, so a running server's zone sync publishes it; the server's doors build their own
+   * with a publisher (`buildZoneRecords`).
+   */
+  readonly zoneRecords: ZoneRecordService
   /**
    * One host expiry sweep as of `at` (src/store/host-expiry-store.ts): commits with the zone
    * serials bumped, so a running server's zone sync publishes it; returns one event per host.
@@ -186,6 +194,7 @@ export async function openContext(
     auditLog,
     audit,
     imports,
+    zoneRecords: buildZoneRecords(config, db, served),
     expireHosts: async (at) => (await expireHosts(db, zones, at)).expired,
     openNotifier,
     cliUpdates,

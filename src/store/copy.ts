@@ -16,6 +16,7 @@ export const COPY_ORDER = [
   'zones',
   'hosts',
   'records',
+  'zone_records',
   'tokens',
   'token_hosts',
   'update_history',

@@ -160,7 +160,7 @@ export async function changeHost(
   })
 }
 
-/** Deletes a host with its records and bumps its zone's serial. */
+/** Deletes a host with its records (dynamic and static) and bumps its zone's serial. */
 export async function deleteHost(db: Kysely<Database>, hostId: number, at: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const zone = await trx
@@ -169,6 +169,9 @@ export async function deleteHost(db: Kysely<Database>, hostId: number, at: strin
       .select('zones.name')
       .where('hosts.id', '=', hostId)
       .executeTakeFirstOrThrow()
+    // Its static records go with it (also a foreign-key cascade; explicit, so it never
+    // depends on the database enforcing one).
+    await trx.deleteFrom('zone_records').where('owner_host_id', '=', hostId).execute()
     await trx.deleteFrom('hosts').where('id', '=', hostId).execute()
     await bumpSerial(trx, zone.name as Fqdn, at)
   })

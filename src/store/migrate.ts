@@ -13,6 +13,7 @@ import * as publisherLeases from './migrations/0010-publisher-leases.ts'
 import * as cacheEpochs from './migrations/0011-cache-epochs.ts'
 import * as rateCounters from './migrations/0012-rate-counters.ts'
 import * as lowEntropyTokens from './migrations/0013-low-entropy-tokens.ts'
+import * as zoneRecords from './migrations/0014-zone-records.ts'
 import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
 import * as auditEvents from './migrations/0019-audit-events.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-cache-epochs': cacheEpochs,
   '0012-rate-counters': rateCounters,
   '0013-low-entropy-tokens': lowEntropyTokens,
+  '0014-zone-records': zoneRecords,
   '0018-cluster-identity': clusterIdentity,
   '0019-audit-events': auditEvents,
 }

@@ -11,6 +11,7 @@ export interface Database {
   zones: ZonesTable
   hosts: HostsTable
   records: RecordsTable
+  zone_records: ZoneRecordsTable
   tokens: TokensTable
   update_history: UpdateHistoryTable
   acme_txt: AcmeTxtTable
@@ -80,6 +81,23 @@ export interface RecordsTable {
   host_id: number
   type: string
   value: string
+  updated_at: string
+}
+
+/**
+ * Static records (0014): one row per value, canonical presentation form; `owner_host_id`
+ * null for the zone's (admins'), else the host whose owner wrote it.
+ */
+export interface ZoneRecordsTable {
+  id: Generated<number>
+  zone_id: number
+  /** Lowercase FQDN without the trailing dot (`*.x` allowed). */
+  name: string
+  type: string
+  ttl: number
+  value: string
+  owner_host_id: number | null
+  created_at: string
   updated_at: string
 }
 

@@ -8,6 +8,8 @@ import type { Database } from './schema.ts'
 import { insertId } from './sql-dialect.ts'
 import { initialSerial, type SerialScheme } from '../dns/serial.ts'
 import type { StoreZone } from './update-store.ts'
+import type { ZoneRecordSet } from '../core/zone-records/zone-record-types.ts'
+import { staticSets } from './zone-record-store.ts'
 
 /** What the store needs of a configured zone. */
 export interface ZoneSetting {
@@ -66,7 +68,7 @@ export async function zoneSerials(db: Kysely<Database>): Promise<Map<Fqdn, numbe
   return new Map(rows.map((r) => [r.name as Fqdn, Number(r.serial)]))
 }
 
-/** Every RRset of a zone's hosts, with the serial it was read at (one consistent read). */
+/** Every RRset of a zone (hosts' and static), with the serial it was read at (one consistent read). */
 export async function readZone(
   db: Kysely<Database>,
   zone: StoreZone,
@@ -80,7 +82,8 @@ export async function readZone(
 const PAGE_ROWS = 5000
 
 /**
- * Hands every RRset of a zone's hosts to `take` as it is read, host by host in label order,
+ * Hands every RRset of a zone to `take` as it is read: hosts' host by host in label order,
+ * then the static records (`zone_records`) by name, then ACME TXT,
  * in pages of `pageRows` rows inside one transaction; returns the serial read with them. A
  * zone of a million hosts never sits in memory whole, as rows or as RRsets.
  */
@@ -114,9 +117,56 @@ export async function streamZone(
       set.values.push(quoteTxt(row.value))
       sets.set(name, set)
     }
+    // Static records (0014): a TXT at an ACME name joins that RRset (one RRset per name and type).
+    for await (const page of staticPages(trx, zone.id, pageRows)) {
+      for (const set of page) {
+        const acme = set.type === 'TXT' ? sets.get(set.name) : undefined
+        if (acme === undefined)
+          take({ name: set.name, type: set.type, ttl: set.ttl, values: set.values })
+        else acme.values.push(...set.values)
+      }
+    }
     for (const set of sets.values()) take(set)
     return Number(z.serial)
   })
+}
+
+// A zone's static RRsets, a page of rows at a time in (name, type, id) order; keyset on the
+// name, and a name cut by a page's end is read again whole with the next page.
+async function* staticPages(
+  trx: Kysely<Database>,
+  zoneId: number,
+  pageRows: number,
+): AsyncGenerator<ZoneRecordSet[]> {
+  let after: string | undefined
+  for (;;) {
+    let q = trx
+      .selectFrom('zone_records')
+      .select(['name', 'type', 'ttl', 'value', 'owner_host_id'])
+      .where('zone_id', '=', zoneId)
+    if (after !== undefined) q = q.where('name', '>', after)
+    const rows = await q.orderBy('name').orderBy('type').orderBy('id').limit(pageRows).execute()
+    if (rows.length < pageRows) {
+      yield staticSets(rows)
+      return
+    }
+    const last = rows[rows.length - 1]?.name ?? ''
+    let cut = rows.length
+    while (cut > 0 && rows[cut - 1]?.name === last) cut--
+    const page =
+      cut === 0
+        ? await trx
+            .selectFrom('zone_records')
+            .select(['name', 'type', 'ttl', 'value', 'owner_host_id'])
+            .where('zone_id', '=', zoneId)
+            .where('name', '=', last)
+            .orderBy('type')
+            .orderBy('id')
+            .execute()
+        : rows.slice(0, cut)
+    yield staticSets(page)
+    after = cut === 0 ? last : (rows[cut - 1]?.name ?? last)
+  }
 }
 
 interface RecordRow {
