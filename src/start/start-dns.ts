@@ -15,6 +15,8 @@ import type { ZoneIndex } from '../authoritative/index/zone-index.ts'
 import { parseIp } from '../core/addresses/addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { RecordUpdateService } from '../core/update/record-update.ts'
+import { zoneRecordPort } from '../core/update/zone-record-port.ts'
+import { buildZoneRecords } from './zone-records.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { Publisher } from '../publisher/publisher.ts'
 import { looseModeWarning } from '../security/file-mode.ts'
@@ -77,6 +79,8 @@ export async function startDns(
     answerDeadlineMs: config.update.answer_deadline_ms,
     txtTtlSeconds: config.update.txt_ttl_seconds,
     addressPolicy: p.update.addressPolicy,
+    // Every name and type but hosts' dynamic data: the zone's static records.
+    statics: zoneRecordPort(buildZoneRecords(config, context.db, context.served, p.publisher)),
   })
   const { metrics, update } = p
   const started = await startDnsServer({

@@ -186,7 +186,7 @@ name = "${PUBLIC_ZONE}"
     assert.deepEqual(await dig(ACME, 'TXT'), ['"token-two"'])
   })
 
-  it('logs every UPDATE it does not apply, once, with key, zone, name, type and reason', async () => {
+  it('logs every UPDATE it does not apply, once, with key, zone, owner name, type and reason', async () => {
     /** The `DNS UPDATE not applied` lines logged for `name` since `from` (JSON, one a line). */
     const notApplied = (from: number, name: string): Record<string, unknown>[] =>
       dynzone
@@ -195,7 +195,7 @@ name = "${PUBLIC_ZONE}"
         .split('\n')
         .filter((l) => l.includes('DNS UPDATE not applied'))
         .map((l) => JSON.parse(l) as Record<string, unknown>)
-        .filter((l) => l.name === name)
+        .filter((l) => l.owner === name)
     const cases = [
       // A wildcard owner: a name the acme key is not granted.
       {

@@ -126,7 +126,7 @@ export async function answerUpdate(
     ...zoneLog,
     rcode: RCODES[code],
     reason,
-    ...(name === undefined ? {} : { name }),
+    ...(name === undefined ? {} : { owner: name }),
     ...(type === undefined ? {} : { type }),
   })
   return reply(RCODES[code], parts)
@@ -136,7 +136,8 @@ export async function answerUpdate(
 interface Refusal {
   readonly rcode: number
   readonly reason: string
-  readonly name?: string
+  /** The owner name (`owner`: the logger's own `name` field is the program's). */
+  readonly owner?: string
   readonly type?: string
 }
 
@@ -247,10 +248,13 @@ function change(r: UpdateRecord): RecordChange | Refusal {
   return formErr(r, 'an update record is of class IN, ANY or NONE')
 }
 
-// A name dynzone cannot hold is outside anything it manages.
+// A name dynzone cannot hold is outside anything it manages; `*` may be the first label
+// (a wildcard owner, RFC 4592), as the zone record service reads owner names.
 function ownerName(r: UpdateRecord): Fqdn | Refusal {
-  const name = parseName(r.name)
-  if (name.ok) return name.value
+  const text = r.name.toLowerCase().replace(/\.$/, '')
+  const wild = text.startsWith('*.')
+  const name = parseName(wild ? text.slice(2) : text)
+  if (name.ok) return (wild ? `*.${name.value}` : name.value) as Fqdn
   return { rcode: Rcode.REFUSED, reason: name.error.message, ...about(r) }
 }
 
@@ -258,8 +262,8 @@ function formErr(r: UpdateRecord, reason: string): Refusal {
   return { rcode: Rcode.FORMERR, reason, ...about(r) }
 }
 
-function about(r: UpdateRecord): { name: string; type: string } {
-  return { name: r.name.toLowerCase().replace(/\.$/, ''), type: typeName(r.type) }
+function about(r: UpdateRecord): { owner: string; type: string } {
+  return { owner: r.name.toLowerCase().replace(/\.$/, ''), type: typeName(r.type) }
 }
 
 // Values of the types a zone holds in their one canonical form (src/zone's codec), so they

@@ -127,7 +127,7 @@ export class RecordUpdateService {
       const statics = this.#options.statics
       if (statics === undefined) return fail('refused', 'static records are not writable here')
       const written = await statics.write(u.principal.keyName, u.zone, split.statics, context)
-      if (!written.ok) return err(staticError(written.error))
+      if (!written.ok) return err(staticError(written.error, split.statics))
     }
     const published = await this.#commitHosts(writes, context)
     return published.ok ? ok({ changed: true, ignored }) : published
@@ -309,17 +309,27 @@ function sameAcme(a: readonly TxtValue[], b: readonly TxtValue[]): boolean {
   return key(a) === key(b)
 }
 
-function staticError(e: StaticRefusal): RecordUpdateError {
+// The service's error as an rcode, about the record its message names (`www.x. CNAME: …`),
+// or the one record written.
+function staticError(e: StaticRefusal, edits: readonly StaticEdit[]): RecordUpdateError {
+  const named = /^(\S+?)\.? ([A-Z0-9]+): /.exec(e.message)
+  const only = edits.length === 1 ? edits[0] : undefined
+  const about =
+    named?.[1] !== undefined && named[2] !== undefined
+      ? { name: named[1] as Fqdn, type: named[2] }
+      : only === undefined
+        ? {}
+        : { name: only.name, type: only.type }
   switch (e.code) {
     case 'not-served':
-      return { code: 'notauth', message: e.message }
+      return { code: 'notauth', message: e.message, ...about }
     case 'publish-failed':
       return { code: 'servfail', message: `saved, but DNS is not updated yet: ${e.message}` }
     case 'invalid':
     case 'forbidden':
     case 'not-found':
     case 'unsupported-type':
-      return { code: 'refused', message: e.message }
+      return { code: 'refused', message: e.message, ...about }
   }
 }
 
