@@ -165,4 +165,26 @@ api_key = "${pdns.apiKey}"
     assert.deepEqual(await pdnsDig(host, 'A'), ['192.0.2.43'])
     assert.deepEqual(await pdnsDig(host, 'TXT'), ['"via dynzone"'])
   })
+
+  it('brand-new names (no host) reach every backend: an _acme-challenge TXT and an A', async () => {
+    const values = async (zone: string, name: string, type: string): Promise<string[]> =>
+      zone === CF_ZONE
+        ? cfRecords(name, type)
+        : zone === R53_ZONE
+          ? r53Values(name, type)
+          : pdnsDig(name, type)
+    for (const zone of ZONES) {
+      const acme = `_acme-challenge.www.${zone}`
+      const r = await nsupdate(zone, [
+        `update add ${acme} 60 TXT "token-${zone}"`,
+        `update add mail.${zone} 300 A 192.0.2.25`,
+      ])
+      assert.equal(r.code, 0, r.output + dynzone.stdout())
+      assert.deepEqual(await values(zone, acme, 'TXT'), [`"token-${zone}"`], zone)
+      assert.deepEqual(await values(zone, `mail.${zone}`, 'A'), ['192.0.2.25'], zone)
+      const gone = await nsupdate(zone, [`update delete ${acme} TXT`])
+      assert.equal(gone.code, 0, gone.output)
+      assert.deepEqual(await values(zone, acme, 'TXT'), [], zone)
+    }
+  })
 })
