@@ -10,8 +10,11 @@
  * prerequisites (§3.2) with their rcodes; permission per key (§3.3, see core/update/update-policy.ts)
  * → REFUSED; the prescan (§3.4.1) → FORMERR; the changes (§3.4.2) all or nothing; every
  * answer to a verified request signed with the request's MAC (RFC 8945 §4.3.1).
- * Not implemented: forwarding to a primary (dynzone is the primary), SOA or NS changes, TTLs
- * from the request (the host's TTL applies), record types other than A, AAAA and TXT.
+ * Owner names may be wildcards (`*.name`); values of every record type a zone holds are read
+ * into the zone codec's canonical form. Every request not applied is logged once with the key,
+ * zone, owner, type, rcode and reason.
+ * Not implemented: forwarding to a primary (dynzone is the primary), changes of the SOA and
+ * the apex NS (the config's), TTLs from the request for hosts' dynamic records.
  */
 import { RECORD_TYPES, type RecordType } from '../../core/records.ts'
 import { canonicalValue } from '../../zone/record-value.ts'
