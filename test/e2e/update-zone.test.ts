@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
+import { startBind } from '../helpers/bind.ts'
 import { startBindSecondary, type Secondary } from '../helpers/bind-secondary.ts'
 import { runDynzone, startDynzone, type DynzoneProcess } from '../helpers/dynzone-process.ts'
 import { freePort } from '../helpers/free-port.ts'
@@ -45,9 +46,14 @@ describe('UPDATE creates and deletes names of any type', () => {
   let fullSecret = ''
 
   /** Runs one update script through `client`; returns exit code and output. */
-  async function update(client: 'nsupdate' | 'knsupdate', lines: readonly string[], key = fullKey) {
+  async function update(
+    client: 'nsupdate' | 'knsupdate',
+    lines: readonly string[],
+    key = fullKey,
+    at = port,
+  ) {
     const file = join(dir, `script-${String(++script)}.txt`)
-    const head = [`server 127.0.0.1 ${String(port)}`, `zone ${ZONE}.`]
+    const head = [`server 127.0.0.1 ${String(at)}`, `zone ${ZONE}.`]
     writeFileSync(file, [...head, ...lines, 'send', ''].join('\n'))
     const args = client === 'nsupdate' ? ['-k', key] : ['-y', `hmac-sha256:full-key:${fullSecret}`]
     const r = await run(client, [...args, file])
@@ -255,4 +261,54 @@ ns = ["ns1.example.net"]
       assert.deepEqual(await dig(`www.${ZONE}`, 'CNAME', bind.port), [])
     })
   }
+
+  it('answers and applies as BIND does where RFC 2136 §3.4.2 leaves room (same UPDATEs, same result)', async () => {
+    const primary = await startBind(
+      [{ name: 'full-key', algorithm: 'hmac-sha256', secret: fullSecret }],
+      [{ name: ZONE, keys: ['full-key'] }],
+    )
+    try {
+      const steps = [
+        [`update add cmp.${ZONE}. 300 A 192.0.2.1`],
+        // A CNAME beside other data, other data beside a CNAME: both ignored.
+        [`update add cmp.${ZONE}. 300 CNAME x.example.net.`],
+        [`update add cname.${ZONE}. 300 CNAME x.example.net.`],
+        [`update add cname.${ZONE}. 300 TXT "beside"`],
+        // A CNAME where a CNAME is replaces it.
+        [`update add cname.${ZONE}. 300 CNAME y.example.net.`],
+        [
+          `prereq yxdomain cmp.${ZONE}.`,
+          `prereq nxrrset cmp.${ZONE}. A`,
+          `update delete cmp.${ZONE}.`,
+        ],
+        // Deleting the apex NS RRset is ignored.
+        [`update delete ${ZONE}. NS`],
+        [`update add two.${ZONE}. 300 TXT "a"`, `update delete two.${ZONE}. TXT "a"`],
+      ]
+      const rcode = (output: string): string =>
+        /update failed: (\w+)/.exec(output)?.[1] ?? 'NOERROR'
+      for (const step of steps) {
+        const ours = await update('nsupdate', step)
+        const bind = await update('nsupdate', step, fullKey, primary.port)
+        assert.equal(rcode(ours.output), rcode(bind.output), step.join('; '))
+      }
+      for (const [name, type] of [
+        [`cmp.${ZONE}`, 'A'],
+        [`cmp.${ZONE}`, 'CNAME'],
+        [`cname.${ZONE}`, 'CNAME'],
+        [`cname.${ZONE}`, 'TXT'],
+        [`two.${ZONE}`, 'TXT'],
+      ] as const) {
+        assert.deepEqual(
+          await dig(name, type),
+          await dig(name, type, primary.port),
+          `${name} ${type}`,
+        )
+      }
+      assert.ok((await dig(ZONE, 'NS')).length > 0)
+      assert.ok((await dig(ZONE, 'NS', primary.port)).length > 0)
+    } finally {
+      await primary.stop()
+    }
+  })
 })
