@@ -129,3 +129,95 @@ describe('resyncZone', () => {
     publisher.close()
   })
 })
+
+describe('resyncZone and static records', () => {
+  const MX = 'dyn.example.test. 60 IN MX 10 mail.example.test.'
+  const WWW = 'www.dyn.example.test. 60 IN CNAME home.dyn.example.test.'
+
+  it('removes a static RRset the store wanted earlier in this process and no longer does', async () => {
+    const { index, backend, publisher } = setup()
+    const knownKeys = new Set<string>()
+    const logger = { info: () => undefined, warn: () => undefined }
+    const resync = (records: string) =>
+      resyncZone({
+        zone,
+        backend,
+        publisher,
+        desired: () =>
+          Promise.resolve({
+            serial: 9,
+            hosts: [home, gone],
+            records: recordSetsFromLines(records),
+          }),
+        known: new Set(),
+        knownKeys,
+        logger,
+        countDrift: false,
+      })
+    const hosts = `
+      home.dyn.example.test. 60 IN A 203.0.113.1
+      home.dyn.example.test. 60 IN AAAA 2001:db8::1
+      gone.dyn.example.test. 60 IN A 203.0.113.9
+    `
+    const first = await resync(`${hosts}\n${MX}\n${WWW}`)
+    assert.ok(first.ok)
+    assert.equal(first.value.drift.length, 2)
+    const second = await resync(hosts)
+    assert.ok(second.ok)
+    assert.equal(
+      describeResync(second.value),
+      'repaired 2 RRsets at serial 9: dyn.example.test MX (extra), www.dyn.example.test CNAME (extra)',
+    )
+    const after = (index.read(zone) ?? []).map((s) => `${s.name} ${s.type}`)
+    assert.deepEqual(after.sort(), [
+      'dyn.example.test NS',
+      'gone.dyn.example.test A',
+      'home.dyn.example.test A',
+      'home.dyn.example.test AAAA',
+      'ns1.dyn.example.test A',
+    ])
+    publisher.close()
+  })
+
+  it('on the built-in index, removes a static RRset it holds that the store no longer has', async () => {
+    const { index, backend, publisher } = setup()
+    assert.ok(
+      (
+        await backend.apply(
+          { zone, serial: 2, replace: recordSetsFromLines(WWW), remove: [] },
+          new AbortController().signal,
+        )
+      ).ok,
+    )
+    const r = await resyncZone({
+      zone,
+      backend,
+      publisher,
+      desired: () =>
+        Promise.resolve({
+          serial: 4,
+          hosts: [home, gone],
+          records: recordSetsFromLines(`
+            home.dyn.example.test. 60 IN A 203.0.113.1
+            home.dyn.example.test. 60 IN AAAA 2001:db8::1
+            gone.dyn.example.test. 60 IN A 203.0.113.9
+          `),
+        }),
+      known: new Set(),
+      heldHosts: (held) =>
+        held.map((s) => s.name).filter((n) => n !== zone && n !== 'ns1.dyn.example.test'),
+      logger: { info: () => undefined, warn: () => undefined },
+      countDrift: false,
+    })
+    assert.ok(r.ok)
+    assert.equal(
+      describeResync(r.value),
+      'repaired 1 RRset at serial 4: www.dyn.example.test CNAME (extra)',
+    )
+    assert.equal(
+      index.read(zone)?.some((s) => s.type === 'CNAME'),
+      false,
+    )
+    publisher.close()
+  })
+})

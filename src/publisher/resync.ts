@@ -78,10 +78,10 @@ export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, strin
     const heldHosts = o.heldHosts === undefined ? [] : [...o.heldHosts(held.value)]
     const managed = managedKeys(both(o.known, heldHosts), desired.records)
     for (const key of o.knownKeys ?? []) managed.add(key)
-    // A backend that holds only what dynzone wrote: every RRset it holds at those names, and
-    // at the apex all but the NS (the config's), is dynzone's (a deleted static RRset too).
+    // A backend that holds only what dynzone wrote: every RRset it holds at those names is
+    // dynzone's (a deleted static RRset too).
     if (o.heldHosts !== undefined)
-      for (const key of heldKeys(zone, heldHosts, held.value)) managed.add(key)
+      for (const key of heldKeys(heldHosts, held.value)) managed.add(key)
     for (const set of desired.records) o.knownKeys?.add(`${set.name} ${set.type}`)
     const repair = diffZone(zone, desired.serial, desired.records, held.value, managed)
     if (repair.drift.length > 0 || marker.value !== undefined) {
@@ -105,15 +105,11 @@ export function resyncZone(o: ResyncOptions): Promise<Result<ResyncReport, strin
   })
 }
 
-function* heldKeys(
-  zone: Fqdn,
-  hosts: readonly Fqdn[],
-  held: readonly RecordSet[],
-): Generator<string> {
+function* heldKeys(hosts: readonly Fqdn[], held: readonly RecordSet[]): Generator<string> {
   const names = new Set<string>(hosts)
   for (const set of held) {
     const name = set.name.toLowerCase()
-    if (names.has(name) || (name === zone && set.type !== 'NS')) yield `${name} ${set.type}`
+    if (names.has(name)) yield `${name} ${set.type}`
   }
 }
 

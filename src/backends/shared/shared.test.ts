@@ -86,6 +86,25 @@ describe('record values', () => {
       assert.equal(r.error.code, 'invalid-record')
     }
   })
+
+  it('refuses a type the backend does not publish, naming the RRset, before any request', () => {
+    const set = {
+      name: 'h.z.test' as Fqdn,
+      type: 'SSHFP' as const,
+      ttl: 60,
+      values: ['1 1 dd465c09cfa51fb45020cc83316fff21b9ec74ac'],
+    }
+    const change = { zone: 'z.test' as Fqdn, serial: 1, replace: [set], remove: [] }
+    assert.deepEqual(validateChange(change), {
+      ok: false,
+      error: {
+        code: 'invalid-record',
+        retryable: false,
+        message: 'h.z.test SSHFP: this backend does not publish SSHFP records',
+      },
+    })
+    assert.deepEqual(validateChange(change, new Set(['SSHFP'])), { ok: true, value: undefined })
+  })
 })
 
 describe('retryAfterMs', () => {
