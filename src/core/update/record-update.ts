@@ -12,12 +12,11 @@
  * are written first (they are what the rules can refuse), then the host writes; a refusal
  * leaves everything as it was. Every A and AAAA added passes the zone's address policy.
  */
-import { addTxt, parseTxtText, type TxtValue } from './acme-txt.ts'
+import { acmeText, hostManaged, hostWrites, isRecordType, splitChanges } from './host-writes.ts'
 import { parseIpOf } from '../addresses/addresses.ts'
 import type { AddressPolicy } from '../addresses/address-policy.ts'
 import { isInZone, type Fqdn } from '../names.ts'
 import type { ChangePublisher, Clock, RecordStore, RecordWrite, UpdateContext } from '../ports.ts'
-import { RECORD_TYPES, type RecordType } from '../records.ts'
 import { err, ok, type Result } from '../result.ts'
 import { grantAllows, type UpdatePrincipal } from './update-policy.ts'
 import { readRecordState, type NameState } from './record-state.ts'
@@ -121,7 +120,13 @@ export class RecordUpdateService {
       actor: `key ${u.principal.keyName}`,
       at: now.toISOString(),
     }
-    const writes = this.#hostWrites(split.host, hosts, u.changes, now)
+    const writes = hostWrites(
+      split.host,
+      hosts,
+      u.changes,
+      now,
+      this.#options.txtTtlSeconds ?? 3600,
+    )
     if (split.statics.length === 0 && writes.length === 0) return ok({ changed: false, ignored })
     if (split.statics.length > 0) {
       const statics = this.#options.statics
@@ -207,106 +212,6 @@ export class RecordUpdateService {
     if (!ip.ok) return `${name} ${type}: ${ip.error.message}`
     return this.#options.addressPolicy.refusal(name, this.#options.store.zoneNames(), ip.value)
   }
-
-  // The host path's writes for the hosts' RRsets that changed.
-  #hostWrites(
-    changed: readonly Changed[],
-    hosts: ReadonlyMap<Fqdn, NameState>,
-    changes: readonly RecordChange[],
-    now: Date,
-  ): RecordWrite[] {
-    const writes: RecordWrite[] = []
-    for (const c of changed) {
-      const s = hosts.get(c.name)
-      if (s?.host === undefined) continue
-      if (s.kind === 'host') {
-        writes.push({
-          kind: 'host',
-          host: s.host,
-          type: c.type as RecordType,
-          values: c.next?.values ?? [],
-        })
-        continue
-      }
-      const values = this.#acmeValues(s.acme, c, changes, now)
-      if (!sameAcme(s.acme, values)) writes.push({ kind: 'acme', host: s.host, values })
-    }
-    return writes
-  }
-
-  // The live ACME values after the change: each value added gets a fresh expiry.
-  #acmeValues(
-    live: readonly TxtValue[],
-    c: Changed,
-    changes: readonly RecordChange[],
-    now: Date,
-  ): TxtValue[] {
-    const ttl = this.#options.txtTtlSeconds ?? 3600
-    const expires = new Date(now.getTime() + ttl * 1000).toISOString()
-    const added = new Set(
-      changes
-        .filter((x) => x.kind === 'add' && x.name === c.name)
-        .map((x) => (x.kind === 'add' ? x.value : '')),
-    )
-    let values: TxtValue[] = []
-    for (const quoted of c.next?.values ?? []) {
-      const text = acmeText(quoted) ?? ''
-      const kept = live.find((v) => v.value === text)
-      values =
-        added.has(quoted) || kept === undefined ? addTxt(values, text, expires) : [...values, kept]
-    }
-    return values
-  }
-}
-
-/** One RRset that differs after the changes. */
-interface Changed {
-  readonly name: Fqdn
-  readonly type: string
-  readonly next: RRsetState | undefined
-}
-
-// The changed RRsets by path: a host's dynamic data, or static records.
-function splitChanges(
-  changed: readonly Changed[],
-  hosts: ReadonlyMap<Fqdn, NameState>,
-): { host: Changed[]; statics: StaticEdit[] } {
-  const host: Changed[] = []
-  const statics: StaticEdit[] = []
-  for (const c of changed) {
-    const s = hosts.get(c.name)
-    if (s !== undefined && hostManaged(s, c.type)) {
-      // The host path keeps the host's TTL: only a change of values is a change.
-      const before = s.rrsets.get(c.type) ?? []
-      const after = c.next?.values ?? []
-      if (before.length !== after.length || after.some((v) => !before.includes(v))) host.push(c)
-    } else if (isRecordType(c.type)) {
-      statics.push({ name: c.name, type: c.type, next: c.next })
-    }
-  }
-  return { host, statics }
-}
-
-/** Record types the UPDATE path writes at a host's own name through the host path. */
-export const HOST_UPDATE_TYPES: readonly RecordType[] = ['A', 'AAAA', 'TXT']
-
-// A host's own A/AAAA/TXT, or the TXT at its `_acme-challenge` name.
-function hostManaged(s: NameState, type: string): boolean {
-  if (s.kind === 'host') return HOST_UPDATE_TYPES.some((t) => t === type)
-  return s.kind === 'acme' && type === 'TXT'
-}
-
-function isRecordType(type: string): type is RecordType {
-  return (RECORD_TYPES as readonly string[]).includes(type)
-}
-
-function sameAcme(a: readonly TxtValue[], b: readonly TxtValue[]): boolean {
-  const key = (l: readonly TxtValue[]): string =>
-    l
-      .map((v) => `${v.value} ${v.expiresAt}`)
-      .sort()
-      .join('\n')
-  return key(a) === key(b)
 }
 
 // The service's error as an rcode, about the record its message names (`www.x. CNAME: …`),
@@ -331,13 +236,6 @@ function staticError(e: StaticRefusal, edits: readonly StaticEdit[]): RecordUpda
     case 'unsupported-type':
       return { code: 'refused', message: e.message, ...about }
   }
-}
-
-// One quoted TXT string back to its text, when it is a valid ACME value (else undefined).
-function acmeText(value: string): string | undefined {
-  const m = /^"((?:[^"\\]|\\["\\])*)"$/.exec(value)
-  const text = m?.[1]?.replace(/\\(.)/g, '$1')
-  return text !== undefined && parseTxtText(text).ok ? text : undefined
 }
 
 function fail(code: RecordUpdateError['code'], message: string): Result<never, RecordUpdateError> {
