@@ -41,7 +41,12 @@ function cli(config: string, args: readonly string[], stdin = ''): string {
   return r.stdout
 }
 
-function writeConfig(dir: string, publish: Publish, extra: readonly string[]): string {
+function writeConfig(
+  dir: string,
+  publish: Publish,
+  extra: readonly string[],
+  dnsTables: readonly string[],
+): string {
   const path = join(dir, 'dynzone.toml')
   const backend =
     publish.kind === 'builtin'
@@ -63,6 +68,7 @@ function writeConfig(dir: string, publish: Publish, extra: readonly string[]): s
     ...(publish.kind === 'builtin' && publish.workers !== undefined
       ? [`workers = ${String(publish.workers)}`]
       : []),
+    ...dnsTables,
     '[demo]',
     'enabled = false',
     '[[zones]]',
@@ -115,8 +121,10 @@ export async function startBenchDynzone(
   hosts: number,
   extra: readonly string[] = [],
   addresses = false,
+  /** TOML tables under `[dns]`, such as `[[dns.update_keys]]`. */
+  dnsTables: readonly string[] = [],
 ): Promise<BenchDynzone> {
-  const config = writeConfig(dir, publish, extra)
+  const config = writeConfig(dir, publish, extra, dnsTables)
   cli(config, ['db', 'migrate'])
   const user = 'bench'
   cli(config, ['user', 'add', user, '--password-stdin'], 'bench password of no use\n')

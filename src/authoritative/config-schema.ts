@@ -8,15 +8,15 @@ import { parseName, type Fqdn } from '../core/names.ts'
 import { GRANT_MATCHES, type UpdateGrant } from '../core/update/update-policy.ts'
 import { filePath, list, oneOf, secret, table, text } from '../config/fields.ts'
 import { TSIG_ALGORITHMS, type TsigAlgorithm } from '../dns/tsig.ts'
-import { HOST_UPDATE_TYPES } from '../core/update/record-update.ts'
+import { RECORD_TYPES } from '../core/records.ts'
 
 const ALGORITHMS = Object.keys(TSIG_ALGORITHMS) as [TsigAlgorithm, ...TsigAlgorithm[]]
-const TYPES = HOST_UPDATE_TYPES as readonly string[] as [string, ...string[]]
 
 const grant = table({
   name: text('a name or pattern such as "_acme-challenge.*.dyn.example.com"').optional(),
   match: oneOf(GRANT_MATCHES).optional(),
-  types: list(oneOf(TYPES), 'a list of record types such as ["TXT"]').default([]),
+  // Any type a zone can hold; `[]`: all of them.
+  types: list(oneOf(RECORD_TYPES), 'a list of record types such as ["TXT", "MX"]').default([]),
 }).transform((g, ctx): UpdateGrant => {
   const match = g.match ?? (g.name?.includes('*') === true ? 'wildcard' : 'name')
   if (match === 'self' || match === 'selfsub') return { match, name: null, types: g.types }

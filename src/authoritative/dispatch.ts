@@ -50,6 +50,8 @@ export function createDispatcher(
   const now = (): number => o.update?.now() ?? Date.now() / 1000
   // Plain UDP queries for existing names skip parsing into objects (fast-answer.ts).
   const fastZones = o.index instanceof ZoneIndex ? o.index : undefined
+  // Signed queries also see the SOA of zones served elsewhere (UPDATE clients look it up).
+  const signedIndex = o.update?.bridged?.over(o.index) ?? o.index
   return (transport) => {
     const onError = o.onError(`answer ${transport}`)
     const fast = transport === 'udp' ? fastZones : undefined
@@ -77,7 +79,7 @@ export function createDispatcher(
       if (o.update !== undefined && isUpdate(message)) {
         return updating(message, signed, client, o.update, o.onError('update'))
       }
-      const answers = answerMessages(message, o.index, {
+      const answers = answerMessages(message, signed === undefined ? o.index : signedIndex, {
         transport,
         client,
         onError,

@@ -59,7 +59,7 @@ function setup() {
     updates: {
       update: (u) => {
         applied.push(u)
-        return Promise.resolve(ok({ changed: false }))
+        return Promise.resolve(ok({ changed: false, ignored: [] }))
       },
     },
     now: () => NOW,

@@ -87,7 +87,7 @@ exempt = ["127.0.0.0/8", "::1/128"]
 # name = "_acme-challenge.*.dyn.example.com"
 # name, subdomain, wildcard, self or selfsub; default wildcard when name has "*", else name.
 # match = "wildcard"
-# Record types (A, AAAA, TXT); [] = all of them.
+# Record types (A, AAAA, CNAME, MX, TXT, SRV, CAA, NS, PTR, SSHFP, TLSA, SVCB, HTTPS, DS); [] = all of them.
 # types = ["TXT"]
 
 [database]

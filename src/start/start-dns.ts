@@ -8,12 +8,15 @@ import { readFileSync } from 'node:fs'
 import { notifySecondaries } from '../authoritative/notify/secondaries.ts'
 import { startDnsServer, type DnsServer } from '../authoritative/server.ts'
 import { buildUpdateKeys } from '../authoritative/update/update-keys.ts'
+import type { BridgedZones } from '../authoritative/update/bridged-zones.ts'
 import type { ReplicaFeed } from '../authoritative/workers/replica-feed.ts'
 import type { WorkerPool } from '../authoritative/workers/worker-pool.ts'
 import type { ZoneIndex } from '../authoritative/index/zone-index.ts'
 import { parseIp } from '../core/addresses/addresses.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { RecordUpdateService } from '../core/update/record-update.ts'
+import { zoneRecordPort } from '../core/update/zone-record-port.ts'
+import { buildZoneRecords } from './zone-records.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { Publisher } from '../publisher/publisher.ts'
 import { looseModeWarning } from '../security/file-mode.ts'
@@ -46,6 +49,8 @@ export function planWorkers(context: ServerContext): WorkerPlan {
 /** What the DNS server answers from and writes through. */
 export interface DnsParts {
   readonly index: ZoneIndex
+  /** Zones on other backends, whose SOA UPDATE clients look up here. */
+  readonly bridged: BridgedZones
   readonly publisher: Publisher
   readonly update: UpdatePath
   readonly workers: WorkerPlan
@@ -74,6 +79,8 @@ export async function startDns(
     answerDeadlineMs: config.update.answer_deadline_ms,
     txtTtlSeconds: config.update.txt_ttl_seconds,
     addressPolicy: p.update.addressPolicy,
+    // Every name and type but hosts' dynamic data: the zone's static records.
+    statics: zoneRecordPort(buildZoneRecords(config, context.db, context.served, p.publisher)),
   })
   const { metrics, update } = p
   const started = await startDnsServer({
@@ -105,6 +112,7 @@ export async function startDns(
       updates: recordUpdates,
       now: () => systemClock.now().getTime() / 1000,
       logger,
+      bridged: p.bridged,
       // A bad TSIG MAC counts in the address's failure budget, like any bad credential.
       keyFailed: (client) => {
         const ip = parseIp(client)

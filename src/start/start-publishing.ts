@@ -14,6 +14,9 @@ import { nestedZones, type Fqdn } from '../core/names.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { LanSync } from '../jobs/lan-sync.ts'
 import { ZoneSync } from '../jobs/zone-sync.ts'
+import { zoneHead } from '../jobs/zone-snapshot.ts'
+import { zoneSerials } from '../store/zones.ts'
+import { BridgedZones } from '../authoritative/update/bridged-zones.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import { SqlLeaseStore } from '../publisher/lease-store.ts'
@@ -35,10 +38,12 @@ import type { CloseReason, Started } from './lifecycle.ts'
 /** How long shutdown waits for the publisher's queues (systemd's default stop timeout is 90 s). */
 const SHUTDOWN_DRAIN_MS = 10_000
 
-/** The built-in server's index and every zone's backend. */
+/** The built-in server's index, every zone's backend, and the zones served elsewhere. */
 export interface Backends {
   readonly index: ZoneIndex
   readonly backends: ReadonlyMap<Fqdn, DnsBackend>
+  /** Zones on other backends: their SOA for UPDATE clients, kept at the published serial. */
+  readonly bridged: BridgedZones
 }
 
 /**
@@ -68,7 +73,12 @@ export async function startBackends(
       feed !== null && backend.kind === 'builtin' ? replicatedBackend(feed, backend) : backend,
     )
   }
-  return ok({ value: { index, backends }, close })
+  const bridged = new BridgedZones()
+  const serials = await zoneSerials(context.db)
+  for (const apex of zoneApexes(context.served.filter((s) => s.config.backend !== 'builtin'))) {
+    bridged.set(zoneHead(apex, serials.get(apex.zone.name) ?? 1))
+  }
+  return ok({ value: { index, backends, bridged }, close })
 }
 
 /** What publishing gives the update path, DNS and the jobs. */
@@ -87,7 +97,7 @@ export interface Publishing {
  */
 export async function startPublishing(
   context: ServerContext,
-  { index, backends }: Backends,
+  { index, backends, bridged }: Backends,
   feed: ReplicaFeed | null,
   metrics: Metrics | null,
 ): Promise<Result<Started<Publishing>, string>> {
@@ -127,6 +137,7 @@ export async function startPublishing(
     },
   })
   const holds = (zone: Fqdn): boolean => leases.holds(zone) && !ownership.refused(zone)
+  const apexes = new Map(zoneApexes(context.served).map((a) => [a.zone.name, a]))
   metrics?.watchLeases(shared, holds)
   const publisher = new Publisher({
     backends,
@@ -135,6 +146,8 @@ export async function startPublishing(
       holds,
       published: (zone, serial) => {
         leases.published(zone, serial)
+        const apex = apexes.get(zone)
+        if (apex !== undefined && bridged.has(zone)) bridged.set(zoneHead(apex, serial))
       },
       waitPublished: (zone, serial, ms) => leases.waitPublished(zone, serial, ms),
     },

@@ -186,6 +186,58 @@ name = "${PUBLIC_ZONE}"
     assert.deepEqual(await dig(ACME, 'TXT'), ['"token-two"'])
   })
 
+  it('logs every UPDATE it does not apply, once, with key, zone, owner name, type and reason', async () => {
+    /** The `DNS UPDATE not applied` lines logged for `name` since `from` (JSON, one a line). */
+    const notApplied = (from: number, name: string): Record<string, unknown>[] =>
+      dynzone
+        .stdout()
+        .slice(from)
+        .split('\n')
+        .filter((l) => l.includes('DNS UPDATE not applied'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l.owner === name)
+    const cases = [
+      // A wildcard owner: a name the acme key is not granted.
+      {
+        name: `*.${ZONE}`,
+        type: 'A',
+        rcode: 'REFUSED',
+        line: `update add *.${ZONE} 60 A 192.0.2.9`,
+      },
+      {
+        name: 'www.example.org',
+        type: 'A',
+        rcode: 'NOTZONE',
+        line: 'update add www.example.org 60 A 192.0.2.9',
+      },
+      {
+        name: HOST,
+        type: 'MX',
+        rcode: 'REFUSED',
+        line: `update add ${HOST} 60 MX 10 mail.${ZONE}`,
+      },
+    ]
+    for (const c of cases) {
+      const from = dynzone.stdout().length
+      const r = await update('nsupdate', ['-k', acmeKey], [`zone ${ZONE}`, c.line])
+      assert.match(r.output, new RegExp(c.rcode), c.line)
+      // The answer is sent after the line is logged; give the pipe a moment all the same.
+      for (let i = 0; i < 50 && notApplied(from, c.name).length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      const lines = notApplied(from, c.name)
+      assert.equal(lines.length, 1, `${c.line}: ${dynzone.stdout().slice(from)}`)
+      const line = lines[0]
+      assert.ok(line !== undefined)
+      assert.equal(line.key, 'acme-key', c.line)
+      assert.equal(line.zone, ZONE, c.line)
+      assert.equal(line.type, c.type, c.line)
+      assert.equal(line.rcodeName, c.rcode, c.line)
+      assert.equal(typeof line.reason, 'string', c.line)
+    }
+    assert.deepEqual(await dig(`x.${ZONE}`, 'A'), [])
+  })
+
   it('refuses a private address in a public zone, as an HTTP update would, changing nothing', async () => {
     for (const args of [
       ['user', 'add', 'pub', '--password-stdin'],

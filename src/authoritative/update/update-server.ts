@@ -10,16 +10,21 @@
  * prerequisites (§3.2) with their rcodes; permission per key (§3.3, see core/update/update-policy.ts)
  * → REFUSED; the prescan (§3.4.1) → FORMERR; the changes (§3.4.2) all or nothing; every
  * answer to a verified request signed with the request's MAC (RFC 8945 §4.3.1).
- * Not implemented: forwarding to a primary (dynzone is the primary), SOA or NS changes, TTLs
- * from the request (the host's TTL applies), record types other than A, AAAA and TXT.
+ * Owner names may be wildcards (`*.name`); values of every record type a zone holds are read
+ * into the zone codec's canonical form. Every request not applied is logged once with the key,
+ * zone, owner, type, rcode and reason.
+ * Not implemented: forwarding to a primary (dynzone is the primary), changes of the SOA and
+ * the apex NS (the config's), TTLs from the request for hosts' dynamic records.
  */
-import { parseIp } from '../../core/addresses/addresses.ts'
+import { RECORD_TYPES, type RecordType } from '../../core/records.ts'
+import { canonicalValue } from '../../zone/record-value.ts'
 import { parseName, type Fqdn } from '../../core/names.ts'
 import type {
   Prerequisite,
   RecordChange,
   RecordUpdate,
   RecordUpdateError,
+  RecordUpdateResult,
 } from '../../core/update/record-update.ts'
 import type { Result } from '../../core/result.ts'
 import type { UpdatePrincipal } from '../../core/update/update-policy.ts'
@@ -31,6 +36,7 @@ import { headerOnly } from '../answer/response-writer.ts'
 import type { SignedRequest } from '../tsig/tsig-gate.ts'
 import { signedReply, type ReplyParts } from '../tsig/tsig-reply.ts'
 import type { DnsLogger } from '../dns-logger.ts'
+import type { BridgedZones } from './bridged-zones.ts'
 
 /** A TSIG key the server knows, with what it may change. */
 export interface UpdateKey {
@@ -42,13 +48,15 @@ export interface UpdateKey {
 export interface UpdateHandlerOptions {
   readonly keys: ReadonlyMap<string, UpdateKey>
   readonly updates: {
-    update(u: RecordUpdate): Promise<Result<{ changed: boolean }, RecordUpdateError>>
+    update(u: RecordUpdate): Promise<Result<RecordUpdateResult, RecordUpdateError>>
   }
   /** Seconds since the epoch. */
   readonly now: () => number
   readonly logger?: DnsLogger
   /** Told of each request whose TSIG key or MAC was bad (BADKEY, BADSIG), by client address. */
   readonly keyFailed?: (client: string) => void
+  /** Zones taken UPDATEs for but served elsewhere: their SOA answers signed SOA queries. */
+  readonly bridged?: BridgedZones
 }
 
 const CLASS_NONE = 254
@@ -82,20 +90,67 @@ export async function answerUpdate(
   const { key, mac } = signed
   const reply = (rcode: number, parts?: ReplyParts): Buffer =>
     signedReply(message, rcode, key, mac, o.now(), parts)
+  const log = { client, key: key.name }
   const parsed = parseUpdate(message)
-  if (!parsed.ok) return reply(Rcode.FORMERR)
+  if (!parsed.ok) {
+    refused(o, { ...log, rcode: Rcode.FORMERR, reason: 'malformed UPDATE message' })
+    return reply(Rcode.FORMERR)
+  }
   const u = parsed.value
   const parts = { zoneWire: u.zoneWire, zoneType: u.zoneType, zoneClass: u.zoneClass }
-  if (u.zoneType !== RRType.SOA || u.zoneClass !== CLASS_IN) return reply(Rcode.FORMERR, parts)
+  const zoneLog = { ...log, zone: u.zone }
+  if (u.zoneType !== RRType.SOA || u.zoneClass !== CLASS_IN) {
+    const reason = 'the zone section must hold one SOA entry of class IN'
+    refused(o, { ...zoneLog, rcode: Rcode.FORMERR, reason })
+    return reply(Rcode.FORMERR, parts)
+  }
   const principal = o.keys.get(key.name)?.principal
   const request = toCore(u, principal ?? { keyName: key.name, grants: [] }, client)
-  if (!request.ok) return reply(request.error, parts)
+  if (!request.ok) {
+    refused(o, { ...zoneLog, ...request.error })
+    return reply(request.error.rcode, parts)
+  }
   const result = await o.updates.update(request.value)
-  const rcode = result.ok ? Rcode.NOERROR : RCODES[result.error.code]
-  const log = { client, key: key.name, zone: u.zone, rcode }
-  if (result.ok) o.logger?.info({ ...log, changed: result.value.changed }, 'DNS UPDATE applied')
-  else o.logger?.warn({ ...log, reason: result.error.message }, 'DNS UPDATE not applied')
-  return reply(rcode, parts)
+  if (result.ok) {
+    o.logger?.info(
+      {
+        ...zoneLog,
+        rcode: Rcode.NOERROR,
+        changed: result.value.changed,
+        // Adds RFC 2136 §3.4.2.2 ignores (a CNAME beside other data) are said, not silent.
+        ...(result.value.ignored.length === 0 ? {} : { ignored: result.value.ignored }),
+      },
+      'DNS UPDATE applied',
+    )
+    return reply(Rcode.NOERROR, parts)
+  }
+  const { code, message: reason, name, type } = result.error
+  refused(o, {
+    ...zoneLog,
+    rcode: RCODES[code],
+    reason,
+    ...(name === undefined ? {} : { owner: name }),
+    ...(type === undefined ? {} : { type }),
+  })
+  return reply(RCODES[code], parts)
+}
+
+/** Why one UPDATE was not applied: the rcode, and the record it was about when there is one. */
+interface Refusal {
+  readonly rcode: number
+  readonly reason: string
+  /** The owner name (`owner`: the logger's own `name` field is the program's). */
+  readonly owner?: string
+  readonly type?: string
+}
+
+// Every UPDATE not applied is logged once, with the key, zone, name, type and reason.
+function refused(o: UpdateHandlerOptions, fields: Refusal & object): void {
+  o.logger?.warn({ ...fields, rcodeName: rcodeName(fields.rcode) }, 'DNS UPDATE not applied')
+}
+
+function rcodeName(rcode: number): string {
+  return Object.entries(Rcode).find(([, v]) => v === rcode)?.[0] ?? String(rcode)
 }
 
 /** True for a message that the UPDATE server should answer. */
@@ -109,21 +164,26 @@ function toCore(
   u: UpdateMessage,
   principal: UpdatePrincipal,
   client: string,
-): Result<RecordUpdate, number> {
+): Result<RecordUpdate, Refusal> {
   const zone = parseName(u.zone)
-  if (!zone.ok) return { ok: false, error: Rcode.NOTAUTH }
+  if (!zone.ok) {
+    return {
+      ok: false,
+      error: { rcode: Rcode.NOTAUTH, reason: `${u.zone} is no zone served here` },
+    }
+  }
   const prerequisites: Prerequisite[] = []
   const equals = new Map<string, { name: Fqdn; type: string; values: string[] }>()
   for (const r of u.prerequisites) {
     const p = prerequisite(r, equals)
-    if (typeof p === 'number') return { ok: false, error: p }
+    if (p !== undefined && 'rcode' in p) return { ok: false, error: p }
     if (p !== undefined) prerequisites.push(p)
   }
   for (const e of equals.values()) prerequisites.push({ kind: 'rrset-equals', ...e })
   const changes: RecordChange[] = []
   for (const r of u.updates) {
     const c = change(r)
-    if (typeof c === 'number') return { ok: false, error: c }
+    if ('rcode' in c) return { ok: false, error: c }
     changes.push(c)
   }
   return {
@@ -143,20 +203,22 @@ function toCore(
 function prerequisite(
   r: UpdateRecord,
   equals: Map<string, { name: Fqdn; type: string; values: string[] }>,
-): Prerequisite | number | undefined {
-  if (r.ttl !== 0) return Rcode.FORMERR
+): Prerequisite | Refusal | undefined {
+  if (r.ttl !== 0) return formErr(r, 'a prerequisite must have TTL 0 (RFC 2136 §2.4)')
   const name = ownerName(r)
-  if (typeof name === 'number') return name
+  if (typeof name !== 'string') return name
   const type = typeName(r.type)
   if (r.class === CLASS_ANY || r.class === CLASS_NONE) {
-    if (r.data !== undefined) return Rcode.FORMERR
+    if (r.data !== undefined) return formErr(r, 'a class ANY or NONE prerequisite has no data')
     const any = r.type === RRType.ANY
     if (r.class === CLASS_ANY) {
       return any ? { kind: 'name-in-use', name } : { kind: 'rrset-exists', name, type }
     }
     return any ? { kind: 'name-not-in-use', name } : { kind: 'rrset-absent', name, type }
   }
-  if (r.class !== CLASS_IN || r.data === undefined) return Rcode.FORMERR
+  if (r.class !== CLASS_IN || r.data === undefined) {
+    return formErr(r, 'a prerequisite is of class IN (with data), ANY or NONE')
+  }
   const key = `${name} ${type}`
   const entry = equals.get(key) ?? { name, type, values: [] }
   entry.values.push(normalize(r.type, r.data))
@@ -165,18 +227,19 @@ function prerequisite(
 }
 
 // RFC 2136 §3.4.1.3 (prescan) and §2.5.1–2.5.4.
-function change(r: UpdateRecord): RecordChange | number {
+function change(r: UpdateRecord): RecordChange | Refusal {
   const name = ownerName(r)
-  if (typeof name === 'number') return name
+  if (typeof name !== 'string') return name
   const type = typeName(r.type)
   if (r.class === CLASS_IN) {
-    if (NOT_ADDABLE.has(r.type) || r.data === undefined) return Rcode.FORMERR
-    return { kind: 'add', name, type, value: normalize(r.type, r.data) }
+    if (NOT_ADDABLE.has(r.type)) return formErr(r, `${type} cannot be added`)
+    if (r.data === undefined) return formErr(r, 'an added record has data')
+    return { kind: 'add', name, type, ttl: r.ttl, value: normalize(r.type, r.data) }
   }
-  if (r.ttl !== 0) return Rcode.FORMERR
+  if (r.ttl !== 0) return formErr(r, 'a deletion must have TTL 0 (RFC 2136 §2.5)')
   if (r.class === CLASS_ANY) {
     if (r.data !== undefined || (NOT_ADDABLE.has(r.type) && r.type !== RRType.ANY)) {
-      return Rcode.FORMERR
+      return formErr(r, 'a class ANY deletion has no data and an ordinary type or ANY')
     }
     return r.type === RRType.ANY
       ? { kind: 'delete-name', name }
@@ -185,18 +248,36 @@ function change(r: UpdateRecord): RecordChange | number {
   if (r.class === CLASS_NONE && !NOT_ADDABLE.has(r.type) && r.data !== undefined) {
     return { kind: 'delete-value', name, type, value: normalize(r.type, r.data) }
   }
-  return Rcode.FORMERR
+  return formErr(r, 'an update record is of class IN, ANY or NONE')
 }
 
-// A name dynzone cannot hold (no valid host name) is outside anything it manages.
-function ownerName(r: UpdateRecord): Fqdn | number {
-  const name = parseName(r.name)
-  return name.ok ? name.value : Rcode.REFUSED
+// A name dynzone cannot hold is outside anything it manages; `*` may be the first label
+// (a wildcard owner, RFC 4592), as the zone record service reads owner names.
+function ownerName(r: UpdateRecord): Fqdn | Refusal {
+  const text = r.name.toLowerCase().replace(/\.$/, '')
+  const wild = text.startsWith('*.')
+  const name = parseName(wild ? text.slice(2) : text)
+  if (name.ok) return (wild ? `*.${name.value}` : name.value) as Fqdn
+  return { rcode: Rcode.REFUSED, reason: name.error.message, ...about(r) }
 }
 
-// Addresses in the form the store keeps them (RFC 5952 for IPv6).
+function formErr(r: UpdateRecord, reason: string): Refusal {
+  return { rcode: Rcode.FORMERR, reason, ...about(r) }
+}
+
+function about(r: UpdateRecord): { owner: string; type: string } {
+  return { owner: r.name.toLowerCase().replace(/\.$/, ''), type: typeName(r.type) }
+}
+
+// Values of the types a zone holds in their one canonical form (src/zone's codec), so they
+// compare exactly with what the store holds; other types are kept as read (core refuses them).
 function normalize(type: number, data: string): string {
-  if (type !== RRType.A && type !== RRType.AAAA) return data
-  const ip = parseIp(data)
-  return ip.ok ? ip.value.text : data
+  const mnemonic = typeName(type)
+  if (!isRecordType(mnemonic)) return data
+  const canonical = canonicalValue(mnemonic, data)
+  return canonical.ok ? canonical.value : data
+}
+
+function isRecordType(type: string): type is RecordType {
+  return (RECORD_TYPES as readonly string[]).includes(type)
 }

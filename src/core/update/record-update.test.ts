@@ -98,21 +98,25 @@ void describe('update policy', () => {
 void describe('RecordUpdateService', () => {
   void it('adds to an RRset and commits only what changed', async () => {
     const store = new FakeStore()
-    const r = await run(store, [{ kind: 'add', name: HOST, type: 'A', value: '192.0.2.2' }])
-    assert.deepEqual(r, ok({ changed: true }))
+    const r = await run(store, [
+      { kind: 'add', name: HOST, type: 'A', ttl: 60, value: '192.0.2.2' },
+    ])
+    assert.deepEqual(r, ok({ changed: true, ignored: [] }))
     const write = store.commits[0]?.[0]
     assert.ok(write?.kind === 'host')
     assert.deepEqual(write.values, ['192.0.2.1', '192.0.2.2'])
   })
   void it('does not commit when nothing changes', async () => {
     const store = new FakeStore()
-    const r = await run(store, [{ kind: 'add', name: HOST, type: 'A', value: '192.0.2.1' }])
-    assert.deepEqual(r, ok({ changed: false }))
+    const r = await run(store, [
+      { kind: 'add', name: HOST, type: 'A', ttl: 60, value: '192.0.2.1' },
+    ])
+    assert.deepEqual(r, ok({ changed: false, ignored: [] }))
     assert.equal(store.commits.length, 0)
   })
   void it('writes ACME TXT values with an expiry', async () => {
     const store = new FakeStore()
-    await run(store, [{ kind: 'add', name: ACME, type: 'TXT', value: '"tok"' }], acmeOnly)
+    await run(store, [{ kind: 'add', name: ACME, type: 'TXT', ttl: 60, value: '"tok"' }], acmeOnly)
     const write = store.commits[0]?.[0]
     assert.ok(write?.kind === 'acme')
     assert.deepEqual(write.values, [{ value: 'tok', expiresAt: '2030-01-01T01:00:00.000Z' }])
@@ -121,12 +125,14 @@ void describe('RecordUpdateService', () => {
     const store = new FakeStore()
     const a = await run(
       store,
-      [{ kind: 'add', name: HOST, type: 'A', value: '192.0.2.9' }],
+      [{ kind: 'add', name: HOST, type: 'A', ttl: 60, value: '192.0.2.9' }],
       acmeOnly,
     )
     assert.equal(a.ok ? 'ok' : a.error.code, 'refused')
     const other = `nohost.${ZONE}` as Fqdn
-    const b = await run(store, [{ kind: 'add', name: other, type: 'A', value: '192.0.2.9' }])
+    const b = await run(store, [
+      { kind: 'add', name: other, type: 'A', ttl: 60, value: '192.0.2.9' },
+    ])
     assert.equal(b.ok ? 'ok' : b.error.code, 'refused')
     assert.equal(store.commits.length, 0)
   })
@@ -141,10 +147,10 @@ void describe('RecordUpdateService', () => {
     ]
     for (const [type, value, why] of table) {
       const store = new FakeStore()
-      const add: RecordChange = { kind: 'add', name: HOST, type, value }
+      const add: RecordChange = { kind: 'add', name: HOST, type, ttl: 60, value }
       const r = await run(store, [add], all, {}, 'public')
       if (why === undefined) {
-        assert.deepEqual(r, ok({ changed: true }), value)
+        assert.deepEqual(r, ok({ changed: true, ignored: [] }), value)
         continue
       }
       assert.ok(!r.ok && r.error.code === 'refused', value)
@@ -153,8 +159,10 @@ void describe('RecordUpdateService', () => {
     }
     // The same addresses pass where the zone takes any (a lab or documentation zone).
     const store = new FakeStore()
-    const lab = await run(store, [{ kind: 'add', name: HOST, type: 'A', value: '10.0.0.1' }])
-    assert.deepEqual(lab, ok({ changed: true }))
+    const lab = await run(store, [
+      { kind: 'add', name: HOST, type: 'A', ttl: 60, value: '10.0.0.1' },
+    ])
+    assert.deepEqual(lab, ok({ changed: true, ignored: [] }))
   })
 
   void it('evaluates prerequisites with their rcodes', async () => {
