@@ -4,6 +4,8 @@
 set -euo pipefail
 
 packages=(bind9-dnsutils curl pdns-server pdns-backend-sqlite3 bind9 knot knot-dnsutils)
+# Knot's zone checker (kzonecheck) for exported and transferred zones (test/helpers/zone-check.ts).
+packages+=(knot-dnssecutils)
 # Real DynDNS2 clients for test/e2e/clients.test.ts (run once in the foreground, never as daemons).
 packages+=(ddclient inadyn wget)
 # Anchors of bench/authoritative.ts (npm run bench:dns): NSD and the dnsperf load generator.
