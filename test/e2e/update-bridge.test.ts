@@ -187,4 +187,28 @@ api_key = "${pdns.apiKey}"
       assert.deepEqual(await values(zone, acme, 'TXT'), [], zone)
     }
   })
+
+  it('an MX and a CAA sent by UPDATE reach every backend in its own form', async () => {
+    for (const zone of ZONES) {
+      const r = await nsupdate(zone, [
+        `update add mx.${zone} 300 MX 10 mail.${zone}.`,
+        `update add ${zone} 300 CAA 0 issue "letsencrypt.org"`,
+      ])
+      assert.equal(r.code, 0, r.output + dynzone.stdout())
+    }
+    // Cloudflare keeps MX's preference in its own field and the exchange as content.
+    const cfMx = [...cloudflare.records.values()].filter((x) => x.name === `mx.${CF_ZONE}`)
+    assert.deepEqual(
+      cfMx.map((x) => [x.type, x.priority, x.content]),
+      [['MX', 10, `mail.${CF_ZONE}`]],
+    )
+    assert.equal(cfRecords(CF_ZONE, 'CAA').length, 1)
+    assert.match(cfRecords(CF_ZONE, 'CAA')[0] ?? '', /issue.*letsencrypt\.org/)
+    // Route 53 takes zone-file values with absolute names.
+    assert.deepEqual(r53Values(`mx.${R53_ZONE}`, 'MX'), [`10 mail.${R53_ZONE}.`])
+    assert.deepEqual(r53Values(R53_ZONE, 'CAA'), ['0 issue "letsencrypt.org"'])
+    // PowerDNS answers them itself.
+    assert.deepEqual(await pdnsDig(`mx.${PDNS_ZONE}`, 'MX'), [`10 mail.${PDNS_ZONE}.`])
+    assert.deepEqual(await pdnsDig(PDNS_ZONE, 'CAA'), ['0 issue "letsencrypt.org"'])
+  })
 })
