@@ -21,6 +21,7 @@ void describe('configSchema defaults', () => {
     assert.deepEqual(configSchema.parse({}), {
       audit: { retention_days: 90 },
       records: { max_per_host: 100 },
+      web: { require_second_factor: 'none' },
       cluster: { instance_id: '', lease_seconds: 15 },
       data_dir: './data',
       http: {

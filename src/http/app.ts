@@ -20,7 +20,7 @@ import { registerAuditHook } from './audit-hook.ts'
 import { parseBasicAuth } from './basic-auth.ts'
 import type { ClientIp } from './client-ip.ts'
 import { registerRequestLimits, registerSecurityHeaders } from './security-headers.ts'
-import { registerSiteFiles } from './site-files.ts'
+import { isApiPath, registerSiteFiles } from './site-files.ts'
 import { ALPN_PROTOCOLS, TLS_MIN_VERSION, type TlsFiles } from './tls.ts'
 
 /** What the HTTP app needs. */
@@ -106,10 +106,19 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
         { err: error, route: req.routeOptions.url, id: req.id },
         'request failed',
       )
+    const message = status >= 500 ? 'internal error' : error.message
+    if (isApiPath(req.url)) {
+      const code = status >= 500 ? 'internal' : 'invalid_request'
+      void reply
+        .status(status)
+        .header('cache-control', 'no-store')
+        .send({ error: { code, message } })
+      return
+    }
     void reply
       .status(status)
       .header('content-type', 'text/plain; charset=utf-8')
-      .send(status >= 500 ? 'internal error\n' : `${error.message}\n`)
+      .send(`${message}\n`)
   })
   return app
 }

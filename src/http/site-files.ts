@@ -3,7 +3,7 @@
  * dialect: `/favicon.ico` (a 16×16 icon, cached for a week), `/robots.txt` (`Disallow: /`:
  * secret URLs and routers' update URLs have no place in a search index), and the answer to
  * every unknown path, an HTML page for a browser (`Accept: text/html`) and one plain line
- * for anything else. sftdyn's paths that cannot be a key come here too
+ * for anything else (JSON in the API's error shape below `/api`). sftdyn's paths that cannot be a key come here too
  * (`UpdateDialect.unknownPath`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -26,6 +26,11 @@ const NOT_FOUND_HTML =
   '<p>There is no page at this address. <a href="/">Go to the start page</a>.</p>' +
   '</main></body></html>\n'
 
+/** True for paths below `/api`, which answer in the API's JSON error shape even off its routes. */
+export function isApiPath(url: string): boolean {
+  return /^\/api(\/|$|\?)/.test(url)
+}
+
 /** Registers `/favicon.ico`, `/robots.txt` and the unknown-path answer. */
 export function registerSiteFiles(app: FastifyInstance): void {
   app.get('/favicon.ico', (_req, reply) =>
@@ -44,6 +49,14 @@ export function registerSiteFiles(app: FastifyInstance): void {
 }
 
 function notFound(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // An API client that walked out of `/api/v1` (`/api/`, `/api/v2/…`) still gets the API's
+  // JSON error shape, as every path under `/api/v1` does.
+  if (isApiPath(req.url)) {
+    return reply
+      .status(404)
+      .header('cache-control', 'no-store')
+      .send({ error: { code: 'route_not_found', message: `no ${req.method} route here` } })
+  }
   const html = (req.headers.accept ?? '').includes('text/html')
   return reply
     .status(404)
