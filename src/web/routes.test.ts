@@ -651,7 +651,15 @@ describe('web routes', () => {
   })
 
   it('says so on the dashboard when no built-in DNS server runs', () => {
-    const session = { user: { name: 'root', isAdmin: true } } as never
+    const session = {
+      userId: 1,
+      userName: 'root',
+      isAdmin: true,
+      csrf: 'c',
+      key: 'k',
+      verifiedAt: null,
+      pending: false,
+    }
     const body = String(
       dashboardPage({ session, bars: [], busiest: [], zones: [], queryRates: null }),
     )
