@@ -11,9 +11,16 @@ import type { CredentialGate } from './core/auth/credential-gate.ts'
 import { type Result } from './core/result.ts'
 import type { UpdateService } from './core/update/update-service.ts'
 import { Metrics } from './observability/metrics.ts'
+import { QueryCount } from './observability/query-rate.ts'
 import type { Context, ServerContext } from './start/context.ts'
 import { Lifecycle, startAll } from './start/lifecycle.ts'
-import { startDns, startNotify, startWorkers, planWorkers } from './start/start-dns.ts'
+import {
+  startDns,
+  startNotify,
+  startQueryRate,
+  startWorkers,
+  planWorkers,
+} from './start/start-dns.ts'
 import { startHttp } from './start/start-http.ts'
 import { startJobs } from './start/start-jobs.ts'
 import { startNotifier } from './start/start-notifier.ts'
@@ -91,13 +98,15 @@ export async function startServer(context: ServerContext): Promise<Result<Runnin
         update,
         workers,
         metrics,
+        queries: new QueryCount(),
         died,
       }
       const dns = await start('dns', () => startDns(context, parts))
       await start('dns workers', () => startWorkers(context, dns, parts))
+      const queryRates = await start('dns query rate', () => startQueryRate(dns, parts.queries))
       // After the server listens: secondaries answer a NOTIFY by querying it at once.
       await start('notify', () => startNotify(context, backends.index))
-      const listeners = await start('http', () => startHttp(context, parts))
+      const listeners = await start('http', () => startHttp(context, { ...parts, queryRates }))
       await start('jobs', () => startJobs(context, publisher, update, notifier))
       return {
         context,

@@ -18,6 +18,7 @@ import { RecordUpdateService } from '../core/update/record-update.ts'
 import { zoneRecordPort } from '../core/update/zone-record-port.ts'
 import { buildZoneRecords } from './zone-records.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import { QueryRateSampler, type QueryCount } from '../observability/query-rate.ts'
 import type { Publisher } from '../publisher/publisher.ts'
 import { looseModeWarning } from '../security/file-mode.ts'
 import { SqlRecordStore } from '../store/record-store.ts'
@@ -55,6 +56,8 @@ export interface DnsParts {
   readonly update: UpdatePath
   readonly workers: WorkerPlan
   readonly metrics: Metrics | null
+  /** The answered-query count the dashboard's queries per second sample (metrics or not). */
+  readonly queries: QueryCount
   /** Told when a listener stops on its own. */
   readonly died: (reason: string) => void
 }
@@ -99,13 +102,10 @@ export async function startDns(
           },
         }
       : {}),
-    ...(metrics === null
-      ? {}
-      : {
-          onAnswer: (transport: 'udp' | 'tcp', rcode: number) => {
-            metrics.answered(transport, rcode)
-          },
-        }),
+    onAnswer: (transport: 'udp' | 'tcp', rcode: number) => {
+      p.queries.add()
+      metrics?.answered(transport, rcode)
+    },
     onFailure: p.died,
     update: {
       keys: keys.value,
@@ -154,22 +154,37 @@ export async function startWorkers(
       : null,
     logger,
     onGiveUp: p.died,
-    ...(metrics === null
-      ? {}
-      : {
-          onCounts: (worker: number, udp: readonly number[]) => {
-            udp.forEach((n, rcode) => {
-              if (n > 0) metrics.answered('udp', rcode, n)
-            })
-            metrics.workerAnswered(
-              worker,
-              udp.reduce((a, b) => a + b, 0),
-            )
-          },
-        }),
+    // The workers report their answers every second; they count here as the server's own.
+    onCounts: (worker: number, udp: readonly number[]) => {
+      const answered = udp.reduce((a, b) => a + b, 0)
+      p.queries.add(answered)
+      if (metrics === null) return
+      udp.forEach((n, rcode) => {
+        if (n > 0) metrics.answered('udp', rcode, n)
+      })
+      metrics.workerAnswered(worker, answered)
+    },
   })
   if (!pool.ok) return err(pool.error)
   return ok({ value: pool.value, close: () => pool.value.close() })
+}
+
+/** Samples the server's answered queries every 10 s for the dashboard (no server: null). */
+export function startQueryRate(
+  server: DnsServer | null,
+  queries: QueryCount,
+): Result<Started<QueryRateSampler | null>, string> {
+  if (server === null) return ok({ value: null, close: () => undefined })
+  const sampler = new QueryRateSampler({
+    read: () => queries.total,
+    now: () => systemClock.now().getTime(),
+  })
+  return ok({
+    value: sampler,
+    close: () => {
+      sampler.close()
+    },
+  })
 }
 
 /** NOTIFY to `dns.notify` secondaries; after the server listens, as they query it at once. */

@@ -17,6 +17,7 @@ import { registerOpsRoutes, type ReadinessProblem } from '../http/ops-routes.ts'
 import type { TlsFiles } from '../http/tls.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
+import type { QueryRateSampler } from '../observability/query-rate.ts'
 import type { Publisher } from '../publisher/publisher.ts'
 import { buildZoneRecords } from './zone-records.ts'
 import type { Database } from '../store/schema.ts'
@@ -33,6 +34,8 @@ export interface HttpParts {
   readonly publisher: Publisher
   readonly update: UpdatePath
   readonly metrics: Metrics | null
+  /** The dashboard's DNS queries per second (no built-in server: null). */
+  readonly queryRates: QueryRateSampler | null
   /** Told when a listener stops on its own. */
   readonly died: (reason: string) => void
 }
@@ -68,7 +71,7 @@ function clientAddress(config: ServerContext['config'], logger: Logger): ClientI
 // sessions (shared with the REST API), the client address.
 function appBuilder(
   context: ServerContext,
-  { publisher, update, metrics }: HttpParts,
+  { publisher, update, metrics, queryRates }: HttpParts,
   clientIp: ClientIp,
 ): (https?: TlsFiles) => FastifyInstance {
   const { config, logger, db } = context
@@ -91,6 +94,7 @@ function appBuilder(
     secondFactors: context.secondFactors,
     requireSecondFactor: config.web.require_second_factor,
     requests,
+    queryRates,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
   // The doors' static-records service publishes its changes (the CLI's only commits).

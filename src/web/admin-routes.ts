@@ -39,7 +39,8 @@ async function dashboard(deps: WebDeps, session: WebSession) {
     deps.store.zoneStates(),
   ])
   const bars = hourBars(now, DASHBOARD_HOURS, updates, failures)
-  return dashboardPage({ session, bars, busiest, zones })
+  const queryRates = deps.queryRates?.series() ?? null
+  return dashboardPage({ session, bars, busiest, zones, queryRates })
 }
 
 /** Registers the admin routes. */

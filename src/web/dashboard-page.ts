@@ -1,11 +1,13 @@
 /**
  * The admin dashboard: updates and failed updates per hour over the last day (a server-drawn
  * SVG), the busiest hosts of that day, and each zone's health (serial, publisher lease, last
- * resync and its result, an ownership conflict), from data dynzone already keeps.
+ * resync and its result, an ownership conflict), from data dynzone already keeps, and the
+ * built-in DNS server's queries per second over the last hour (sampled in memory).
  */
 import { html, when, type Html } from './html.ts'
 import { hourlyChart, type HourBar } from './hourly-chart.ts'
 import { page } from './layout.ts'
+import { rateChart, type RatePoint } from './rate-chart.ts'
 import type { WebSession } from './session.ts'
 import { dataTable } from './table.ts'
 import type { HostActivity } from '../core/accounts/account-store.ts'
@@ -17,6 +19,8 @@ export interface DashboardView {
   readonly bars: readonly HourBar[]
   readonly busiest: readonly HostActivity[]
   readonly zones: readonly ZoneState[]
+  /** The built-in DNS server's queries per second over the last hour; null: none runs. */
+  readonly queryRates: readonly RatePoint[] | null
 }
 
 /** The dashboard page. */
@@ -24,6 +28,14 @@ export function dashboardPage(v: DashboardView): Html {
   const body = html`<h1>Dashboard</h1>
     <h2>Updates per hour</h2>
     ${hourlyChart(v.bars)}
+    <h2>DNS queries per second</h2>
+    ${
+      v.queryRates === null
+        ? html`<p class="muted">
+            The built-in DNS server is not running (<code>dns.enabled</code> is off).
+          </p>`
+        : rateChart(v.queryRates)
+    }
     <h2>Busiest hosts</h2>
     ${dataTable({
       rows: v.busiest,

@@ -28,6 +28,8 @@ import { openSqlite } from '../store/sql/sqlite.ts'
 import { SqlWebSessionStore } from '../store/web-session-store.ts'
 import { syncZones } from '../store/zones.ts'
 import { createWebDeps, registerWebRoutes } from './routes.ts'
+import { dashboardPage } from './dashboard-page.ts'
+import type { RatePoint } from './rate-chart.ts'
 import { createSealer } from '../core/auth/sealed.ts'
 import { SecondFactors } from '../core/auth/second-factors.ts'
 import { SqlSecondFactorStore } from '../store/second-factor-store.ts'
@@ -45,6 +47,8 @@ describe('web routes', () => {
   let accounts: AccountService
   const cookies = new Map<string, string>()
   let draws = 0
+  // The DNS server's queries per second the dashboard shows (a known series per test).
+  let rates: readonly RatePoint[] = []
 
   const form = (fields: Record<string, string>) => ({
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -194,6 +198,7 @@ describe('web routes', () => {
       },
       // Lockouts after three bad passwords; four bad passwords per name from all addresses.
       gate: guards.gate,
+      queryRates: { series: () => rates },
     })
     app = Fastify()
     app.addContentTypeParser(
@@ -620,5 +625,45 @@ describe('web routes', () => {
     assert.match(r.body, /held by <code>node-a<\/code>/)
     assert.match(r.body, /2 RRsets repaired/)
     assert.match(r.body, /taken\.example[\s\S]*marked by cluster <code>cluster-b<\/code>/)
+  })
+
+  it('draws the DNS queries per second of the last hour and the current rate', async () => {
+    const start = Date.parse('2029-12-31T23:00:00Z')
+    rates = Array.from({ length: 360 }, (_, i) => ({
+      at: start + (i + 1) * 10_000,
+      perSecond: i === 100 ? 42 : i === 359 ? 2.5 : 1,
+    }))
+    const r = await get('root', '/admin/dashboard')
+    assert.equal(r.statusCode, 200)
+    assert.equal(r.body.match(/<g class="step"/g)?.length, 360)
+    assert.ok(r.body.includes('<title>23:16:50: 42 queries per second</title>'), 'the peak step')
+    assert.ok(r.body.includes('<title>23:00:10: 1 queries per second</title>'), 'the first step')
+    assert.match(r.body, /Now: <strong>2\.50<\/strong> queries per second \(at 00:00:00/)
+    assert.match(r.body, /<title id="qps-title">DNS queries per second/)
+    assert.match(r.body, /peak 42 between 23:00:10 and 00:00:00/)
+    assert.doesNotMatch(r.body, /style=/)
+    // The tallest column fills the plot; a rate of 1 is 1/42 of it.
+    assert.match(r.body, /<rect class="rate" x="\d+" y="12" width="\d+" height="120"/)
+    rates = []
+    const empty = await get('root', '/admin/dashboard')
+    assert.match(empty.body, /No sample yet/)
+    assert.doesNotMatch(empty.body, /<g class="step"/)
+  })
+
+  it('says so on the dashboard when no built-in DNS server runs', () => {
+    const session = {
+      userId: 1,
+      userName: 'root',
+      isAdmin: true,
+      csrf: 'c',
+      key: 'k',
+      verifiedAt: null,
+      pending: false,
+    }
+    const body = String(
+      dashboardPage({ session, bars: [], busiest: [], zones: [], queryRates: null }),
+    )
+    assert.match(body, /The built-in DNS server is not running/)
+    assert.doesNotMatch(body, /qps-title/)
   })
 })

@@ -49,6 +49,8 @@ export function createWebDeps(o: {
   requireSecondFactor?: WebDeps['requireSecondFactor']
   /** The router inspector's reads. */
   requests?: WebDeps['requests']
+  /** The built-in DNS server's queries per second (none running: null). */
+  queryRates?: WebDeps['queryRates']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -65,6 +67,7 @@ export function createWebDeps(o: {
     secondFactors: o.secondFactors,
     requireSecondFactor: o.requireSecondFactor ?? 'none',
     ...(o.requests === undefined ? {} : { requests: o.requests }),
+    queryRates: o.queryRates ?? null,
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }

@@ -22,8 +22,14 @@ import { page, type Flash } from './layout.ts'
 import { proveAccount } from './prove-account.ts'
 import { stepUpPage } from './step-up-page.ts'
 import type { WebSession, WebSessions } from './session.ts'
+import type { RatePoint } from './rate-chart.ts'
 
 /** What the web routes need from the composition root. */
+/** The built-in DNS server's queries per second per step, oldest first. */
+export interface QueryRates {
+  series(): readonly RatePoint[]
+}
+
 export interface WebDeps {
   readonly sessions: WebSessions
   /** The messages (and show-once values) carried across a POST-redirect-GET. */
@@ -48,6 +54,8 @@ export interface WebDeps {
   readonly requireSecondFactor: SecondFactorPolicy
   /** The router inspector's reads; absent: the host page has no inspector. */
   readonly requests?: RequestReads
+  /** The built-in DNS server's queries per second; null or absent: no server runs. */
+  readonly queryRates?: QueryRates | null | undefined
   /** Audit events newest first (`before`: an event id, for the next page). */
   readonly audit: (
     filter: Omit<AuditFilter, 'before'>,

@@ -310,7 +310,24 @@ describe('web UI in Chromium', () => {
     const ctx = await newSizedContext(browser, 'desktop')
     const p = await ctx.newPage()
     await login(p, 'root', 'root-password')
+    // Real queries the 10 s sampler counts: the dashboard shows a step with their rate.
+    for (let i = 0; i < 20; i++) await digShort('127.0.0.1', dnsPort, HOST)
     await p.getByRole('link', { name: 'Dashboard' }).click()
+    // Queries counted in the drawn steps: each step's rate times its 10 s.
+    const counted = async (): Promise<number> => {
+      const titles = await p.locator('svg g.step title').allTextContents()
+      return titles.reduce((n, t) => n + 10 * Number(/: ([\d.]+) queries/.exec(t)?.[1] ?? 0), 0)
+    }
+    for (let tries = 0; tries < 25 && (await counted()) < 20; tries++) {
+      await p.waitForTimeout(1000)
+      await p.reload()
+    }
+    assert.ok((await counted()) >= 20, 'the steps count the 20 queries sent')
+    assert.equal(
+      await p.getByRole('img', { name: 'DNS queries per second, per 10 seconds' }).count(),
+      1,
+    )
+    assert.match(await p.locator('p.query-rate').innerText(), /Now: [\d.]+ queries per second/)
     assert.equal(await p.locator('svg g.hour').count(), 24)
     assert.equal(
       await p.getByRole('img', { name: 'Updates and failed updates per hour' }).count(),
