@@ -81,7 +81,7 @@ export async function startServer(context: ServerContext): Promise<Result<Runnin
       const { publisher } = publishing
       await start('zone sync', () => startZoneSync(publishing))
       const update = await start('update path', () => startUpdatePath(context, publisher, notifier))
-      const parts = { index: backends.index, publisher, update, workers, metrics, died }
+      const parts = { index: backends.index, publisher, update, workers, metrics, died, notifier }
       const dns = await start('dns', () => startDns(context, parts))
       await start('dns workers', () => startWorkers(context, dns, parts))
       // After the server listens: secondaries answer a NOTIFY by querying it at once.

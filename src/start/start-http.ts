@@ -15,6 +15,7 @@ import { createClientIp, type ClientIp } from '../http/client-ip.ts'
 import { startHttpListeners, type HttpListeners } from '../http/listeners.ts'
 import { registerOpsRoutes, type ReadinessProblem } from '../http/ops-routes.ts'
 import type { TlsFiles } from '../http/tls.ts'
+import type { NotificationService } from '../notifications/notification-service.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { Publisher } from '../publisher/publisher.ts'
@@ -32,6 +33,8 @@ export interface HttpParts {
   readonly publisher: Publisher
   readonly update: UpdatePath
   readonly metrics: Metrics | null
+  /** Sends account mails (invitations). */
+  readonly notifier: Pick<NotificationService, 'accountMail'>
   /** Told when a listener stops on its own. */
   readonly died: (reason: string) => void
 }
@@ -67,7 +70,7 @@ function clientAddress(config: ServerContext['config'], logger: Logger): ClientI
 // sessions (shared with the REST API), the client address.
 function appBuilder(
   context: ServerContext,
-  { publisher, update, metrics }: HttpParts,
+  { publisher, update, metrics, notifier }: HttpParts,
   clientIp: ClientIp,
 ): (https?: TlsFiles) => FastifyInstance {
   const { config, logger, db } = context
@@ -87,6 +90,11 @@ function appBuilder(
     gate,
     secondFactors: context.secondFactors,
     requireSecondFactor: config.web.require_second_factor,
+    invites: {
+      service: context.invitations,
+      publicUrl: config.web.public_url.replace(/\/+$/, ''),
+      mail: (to, values) => notifier.accountMail('invitation', to, values),
+    },
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
   return (https) => {

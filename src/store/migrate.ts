@@ -16,6 +16,7 @@ import * as lowEntropyTokens from './migrations/0013-low-entropy-tokens.ts'
 import * as secondFactors from './migrations/0015-second-factors.ts'
 import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
 import * as auditEvents from './migrations/0019-audit-events.ts'
+import * as invitations from './migrations/0020-invitations.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { collationProblem } from './sql/mariadb-collation.ts'
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-second-factors': secondFactors,
   '0018-cluster-identity': clusterIdentity,
   '0019-audit-events': auditEvents,
+  '0020-invitations': invitations,
 }
 
 /** Brings the schema to the latest version; returns the names applied now. */

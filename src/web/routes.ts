@@ -15,10 +15,11 @@ import type { Clock, KeyedHasher, PasswordHasher } from '../core/ports.ts'
 import { registerAccountRoutes } from './account-routes.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
+import { registerInvitationRoutes } from './invitation-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
-import { redirect, type WebDeps } from './web-http.ts'
+import { redirect, type InviteDeps, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
 
@@ -42,6 +43,8 @@ export function createWebDeps(o: {
   secondFactors: WebDeps['secondFactors']
   /** `web.require_second_factor` (default `none`). */
   requireSecondFactor?: WebDeps['requireSecondFactor']
+  /** Invitations by email (the admin's pages and the invitee's link). */
+  invites?: InviteDeps
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -54,6 +57,7 @@ export function createWebDeps(o: {
     gate: o.gate,
     secondFactors: o.secondFactors,
     requireSecondFactor: o.requireSecondFactor ?? 'none',
+    ...(o.invites === undefined ? {} : { invites: o.invites }),
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
@@ -87,6 +91,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerTokenRoutes(app, deps)
   registerAdminRoutes(app, deps)
   registerAccountRoutes(app, deps)
+  if (deps.invites !== undefined) registerInvitationRoutes(app, deps, deps.invites)
 }
 
 function wantsHtml(req: FastifyRequest): boolean {
