@@ -31,7 +31,7 @@ export class SqlInvitationStore implements InvitationStore {
       .select('id')
       .where('hash', '=', row.hash)
       .executeTakeFirstOrThrow()
-    return Number(id.id)
+    return id.id
   }
 
   async byHash(hash: string): Promise<StoredInvitation | undefined> {
@@ -89,9 +89,9 @@ export class SqlInvitationStore implements InvitationStore {
 
 function view(row: Selectable<InvitationsTable>): StoredInvitation {
   return {
-    id: Number(row.id),
+    id: row.id,
     email: row.email,
-    isAdmin: Number(row.is_admin) === 1,
+    isAdmin: row.is_admin === 1,
     invitedBy: row.invited_by,
     createdAt: row.created_at,
     expiresAt: row.expires_at,

@@ -42,8 +42,8 @@ export function invitationsPage(v: {
       : html`<section aria-labelledby="new-link">
           <h2 id="new-link">Invitation link</h2>
           <p>
-            No mail was sent (no SMTP host or no <code>web.public_url</code> configured). Give
-            this link to the invitee yourself; it is shown only now:
+            No mail was sent (no SMTP host or no <code>web.public_url</code> configured). Give this
+            link to the invitee yourself; it is shown only now:
           </p>
           <pre class="secret">${v.link}</pre>
         </section>`
@@ -68,7 +68,13 @@ export function invitationsPage(v: {
       ],
       submit: { label: 'Send invitation' },
     })}`
-  return page({ title: 'Invitations', session: v.session, current: '/admin/users', flash: v.flash, body })
+  return page({
+    title: 'Invitations',
+    session: v.session,
+    current: '/admin/users',
+    flash: v.flash,
+    body,
+  })
 }
 
 /** The invitee's form: a user name and a password. */

@@ -17,7 +17,9 @@ export interface StoredInvitation {
 
 /** Where invitations are kept. */
 export interface InvitationStore {
-  insert(row: Omit<StoredInvitation, 'id' | 'usedAt' | 'revokedAt'> & { hash: string }): Promise<number>
+  insert(
+    row: Omit<StoredInvitation, 'id' | 'usedAt' | 'revokedAt'> & { hash: string },
+  ): Promise<number>
   byHash(hash: string): Promise<StoredInvitation | undefined>
   /** Neither used, revoked nor expired at `now`; oldest first. */
   pending(now: string): Promise<StoredInvitation[]>
