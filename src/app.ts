@@ -100,6 +100,7 @@ export async function startServer(context: ServerContext): Promise<Result<Runnin
         metrics,
         queries: new QueryCount(),
         died,
+        notifier,
       }
       const dns = await start('dns', () => startDns(context, parts))
       await start('dns workers', () => startWorkers(context, dns, parts))

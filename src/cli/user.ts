@@ -1,4 +1,4 @@
-/** `dynzone user add|list|delete|passwd|email|reset-second-factor`; passwords only from standard input, never argv. */
+/** `dynzone user add|list|delete|passwd|email|reset-second-factor|invite`; passwords only from standard input, never argv. */
 import type { Command } from 'commander'
 import { EXIT, exitFor } from './exit-codes.ts'
 import { userView } from '../api/views.ts'
@@ -127,6 +127,54 @@ export function registerUserCommands(program: Command, io: CliIo, run: Runner): 
           removed
             ? `second factor of ${found.name} removed: the next login asks for the password only\n`
             : `${found.name} has no second factor\n`,
+        )
+        return EXIT.ok
+      }),
+    )
+  registerInvite(user, io, run)
+}
+
+/**
+ * `dynzone user invite EMAIL [--admin]`: a one-time link to create an account (src/web/README.md).
+ * Mailed when `web.public_url` and an SMTP host are set; otherwise printed for the operator.
+ */
+function registerInvite(user: Command, io: CliIo, run: Runner): void {
+  user
+    .command('invite <email>')
+    .description(
+      'invite someone by email: a one-time link (valid web.invitation_hours) to choose a user name and password',
+    )
+    .option('--admin', 'the new account is an administrator')
+    .action((email: string, opts: { admin?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const r = await ctx.invitations.invite({
+          email,
+          admin: opts.admin === true,
+          invitedBy: 'an administrator',
+        })
+        if (!r.ok) return fail(io, r.error, EXIT.invalid)
+        const site = ctx.config.web.public_url.replace(/\/+$/, '')
+        const path = `/invite/${r.value.token}`
+        if (site !== '') {
+          const notifier = ctx.openNotifier()
+          if (!notifier.ok) return fail(io, notifier.error, EXIT.invalid)
+          try {
+            const sent = await notifier.value.accountMail('invitation', r.value.email, {
+              link: `${site}${path}`,
+              site,
+              invited_by: 'an administrator',
+              expires: r.value.expiresAt,
+            })
+            if (sent) {
+              io.out(`invitation mailed to ${r.value.email} (valid until ${r.value.expiresAt})\n`)
+              return EXIT.ok
+            }
+          } finally {
+            notifier.value.close()
+          }
+        }
+        io.out(
+          `invitation for ${r.value.email} not mailed (no web.public_url or SMTP host); give them this link, shown only now (valid until ${r.value.expiresAt}):\n${site === '' ? `<web address>${path}` : `${site}${path}`}\n`,
         )
         return EXIT.ok
       }),

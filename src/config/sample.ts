@@ -168,6 +168,12 @@ enabled = false
 # Who must have a second factor (TOTP) to use the web UI: "none", "admins" or "everyone".
 # Those it covers who have none are sent to set one up after login and can do nothing else.
 require_second_factor = "none"
+# The web UI's address as browsers reach it, for the links in invitation mails, e.g.
+# "https://dyn.example.org" (behind a reverse proxy: the proxy's address and path prefix).
+# Empty: invitations show their link to the administrator instead of mailing it.
+public_url = ""
+# Hours an invitation link stays valid.
+invitation_hours = 72
 
 [audit]
 # Days the audit trail (logins, admin changes, API writes, tokens; see dynzone audit) is kept in

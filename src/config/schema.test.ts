@@ -5,6 +5,13 @@ import { CONFIG_KEYS, KEYS_BY_ENV, OVERRIDABLE_KEYS } from './keys.ts'
 import { configSchema, parseConfigTree } from './schema.ts'
 
 void describe('configSchema defaults', () => {
+  void it('takes web.public_url only as an http(s) URL without query', () => {
+    const url = (public_url: string) => configSchema.safeParse({ web: { public_url } }).success
+    assert.equal(url('https://dyn.example.org/dz'), true)
+    assert.equal(url(''), true)
+    assert.equal(url('dyn.example.org'), false)
+    assert.equal(url('https://dyn.example.org/?x=1'), false)
+  })
   void it('marks the demo as the embedded defaults’ only when no source names zones', () => {
     const named = configSchema.parse({ zones: [{ name: 'dyn.example.com' }] })
     assert.deepEqual(named.demo, { enabled: true, embeddedZones: false })
@@ -21,7 +28,6 @@ void describe('configSchema defaults', () => {
     assert.deepEqual(configSchema.parse({}), {
       audit: { retention_days: 90 },
       records: { max_per_host: 100 },
-      web: { require_second_factor: 'none' },
       cluster: { instance_id: '', lease_seconds: 15 },
       data_dir: './data',
       http: {
@@ -77,6 +83,7 @@ void describe('configSchema defaults', () => {
         requests: false,
       },
       demo: { enabled: true, embeddedZones: true },
+      web: { require_second_factor: 'none', public_url: '', invitation_hours: 72 },
       metrics: { enabled: true, allow: ['127.0.0.0/8', '::1/128'] },
       https: { enabled: false, listen: '127.0.0.1', port: 8443, cert: '', key: '' },
       update: {

@@ -260,6 +260,16 @@ export const configSchema = table({
   // The web UI's sign-in rules (src/web/README.md).
   web: table({
     require_second_factor: oneOf(['none', 'admins', 'everyone']).default('none'),
+    // The web UI's address as browsers reach it (behind a reverse proxy: the proxy's), for
+    // the links in mails; never taken from a request's Host header.
+    public_url: text('an http(s) URL such as "https://dyn.example.org"')
+      .default('')
+      .refine((value) => value === '' || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i.test(value), {
+        error: (issue) =>
+          `expected an http:// or https:// URL without query, got ${JSON.stringify(issue.input)}`,
+      }),
+    // How long an invitation link stays valid.
+    invitation_hours: integer(1, 8760).default(72),
   }).prefault({}),
   // The audit trail's rows (src/core/audit.ts); the log lines are the log's to keep.
   audit: table({ retention_days: integer(1, 36500).default(90) }).prefault({}),

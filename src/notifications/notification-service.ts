@@ -18,7 +18,13 @@ import type { AuthDigest, AuthFailureDigests } from './auth-digest.ts'
 import { eventPayload, templateValues, type EventData } from './event-data.ts'
 import type { MailSender } from './mail.ts'
 import type { RecipientLookup } from './recipients.ts'
-import { renderTemplate, type MailTemplate, type NotifyEventKind } from './templates.ts'
+import {
+  ACCOUNT_MAILS,
+  renderTemplate,
+  type AccountMailKind,
+  type MailTemplate,
+  type NotifyEventKind,
+} from './templates.ts'
 import { QuietChanges, type ChangeNotice } from './quiet-changes.ts'
 import { TemporaryIpv6Watch } from './temporary-ipv6-watch.ts'
 import { deliverWebhook, type WebhookDeps, type WebhookTarget } from './webhook.ts'
@@ -76,6 +82,30 @@ export class NotificationService implements Notifier {
    */
   lockedOut(event: LockEvent): void {
     this.#track(this.#lockout(event))
+  }
+
+  /**
+   * Sends an account mail (an invitation) to one address now and says whether it went out;
+   * false also when no SMTP host is configured. The values may hold a one-time link: they
+   * are never logged.
+   */
+  async accountMail(
+    kind: AccountMailKind,
+    to: string,
+    values: Readonly<Record<string, string>>,
+  ): Promise<boolean> {
+    const mail = this.#options.mail
+    if (mail === null) return false
+    const template = ACCOUNT_MAILS[kind]
+    const sent = await mail.send({
+      to,
+      subject: renderTemplate(template.subject, values).replace(/[\r\n]+/g, ' '),
+      text: renderTemplate(template.body, values),
+    })
+    if (!sent.ok) {
+      this.#options.logger.warn({ job: 'notify', event: kind, error: sent.error }, 'mail not sent')
+    }
+    return sent.ok
   }
 
   /** Sends the digests whose window ended; returns how many. */

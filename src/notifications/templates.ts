@@ -134,3 +134,21 @@ export function unknownVariables(template: string, kind: NotifyEventKind): strin
 export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(PLACEHOLDER, (_all, name: string) => values[name] ?? '')
 }
+
+/** Mails about an account itself (not events of hosts): sent to one address, never to webhooks. */
+export type AccountMailKind = 'invitation'
+
+/** The built-in account mails; `{{ link }}` is the one-time link. */
+export const ACCOUNT_MAILS: Readonly<Record<AccountMailKind, MailTemplate>> = {
+  invitation: {
+    subject: '[dynzone] You are invited to {{ site }}',
+    body: `{{ invited_by }} invited you to an account on {{ site }}.
+
+Follow this link to choose a user name and a password (it works once, until {{ expires }}):
+
+{{ link }}
+
+If you did not expect this mail, ignore it: without the link nothing happens.
+`,
+  },
+}

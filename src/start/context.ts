@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../config/schema.ts'
 import { snapshot } from '../jobs/zone-snapshot.ts'
 import { AccountService } from '../core/accounts/accounts.ts'
+import { Invitations } from '../core/accounts/invitations.ts'
 import type { AuditLog, AuditTrail } from '../core/audit.ts'
 import { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import { ZoneAdmin } from '../core/accounts/zone-admin.ts'
@@ -31,6 +32,7 @@ import { createSealer } from '../core/auth/sealed.ts'
 import { SecondFactors } from '../core/auth/second-factors.ts'
 import { SqlSecondFactorStore } from '../store/second-factor-store.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
+import { SqlInvitationStore } from '../store/invitation-store.ts'
 import { listAudit, writeAudit } from '../store/audit-store.ts'
 import { expireHosts } from '../store/host-expiry-store.ts'
 import { SqlImportExportStore } from '../store/import-export-store.ts'
@@ -76,6 +78,8 @@ export interface Context {
   readonly audit: AuditTrail
   /** TOTP and recovery codes of web accounts (secrets sealed under the pepper). */
   readonly secondFactors: SecondFactors
+  /** Invitations to web accounts (one-time links, keyed hashes only). */
+  readonly invitations: Invitations
   /** `dynzone import` and `export`. */
   readonly imports: ImportExport
   /**
@@ -169,6 +173,14 @@ export async function openContext(
     hasher,
     clock: systemClock,
   })
+  const invitations = new Invitations({
+    store: new SqlInvitationStore(db),
+    accounts,
+    hasher,
+    randomBytes: (n) => randomBytes(n),
+    now,
+    validHours: config.web.invitation_hours,
+  })
   const auditLog: AuditLog = { list: (filter) => listAudit(db, filter) }
   const audit = createAuditTrail(logger, (at, e) => writeAudit(db, at, e), systemClock)
   const close = async (): Promise<void> => {
@@ -208,6 +220,7 @@ export async function openContext(
   return ok({
     config,
     secondFactors,
+    invitations,
     logger,
     db,
     zones,

@@ -15,6 +15,7 @@ import { createClientIp, type ClientIp } from '../http/client-ip.ts'
 import { startHttpListeners, type HttpListeners } from '../http/listeners.ts'
 import { registerOpsRoutes, type ReadinessProblem } from '../http/ops-routes.ts'
 import type { TlsFiles } from '../http/tls.ts'
+import type { NotificationService } from '../notifications/notification-service.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { Metrics } from '../observability/metrics.ts'
 import type { QueryRateSampler } from '../observability/query-rate.ts'
@@ -36,6 +37,8 @@ export interface HttpParts {
   readonly metrics: Metrics | null
   /** The dashboard's DNS queries per second (no built-in server: null). */
   readonly queryRates: QueryRateSampler | null
+  /** Sends account mails (invitations). */
+  readonly notifier: Pick<NotificationService, 'accountMail'>
   /** Told when a listener stops on its own. */
   readonly died: (reason: string) => void
 }
@@ -71,7 +74,7 @@ function clientAddress(config: ServerContext['config'], logger: Logger): ClientI
 // sessions (shared with the REST API), the client address.
 function appBuilder(
   context: ServerContext,
-  { publisher, update, metrics, queryRates }: HttpParts,
+  { publisher, update, metrics, queryRates, notifier }: HttpParts,
   clientIp: ClientIp,
 ): (https?: TlsFiles) => FastifyInstance {
   const { config, logger, db } = context
@@ -95,6 +98,11 @@ function appBuilder(
     requireSecondFactor: config.web.require_second_factor,
     requests,
     queryRates,
+    invites: {
+      service: context.invitations,
+      publicUrl: config.web.public_url.replace(/\/+$/, ''),
+      mail: (to, values) => notifier.accountMail('invitation', to, values),
+    },
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
   // The doors' static-records service publishes its changes (the CLI's only commits).

@@ -34,6 +34,7 @@ export const COPY_ORDER = [
   'cluster_identity',
   'totp_secrets',
   'recovery_codes',
+  'invitations',
 ] as const satisfies readonly (keyof Database)[]
 
 type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>

@@ -18,6 +18,7 @@ import * as secondFactors from './migrations/0015-second-factors.ts'
 import * as updateRequests from './migrations/0017-update-requests.ts'
 import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
 import * as auditEvents from './migrations/0019-audit-events.ts'
+import * as invitations from './migrations/0020-invitations.ts'
 import { err, ok, type Result } from '../core/result.ts'
 import { collationProblem } from './sql/mariadb-collation.ts'
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-update-requests': updateRequests,
   '0018-cluster-identity': clusterIdentity,
   '0019-audit-events': auditEvents,
+  '0020-invitations': invitations,
 }
 
 /** Brings the schema to the latest version; returns the names applied now. */

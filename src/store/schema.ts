@@ -29,6 +29,7 @@ export interface Database {
   cluster_identity: ClusterIdentityTable
   totp_secrets: TotpSecretsTable
   recovery_codes: RecoveryCodesTable
+  invitations: InvitationsTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -210,6 +211,19 @@ export interface RecoveryCodesTable {
   user_id: number
   hash: string
   created_at: string
+}
+
+/** Invitations to web accounts (0020): the keyed hash of the link's token only. */
+export interface InvitationsTable {
+  id: Generated<number>
+  hash: string
+  email: string
+  is_admin: number
+  invited_by: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
+  revoked_at: string | null
 }
 
 /** Failed updates of existing hosts (0009), deduplicated per minute; never a secret. */

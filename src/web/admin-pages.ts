@@ -29,6 +29,10 @@ export function usersPage(v: {
     ],
   })
   const body = html`<h1>Users</h1>
+    <p>
+      <a href="/admin/invitations">Invitations</a>: invite someone by email to choose their own name
+      and password.
+    </p>
     ${users}
     <h2>New user</h2>
     ${postForm({

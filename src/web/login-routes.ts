@@ -129,7 +129,8 @@ function tooMany(
   return showLogin(req, reply, 429, text, name)
 }
 
-function sameToken(a: string | undefined, b: string | undefined): boolean {
+/** True when both one-time form tokens are present and equal (compared in constant time). */
+export function sameToken(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined || a.length !== b.length || a === '') return false
   return timingSafeEqual(Buffer.from(a), Buffer.from(b))
 }

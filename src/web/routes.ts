@@ -17,10 +17,11 @@ import { registerAccountRoutes } from './account-routes.ts'
 import { registerAdminRoutes } from './admin-routes.ts'
 import { registerHostRoutes } from './host-routes.ts'
 import { registerNotifyRoutes } from './notify-routes.ts'
+import { registerInvitationRoutes } from './invitation-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
 import { registerTokenRoutes } from './token-routes.ts'
-import { redirect, type WebDeps } from './web-http.ts'
+import { redirect, type InviteDeps, type WebDeps } from './web-http.ts'
 
 export type { WebDeps } from './web-http.ts'
 
@@ -51,6 +52,8 @@ export function createWebDeps(o: {
   requests?: WebDeps['requests']
   /** The built-in DNS server's queries per second (none running: null). */
   queryRates?: WebDeps['queryRates']
+  /** Invitations by email (the admin's pages and the invitee's link). */
+  invites?: InviteDeps
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -68,6 +71,7 @@ export function createWebDeps(o: {
     requireSecondFactor: o.requireSecondFactor ?? 'none',
     ...(o.requests === undefined ? {} : { requests: o.requests }),
     queryRates: o.queryRates ?? null,
+    ...(o.invites === undefined ? {} : { invites: o.invites }),
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
@@ -102,6 +106,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerTokenRoutes(app, deps)
   registerAdminRoutes(app, deps)
   registerAccountRoutes(app, deps)
+  if (deps.invites !== undefined) registerInvitationRoutes(app, deps, deps.invites)
 }
 
 function wantsHtml(req: FastifyRequest): boolean {

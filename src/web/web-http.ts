@@ -7,6 +7,7 @@ import { noteAudit } from '../http/audit-hook.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AdminReads } from '../core/accounts/account-store.ts'
 import type { AccountService } from '../core/accounts/accounts.ts'
+import type { Invitations } from '../core/accounts/invitations.ts'
 import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
@@ -56,11 +57,22 @@ export interface WebDeps {
   readonly requests?: RequestReads
   /** The built-in DNS server's queries per second; null or absent: no server runs. */
   readonly queryRates?: QueryRates | null | undefined
+  /** Invitations by email (src/web/invitation-routes.ts); absent: no invitation pages. */
+  readonly invites?: InviteDeps
   /** Audit events newest first (`before`: an event id, for the next page). */
   readonly audit: (
     filter: Omit<AuditFilter, 'before'>,
     before: number | undefined,
   ) => Promise<StoredAuditEvent[]>
+}
+
+/** What invitations need besides the web's own parts. */
+export interface InviteDeps {
+  readonly service: Invitations
+  /** `web.public_url` without a trailing slash; "" when not configured. */
+  readonly publicUrl: string
+  /** Sends the invitation mail; false when it did not go out (or no SMTP host is set). */
+  readonly mail: (to: string, values: Readonly<Record<string, string>>) => Promise<boolean>
 }
 
 /** `web.require_second_factor`: whose accounts need a second factor. */
