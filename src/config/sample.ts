@@ -165,9 +165,12 @@ requests = false
 enabled = false
 
 [web]
-# Who must have a second factor (TOTP) to use the web UI: "none", "admins" or "everyone".
+# Who must have a second factor (TOTP or a passkey) to use the web UI: "none", "admins" or "everyone".
 # Those it covers who have none are sent to set one up after login and can do nothing else.
 require_second_factor = "none"
+# The address browsers open the web UI at (what they show in the address bar, also behind a
+# reverse proxy): passkeys are bound to its host name. Without it, passkeys are off.
+# public_url = "https://dyn.example.net"
 
 [audit]
 # Days the audit trail (logins, admin changes, API writes, tokens; see dynzone audit) is kept in

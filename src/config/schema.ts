@@ -35,6 +35,15 @@ import {
   text,
 } from './fields.ts'
 
+// An absolute http(s) URL (a host, no credentials).
+function webUrl(v: string): boolean {
+  if (!URL.canParse(v)) return false
+  const u = new URL(v)
+  return (
+    (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.hostname !== ''
+  )
+}
+
 /** The zone served when the config names none. */
 export const DEMO_ZONE = 'dyn.example.test'
 /** Log levels, most to least severe. */
@@ -260,6 +269,10 @@ export const configSchema = table({
   // The web UI's sign-in rules (src/web/README.md).
   web: table({
     require_second_factor: oneOf(['none', 'admins', 'everyone']).default('none'),
+    // The address browsers open the web UI at: passkeys are bound to it (src/core/auth/passkeys.ts).
+    public_url: text('an http:// or https:// URL')
+      .refine((v) => webUrl(v), { error: expecting('an http:// or https:// URL') })
+      .optional(),
   }).prefault({}),
   // The audit trail's rows (src/core/audit.ts); the log lines are the log's to keep.
   audit: table({ retention_days: integer(1, 36500).default(90) }).prefault({}),

@@ -25,6 +25,7 @@ import type { Logger } from '../observability/logger.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
 import { loadPepper } from '../security/pepper.ts'
 import { createSealer } from '../core/auth/sealed.ts'
+import { Passkeys } from '../core/auth/passkeys.ts'
 import { SecondFactors } from '../core/auth/second-factors.ts'
 import { SqlSecondFactorStore } from '../store/second-factor-store.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
@@ -65,6 +66,8 @@ export interface Context {
   readonly audit: AuditTrail
   /** TOTP and recovery codes of web accounts (secrets sealed under the pepper). */
   readonly secondFactors: SecondFactors
+  /** Passkeys of web accounts; undefined without `web.public_url`. */
+  readonly passkeys: Passkeys | undefined
   /** `dynzone import` and `export`. */
   readonly imports: ImportExport
   /**
@@ -140,8 +143,14 @@ export async function openContext(
     served: zones.map((z) => z.name),
     now,
   })
+  const factorStore = new SqlSecondFactorStore(db)
+  const publicUrl = config.web.public_url
+  const passkeys =
+    publicUrl === undefined
+      ? undefined
+      : new Passkeys({ store: factorStore, clock: systemClock, publicUrl })
   const secondFactors = new SecondFactors({
-    store: new SqlSecondFactorStore(db),
+    store: factorStore,
     sealer: createSealer(pepper.value.pepper, 'second-factor'),
     hasher,
     clock: systemClock,
@@ -185,6 +194,7 @@ export async function openContext(
   return ok({
     config,
     secondFactors,
+    passkeys,
     logger,
     db,
     zones,

@@ -86,6 +86,7 @@ function appBuilder(
     clientIp,
     gate,
     secondFactors: context.secondFactors,
+    passkeys: context.passkeys,
     requireSecondFactor: config.web.require_second_factor,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })

@@ -32,6 +32,7 @@ export const COPY_ORDER = [
   'cluster_identity',
   'totp_secrets',
   'recovery_codes',
+  'webauthn_credentials',
 ] as const satisfies readonly (keyof Database)[]
 
 type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>

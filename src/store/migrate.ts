@@ -14,6 +14,7 @@ import * as cacheEpochs from './migrations/0011-cache-epochs.ts'
 import * as rateCounters from './migrations/0012-rate-counters.ts'
 import * as lowEntropyTokens from './migrations/0013-low-entropy-tokens.ts'
 import * as secondFactors from './migrations/0015-second-factors.ts'
+import * as passkeys from './migrations/0016-passkeys.ts'
 import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
 import * as auditEvents from './migrations/0019-audit-events.ts'
 import { err, ok, type Result } from '../core/result.ts'
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-rate-counters': rateCounters,
   '0013-low-entropy-tokens': lowEntropyTokens,
   '0015-second-factors': secondFactors,
+  '0016-passkeys': passkeys,
   '0018-cluster-identity': clusterIdentity,
   '0019-audit-events': auditEvents,
 }

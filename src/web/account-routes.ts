@@ -207,7 +207,7 @@ function registerTotpRoutes(app: FastifyInstance, deps: WebDeps, show: Show): vo
           return show(reply, s, 409, bad('Your administrator requires a second factor.'))
         if (field(req, 'confirm') !== 'yes')
           return show(reply, s, 422, bad('Tick the box to remove the authenticator app.'))
-        await deps.secondFactors.remove(s.userId)
+        await deps.secondFactors.removeTotp(s.userId)
         noteAudit(req, { action: 'second factor off', target: s.userName })
         return redirect(reply, '/account?done=removed')
       },

@@ -40,6 +40,8 @@ export function createWebDeps(o: {
   gate: WebDeps['gate']
   /** TOTP and recovery codes. */
   secondFactors: WebDeps['secondFactors']
+  /** Passkeys (undefined: off, no `web.public_url`). */
+  passkeys?: WebDeps['passkeys']
   /** `web.require_second_factor` (default `none`). */
   requireSecondFactor?: WebDeps['requireSecondFactor']
 }): WebDeps {
@@ -53,6 +55,7 @@ export function createWebDeps(o: {
     clientIp: o.clientIp,
     gate: o.gate,
     secondFactors: o.secondFactors,
+    passkeys: o.passkeys,
     requireSecondFactor: o.requireSecondFactor ?? 'none',
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),

@@ -11,6 +11,7 @@ import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
+import type { Passkeys } from '../core/auth/passkeys.ts'
 import type { SecondFactors } from '../core/auth/second-factors.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
 import { html, type Html } from './html.ts'
@@ -34,6 +35,8 @@ export interface WebDeps {
   readonly gate: Pick<CredentialGate, 'check' | 'secondFactor'>
   /** TOTP and recovery codes. */
   readonly secondFactors: SecondFactors
+  /** Passkeys; undefined when off (no `web.public_url`). */
+  readonly passkeys: Passkeys | undefined
   /** Who must have a second factor (`web.require_second_factor`). */
   readonly requireSecondFactor: SecondFactorPolicy
   /** Audit events newest first (`before`: an event id, for the next page). */
