@@ -183,14 +183,20 @@ async function stepUp(
   hasFactor: boolean,
 ): Promise<boolean> {
   const proof = field(req, 'step_up') ?? ''
-  const view = {
+  const passkey = field(req, 'passkey') ?? ''
+  const kinds = hasFactor ? await deps.secondFactors.kinds(session.userId) : undefined
+  const view = async () => ({
     session,
     action: safePath(req.url) ?? '/hosts',
     ...carried(req),
     hasFactor,
-  }
-  if (proof === '') {
-    sendHtml(reply, 401, stepUpPage(view))
+    totp: kinds?.totp ?? false,
+    passkey: hasFactor
+      ? await deps.passkeys?.signInOptions(session.key, session.userId)
+      : undefined,
+  })
+  if (proof === '' && passkey === '') {
+    sendHtml(reply, 401, stepUpPage(await view()))
     return false
   }
   const r = await proveAccount({
@@ -201,23 +207,33 @@ async function stepUp(
     source: deps.clientIp(req),
     hasFactor,
     proof,
+    passkeys: deps.passkeys,
+    sessionKey: session.key,
+    passkey,
   })
   if (r.ok) {
     await deps.sessions.verified(session)
     return true
   }
-  sendHtml(reply, r.status, stepUpPage({ ...view, flash: { kind: 'error', text: r.message } }))
+  const flash = { kind: 'error', text: r.message } as const
+  sendHtml(reply, r.status, stepUpPage({ ...(await view()), flash }))
   return false
 }
 
-// The fields a step-up carries: never the CSRF token or the proof itself; passwords are not
+// The fields a step-up carries: never the CSRF token or the proof itself (code or passkey); passwords are not
 // written into the page either: their names come back as empty fields to type again.
 function carried(req: FastifyRequest): { carried: Record<string, string>; retype: string[] } {
   const out: Record<string, string> = {}
   const retype: string[] = []
   if (!(req.body instanceof URLSearchParams)) return { carried: out, retype }
   for (const [name, value] of req.body) {
-    if (name === 'csrf' || name === 'step_up' || !/^[a-z][a-z0-9_]{0,40}$/.test(name)) continue
+    if (
+      name === 'csrf' ||
+      name === 'step_up' ||
+      name === 'passkey' ||
+      !/^[a-z][a-z0-9_]{0,40}$/.test(name)
+    )
+      continue
     if (name.includes('password')) {
       if (value !== '' && !retype.includes(name)) retype.push(name)
     } else if (!(name in out)) out[name] = value

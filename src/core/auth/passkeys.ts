@@ -187,11 +187,6 @@ export class Passkeys {
     }
   }
 
-  /** Removes one of the user's passkeys; false when there is none with this id. */
-  remove(userId: number, id: number): Promise<boolean> {
-    return this.#o.store.removePasskey(userId, id)
-  }
-
   #keep(purpose: Purpose, sessionKey: string, userId: number, challenge: string): void {
     const now = this.#o.clock.now().getTime()
     for (const [k, p] of this.#pending) if (p.expires <= now) this.#pending.delete(k)
@@ -211,6 +206,7 @@ export class Passkeys {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape
 function parseJson<T>(text: string): T | undefined {
   if (text.length > 20_000) return undefined
   try {

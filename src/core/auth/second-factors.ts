@@ -12,7 +12,7 @@ import { Secret as OtpSecret, TOTP } from 'otpauth'
 import type { Clock, KeyedHasher } from '../ports.ts'
 import { err, ok, type Result } from '../result.ts'
 import type { Sealer } from './sealed.ts'
-import type { SecondFactorStore } from './second-factor-store.ts'
+import type { SecondFactorStore, StoredPasskey } from './second-factor-store.ts'
 
 /** How many recovery codes an account gets. */
 export const RECOVERY_CODES = 10
@@ -141,6 +141,16 @@ export class SecondFactors {
   /** Removes the user's TOTP secret and recovery codes; true when there was one. */
   removeTotp(userId: number): Promise<boolean> {
     return this.#o.store.removeTotp(userId)
+  }
+
+  /** The user's passkeys. */
+  passkeys(userId: number): Promise<StoredPasskey[]> {
+    return this.#o.store.passkeys(userId)
+  }
+
+  /** Removes one of the user's passkeys; false when the user has none with this id. */
+  removePasskey(userId: number, id: number): Promise<boolean> {
+    return this.#o.store.removePasskey(userId, id)
   }
 
   /** Removes every second factor of the user (TOTP, recovery codes, passkeys). */

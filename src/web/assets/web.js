@@ -57,6 +57,10 @@ const passkeyCeremony = async (button) => {
   if (target === null) return
   const create = button.hasAttribute('data-passkey-create')
   if (create && !form.reportValidity()) return
+  // Other fields the form needs (a password typed again) must be filled; the code need not.
+  for (const input of form.querySelectorAll('input[required]')) {
+    if (input.name !== 'code' && input.name !== 'step_up' && !input.reportValidity()) return
+  }
   const o = JSON.parse(button.getAttribute(create ? 'data-passkey-create' : 'data-passkey-get'))
   try {
     o.challenge = fromB64url(o.challenge)
