@@ -103,8 +103,8 @@ function secondFactor(v: AccountView): Html {
 function totpSection(v: AccountView): Html {
   if (!v.totp)
     return html`<p>
-        None yet. An authenticator app (TOTP) asks for a code at each login and before changes such
-        as new tokens.
+        ${v.passkeys.length === 0 ? 'None yet.' : 'Authenticator app (TOTP): off.'} An authenticator
+        app or a passkey is asked for at each login and before changes such as new tokens.
       </p>
       <p><a class="button" href="/account/totp">Set up an authenticator app</a></p>`
   const remove =
