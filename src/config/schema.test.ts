@@ -20,6 +20,7 @@ void describe('configSchema defaults', () => {
   void it('run the demo: one builtin zone dyn.example.test', () => {
     assert.deepEqual(configSchema.parse({}), {
       audit: { retention_days: 90 },
+      web: { require_second_factor: 'none' },
       cluster: { instance_id: '', lease_seconds: 15 },
       data_dir: './data',
       http: {
@@ -243,5 +244,20 @@ void describe('config keys', () => {
     assert.ok(zoneKeys.length >= 9)
     assert.ok(zoneKeys.every((k) => k.env === null && !OVERRIDABLE_KEYS.has(k.key)))
     assert.ok(zoneKeys.some((k) => k.key === 'zones[].soa_rname'))
+  })
+})
+
+void describe('web.public_url', () => {
+  void it('takes an http(s) URL with a host and refuses anything else', () => {
+    const good = parseConfigTree({ web: { public_url: 'https://dyn.example.net' } })
+    assert.ok(good.ok && good.value.web.public_url === 'https://dyn.example.net')
+    for (const bad of [
+      'dyn.example.net',
+      'ftp://dyn.example.net',
+      'https://u:p@dyn.example.net',
+      5,
+    ]) {
+      assert.equal(parseConfigTree({ web: { public_url: bad } }).ok, false, String(bad))
+    }
   })
 })
