@@ -165,12 +165,13 @@ requests = false
 enabled = false
 
 [web]
-# Who must have a second factor (TOTP) to use the web UI: "none", "admins" or "everyone".
+# Who must have a second factor (TOTP or a passkey) to use the web UI: "none", "admins" or "everyone".
 # Those it covers who have none are sent to set one up after login and can do nothing else.
 require_second_factor = "none"
-# The web UI's address as browsers reach it, for the links in invitation mails, e.g.
-# "https://dyn.example.org" (behind a reverse proxy: the proxy's address and path prefix).
-# Empty: invitations show their link to the administrator instead of mailing it.
+# The address browsers open the web UI at (what they show in the address bar, also behind a
+# reverse proxy: the proxy's address and path prefix), e.g. "https://dyn.example.org".
+# Passkeys are bound to its host name and invitation mails link to it. Empty: passkeys are
+# off and invitations show their link to the administrator instead of mailing it.
 public_url = ""
 # Hours an invitation link stays valid.
 invitation_hours = 72

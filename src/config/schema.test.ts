@@ -257,3 +257,18 @@ void describe('config keys', () => {
     assert.ok(zoneKeys.some((k) => k.key === 'zones[].soa_rname'))
   })
 })
+
+void describe('web.public_url', () => {
+  void it('takes an http(s) URL with a host and refuses anything else', () => {
+    const good = parseConfigTree({ web: { public_url: 'https://dyn.example.net' } })
+    assert.ok(good.ok && good.value.web.public_url === 'https://dyn.example.net')
+    for (const bad of [
+      'dyn.example.net',
+      'ftp://dyn.example.net',
+      'https://u:p@dyn.example.net',
+      5,
+    ]) {
+      assert.equal(parseConfigTree({ web: { public_url: bad } }).ok, false, String(bad))
+    }
+  })
+})

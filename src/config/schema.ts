@@ -35,6 +35,15 @@ import {
   text,
 } from './fields.ts'
 
+// An absolute http(s) URL (a host, no credentials).
+function webUrl(v: string): boolean {
+  if (!URL.canParse(v)) return false
+  const u = new URL(v)
+  return (
+    (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.hostname !== ''
+  )
+}
+
 /** The zone served when the config names none. */
 export const DEMO_ZONE = 'dyn.example.test'
 /** Log levels, most to least severe. */
@@ -260,13 +269,14 @@ export const configSchema = table({
   // The web UI's sign-in rules (src/web/README.md).
   web: table({
     require_second_factor: oneOf(['none', 'admins', 'everyone']).default('none'),
-    // The web UI's address as browsers reach it (behind a reverse proxy: the proxy's), for
-    // the links in mails; never taken from a request's Host header.
+    // The address browsers open the web UI at (behind a reverse proxy: the proxy's): passkeys
+    // are bound to it (src/core/auth/passkeys.ts) and mail links use it, never a request's
+    // Host header. Empty: passkeys are off.
     public_url: text('an http(s) URL such as "https://dyn.example.org"')
       .default('')
-      .refine((value) => value === '' || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i.test(value), {
+      .refine((v) => v === '' || (webUrl(v) && !/[?#]/.test(v)), {
         error: (issue) =>
-          `expected an http:// or https:// URL without query, got ${JSON.stringify(issue.input)}`,
+          `expected an http:// or https:// URL with a host, no user and no query, got ${JSON.stringify(issue.input)}`,
       }),
     // How long an invitation link stays valid.
     invitation_hours: integer(1, 8760).default(72),

@@ -29,6 +29,7 @@ import type { Logger } from '../observability/logger.ts'
 import { createArgon2Hasher } from '../security/argon2-hasher.ts'
 import { loadPepper } from '../security/pepper.ts'
 import { createSealer } from '../core/auth/sealed.ts'
+import { Passkeys } from '../core/auth/passkeys.ts'
 import { SecondFactors } from '../core/auth/second-factors.ts'
 import { SqlSecondFactorStore } from '../store/second-factor-store.ts'
 import { SqlAccountStore } from '../store/account-store.ts'
@@ -80,6 +81,8 @@ export interface Context {
   readonly secondFactors: SecondFactors
   /** Invitations to web accounts (one-time links, keyed hashes only). */
   readonly invitations: Invitations
+  /** Passkeys of web accounts; undefined without `web.public_url`. */
+  readonly passkeys: Passkeys | undefined
   /** `dynzone import` and `export`. */
   readonly imports: ImportExport
   /**
@@ -167,8 +170,14 @@ export async function openContext(
     served: zones.map((z) => z.name),
     now,
   })
+  const factorStore = new SqlSecondFactorStore(db)
+  const publicUrl = config.web.public_url
+  const passkeys =
+    publicUrl === ''
+      ? undefined
+      : new Passkeys({ store: factorStore, clock: systemClock, publicUrl })
   const secondFactors = new SecondFactors({
-    store: new SqlSecondFactorStore(db),
+    store: factorStore,
     sealer: createSealer(pepper.value.pepper, 'second-factor'),
     hasher,
     clock: systemClock,
@@ -221,6 +230,7 @@ export async function openContext(
     config,
     secondFactors,
     invitations,
+    passkeys,
     logger,
     db,
     zones,

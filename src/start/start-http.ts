@@ -95,6 +95,7 @@ function appBuilder(
     updates,
     guard,
     secondFactors: context.secondFactors,
+    passkeys: context.passkeys,
     requireSecondFactor: config.web.require_second_factor,
     requests,
     queryRates,

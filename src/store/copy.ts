@@ -35,6 +35,7 @@ export const COPY_ORDER = [
   'totp_secrets',
   'recovery_codes',
   'invitations',
+  'webauthn_credentials',
 ] as const satisfies readonly (keyof Database)[]
 
 type Uncopied = Exclude<keyof Database, (typeof COPY_ORDER)[number]>

@@ -15,6 +15,7 @@ import * as rateCounters from './migrations/0012-rate-counters.ts'
 import * as lowEntropyTokens from './migrations/0013-low-entropy-tokens.ts'
 import * as zoneRecords from './migrations/0014-zone-records.ts'
 import * as secondFactors from './migrations/0015-second-factors.ts'
+import * as passkeys from './migrations/0016-passkeys.ts'
 import * as updateRequests from './migrations/0017-update-requests.ts'
 import * as clusterIdentity from './migrations/0018-cluster-identity.ts'
 import * as auditEvents from './migrations/0019-audit-events.ts'
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013-low-entropy-tokens': lowEntropyTokens,
   '0014-zone-records': zoneRecords,
   '0015-second-factors': secondFactors,
+  '0016-passkeys': passkeys,
   '0017-update-requests': updateRequests,
   '0018-cluster-identity': clusterIdentity,
   '0019-audit-events': auditEvents,

@@ -30,6 +30,7 @@ export interface Database {
   totp_secrets: TotpSecretsTable
   recovery_codes: RecoveryCodesTable
   invitations: InvitationsTable
+  webauthn_credentials: WebauthnCredentialsTable
 }
 
 /** Accounts: web UI / Basic auth users. */
@@ -313,4 +314,21 @@ export interface AuditEventsTable {
 export interface ClusterIdentityTable {
   id: string
   created_at: string
+}
+
+/** Passkeys (0016): WebAuthn credentials of web accounts. */
+export interface WebauthnCredentialsTable {
+  id: Generated<number>
+  user_id: number
+  /** base64url of the credential id. */
+  credential_id: string
+  /** base64url of the COSE public key. */
+  public_key: string
+  /** bigint: PostgreSQL returns it as a string. */
+  counter: ColumnType<number | string, number, number>
+  /** Comma-separated transports the authenticator named. */
+  transports: string
+  name: string
+  created_at: string
+  last_used_at: string | null
 }

@@ -1,6 +1,10 @@
-/** Second factors in `totp_secrets` and `recovery_codes` (the port: src/core/auth/second-factor-store.ts). */
+/** Second factors in `totp_secrets`, `recovery_codes` and `webauthn_credentials` (the port: src/core/auth/second-factor-store.ts). */
 import type { Kysely } from 'kysely'
-import type { SecondFactorStore, StoredTotp } from '../core/auth/second-factor-store.ts'
+import type {
+  SecondFactorStore,
+  StoredPasskey,
+  StoredTotp,
+} from '../core/auth/second-factor-store.ts'
 import type { Database } from './schema.ts'
 
 /** The SQL second-factor store. */
@@ -68,12 +72,85 @@ export class SqlSecondFactorStore implements SecondFactorStore {
     await this.#db.transaction().execute((tx) => replaceCodes(tx, userId, hashes, at))
   }
 
-  async removeAll(userId: number): Promise<boolean> {
+  async removeTotp(userId: number): Promise<boolean> {
     return this.#db.transaction().execute(async (tx) => {
       await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
       const r = await tx.deleteFrom('totp_secrets').where('user_id', '=', userId).executeTakeFirst()
       return Number(r.numDeletedRows) > 0
     })
+  }
+
+  async removeAll(userId: number): Promise<boolean> {
+    return this.#db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute()
+      const t = await tx.deleteFrom('totp_secrets').where('user_id', '=', userId).executeTakeFirst()
+      const p = await tx
+        .deleteFrom('webauthn_credentials')
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+      return Number(t.numDeletedRows) + Number(p.numDeletedRows) > 0
+    })
+  }
+
+  async passkeys(userId: number): Promise<StoredPasskey[]> {
+    const rows = await this.#db
+      .selectFrom('webauthn_credentials')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute()
+    return rows.map((r) => ({
+      id: r.id,
+      credentialId: r.credential_id,
+      publicKey: r.public_key,
+      counter: Number(r.counter),
+      transports: r.transports === '' ? [] : r.transports.split(','),
+      name: r.name,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+    }))
+  }
+
+  async addPasskey(userId: number, p: Omit<StoredPasskey, 'id' | 'lastUsedAt'>): Promise<void> {
+    await this.#db
+      .insertInto('webauthn_credentials')
+      .values({
+        user_id: userId,
+        credential_id: p.credentialId,
+        public_key: p.publicKey,
+        counter: p.counter,
+        transports: p.transports.join(','),
+        name: p.name,
+        created_at: p.createdAt,
+        last_used_at: null,
+      })
+      .execute()
+  }
+
+  async removePasskey(userId: number, id: number): Promise<boolean> {
+    const r = await this.#db
+      .deleteFrom('webauthn_credentials')
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return Number(r.numDeletedRows) === 1
+  }
+
+  async usePasskey(
+    userId: number,
+    id: number,
+    from: number,
+    to: number,
+    at: string,
+  ): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('webauthn_credentials')
+      .set({ counter: to, last_used_at: at })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .where('counter', '=', from)
+      .executeTakeFirst()
+    return Number(r.numUpdatedRows) === 1
   }
 }
 

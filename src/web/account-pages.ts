@@ -3,10 +3,12 @@
  * (the QR code is an inline SVG rendered on the server: no script, no `data:` image, so the
  * page's `default-src 'self'` policy holds) and the page that shows new recovery codes once.
  */
+import type { StoredPasskey } from '../core/auth/second-factor-store.ts'
 import type { ListedWebSession } from '../core/auth/web-session-store.ts'
 import { checkbox, field, postForm } from './form.ts'
 import { html, Html, when, whenText } from './html.ts'
 import { page, type Flash } from './layout.ts'
+import { passkeysSection } from './passkey-pages.ts'
 import type { WebSession } from './session.ts'
 
 /** What the account page shows. */
@@ -14,6 +16,11 @@ export interface AccountView {
   readonly session: WebSession
   readonly email: string | null
   readonly hasFactor: boolean
+  /** The user has TOTP (the account forms then ask for a code). */
+  readonly totp: boolean
+  readonly passkeys: readonly StoredPasskey[]
+  /** Passkeys are on (`web.public_url` set). */
+  readonly passkeysOn: boolean
   readonly codesLeft: number
   /** True when `web.require_second_factor` covers this user (the factor cannot be removed). */
   readonly required: boolean
@@ -78,7 +85,8 @@ function currentPassword(id: string): Html {
 
 // Users with a second factor give a code with the change (the step-up of these forms).
 function codeField(v: AccountView, id: string): Html | '' {
-  if (!v.hasFactor) return ''
+  // Passkey-only users confirm on the step-up page that follows.
+  if (!v.totp) return ''
   return field({
     id,
     type: 'text',
@@ -89,21 +97,26 @@ function codeField(v: AccountView, id: string): Html | '' {
 }
 
 function secondFactor(v: AccountView): Html {
-  if (!v.hasFactor)
+  return html`${totpSection(v)} ${passkeysSection(v.session, v.passkeys, v.passkeysOn)}`
+}
+
+function totpSection(v: AccountView): Html {
+  if (!v.totp)
     return html`<p>
-        None yet. An authenticator app (TOTP) asks for a code at each login and before changes such
-        as new tokens.
+        ${v.passkeys.length === 0 ? 'None yet.' : 'Authenticator app (TOTP): off.'} An authenticator
+        app or a passkey is asked for at each login and before changes such as new tokens.
       </p>
       <p><a class="button" href="/account/totp">Set up an authenticator app</a></p>`
-  const remove = v.required
-    ? html`<p>Your administrator requires a second factor: it cannot be removed.</p>`
-    : postForm({
-        action: '/account/totp/remove',
-        csrf: v.session.csrf,
-        layout: 'stack',
-        fields: checkbox({ name: 'confirm', label: 'Yes, remove the authenticator app' }),
-        submit: { label: 'Remove', kind: 'danger' },
-      })
+  const remove =
+    v.required && v.passkeys.length === 0
+      ? html`<p>Your administrator requires a second factor: it cannot be removed.</p>`
+      : postForm({
+          action: '/account/totp/remove',
+          csrf: v.session.csrf,
+          layout: 'stack',
+          fields: checkbox({ name: 'confirm', label: 'Yes, remove the authenticator app' }),
+          submit: { label: 'Remove', kind: 'danger' },
+        })
   return html`<p>Authenticator app (TOTP): on. Recovery codes left: ${v.codesLeft} of 10.</p>
     ${postForm({
       action: '/account/recovery-codes',

@@ -7,7 +7,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { toString as qrSvg } from 'qrcode'
 import { noteAudit } from '../http/audit-hook.ts'
+import { MAX_NAME, MAX_PASSKEYS, type RegisterError } from '../core/auth/passkeys.ts'
 import { accountPage, recoveryCodesPage, totpPage } from './account-pages.ts'
+import { newPasskeyPage } from './passkey-pages.ts'
 import type { Flash } from './layout.ts'
 import { proveAccount } from './prove-account.ts'
 import type { WebSession } from './session.ts'
@@ -28,6 +30,8 @@ const DONE: Record<string, string> = {
   ended: 'Session signed out.',
   others: 'Every other session was signed out.',
   removed: 'Authenticator app removed.',
+  'passkey-added': 'Passkey added.',
+  'passkey-removed': 'Passkey removed.',
   recovery:
     'You signed in with a recovery code: it no longer works. Make new ones when you run low.',
 }
@@ -36,7 +40,8 @@ const DONE: Record<string, string> = {
 export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void {
   const show = async (reply: FastifyReply, s: WebSession, status: number, flash?: Flash) => {
     const user = await deps.store.userByName(s.userName)
-    const hasFactor = await deps.secondFactors.has(s.userId)
+    const kinds = await deps.secondFactors.kinds(s.userId)
+    const hasFactor = kinds.totp || kinds.passkeys > 0
     return sendHtml(
       reply,
       status,
@@ -44,7 +49,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
         session: s,
         email: user?.email ?? null,
         hasFactor,
-        codesLeft: hasFactor ? await deps.secondFactors.codesLeft(s.userId) : 0,
+        totp: kinds.totp,
+        passkeys: kinds.passkeys > 0 ? await deps.secondFactors.passkeys(s.userId) : [],
+        passkeysOn: deps.passkeys !== undefined,
+        codesLeft: kinds.totp ? await deps.secondFactors.codesLeft(s.userId) : 0,
         required: policyCovers(deps, s),
         sessions: await deps.sessions.listOf(s.userId),
         flash,
@@ -124,6 +132,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
     }),
   )
   registerTotpRoutes(app, deps, show)
+  registerPasskeyRoutes(app, deps, show)
 }
 
 type Show = (
@@ -203,11 +212,12 @@ function registerTotpRoutes(app: FastifyInstance, deps: WebDeps, show: Show): vo
     signedIn(
       deps,
       async (req, reply, s) => {
-        if (policyCovers(deps, s))
+        const kinds = await deps.secondFactors.kinds(s.userId)
+        if (policyCovers(deps, s) && kinds.passkeys === 0)
           return show(reply, s, 409, bad('Your administrator requires a second factor.'))
         if (field(req, 'confirm') !== 'yes')
           return show(reply, s, 422, bad('Tick the box to remove the authenticator app.'))
-        await deps.secondFactors.remove(s.userId)
+        await deps.secondFactors.removeTotp(s.userId)
         noteAudit(req, { action: 'second factor off', target: s.userName })
         return redirect(reply, '/account?done=removed')
       },
@@ -223,4 +233,64 @@ function bad(text: string): Flash {
 /** A plausible mailbox address: one @, a dot in the domain, no spaces, at most 254 characters. */
 function validEmail(text: string): boolean {
   return text.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text)
+}
+
+const PASSKEY_REFUSED: Record<RegisterError, string> = {
+  expired: 'The passkey request expired (or was used already): create it again.',
+  invalid: 'The passkey was not accepted: create it again.',
+  name: `Name the passkey (at most ${String(MAX_NAME)} characters).`,
+  duplicate: 'This passkey is registered already.',
+  full: `At most ${String(MAX_PASSKEYS)} passkeys per account: remove one first.`,
+}
+
+function registerPasskeyRoutes(app: FastifyInstance, deps: WebDeps, show: Show): void {
+  const open = { beforeEnrolment: true }
+  const newPage = async (reply: FastifyReply, s: WebSession, status: number, flash?: Flash) => {
+    const passkeys = deps.passkeys
+    if (passkeys === undefined) return errorPage(reply, 404, 'Passkeys are off on this server.', s)
+    const options = await passkeys.registrationOptions(s.key, s.userId, s.userName)
+    return sendHtml(reply, status, newPasskeyPage(s, options, flash))
+  }
+  app.get(
+    '/account/passkeys/new',
+    signedIn(deps, (_req, reply, s) => newPage(reply, s, 200), open),
+  )
+  app.post(
+    '/account/passkeys',
+    signedIn(
+      deps,
+      async (req, reply, s) => {
+        if (deps.passkeys === undefined)
+          return errorPage(reply, 404, 'Passkeys are off on this server.', s)
+        const name = field(req, 'name') ?? ''
+        const r = await deps.passkeys.register(s.key, s.userId, name, field(req, 'response') ?? '')
+        if (!r.ok) return newPage(reply, s, 422, bad(PASSKEY_REFUSED[r.error]))
+        noteAudit(req, { action: 'passkey added', target: s.userName })
+        await deps.sessions.verified(s)
+        return redirect(reply, '/account?done=passkey-added')
+      },
+      { ...open, stepUp: 'always' },
+    ),
+  )
+  app.post(
+    '/account/passkeys/:id/remove',
+    signedIn(
+      deps,
+      async (req, reply, s) => {
+        const id = Number((req.params as { id?: string }).id)
+        const kinds = await deps.secondFactors.kinds(s.userId)
+        if (policyCovers(deps, s) && !kinds.totp && kinds.passkeys <= 1)
+          return show(reply, s, 409, bad('Your administrator requires a second factor.'))
+        const removed =
+          Number.isSafeInteger(id) &&
+          id > 0 &&
+          (await deps.secondFactors.removePasskey(s.userId, id))
+        if (!removed)
+          return show(reply, s, 404, bad('No such passkey of yours (removed already?).'))
+        noteAudit(req, { action: 'passkey removed', target: s.userName })
+        return redirect(reply, '/account?done=passkey-removed')
+      },
+      { stepUp: 'always' },
+    ),
+  )
 }

@@ -46,6 +46,8 @@ export function createWebDeps(o: {
   guard?: WebDeps['guard']
   /** TOTP and recovery codes. */
   secondFactors: WebDeps['secondFactors']
+  /** Passkeys (undefined: off, no `web.public_url`). */
+  passkeys?: WebDeps['passkeys']
   /** `web.require_second_factor` (default `none`). */
   requireSecondFactor?: WebDeps['requireSecondFactor']
   /** The router inspector's reads. */
@@ -68,6 +70,7 @@ export function createWebDeps(o: {
     updates: o.updates,
     guard: o.guard,
     secondFactors: o.secondFactors,
+    passkeys: o.passkeys,
     requireSecondFactor: o.requireSecondFactor ?? 'none',
     ...(o.requests === undefined ? {} : { requests: o.requests }),
     queryRates: o.queryRates ?? null,

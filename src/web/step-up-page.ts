@@ -3,9 +3,11 @@
  * acting. It posts to the same address with the original fields carried along (passwords
  * never: they are asked for again in empty fields), so one more step finishes what was asked.
  */
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server'
 import { field, hiddenFields, postForm } from './form.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
+import { passkeyProof } from './passkey-pages.ts'
 import type { WebSession } from './session.ts'
 
 /** What the step-up page shows. */
@@ -18,6 +20,10 @@ export interface StepUpView {
   /** Password fields of the original form, asked for again (never written into the page). */
   readonly retype: readonly string[]
   readonly hasFactor: boolean
+  /** The user has TOTP (a code field is shown). */
+  readonly totp: boolean
+  /** Passkey sign-in options for this session; undefined: no passkey (or passkeys off). */
+  readonly passkey: PublicKeyCredentialRequestOptionsJSON | undefined
   readonly flash?: Flash | undefined
 }
 
@@ -34,27 +40,29 @@ function retypeField(name: string): Html {
 
 /** Renders the step-up page. */
 export function stepUpPage(v: StepUpView): Html {
-  const input = v.hasFactor
+  const input = !v.hasFactor
     ? field({
-        id: 'step_up',
-        type: 'text',
-        label: 'Code',
-        hint: '6 digits from your authenticator app, or a recovery code',
-        attrs: {
-          autocomplete: 'one-time-code',
-          inputmode: 'text',
-          autocapitalize: 'none',
-          spellcheck: 'false',
-          required: true,
-          autofocus: true,
-        },
-      })
-    : field({
         id: 'step_up',
         type: 'password',
         label: 'Your password',
         attrs: { autocomplete: 'current-password', required: true, autofocus: true },
       })
+    : !v.totp
+      ? ''
+      : field({
+          id: 'step_up',
+          type: 'text',
+          label: 'Code',
+          hint: '6 digits from your authenticator app, or a recovery code',
+          attrs: {
+            autocomplete: 'one-time-code',
+            inputmode: 'text',
+            autocapitalize: 'none',
+            spellcheck: 'false',
+            required: true,
+            autofocus: true,
+          },
+        })
   const body = html`<h1>Confirm it is you</h1>
     <p>
       This change needs a fresh proof of your account. It stays valid for 5 minutes, for this
@@ -64,7 +72,12 @@ export function stepUpPage(v: StepUpView): Html {
       action: v.action,
       csrf: v.session.csrf,
       layout: 'stack',
-      fields: [hiddenFields(v.carried), v.retype.map(retypeField), input],
+      fields: [
+        hiddenFields(v.carried),
+        v.retype.map(retypeField),
+        input,
+        v.hasFactor ? passkeyProof(v.passkey) : '',
+      ],
       submit: { label: 'Confirm and continue' },
     })}
     <p><a href="/hosts">Cancel</a></p>`

@@ -12,6 +12,7 @@ import type { LockoutAdmin } from '../core/accounts/lockout-admin.ts'
 import type { AuditFilter, StoredAuditEvent } from '../core/audit.ts'
 import type { IpAddress } from '../core/addresses/addresses.ts'
 import type { CredentialGate } from '../core/auth/credential-gate.ts'
+import type { Passkeys } from '../core/auth/passkeys.ts'
 import type { SecondFactors } from '../core/auth/second-factors.ts'
 import type { Clock, PasswordHasher } from '../core/ports.ts'
 import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
@@ -51,6 +52,8 @@ export interface WebDeps {
   readonly gate: Pick<CredentialGate, 'check' | 'secondFactor'>
   /** TOTP and recovery codes. */
   readonly secondFactors: SecondFactors
+  /** Passkeys; undefined when off (no `web.public_url`). */
+  readonly passkeys: Passkeys | undefined
   /** Who must have a second factor (`web.require_second_factor`). */
   readonly requireSecondFactor: SecondFactorPolicy
   /** The router inspector's reads; absent: the host page has no inspector. */
@@ -235,14 +238,20 @@ async function stepUp(
   hasFactor: boolean,
 ): Promise<boolean> {
   const proof = field(req, 'step_up') ?? ''
-  const view = {
+  const passkey = field(req, 'passkey') ?? ''
+  const kinds = hasFactor ? await deps.secondFactors.kinds(session.userId) : undefined
+  const view = async () => ({
     session,
     action: safePath(req.url) ?? '/hosts',
     ...carried(req),
     hasFactor,
-  }
-  if (proof === '') {
-    sendHtml(reply, 401, stepUpPage(view))
+    totp: kinds?.totp ?? false,
+    passkey: hasFactor
+      ? await deps.passkeys?.signInOptions(session.key, session.userId)
+      : undefined,
+  })
+  if (proof === '' && passkey === '') {
+    sendHtml(reply, 401, stepUpPage(await view()))
     return false
   }
   const r = await proveAccount({
@@ -253,23 +262,33 @@ async function stepUp(
     source: deps.clientIp(req),
     hasFactor,
     proof,
+    passkeys: deps.passkeys,
+    sessionKey: session.key,
+    passkey,
   })
   if (r.ok) {
     await deps.sessions.verified(session)
     return true
   }
-  sendHtml(reply, r.status, stepUpPage({ ...view, flash: { kind: 'error', text: r.message } }))
+  const flash = { kind: 'error', text: r.message } as const
+  sendHtml(reply, r.status, stepUpPage({ ...(await view()), flash }))
   return false
 }
 
-// The fields a step-up carries: never the CSRF token or the proof itself; passwords are not
+// The fields a step-up carries: never the CSRF token or the proof itself (code or passkey); passwords are not
 // written into the page either: their names come back as empty fields to type again.
 function carried(req: FastifyRequest): { carried: Record<string, string>; retype: string[] } {
   const out: Record<string, string> = {}
   const retype: string[] = []
   if (!(req.body instanceof URLSearchParams)) return { carried: out, retype }
   for (const [name, value] of req.body) {
-    if (name === 'csrf' || name === 'step_up' || !/^[a-z][a-z0-9_]{0,40}$/.test(name)) continue
+    if (
+      name === 'csrf' ||
+      name === 'step_up' ||
+      name === 'passkey' ||
+      !/^[a-z][a-z0-9_]{0,40}$/.test(name)
+    )
+      continue
     if (name.includes('password')) {
       if (value !== '' && !retype.includes(name)) retype.push(name)
     } else if (!(name in out)) out[name] = value

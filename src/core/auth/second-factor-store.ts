@@ -1,7 +1,23 @@
 /**
  * The port second factors are kept behind (src/store/second-factor-store.ts keeps the rows):
- * a sealed TOTP secret per user and one-time recovery codes as keyed hashes.
+ * a sealed TOTP secret per user, one-time recovery codes as keyed hashes, and passkeys
+ * (WebAuthn credentials: public keys only, nothing secret).
  */
+
+/** A passkey as stored. */
+export interface StoredPasskey {
+  readonly id: number
+  /** base64url of the credential id. */
+  readonly credentialId: string
+  /** base64url of the COSE public key. */
+  readonly publicKey: string
+  /** The signature counter last seen (0: the authenticator keeps none). */
+  readonly counter: number
+  readonly transports: readonly string[]
+  readonly name: string
+  readonly createdAt: string
+  readonly lastUsedAt: string | null
+}
 
 /** A user's TOTP secret as stored. */
 export interface StoredTotp {
@@ -24,5 +40,17 @@ export interface SecondFactorStore {
   /** Replaces the recovery codes. */
   replaceRecoveryCodes(userId: number, codeHashes: readonly string[], at: string): Promise<void>
   /** Removes the TOTP secret and the recovery codes; true when there was a secret. */
+  removeTotp(userId: number): Promise<boolean>
+  /** Removes every second factor (TOTP, recovery codes, passkeys); true when there was one. */
   removeAll(userId: number): Promise<boolean>
+  /** The user's passkeys, oldest first. */
+  passkeys(userId: number): Promise<StoredPasskey[]>
+  addPasskey(userId: number, p: Omit<StoredPasskey, 'id' | 'lastUsedAt'>): Promise<void>
+  /** Deletes one of the user's passkeys; false when the user has none with this id. */
+  removePasskey(userId: number, id: number): Promise<boolean>
+  /**
+   * Records a use: the counter moves from `from` to `to` (compare-and-set, so two uses of
+   * one signature cannot both pass); false when it was not `from` any more.
+   */
+  usePasskey(userId: number, id: number, from: number, to: number, at: string): Promise<boolean>
 }

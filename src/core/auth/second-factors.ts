@@ -12,7 +12,7 @@ import { Secret as OtpSecret, TOTP } from 'otpauth'
 import type { Clock, KeyedHasher } from '../ports.ts'
 import { err, ok, type Result } from '../result.ts'
 import type { Sealer } from './sealed.ts'
-import type { SecondFactorStore } from './second-factor-store.ts'
+import type { SecondFactorStore, StoredPasskey } from './second-factor-store.ts'
 
 /** How many recovery codes an account gets. */
 export const RECOVERY_CODES = 10
@@ -52,9 +52,19 @@ export class SecondFactors {
     this.#o = options
   }
 
-  /** True when the user has a second factor. */
+  /** True when the user has a second factor (TOTP or a passkey). */
   async has(userId: number): Promise<boolean> {
-    return (await this.#o.store.totp(userId)) !== undefined
+    const f = await this.kinds(userId)
+    return f.totp || f.passkeys > 0
+  }
+
+  /** Which second factors the user has: TOTP, and how many passkeys. */
+  async kinds(userId: number): Promise<{ totp: boolean; passkeys: number }> {
+    const [totp, passkeys] = await Promise.all([
+      this.#o.store.totp(userId),
+      this.#o.store.passkeys(userId),
+    ])
+    return { totp: totp !== undefined, passkeys: passkeys.length }
   }
 
   /** Recovery codes the user has left. */
@@ -128,7 +138,22 @@ export class SecondFactors {
     return codes
   }
 
-  /** Removes the user's second factor and recovery codes; true when there was one. */
+  /** Removes the user's TOTP secret and recovery codes; true when there was one. */
+  removeTotp(userId: number): Promise<boolean> {
+    return this.#o.store.removeTotp(userId)
+  }
+
+  /** The user's passkeys. */
+  passkeys(userId: number): Promise<StoredPasskey[]> {
+    return this.#o.store.passkeys(userId)
+  }
+
+  /** Removes one of the user's passkeys; false when the user has none with this id. */
+  removePasskey(userId: number, id: number): Promise<boolean> {
+    return this.#o.store.removePasskey(userId, id)
+  }
+
+  /** Removes every second factor of the user (TOTP, recovery codes, passkeys). */
   remove(userId: number): Promise<boolean> {
     return this.#o.store.removeAll(userId)
   }
