@@ -19,6 +19,7 @@ import { registerHostRoutes } from './host-routes.ts'
 import { registerNotifyRoutes } from './notify-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
+import { registerRecordRoutes } from './record-routes.ts'
 import { registerTokenRoutes } from './token-routes.ts'
 import { redirect, type WebDeps } from './web-http.ts'
 
@@ -49,6 +50,8 @@ export function createWebDeps(o: {
   requireSecondFactor?: WebDeps['requireSecondFactor']
   /** The router inspector's reads. */
   requests?: WebDeps['requests']
+  /** Static records: the record editor (the REST API's instance, shared). */
+  zoneRecords?: WebDeps['zoneRecords']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -65,6 +68,7 @@ export function createWebDeps(o: {
     secondFactors: o.secondFactors,
     requireSecondFactor: o.requireSecondFactor ?? 'none',
     ...(o.requests === undefined ? {} : { requests: o.requests }),
+    ...(o.zoneRecords === undefined ? {} : { zoneRecords: o.zoneRecords }),
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
@@ -99,6 +103,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerTokenRoutes(app, deps)
   registerAdminRoutes(app, deps)
   registerAccountRoutes(app, deps)
+  registerRecordRoutes(app, deps)
 }
 
 function wantsHtml(req: FastifyRequest): boolean {
