@@ -128,12 +128,7 @@ export function registerRecordRoutes(app: FastifyInstance, deps: WebDeps): void 
   if (records === undefined) return
 
   const zoneOf = (req: FastifyRequest): RecordScope =>
-    zoneScope(
-      decodeURIComponent((req.params as { zone: string }).zone)
-        .trim()
-        .toLowerCase()
-        .replace(/\.$/, ''),
-    )
+    zoneScope((req.params as { zone: string }).zone.trim().toLowerCase().replace(/\.$/, ''))
   const hostOf = async (req: FastifyRequest, s: WebSession): Promise<RecordScope | undefined> => {
     const host = await hostById(deps, (req.params as { id?: string }).id, s)
     return host === undefined ? undefined : hostScope(host)
@@ -208,7 +203,8 @@ export function registerRecordRoutes(app: FastifyInstance, deps: WebDeps): void 
   ): Promise<Target | undefined> => {
     if (scope === undefined) return undefined
     const p = req.params as { name: string; type: string; value?: string }
-    const name = decodeURIComponent(p.name).toLowerCase().replace(/\.$/, '')
+    // Path parameters arrive decoded (`%2A` is `*`).
+    const name = p.name.toLowerCase().replace(/\.$/, '')
     if (!(RECORD_TYPES as readonly string[]).includes(p.type)) return undefined
     const type = p.type as RecordType
     const r = await records.list(scope.zone as Fqdn, { name: name as Fqdn, type })

@@ -790,6 +790,13 @@ describe('web routes', () => {
       const gone = await post('root', all, { confirm: 'yes' })
       assert.match((await follow('root', gone)).body, /Deleted del\.dyn\.example\. TXT\./)
       assert.deepEqual(await sets(`del.${ZONE}`), [])
+      // A wildcard's link escapes its `*`; a `%` that is no escape finds nothing.
+      const wild = `${zonePath}/%2A.wild.${ZONE}/TXT/delete`
+      assert.match((await get('root', zonePath)).body, new RegExp(`href="${wild}"`))
+      assert.equal((await get('root', `${zonePath}/%25zz/TXT/delete`)).statusCode, 404)
+      const w = await post('root', wild, { confirm: 'yes' })
+      assert.match((await follow('root', w)).body, /Deleted \*\.wild\.dyn\.example\. TXT\./)
+      assert.deepEqual(await sets(`*.wild.${ZONE}`), [])
       // The owner deletes their own record on their host's page; another's is not found.
       const home = await hostRow('home')
       assert.ok(home)
