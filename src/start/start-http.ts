@@ -81,6 +81,9 @@ function appBuilder(
   const { updates, gate, guard, store, requests } = update
   const metricsAllow = parseCidrs(config.metrics.allow)
   const dialects = createDialects(dialectSettings(config, () => systemClock.now()))
+  // The doors' static-records service publishes its changes (the CLI's only commits); the
+  // web UI and the REST API share this one instance.
+  const zoneRecords = buildZoneRecords(config, db, context.served, publisher)
   const web = createWebDeps({
     sessionStore: new SqlWebSessionStore(db),
     store: context.accountStore,
@@ -104,10 +107,9 @@ function appBuilder(
       publicUrl: config.web.public_url.replace(/\/+$/, ''),
       mail: (to, values) => notifier.accountMail('invitation', to, values),
     },
+    zoneRecords,
   })
   const registrar = new AcmeRegistrar({ gate, store, accounts: context.accounts })
-  // The doors' static-records service publishes its changes (the CLI's only commits).
-  const zoneRecords = buildZoneRecords(config, db, context.served, publisher)
   return (https) => {
     const app = buildHttpApp({
       dialects,

@@ -108,6 +108,13 @@ export function zonesPage(v: {
         { label: 'Backend', cell: (z) => z.backend },
         { label: 'Serial', cell: (z) => html`<code>${z.serial}</code>` },
         {
+          label: 'Records',
+          cell: (z) =>
+            z.served
+              ? html`<a href="/admin/zones/${encodeURIComponent(z.name)}/records">Records</a>`
+              : '—',
+        },
+        {
           label: 'Hosts',
           cell: (z) => html`<a href="/admin/hosts?q=${encodeURIComponent(z.name)}">${z.hosts}</a>`,
         },

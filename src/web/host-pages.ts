@@ -97,6 +97,8 @@ export interface HostView {
   /** The browser's address as this server sees it (for "use my current address"). */
   readonly mine: IpAddress
   readonly now: Date
+  /** The "Records" section (static records at and below the host), when the server has one. */
+  readonly records?: Html | undefined
 }
 
 /** The host page. */
@@ -129,6 +131,18 @@ export function hostPage(v: HostView): Html {
       fields: [labelField('what uses it, e.g. “router”'), scopeField(false)],
       submit: { label: 'Create token' },
     })}
+    ${
+      v.records === undefined
+        ? ''
+        : html`<section aria-labelledby="records">
+            <h2 id="records">Records</h2>
+            <p>
+              Static records at and below ${h.fqdn}: MX, CAA, SRV, SSHFP, TLSA, HTTPS and SVCB at
+              the name itself; below it also A, AAAA, CNAME and TXT.
+            </p>
+            ${v.records}
+          </section>`
+    }
 
     <h2 id="clients">Client settings</h2>
     ${clientBlocks(v.client)}

@@ -8,6 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ClientTarget } from './client-settings.ts'
 import { registerAddressRoute } from './host-address.ts'
 import { hostListPage, hostPage, newHostPage } from './host-pages.ts'
+import { hostById, pageNumber, PAGE_SIZE } from './host-access.ts'
+import { hostRecordsSection } from './record-routes.ts'
 import type { Flash } from './layout.ts'
 import type { WebSession } from './session.ts'
 import {
@@ -23,18 +25,11 @@ import {
 import type { HostDetail, HostEvent } from '../core/accounts/account-store.ts'
 import { temporaryIpv6 } from '../core/addresses/temporary-ipv6.ts'
 
-/** Hosts per page in host tables. */
-export const PAGE_SIZE = 25
+export { hostById, pageNumber, PAGE_SIZE }
 
 /** The message a redirect carried to this page, if any (read once). */
 export function notice(deps: WebDeps, req: FastifyRequest): Flash | undefined {
   return flashOf(deps, req)
-}
-
-/** The page number from `?page=` (1 when absent or bad). */
-export function pageNumber(req: FastifyRequest): number {
-  const n = Number(queryParam(req, 'page') ?? '1')
-  return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1
 }
 
 /** Where clients reach this server, as the browser did (for ready-to-paste settings). */
@@ -222,7 +217,20 @@ async function showHost(
   const now = deps.clock.now()
   const requests = (await deps.requests?.recent(host.id, 50)) ?? []
   const temporary = temporaryIpv6(ipv6Seen(history), now)
-  const view = { session, host, history, requests, temporary, tokens, client, flash, mine, now }
+  const records = await hostRecordsSection(deps, req, session, host)
+  const view = {
+    session,
+    host,
+    history,
+    requests,
+    temporary,
+    tokens,
+    client,
+    flash,
+    mine,
+    now,
+    records,
+  }
   return sendHtml(reply, status, hostPage(view))
 }
 
@@ -241,18 +249,6 @@ async function ownHost(
   s: WebSession,
 ): Promise<HostDetail | undefined> {
   return hostById(deps, (req.params as { id?: string }).id, s)
-}
-
-/** The host of an id (as the path gave it) when the session may see it. */
-async function hostById(
-  deps: WebDeps,
-  raw: unknown,
-  s: WebSession,
-): Promise<HostDetail | undefined> {
-  const id = Number(raw)
-  if (!Number.isSafeInteger(id) || id < 1) return undefined
-  const host = await deps.store.host(id)
-  return host !== undefined && (host.ownerId === s.userId || s.isAdmin) ? host : undefined
 }
 
 /**

@@ -33,6 +33,10 @@ import type { RatePoint } from './rate-chart.ts'
 import { createSealer } from '../core/auth/sealed.ts'
 import { SecondFactors } from '../core/auth/second-factors.ts'
 import { SqlSecondFactorStore } from '../store/second-factor-store.ts'
+import { SqlZoneRecordStore } from '../store/zone-record-store.ts'
+import { supportedTypes } from '../backends/registry.ts'
+import { ZoneRecordService } from '../core/zone-records/zone-record-service.ts'
+import { zoneContentRules } from '../zone/zone-content-rules.ts'
 
 const NOW = new Date('2030-01-01T00:00:00Z')
 const ZONE = 'dyn.example' as Fqdn
@@ -45,6 +49,7 @@ describe('web routes', () => {
   let db: Kysely<Database>
   let app: FastifyInstance
   let accounts: AccountService
+  let zoneRecords: ZoneRecordService
   const cookies = new Map<string, string>()
   let draws = 0
   // The DNS server's queries per second the dashboard shows (a known series per test).
@@ -180,7 +185,26 @@ describe('web routes', () => {
       hasher,
       clock: { now: () => NOW },
     })
+    // Static records: the record editor's service, on the same store.
+    zoneRecords = new ZoneRecordService({
+      store: new SqlZoneRecordStore(db),
+      rules: zoneContentRules,
+      zones: new Map([
+        [
+          ZONE,
+          {
+            ttl: 60,
+            ns: [`ns1.${ZONE}` as Fqdn],
+            types: new Set(supportedTypes('builtin')),
+            backend: 'builtin',
+          },
+        ],
+      ]),
+      maxPerHost: 20,
+      now: () => NOW,
+    })
     const deps = createWebDeps({
+      zoneRecords,
       updates,
       secondFactors,
       sessionStore: new SqlWebSessionStore(db),
@@ -665,5 +689,167 @@ describe('web routes', () => {
     )
     assert.match(body, /The built-in DNS server is not running/)
     assert.doesNotMatch(body, /qps-title/)
+  })
+
+  describe('record editor', () => {
+    const zonePath = `/admin/zones/${ZONE}/records`
+    const sets = async (name: string) => {
+      const r = await zoneRecords.list(ZONE, { name: name as Fqdn })
+      assert.ok(r.ok)
+      return r.value.map((x) => `${x.name} ${x.type} ${x.values.join('|')}`)
+    }
+
+    it('lets an admin add records of several types, each named in the message', async () => {
+      const page = await get('root', zonePath)
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, /<select id="record_type"/)
+      assert.match(page.body, /10 mail\.example\.net\./, 'the MX value format is shown')
+      for (const [name, type, value, shown] of [
+        ['@', 'MX', '10 mail.example.net.', `Added ${ZONE}. MX 10 mail.example.net.`],
+        ['www', 'CNAME', `home.${ZONE}.`, `Added www.${ZONE}. CNAME home.${ZONE}.`],
+        [`_sip._tcp.${ZONE}.`, 'SRV', '10 5 5060 sip.example.net.', `Added _sip._tcp.${ZONE}. SRV`],
+        ['@', 'CAA', '0 issue "letsencrypt.org"', `Added ${ZONE}. CAA 0 issue`],
+        ['*.wild', 'TXT', 'hello', `Added *.wild.${ZONE}. TXT hello`],
+      ] as const) {
+        const r = await post('root', zonePath, {
+          record_name: name,
+          record_type: type,
+          record_value: value,
+          record_ttl: '300',
+        })
+        assert.equal(r.statusCode, 303, name)
+        assert.equal(r.headers.location, zonePath)
+        const next = await follow('root', r)
+        assert.ok(next.body.includes(shown.replace(/"/g, '&quot;')), `${shown} in the message`)
+      }
+      assert.deepEqual(await sets(`www.${ZONE}`), [`www.${ZONE} CNAME home.${ZONE}`])
+      assert.equal((await sets(ZONE)).filter((x) => x.includes(' MX ')).length, 1)
+      const filtered = (await get('root', `${zonePath}?type=CNAME`)).body
+      assert.match(filtered, /www\.dyn\.example\./)
+      assert.doesNotMatch(filtered, /_sip\._tcp/)
+    })
+
+    it('refuses a CNAME beside other data, naming the record, and writes nothing', async () => {
+      assert.equal(
+        (
+          await post('root', zonePath, {
+            record_name: 'box',
+            record_type: 'TXT',
+            record_value: 'x',
+          })
+        ).statusCode,
+        303,
+      )
+      const r = await post('root', zonePath, {
+        record_name: 'box',
+        record_type: 'CNAME',
+        record_value: `home.${ZONE}.`,
+      })
+      assert.equal(r.statusCode, 303)
+      const body = (await follow('root', r)).body
+      assert.match(body, /Not added: [^<]*box\.dyn\.example\.? CNAME/)
+      assert.deepEqual(await sets(`box.${ZONE}`), [`box.${ZONE} TXT "x"`])
+    })
+
+    it('refuses a form without its CSRF token and a records page to non-admins', async () => {
+      const r = await post(
+        'root',
+        zonePath,
+        { record_name: 'nocsrf', record_type: 'TXT', record_value: 'x' },
+        false,
+      )
+      assert.equal(r.statusCode, 403)
+      assert.deepEqual(await sets(`nocsrf.${ZONE}`), [])
+      assert.equal((await get('alice', zonePath)).statusCode, 403)
+      const a = await post('alice', zonePath, {
+        record_name: 'alice',
+        record_type: 'TXT',
+        record_value: 'x',
+      })
+      assert.equal(a.statusCode, 403)
+      assert.deepEqual(await sets(`alice.${ZONE}`), [])
+    })
+
+    it('lets an owner add below their own host, never at another host', async () => {
+      assert.ok((await accounts.addHost({ fqdn: `work.${ZONE}`, owner: 'bob' })).ok)
+      const home = await hostRow('home')
+      assert.ok(home)
+      const path = `/hosts/${String(home.id)}/records`
+      const page = await get('alice', `/hosts/${String(home.id)}`)
+      assert.match(page.body, /<h2 id="records">Records<\/h2>/)
+      const r = await post('alice', path, {
+        record_name: 'mail',
+        record_type: 'MX',
+        record_value: '10 mx.example.net.',
+      })
+      assert.equal(r.headers.location, `/hosts/${String(home.id)}`)
+      assert.match((await follow('alice', r)).body, /Added mail\.home\.dyn\.example\. MX 10 mx/)
+      assert.deepEqual(await sets(`mail.home.${ZONE}`), [`mail.home.${ZONE} MX 10 mx.example.net`])
+      const other = await post('alice', path, {
+        record_name: `www.work.${ZONE}.`,
+        record_type: 'CNAME',
+        record_value: `home.${ZONE}.`,
+      })
+      assert.match(
+        (await follow('alice', other)).body,
+        /Not added: [^<]*www\.work\.dyn\.example[^<]*work\.dyn\.example, which you do not own/,
+      )
+      assert.deepEqual(await sets(`www.work.${ZONE}`), [])
+      // Bob cannot reach alice's host's editor at all.
+      const bob = await post('bob', path, {
+        record_name: 'b',
+        record_type: 'TXT',
+        record_value: 'x',
+      })
+      assert.equal(bob.statusCode, 404)
+      assert.deepEqual(await sets(`b.home.${ZONE}`), [])
+      // An NS is an admin's.
+      const ns = await post('alice', path, {
+        record_name: 'sub',
+        record_type: 'NS',
+        record_value: 'ns.example.net.',
+      })
+      assert.match((await follow('alice', ns)).body, /Not added: [^<]*delegations/)
+      assert.deepEqual(await sets(`sub.home.${ZONE}`), [])
+    })
+
+    it('deletes an RRset or one value only through its confirmation page', async () => {
+      for (const v of ['"one"', '"two"'])
+        await post('root', zonePath, { record_name: 'del', record_type: 'TXT', record_value: v })
+      assert.deepEqual(await sets(`del.${ZONE}`), [`del.${ZONE} TXT "one"|"two"`])
+      const one = `${zonePath}/del.${ZONE}/TXT/${Buffer.from('"one"').toString('base64url')}/delete`
+      const confirm = await get('root', one)
+      assert.equal(confirm.statusCode, 200)
+      assert.match(confirm.body, /name="confirm" value="yes"/)
+      const unconfirmed = await post('root', one, {})
+      assert.equal(unconfirmed.headers.location, one)
+      assert.deepEqual(await sets(`del.${ZONE}`), [`del.${ZONE} TXT "one"|"two"`])
+      const r = await post('root', one, { confirm: 'yes' })
+      assert.match(
+        (await follow('root', r)).body,
+        /Deleted del\.dyn\.example\. TXT &quot;one&quot;\./,
+      )
+      assert.deepEqual(await sets(`del.${ZONE}`), [`del.${ZONE} TXT "two"`])
+      const all = `${zonePath}/del.${ZONE}/TXT/delete`
+      assert.match((await get('root', zonePath)).body, new RegExp(`href="${all}"`))
+      const gone = await post('root', all, { confirm: 'yes' })
+      assert.match((await follow('root', gone)).body, /Deleted del\.dyn\.example\. TXT\./)
+      assert.deepEqual(await sets(`del.${ZONE}`), [])
+      // A wildcard's link escapes its `*`; a `%` that is no escape finds nothing.
+      const wild = `${zonePath}/%2A.wild.${ZONE}/TXT/delete`
+      assert.match((await get('root', zonePath)).body, new RegExp(`href="${wild}"`))
+      assert.equal((await get('root', `${zonePath}/%25zz/TXT/delete`)).statusCode, 404)
+      const w = await post('root', wild, { confirm: 'yes' })
+      assert.match((await follow('root', w)).body, /Deleted \*\.wild\.dyn\.example\. TXT\./)
+      assert.deepEqual(await sets(`*.wild.${ZONE}`), [])
+      // The owner deletes their own record on their host's page; another's is not found.
+      const home = await hostRow('home')
+      assert.ok(home)
+      const mine = `/hosts/${String(home.id)}/records/mail.home.${ZONE}/MX/delete`
+      assert.equal((await get('bob', mine)).statusCode, 404)
+      const d = await post('alice', mine, { confirm: 'yes' })
+      assert.match((await follow('alice', d)).body, /Deleted mail\.home\.dyn\.example\. MX\./)
+      assert.deepEqual(await sets(`mail.home.${ZONE}`), [])
+    })
   })
 })

@@ -20,6 +20,7 @@ import { registerNotifyRoutes } from './notify-routes.ts'
 import { registerInvitationRoutes } from './invitation-routes.ts'
 import { registerLoginRoutes } from './login-routes.ts'
 import { WebSessions } from './session.ts'
+import { registerRecordRoutes } from './record-routes.ts'
 import { registerTokenRoutes } from './token-routes.ts'
 import { redirect, type InviteDeps, type WebDeps } from './web-http.ts'
 
@@ -56,6 +57,8 @@ export function createWebDeps(o: {
   queryRates?: WebDeps['queryRates']
   /** Invitations by email (the admin's pages and the invitee's link). */
   invites?: InviteDeps
+  /** Static records: the record editor (the REST API's instance, shared). */
+  zoneRecords?: WebDeps['zoneRecords']
 }): WebDeps {
   return {
     sessions: new WebSessions({ store: o.sessionStore, hasher: o.hasher, clock: o.clock }),
@@ -75,6 +78,7 @@ export function createWebDeps(o: {
     ...(o.requests === undefined ? {} : { requests: o.requests }),
     queryRates: o.queryRates ?? null,
     ...(o.invites === undefined ? {} : { invites: o.invites }),
+    ...(o.zoneRecords === undefined ? {} : { zoneRecords: o.zoneRecords }),
     audit: (filter, before) =>
       o.auditLog.list(before === undefined ? filter : { ...filter, before }),
   }
@@ -110,6 +114,7 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
   registerAdminRoutes(app, deps)
   registerAccountRoutes(app, deps)
   if (deps.invites !== undefined) registerInvitationRoutes(app, deps, deps.invites)
+  registerRecordRoutes(app, deps)
 }
 
 function wantsHtml(req: FastifyRequest): boolean {

@@ -19,6 +19,7 @@ import type { AbuseGuard } from '../core/rate-limit/rate-limit-guard.ts'
 import type { UpdateService } from '../core/update/update-service.ts'
 import type { FlashCookies, FlashData } from './flash.ts'
 import type { RequestReads } from '../core/update/request-trace.ts'
+import type { ZoneRecordService } from '../core/zone-records/zone-record-service.ts'
 import { html, type Html } from './html.ts'
 import { page, type Flash } from './layout.ts'
 import { proveAccount } from './prove-account.ts'
@@ -62,6 +63,8 @@ export interface WebDeps {
   readonly queryRates?: QueryRates | null | undefined
   /** Invitations by email (src/web/invitation-routes.ts); absent: no invitation pages. */
   readonly invites?: InviteDeps
+  /** Static records (the record editor); absent: no editor. */
+  readonly zoneRecords?: Pick<ZoneRecordService, 'list' | 'apply'>
   /** Audit events newest first (`before`: an event id, for the next page). */
   readonly audit: (
     filter: Omit<AuditFilter, 'before'>,
