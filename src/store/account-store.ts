@@ -28,7 +28,7 @@ import type { Fqdn } from '../core/names.ts'
 import type { NameClaim } from '../core/accounts/name-ownership.ts'
 import type { ZoneState } from '../core/accounts/zone-admin.ts'
 import * as activity from './activity-store.ts'
-import { hostsNear } from './name-claims.ts'
+import { hostsNear, staticClashes } from './name-claims.ts'
 import * as hostStore from './host-admin-store.ts'
 import type { HostDetail, HostQuery } from './host-admin-store.ts'
 import { hostEvents, historyPage, type HostEvent } from './host-history-store.ts'
@@ -178,6 +178,10 @@ export class SqlAccountStore implements AccountStore, AdminReads {
 
   hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]> {
     return hostsNear(this.#db, name, zone)
+  }
+
+  staticClashes(name: Fqdn, zone: Fqdn): Promise<{ name: Fqdn; type: string }[]> {
+    return staticClashes(this.#db, name, zone)
   }
 
   insertHost(h: NewHost): Promise<HostSummary> {

@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely'
 import { acmeName } from '../core/update/acme-txt.ts'
 import { joinName, relativeLabel, type Fqdn } from '../core/names.ts'
-import { labelsAbove, type NameClaim } from '../core/accounts/name-ownership.ts'
+import { labelsAbove, namesAbove, type NameClaim } from '../core/accounts/name-ownership.ts'
 import type { Database } from './schema.ts'
 
 /** Hosts of `zone` at `name`, above it or below it, with their owners. */
@@ -37,4 +37,33 @@ export async function hostsNear(
     )
     .execute()
   return rows.map((r) => ({ fqdn: joinName(r.label, zone), zone, owner: r.owner }))
+}
+
+/** The static records a host at `name` would clash with (see `AccountStore.staticClashes`). */
+export async function staticClashes(
+  db: Kysely<Database>,
+  name: Fqdn,
+  zone: Fqdn,
+): Promise<{ name: Fqdn; type: string }[]> {
+  const cuts = namesAbove(name, zone).filter((n) => n !== zone)
+  const rows = await db
+    .selectFrom('zone_records')
+    .innerJoin('zones', 'zones.id', 'zone_records.zone_id')
+    .select(['zone_records.name', 'zone_records.type'])
+    .distinct()
+    .where('zones.name', '=', zone)
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('zone_records.name', '=', name),
+          eb('zone_records.type', 'in', ['A', 'AAAA', 'TXT', 'CNAME']),
+        ]),
+        ...(cuts.length === 0
+          ? []
+          : [eb.and([eb('zone_records.name', 'in', cuts), eb('zone_records.type', '=', 'NS')])]),
+      ]),
+    )
+    .orderBy('zone_records.name')
+    .execute()
+  return rows.map((r) => ({ name: r.name as Fqdn, type: r.type }))
 }

@@ -1,7 +1,7 @@
 /**
  * Static records through the CLI: `record add` of an MX, a CNAME, a wildcard and a
  * delegation with glue; the refusals of the zone rules and the ownership rules, each with its
- * precise message and nothing changed; then `dig` against a running `dynzone serve` (the
+ * precise message and nothing changed; a host refused where a static record would clash; then `dig` against a running `dynzone serve` (the
  * built-in server) shows them, and a second start still does.
  */
 import assert from 'node:assert/strict'
@@ -61,6 +61,25 @@ describe('dynzone record add|delete|list', () => {
         `ns1.child.${ZONE} A 192.0.2.99`,
         `www.${ZONE} CNAME home.${ZONE}`,
       ],
+    )
+  })
+
+  it('refuses a host where a static record would clash, and creates none', async () => {
+    const cases: [string, RegExp][] = [
+      [`www.${ZONE}`, /holds a static CNAME record/],
+      [`mail.${ZONE}`, /holds static A records/],
+      [`child.${ZONE}`, new RegExp(`at or below the delegation child\\.${ZONE} \\(NS\\)`)],
+      [`deep.child.${ZONE}`, new RegExp(`at or below the delegation child\\.${ZONE} \\(NS\\)`)],
+    ]
+    for (const [fqdn, message] of cases) {
+      const r = await cli(['host', 'add', fqdn, '--user', 'alice'])
+      assert.notEqual(r.code, 0, fqdn)
+      assert.match(r.stderr, message, fqdn)
+    }
+    const hosts = JSON.parse(await ok('host', 'list', '--json')) as { fqdn: string }[]
+    assert.deepEqual(
+      hosts.map((h) => h.fqdn),
+      [`home.${ZONE}`],
     )
   })
 

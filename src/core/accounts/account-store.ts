@@ -216,6 +216,12 @@ export interface AccountStore extends GroupStore {
   historyPage(hostId: number, limit: number, before?: HistoryMark): Promise<HistoryItem[]>
   /** The hosts of `zone` at `name`, above it or below it (`name-ownership.ts`). */
   hostsNear(name: Fqdn, zone: Fqdn): Promise<NameClaim[]>
+  /**
+   * Static records of `zone` a host at `name` would clash with: A, AAAA, TXT or CNAME at
+   * `name` (a host's own dynamic types; CNAME stands alone), and NS at `name` or above it
+   * below the apex (a delegation: only glue lives there).
+   */
+  staticClashes(name: Fqdn, zone: Fqdn): Promise<{ name: Fqdn; type: string }[]>
   insertHost(h: NewHost): Promise<HostSummary>
   /** Deletes the host and its records and bumps the zone serial. */
   deleteHost(hostId: number, at: string): Promise<void>

@@ -183,6 +183,12 @@ export class AccountService {
     if (other !== undefined) {
       return err({ code: 'exists', message: conflictMessage(name.value, other) })
     }
+    // The zone's rules hold for hosts too (RFC 1034 §3.6.2, §4.2.1): the same rules every
+    // static-record door checks, seen from the host's side.
+    const clash = (await this.#options.store.staticClashes(name.value, zone))[0]
+    if (clash !== undefined) {
+      return err({ code: 'exists', message: clashMessage(name.value, clash) })
+    }
     return ok(
       await this.#options.store.insertHost({
         zone,
@@ -372,4 +378,15 @@ function changeMailsProblem(m: ChangeMails): string | undefined {
   if (!Number.isInteger(m.quietMinutes) || m.quietMinutes < 0 || m.quietMinutes > MAX_QUIET_MINUTES)
     return `the quiet period must be 0 to ${String(MAX_QUIET_MINUTES)} whole minutes`
   return undefined
+}
+
+// Why a host cannot be created where a static record already is.
+function clashMessage(name: Fqdn, clash: { name: Fqdn; type: string }): string {
+  if (clash.type === 'NS') {
+    return `"${name}" is at or below the delegation ${clash.name} (NS): only glue lives there`
+  }
+  if (clash.type === 'CNAME') {
+    return `"${name}" holds a static CNAME record, which stands alone at its name (RFC 1034 §3.6.2): delete it first`
+  }
+  return `"${name}" holds static ${clash.type} records, and a host's ${clash.type} records are its own updates: delete them first`
 }
