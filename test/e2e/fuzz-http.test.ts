@@ -33,7 +33,9 @@ const MAX_REQUESTS = 900
 const MAX_MS = 90_000
 // Tables that change with time, not with requests: the publisher's lease heartbeat. And the
 // audit trail, whose job is to record refused requests: the test checks it holds only those.
-const VOLATILE_TABLES = ['publisher_leases', 'audit_events']
+// Tables refused input writes by design: the audit trail, and the router inspector, which
+// keeps every request that reached a host, refused ones too (bounded per host, redacted).
+const VOLATILE_TABLES = ['publisher_leases', 'audit_events', 'update_requests']
 
 /** Every route path, parameters filled with `fill`. */
 function routePaths(): { method: string; path: string }[] {
@@ -361,6 +363,17 @@ describe('HTTP fuzz', () => {
       JSON.parse(dumpDatabase(db)) as { audit_events: { result: string; source: string | null }[] }
     ).audit_events.filter((e) => e.source !== null)
     assert.ok(audited.length > 0, 'refused requests are audited')
+    const traced = (JSON.parse(dumpDatabase(db)) as { update_requests: { result: string }[] })
+      .update_requests
+    assert.ok(
+      traced.length <= 50,
+      `the inspector keeps at most 50 a host: ${String(traced.length)}`,
+    )
+    assert.deepEqual(
+      traced.filter((t) => t.result === 'good'),
+      [],
+      'no hostile request was traced as applied',
+    )
     assert.deepEqual(
       audited.filter((e) => e.result === 'ok'),
       [],

@@ -26,6 +26,7 @@ const RUNS: Record<string, readonly string[]> = {
   'token create': ['token', 'create', '--user', 'alice', '--host', HOST, '--expires', '30d'],
   'token list': ['token', 'list'],
   'zone list': ['zone', 'list'],
+  'record list': ['record', 'list', ZONE],
   'lockout list': ['lockout', 'list', '--all'],
   history: ['history', HOST],
   audit: ['audit'],
@@ -121,6 +122,7 @@ describe('JSON shapes: camelCase keys in every CLI --json output and API answer'
     for (const args of [
       ['group', 'add', 'lan', '--user', 'alice', '--prefix-length', '64'],
       ['group', 'join', 'lan', HOST, '--iid', '::1:2'],
+      ['record', 'add', `www.${ZONE}`, 'CNAME', HOST, '--ttl', '300'],
     ]) {
       const r = await cli(args)
       assert.equal(r.code, 0, r.err)
@@ -194,6 +196,12 @@ describe('JSON shapes: camelCase keys in every CLI --json output and API answer'
       ),
       [],
     )
+    // A static record, so the zone's record listing has keys to check.
+    const mx = await api.call('POST', `/zones/${ZONE}/records`, {
+      token: admin,
+      body: { name: `mail.${ZONE}`, type: 'MX', value: `10 mx.${ZONE}`, ttl: 300 },
+    })
+    assert.equal(mx.status, 201, JSON.stringify(mx.body))
     const gets = Object.entries(doc.paths).filter(([, ops]) => 'get' in ops)
     assert.ok(gets.length >= 8)
     for (const [path] of gets) {
@@ -201,6 +209,7 @@ describe('JSON shapes: camelCase keys in every CLI --json output and API answer'
         .replace(/^\/api\/v1/, '')
         .replace('{fqdn}', HOST)
         .replace('{name}', 'alice')
+        .replace('{zone}', ZONE)
       const r = await api.call('GET', concrete, { token: admin })
       assert.equal(r.status, 200, `${concrete}: ${JSON.stringify(r.body)}`)
       if (concrete === '/openapi.json') continue
